@@ -1,0 +1,71 @@
+# Waymark developer commands. Everything bootstraps itself: a fresh clone needs only
+# `make dev` (run locally on an embedded AWS) and `make test` (the whole suite).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12, the Lambda runtime's version: from PATH, else from pyenv's install folder.
+PY312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+PORT ?= 3000
+
+.PHONY: help dev test lint format validate build bench invoke browser clean
+
+help:
+	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS)"
+	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
+	@echo "make bench      benchmark figures as JSON (bench/results.json)"
+	@echo "make invoke FN=remarketing   fire a scheduled function on the running local stack"
+	@echo "make build      sam build (ARCH=x86_64 to build for this machine)"
+
+$(VENV)/.installed: requirements-dev.txt
+	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
+	@test -x $(PY) || $(PY312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
+	@test -x $(SAM_VENV)/bin/python || $(PY312) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+dev: $(VENV)/.installed
+	$(PY) -m devstack serve --port $(PORT)
+
+invoke: $(VENV)/.installed
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing" >&2; exit 2; }
+	$(PY) -m devstack invoke $(FN) --port $(PORT)
+
+browser:
+	@scripts/ensure-chromium
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+validate: $(SAM_VENV)/.installed
+	$(SAM_VENV)/bin/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region eu-west-1
+
+test: $(VENV)/.installed $(SAM_VENV)/.installed browser lint
+	$(PY) -m pytest
+
+ARCH ?= arm64
+build: $(SAM_VENV)/.installed
+	PATH="$(dir $(PY312)):$$PATH" PIP_NO_DEPS=1 SAM_CLI_TELEMETRY=0 \
+		$(SAM_VENV)/bin/sam build --parameter-overrides Architecture=$(ARCH)
+
+bench: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(PY) -m bench
+
+clean:
+	rm -rf .aws-sam .pytest_cache .ruff_cache test-artifacts .devstack

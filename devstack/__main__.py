@@ -1,0 +1,81 @@
+"""`python -m devstack serve` (make dev) and `python -m devstack invoke NAME` (make invoke)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run Waymark locally on an embedded AWS")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--demo-port", type=int, default=3001)
+    serve.add_argument("--ready-file", help="write URLs and demo credentials here as JSON once serving")
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument("--no-seed", action="store_true", help="start without the demo program")
+    invoke = commands.add_parser("invoke", help="fire a function (e.g. a schedule) on the running local stack")
+    invoke.add_argument("function", help="folder or logical id, e.g. remarketing")
+    invoke.add_argument("--port", type=int, default=3000)
+    invoke.add_argument("--event", help="JSON file with the event (default: the scheduled event)")
+    args = parser.parse_args(argv)
+    return _serve(args) if args.command == "serve" else _invoke(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from devstack.local import LocalWaymark, PortInUse, log, write_ready_file
+
+    local = LocalWaymark(
+        host=args.host, port=args.port, demo_port=args.demo_port, quiet=args.quiet, seed_demo=not args.no_seed
+    )
+    try:
+        info = local.start()
+    except PortInUse as error:
+        log(f"error: {error}")
+        return 2
+    stopping = threading.Event()
+
+    def stop(signum, frame) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    log(local.banner())
+    if args.ready_file:
+        write_ready_file(args.ready_file, info)
+    stopping.wait()
+    log("Stopping Waymark...")
+    local.stop()
+    return 0
+
+
+def _invoke(args: argparse.Namespace) -> int:
+    body = b""
+    if args.event:
+        with open(args.event, "rb") as handle:
+            body = handle.read()
+    url = f"http://127.0.0.1:{args.port}/_local/invoke/{args.function}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=900) as response:
+            print(json.dumps(json.loads(response.read()), indent=2))
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode(), file=sys.stderr)
+        return 1
+    except OSError:
+        print(
+            f"Nothing answers on port {args.port}: start the local stack first with `make dev`.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Creates the template's resources in moto: tables (keys, indexes, TTL, streams), queues,
+the exports bucket, the Cognito user pool, the SES sender and the deployment secret.
+
+Works against moto's server (AWS_ENDPOINT_URL set) and its in-process mock alike, because
+it only speaks boto3. Nothing here is hand-listed: every resource comes from template.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+import boto3
+
+from devstack.template import NoValue, Stack
+
+
+def provision(stack: Stack) -> None:
+    """Create every supported resource of `stack` and record its physical ids on `stack.physical`."""
+    clients = _Clients(stack.region)
+    for logical_id, resource in stack.of_type("AWS::SecretsManager::Secret").items():
+        _secret(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
+        _table(stack, clients, logical_id, resource)
+    queues = stack.of_type("AWS::SQS::Queue")
+    # Dead-letter queues first: their ARNs go into the other queues' redrive policies.
+    for logical_id, resource in sorted(queues.items(), key=lambda kv: "RedrivePolicy" in kv[1].get("Properties", {})):
+        _queue(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
+        _bucket(stack, clients, logical_id, resource)
+    for resource in stack.of_type("AWS::S3::BucketPolicy").values():
+        props = stack.resolve(resource["Properties"])
+        clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"]))
+    for logical_id, resource in stack.of_type("AWS::Cognito::UserPool").items():
+        _user_pool(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolClient").items():
+        props = stack.resolve(resource["Properties"])
+        created = clients.cognito.create_user_pool_client(
+            UserPoolId=props["UserPoolId"],
+            ClientName=stack.local_name(logical_id),
+            GenerateSecret=bool(props.get("GenerateSecret", False)),
+            ExplicitAuthFlows=props.get("ExplicitAuthFlows", []),
+        )["UserPoolClient"]
+        stack.physical[logical_id] = {"Ref": created["ClientId"], "ClientId": created["ClientId"]}
+    for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolGroup").items():
+        props = stack.resolve(resource["Properties"])
+        clients.cognito.create_group(
+            GroupName=props["GroupName"],
+            UserPoolId=props["UserPoolId"],
+            Description=props.get("Description", ""),
+        )
+        stack.physical[logical_id] = {"Ref": props["GroupName"]}
+    for logical_id, resource in stack.of_type("AWS::SES::EmailIdentity").items():
+        identity = stack.resolve(resource["Properties"])["EmailIdentity"]
+        clients.ses.verify_email_identity(EmailAddress=identity)
+        stack.physical[logical_id] = {"Ref": identity}
+    for logical_id in stack.functions:
+        arn = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{stack.local_name(logical_id)}"
+        stack.physical[logical_id] = {"Ref": stack.local_name(logical_id), "Arn": arn}
+    for logical_id in stack.of_type("AWS::Serverless::HttpApi"):
+        stack.physical[logical_id] = {"Ref": "local"}
+
+
+class _Clients:
+    """boto3 clients by short name, made once per process (tests provision many times)."""
+
+    _cache: dict[tuple[str, str, str | None], object] = {}
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def __getattr__(self, name: str):
+        service = {"cognito": "cognito-idp", "secrets": "secretsmanager"}.get(name, name)
+        key = (service, self.region, os.environ.get("AWS_ENDPOINT_URL"))
+        if key not in self._cache:
+            self._cache[key] = boto3.client(service, region_name=self.region)
+        return self._cache[key]
+
+
+def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    length = int(props.get("GenerateSecretString", {}).get("PasswordLength", 48))
+    value = secrets.token_urlsafe(length)[:length]
+    created = clients.secrets.create_secret(Name=stack.local_name(logical_id), SecretString=value)
+    stack.physical[logical_id] = {"Ref": created["ARN"], "Id": created["ARN"]}
+    for ref in (created["ARN"], created["Name"]):
+        stack.dynamic_references[f"{{{{resolve:secretsmanager:{ref}:SecretString}}}}"] = value
+
+
+def _table(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource["Properties"])
+    name = props.get("TableName") or stack.local_name(logical_id)
+    request = {
+        "TableName": name,
+        "KeySchema": props["KeySchema"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "BillingMode": props.get("BillingMode", "PROVISIONED"),
+    }
+    if request["BillingMode"] == "PROVISIONED":
+        request["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+    if props.get("GlobalSecondaryIndexes"):
+        request["GlobalSecondaryIndexes"] = [
+            {k: v for k, v in index.items() if k in ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")}
+            for index in props["GlobalSecondaryIndexes"]
+        ]
+    if props.get("StreamSpecification"):
+        request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    description = clients.dynamodb.create_table(**request)["TableDescription"]
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        clients.dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
+        )
+    pitr = props.get("PointInTimeRecoverySpecification", {})
+    if pitr.get("PointInTimeRecoveryEnabled"):
+        clients.dynamodb.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )
+    stack.physical[logical_id] = {"Ref": name, "Arn": description["TableArn"]}
+    if "LatestStreamArn" in description:
+        stack.physical[logical_id]["StreamArn"] = description["LatestStreamArn"]
+
+
+def _queue(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    name = props.get("QueueName") or stack.local_name(logical_id)
+    attributes = {
+        key: str(props[key]) for key in ("MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds") if key in props
+    }
+    if "RedrivePolicy" in props:
+        attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+    url = clients.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = clients.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    stack.physical[logical_id] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _bucket(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    name = props.get("BucketName") or stack.local_name(logical_id).lower()
+    if stack.region == "us-east-1":
+        clients.s3.create_bucket(Bucket=name)
+    else:
+        clients.s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": stack.region})
+    if "BucketEncryption" in props:
+        # CloudFormation spells the rule's key differently from the S3 API.
+        rules = [
+            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+            for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
+        clients.s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+    if "PublicAccessBlockConfiguration" in props:
+        clients.s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+        )
+    if "LifecycleConfiguration" in props:
+        rules = []
+        for rule in props["LifecycleConfiguration"]["Rules"]:
+            out = {
+                "ID": rule.get("Id", "rule"),
+                "Status": rule["Status"],
+                "Filter": {"Prefix": rule.get("Prefix", "")},
+            }
+            if "ExpirationInDays" in rule:
+                out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+            if "AbortIncompleteMultipartUpload" in rule:
+                days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+                out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+            rules.append(out)
+        clients.s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+    stack.physical[logical_id] = {
+        "Ref": name,
+        "Arn": f"arn:aws:s3:::{name}",
+        "DomainName": f"{name}.s3.amazonaws.com",
+    }
+
+
+def _user_pool(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    request = {"PoolName": props.get("UserPoolName") or stack.local_name(logical_id)}
+    for key in ("Policies", "UsernameAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig"):
+        if key in props and props[key] is not NoValue:
+            request[key] = props[key]
+    if "Schema" in props:
+        request["Schema"] = [
+            {k: v for k, v in attribute.items() if k in ("Name", "AttributeDataType", "Mutable", "Required")}
+            for attribute in props["Schema"]
+        ]
+    pool = clients.cognito.create_user_pool(**request)["UserPool"]
+    stack.physical[logical_id] = {
+        "Ref": pool["Id"],
+        "Arn": pool["Arn"],
+        "ProviderName": f"cognito-idp.{stack.region}.amazonaws.com/{pool['Id']}",
+        "ProviderURL": f"https://cognito-idp.{stack.region}.amazonaws.com/{pool['Id']}",
+    }

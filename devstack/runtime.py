@@ -1,0 +1,124 @@
+"""Runs the template's Lambda handlers in this process, as the Lambda runtime would.
+
+Each function is imported from its CodeUri folder with the environment template.yaml gives
+it, gets a Lambda context with its own timeout, and handles one event at a time (one warm
+execution environment per function).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from devstack.template import FunctionSpec, Stack
+
+
+@dataclass
+class LambdaContext:
+    """The attributes and method of the Lambda context object that handlers and Powertools read."""
+
+    function_name: str = "waymark-test"
+    memory_limit_in_mb: int = 512
+    timeout_seconds: int = 10
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:waymark-test"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/waymark-test"
+    log_stream_name: str = "local"
+    started: float = field(default_factory=time.monotonic)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.started + self.timeout_seconds - time.monotonic()) * 1000))
+
+
+# Keys every function may read at import time with its own value (Powertools' service name).
+_PER_FUNCTION_KEYS = ("POWERTOOLS_SERVICE_NAME",)
+
+
+class FunctionRuntime:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self._handlers: dict[str, Callable] = {}
+        self._locks: dict[str, threading.Lock] = {lid: threading.Lock() for lid in stack.functions}
+        self._import_lock = threading.Lock()
+        self.environments: dict[str, dict[str, str]] = {}
+
+    def prepare(self) -> None:
+        """Apply every function's environment to this process and put layer code on sys.path.
+
+        Call after provisioning, so table names and the secret resolve to the local ones.
+        """
+        merged: dict[str, str] = {}
+        for logical_id, spec in self.stack.functions.items():
+            env = self.stack.environment(spec)
+            self.environments[logical_id] = env
+            for key, value in env.items():
+                if key in merged and merged[key] != value and key not in _PER_FUNCTION_KEYS:
+                    raise ValueError(
+                        f"{logical_id} sets {key}={value!r}, another function {merged[key]!r}: "
+                        "the local stack shares one process, so only Powertools names may differ"
+                    )
+                merged.setdefault(key, value)
+        os.environ.update(merged)
+        for folder in self.stack.layer_source_dirs():
+            if str(folder) not in sys.path:
+                sys.path.insert(0, str(folder))
+
+    def handler(self, logical_id: str) -> Callable:
+        if logical_id not in self._handlers:
+            with self._import_lock:
+                if logical_id not in self._handlers:
+                    self._handlers[logical_id] = self._import(self.stack.functions[logical_id])
+        return self._handlers[logical_id]
+
+    def _import(self, spec: FunctionSpec) -> Callable:
+        module_path, _, attribute = spec.handler.rpartition(".")
+        source = spec.code_dir / (module_path.replace(".", "/") + ".py")
+        env = self.environments.get(spec.logical_id) or self.stack.environment(spec)
+        saved = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)
+        sys.path.insert(0, str(spec.code_dir))
+        try:
+            module = _load_module(f"waymark_function_{spec.logical_id}", source)
+        finally:
+            sys.path.remove(str(spec.code_dir))
+            for key in _PER_FUNCTION_KEYS:
+                if saved.get(key) is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = saved[key]  # type: ignore[assignment]
+        return getattr(module, attribute)
+
+    def context(self, logical_id: str) -> LambdaContext:
+        spec = self.stack.functions[logical_id]
+        name = self.stack.local_name(logical_id)
+        return LambdaContext(
+            function_name=name,
+            memory_limit_in_mb=spec.memory,
+            timeout_seconds=spec.timeout,
+            invoked_function_arn=f"arn:aws:lambda:{self.stack.region}:{self.stack.account}:function:{name}",
+            log_group_name=f"/aws/lambda/{name}",
+        )
+
+    def invoke(self, logical_id: str, event: dict) -> Any:
+        handler = self.handler(logical_id)
+        with self._locks[logical_id]:
+            return handler(event, self.context(logical_id))
+
+
+def _load_module(name: str, source) -> ModuleType:
+    module_spec = importlib.util.spec_from_file_location(name, source)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load a handler from {source}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    module_spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,36 @@
+"""Low-level AWS clients, created once per container.
+
+botocore directly rather than boto3: the click path saves boto3's import, and every client
+honours AWS_ENDPOINT_URL, which is how the local stack and the tests point at moto.
+"""
+
+import os
+from functools import cache
+
+import botocore.session
+from botocore.config import Config
+
+# Request paths give AWS a short leash: a slow call must not hold a visitor past the
+# Lambda timeout, and the failure path (the replay queue) is the retry.
+_REQUEST_PATH = Config(
+    connect_timeout=0.5,
+    read_timeout=1.0,
+    retries={"mode": "standard", "total_max_attempts": 1},
+    tcp_keepalive=True,
+)
+_BACKGROUND = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "total_max_attempts": 5})
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+
+
+@cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@cache
+def client(service: str, *, background: bool = False):
+    """A shared client; `background=True` for jobs that should retry patiently instead of failing fast."""
+    return _session().create_client(service, region_name=region(), config=_BACKGROUND if background else _REQUEST_PATH)

@@ -1,0 +1,69 @@
+"""Reading API Gateway HTTP API (payload 2.0) events and shaping their responses, without a framework.
+
+The click path uses this instead of the Powertools resolver, whose import alone costs
+about as much as the click function's whole cold-start budget (README "Cold starts").
+"""
+
+import html
+from collections.abc import Mapping
+from urllib.parse import parse_qsl
+
+MAX_QUERY_FIELDS = 64
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def method(event: Mapping) -> str:
+    return event.get("requestContext", {}).get("http", {}).get("method", "GET").upper()
+
+
+def source_ip(event: Mapping) -> str:
+    return event.get("requestContext", {}).get("http", {}).get("sourceIp", "")
+
+
+def header(event: Mapping, name: str) -> str | None:
+    """Header values are lower-cased keys in payload 2.0; repeated headers arrive comma-joined."""
+    return (event.get("headers") or {}).get(name)
+
+
+def query(event: Mapping) -> dict[str, str]:
+    """First value of each parameter, parsed from rawQueryString so commas inside values survive
+    (queryStringParameters joins repeated parameters with commas)."""
+    raw = event.get("rawQueryString") or ""
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS, errors="strict")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadQuery("the query string is malformed or has too many parameters") from error
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        out.setdefault(name, value)
+    return out
+
+
+def cookie(event: Mapping, name: str) -> str | None:
+    for raw in event.get("cookies") or ():
+        key, _, value = raw.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def page(status: int, title: str, message: str) -> dict:
+    """A small self-contained HTML page for visitors (errors on public links)."""
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width,initial-scale=1">'
+        f"<title>{html.escape(title)}</title>"
+        '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+    )
+    return {
+        "statusCode": status,
+        "headers": {**NO_STORE, "Content-Type": "text/html; charset=utf-8"},
+        "body": body,
+    }

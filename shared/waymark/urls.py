@@ -1,0 +1,139 @@
+"""Destination rules: which URLs a tracking link may send a visitor to, and how the click id rides along.
+
+The redirect target is never echoed from input. It is parsed strictly, its host checked
+against the program's allowed domains, then rebuilt from its parts with everything
+percent-encoded, so what the browser follows is exactly what was checked.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, unquote_plus, urlsplit
+
+MAX_URL_LENGTH = 2048
+MACRO_NAMES = ("click_id", "agent_id", "link", "sub1", "sub2", "sub3", "sub4", "sub5", "source")
+_MACRO = re.compile(r"\{(" + "|".join(MACRO_NAMES) + r")\}")
+_ENCODED_CONTROL = re.compile(r"%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# Characters kept as they are when the path and query are re-encoded; '%' keeps existing escapes.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+class UnsafeDestination(ValueError):
+    """The URL may not be redirected to; the message is safe to show the visitor."""
+
+
+@dataclass(frozen=True)
+class AllowedDomains:
+    """Exact hosts (`shop.example.com`) and subdomain rules (`*.example.com`, subdomains only)."""
+
+    exact: frozenset[str]
+    suffixes: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, entries: Iterable[str]) -> "AllowedDomains":
+        exact, suffixes = set(), []
+        for raw in entries:
+            entry = raw.strip().lower()
+            if entry.startswith("*."):
+                if not _valid_host(entry[2:]):
+                    raise ValueError(f"not a domain rule: {raw!r}")
+                suffixes.append(entry[1:])
+            elif _valid_host(entry):
+                exact.add(entry)
+            else:
+                raise ValueError(f"not a domain rule: {raw!r}")
+        return cls(frozenset(exact), tuple(suffixes))
+
+    def allows(self, host: str) -> bool:
+        return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+
+
+def _valid_host(host: str) -> bool:
+    if not host or len(host) > 253:
+        return False
+    return all(_HOST_LABEL.match(label) for label in host.split("."))
+
+
+def check_destination(raw: str, allowed: AllowedDomains, *, allow_http: bool = False) -> str:
+    """Return `raw` rebuilt from its checked parts, or raise UnsafeDestination."""
+    if not raw:
+        raise UnsafeDestination("destination is empty")
+    if len(raw) > MAX_URL_LENGTH:
+        raise UnsafeDestination("destination is too long")
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in raw):
+        raise UnsafeDestination("destination contains whitespace, control characters or backslashes")
+    if _ENCODED_CONTROL.search(raw):
+        raise UnsafeDestination("destination contains encoded control characters")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as error:
+        raise UnsafeDestination("destination is not a valid URL") from error
+    scheme = parts.scheme.lower()
+    if scheme not in (("http", "https") if allow_http else ("https",)):
+        raise UnsafeDestination(
+            "destination must be an https URL" if not allow_http else "destination must be a web URL"
+        )
+    if not raw[len(scheme) :].startswith("://") or not parts.netloc:
+        raise UnsafeDestination("destination must be an absolute URL")
+    if any(ch in parts.netloc for ch in "@%[]{}"):
+        raise UnsafeDestination("destination host is not allowed")
+    host = parts.hostname or ""
+    if parts.netloc.endswith(":"):
+        raise UnsafeDestination("destination is not a valid URL")
+    if not _valid_host(host) or not allowed.allows(host):
+        raise UnsafeDestination("destination host is not allowed")
+    netloc = host if port is None else f"{host}:{port}"
+    rebuilt = f"{scheme}://{netloc}{_quote_keeping_macros(parts.path, _PATH_SAFE)}"
+    if parts.query:
+        rebuilt += "?" + _quote_keeping_macros(parts.query, _QUERY_SAFE)
+    if parts.fragment:
+        rebuilt += "#" + quote(parts.fragment, safe=_QUERY_SAFE)
+    return rebuilt
+
+
+def _quote_keeping_macros(text: str, safe: str) -> str:
+    pieces = _MACRO.split(text)
+    # re.split with one group alternates literal text and macro names.
+    return "".join("{" + piece + "}" if i % 2 else quote(piece, safe=safe) for i, piece in enumerate(pieces))
+
+
+def add_tracking(
+    destination: str,
+    *,
+    macros: Mapping[str, str],
+    click_param: str | None,
+    passthrough: Mapping[str, str],
+) -> str:
+    """Substitute `{click_id}`-style macros (appending the click id as `click_param` when the
+    destination has no `{click_id}`), then add passed-through parameters it does not already have.
+
+    `destination` must come from check_destination. Values are fully percent-encoded, so
+    nothing a visitor sends can change the URL's structure.
+    """
+    base, _, fragment = destination.partition("#")
+    click_id = macros.get("click_id")
+    extra = {click_param: click_id} if click_param and click_id and "{click_id}" not in base else {}
+    base = _MACRO.sub(lambda m: quote(macros.get(m.group(1), ""), safe=""), base)
+    path, _, query = base.partition("?")
+    kept = [pair for pair in query.split("&") if pair and _param_name(pair) not in extra]
+    present = {_param_name(pair) for pair in kept}
+    added = {**extra, **{k: v for k, v in passthrough.items() if k not in present and k not in extra}}
+    kept.extend(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in added.items())
+    url = path + ("?" + "&".join(kept) if kept else "")
+    return url + ("#" + fragment if fragment else "")
+
+
+def _param_name(pair: str) -> str:
+    return unquote_plus(pair.partition("=")[0])
+
+
+def host_of(url: str) -> str | None:
+    """The host of a referrer-like URL, or None when it does not parse."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host[:253] if host else None

@@ -1,0 +1,51 @@
+from types import SimpleNamespace
+
+import pytest
+
+from tests.support import make_agent, make_link, make_program
+
+
+@pytest.fixture
+def shop(aws):
+    """A program with an active partner and one link to a tour page."""
+    program = make_program()
+    agent = make_agent(program, email="partner@example.com")
+    link = make_link(agent, program, destination="https://www.example.com/tours/1")
+    return SimpleNamespace(program=program, agent=agent, link=link)
+
+
+@pytest.fixture
+def inject_failure():
+    """Make one AWS operation fail on the clients Waymark's request paths use, like a real outage would."""
+    from waymark import aws
+
+    registered = []
+
+    def inject(
+        service: str,
+        operation: str,
+        code: str = "ProvisionedThroughputExceededException",
+        exception: Exception | None = None,
+    ) -> None:
+        def fail(**kwargs):
+            if exception is not None:
+                raise exception
+            response = SimpleNamespace(status_code=400, headers={})
+            return response, {
+                "Error": {"Code": code, "Message": f"injected {code}"},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
+
+        events = aws.client(service).meta.events
+        events.register(f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}", fail)
+        registered.append(
+            (
+                events,
+                f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}",
+                fail,
+            )
+        )
+
+    yield inject
+    for events, name, handler in registered:
+        events.unregister(name, handler)
