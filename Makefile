@@ -2,6 +2,9 @@
 # `make dev` (run locally on an embedded AWS) and `make test` (the whole suite).
 
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# This machine's pip configuration names local indexes that may be absent; their warnings are noise.
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
 .DEFAULT_GOAL := help
 
 # Python 3.12, the Lambda runtime's version: from PATH, else from pyenv's install folder.
@@ -25,13 +28,13 @@ help:
 $(VENV)/.installed: requirements-dev.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
 	@test -x $(PY) || $(PY312) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(QUIET_PIP)
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
 	@test -x $(SAM_VENV)/bin/python || $(PY312) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt $(QUIET_PIP)
 	@touch $@
 
 dev: $(VENV)/.installed

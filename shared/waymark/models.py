@@ -301,6 +301,42 @@ class Conversion(Model):
         return f"{advertiser_id}:{order_id}"
 
 
+# ---------------------------------------------------------------------------- remarketing
+
+
+class Customer(Model):
+    """The customer of one booking, kept only for remarketing and deleted by TTL after the last send.
+
+    Written by the postback in the same transaction as its conversion, and only when the
+    customer gave an email and the program sends remarketing emails.
+    """
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "CUSTOMER#<conversion_id>"
+    sk = UnicodeAttribute(range_key=True, default="CUSTOMER")
+    conversion_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    email = UnicodeAttribute()
+    lang = UnicodeAttribute(null=True)
+    booking_ref = UnicodeAttribute(null=True)
+    service_date = UnicodeAttribute(null=True)  # ISO date
+    booked_at = UnicodeAttribute()  # ISO timestamp
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    items = ListAttribute(of=CartLine, default=list)
+    ttl = NumberAttribute()
+
+    @staticmethod
+    def key(conversion_id: str) -> tuple[str, str]:
+        return f"CUSTOMER#{conversion_id}", "CUSTOMER"
+
+
+CONVERSION_STATUSES = ("pending", "approved", "rejected", "reversed")
+CHANNELS = ("web", "chat", "phone", "concierge", "inside_sales", "remarketing")
+
+
 def as_dict(value: Any) -> dict[str, Any]:
     """A raw MapAttribute's value as a dict (PynamoDB gives a dict or a MapAttribute)."""
     if value is None:
