@@ -23,8 +23,12 @@ os.environ.update(
 for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
     os.environ.pop(_name, None)
 
+import gzip  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 import botocore.handlers  # noqa: E402
-import moto  # noqa: E402,F401  - registers moto's botocore hook before any client exists
+import moto  # noqa: E402  - registers moto's botocore hook before any client exists
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
@@ -54,6 +58,13 @@ class RequestRecorder:
 
 
 RECORDER = RequestRecorder()
+
+# In-process moto has no HTTP endpoint for the pool's JWKS; point token verification at the
+# public key set moto signs its tokens with (the same document its server serves).
+MOTO_COGNITO_KEYS = Path(moto.__file__).parent / "cognitoidp" / "resources"
+_jwks = Path(tempfile.mkdtemp(prefix="waymark-jwks-")) / "jwks.json"
+_jwks.write_bytes(gzip.decompress((MOTO_COGNITO_KEYS / "jwks-public.json.gz").read_bytes()))
+os.environ["COGNITO_JWKS_URL"] = _jwks.as_uri()
 botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", RECORDER))
 
 STACK = Stack(name="waymark-test")

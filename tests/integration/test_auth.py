@@ -1,0 +1,117 @@
+"""Login through Cognito (moto) and token verification against the pool's JWKS."""
+
+import gzip
+import json
+import time
+
+import jwt
+import pytest
+
+from tests.conftest import MOTO_COGNITO_KEYS
+from waymark import auth, csrf
+from waymark.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+
+
+@pytest.fixture
+def partner_login(aws):
+    create_login("ana@example.com", "Correct-horse-9", group=PARTNERS_GROUP, agent_id="ag123456")
+    return "ana@example.com", "Correct-horse-9"
+
+
+def test_login_yields_a_token_that_verifies_to_the_partner(partner_login):
+    token, expires_in = auth.login(*partner_login)
+    principal = auth.verify(token)
+    assert principal.email == "ana@example.com"
+    assert principal.agent_id == "ag123456"
+    assert principal.is_partner and not principal.is_admin
+    assert 0 < expires_in <= 3600
+
+
+def test_admins_are_recognised_by_group(aws):
+    create_login("ops@example.com", "Operator-pass-1", group=ADMINS_GROUP)
+    principal = auth.verify(auth.login("ops@example.com", "Operator-pass-1")[0])
+    assert principal.is_admin and principal.agent_id is None and not principal.is_partner
+
+
+@pytest.mark.parametrize(("email", "password"), [("ana@example.com", "wrong-Pass-1"), ("nobody@example.com", "x")])
+def test_wrong_credentials_do_not_say_which_part_was_wrong(partner_login, email, password):
+    with pytest.raises(auth.NotAuthenticated, match="wrong email or password"):
+        auth.login(email, password)
+
+
+def _moto_private_key():
+    document = gzip.decompress((MOTO_COGNITO_KEYS / "jwks-private.json.gz").read_bytes())
+    return jwt.PyJWK.from_dict(json.loads(document)).key
+
+
+def _forge(claims: dict, key=None, kid: str = "dummy") -> str:
+    return jwt.encode(claims, key or _moto_private_key(), algorithm="RS256", headers={"kid": kid})
+
+
+def _claims(**overrides) -> dict:
+    now = int(time.time())
+    claims = {
+        "iss": auth.issuer(),
+        "aud": auth.client_id(),
+        "sub": "s-1",
+        "token_use": "id",
+        "iat": now,
+        "exp": now + 600,
+        "email": "x@example.com",
+        "cognito:groups": ["admins"],
+    }
+    claims.update(overrides)
+    return claims
+
+
+def test_a_well_formed_token_with_our_claims_verifies(aws):
+    assert auth.verify(_forge(_claims())).is_admin
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": int(time.time()) - 10},
+        {"aud": "another-app-client"},
+        {"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_other"},
+        {"token_use": "access"},
+    ],
+    ids=["expired", "other-client", "other-pool", "access-token"],
+)
+def test_tokens_for_someone_else_or_expired_are_refused(aws, claims):
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify(_forge(_claims(**claims)))
+
+
+def test_tampered_or_foreign_signatures_are_refused(aws):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    token = _forge(_claims())
+    header, _payload, signature = token.split(".")
+    forged_payload = jwt.utils.base64url_encode(json.dumps(_claims(**{"cognito:groups": ["admins", "x"]})).encode())
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify(f"{header}.{forged_payload.decode()}.{signature}")
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify(_forge(_claims(), key=stranger))
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify("not-a-jwt")
+    unsigned = jwt.encode(_claims(), key=None, algorithm="none")
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify(unsigned)
+
+
+def test_bearer_header_wins_over_the_cookie():
+    assert auth.bearer_or_cookie({"authorization": "Bearer abc"}, {"wm_session": "xyz"}) == "abc"
+    assert auth.bearer_or_cookie({}, {"wm_session": "xyz"}) == "xyz"
+    assert auth.bearer_or_cookie({"authorization": "Basic abc"}, {}) is None
+
+
+def test_csrf_tokens_bind_to_the_session_and_expire(aws):
+    token = csrf.token_for("session-a", now=1_000_000)
+    assert csrf.verify(token, "session-a", now=1_000_100)
+    assert not csrf.verify(token, "session-b", now=1_000_100)
+    assert not csrf.verify(token, "session-a", now=1_000_000 + csrf.MAX_AGE_SECONDS + 1)
+    assert not csrf.verify(token.replace(".", ".x"), "session-a", now=1_000_100)
+    assert not csrf.verify(None, "session-a")
+    assert not csrf.verify("abc", "session-a")
