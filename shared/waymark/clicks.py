@@ -51,6 +51,12 @@ def allowed_domains(entries: tuple[str, ...]) -> AllowedDomains:
     return AllowedDomains.parse(entries)
 
 
+@lru_cache(maxsize=4096)
+def _checked(raw: str, domains: tuple[str, ...], allow_http: bool) -> str:
+    # Links send thousands of visitors to the same few destinations; the check is pure.
+    return check_destination(raw, allowed_domains(domains), allow_http=allow_http)
+
+
 def window_days(program: Program, agent: Agent | None) -> int:
     if agent is not None and agent.attribution_window_days:
         return int(agent.attribution_window_days)
@@ -72,9 +78,7 @@ def decide(
 
     raw_destination = request.query.get("url") or link.destination or program.default_landing_url
     try:
-        destination = check_destination(
-            raw_destination, allowed_domains(tuple(program.allowed_domains)), allow_http=program.allow_http
-        )
+        destination = _checked(raw_destination, tuple(program.allowed_domains), program.allow_http)
     except UnsafeDestination as error:
         return ClickOutcome(400, message=f"This link cannot be followed: {error}.")
 
