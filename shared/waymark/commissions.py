@@ -107,6 +107,8 @@ def _pick(
 ) -> tuple[str, Any] | None:
     day = on.isoformat()
     usable = [r for r in rules if r.channel == channel and _applies(r, day, currency, program_currency)]
+    if whose == "program" and channel is None:  # the normal rate: nothing below it for a relative rule
+        usable = [r for r in usable if r.kind != "relative"]
     if not usable:
         return None
     dated = [r for r in usable if r.valid_from or r.valid_until]

@@ -31,7 +31,7 @@ MAX_AMOUNT = Decimal(10) ** 12  # any order in any currency (10^12 VND is about 
 AUTH_FIELDS = ("token", "advertiser")
 ALIASES = {"transaction_id": "click_id", "adv_sub": "order_id"}
 FORM = "application/x-www-form-urlencoded"
-_MONEY = re.compile(r"\d{1,13}(\.\d{1,6})?")
+_MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,6})?")  # ASCII digits: \d also matches other scripts
 
 
 class BadRequest(Exception):
