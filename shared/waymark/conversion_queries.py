@@ -32,16 +32,7 @@ class Page:
 
 def conversions_of_agent(agent_id: str, month: str, *, limit: int = 50, cursor: str | None = None) -> Page:
     """A partner's conversions created in `month` ("YYYY-MM", UTC), newest first."""
-    _check(month, limit)
-    results = Conversion.by_agent.query(
-        agent_id,
-        Conversion.created_at.startswith(month),
-        scan_index_forward=False,
-        limit=limit,
-        page_size=limit,
-        last_evaluated_key=_decode(cursor, "agent_id", agent_id),
-    )
-    return _page(results)
+    return _month(Conversion.by_agent, "agent_id", agent_id, month, None, limit, cursor)
 
 
 def conversions_of_program(
@@ -55,7 +46,6 @@ def conversions_of_program(
     cursor: str | None = None,
 ) -> Page:
     """A program's conversions created in `month`, newest first, optionally of one status, channel or partner."""
-    _check(month, limit)
     condition = None
     for attribute, value in (
         (Conversion.status, status),
@@ -64,16 +54,7 @@ def conversions_of_program(
     ):
         if value is not None:
             condition = attribute == value if condition is None else condition & (attribute == value)
-    results = Conversion.by_program.query(
-        program_id,
-        Conversion.created_at.startswith(month),
-        filter_condition=condition,
-        scan_index_forward=False,
-        limit=limit,
-        page_size=limit,
-        last_evaluated_key=_decode(cursor, "program_id", program_id),
-    )
-    return _page(results)
+    return _month(Conversion.by_program, "program_id", program_id, month, condition, limit, cursor)
 
 
 def commission_totals(agent_id: str, month: str) -> dict[str, dict[str, Decimal]]:
@@ -95,14 +76,21 @@ def _all_of_agent(agent_id: str, month: str) -> Iterator[Conversion]:
         cursor = page.cursor
 
 
-def _check(month: str, limit: int) -> None:
+def _month(index, owner_name: str, owner: str, month: str, condition, limit: int, cursor: str | None) -> Page:
+    """One page of an index's conversions of `owner` created in `month`, newest first."""
     if not _MONTH.fullmatch(month or ""):
         raise BadQuery("month reads YYYY-MM")
     if not 1 <= limit <= MAX_PAGE:
         raise BadQuery(f"limit is between 1 and {MAX_PAGE}")
-
-
-def _page(results) -> Page:
+    results = index.query(
+        owner,
+        Conversion.created_at.startswith(month),
+        filter_condition=condition,
+        scan_index_forward=False,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=_decode(cursor, owner_name, owner),
+    )
     conversions = list(results)
     key = results.last_evaluated_key
     return Page(conversions, _encode(key) if key else None)
