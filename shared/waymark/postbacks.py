@@ -8,7 +8,7 @@ the same rules. Anything wrong answers a 4xx with a clear message and writes not
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -254,8 +254,6 @@ def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report
 
 
 def _with_cookie_click(report: Report, cookie: str) -> Report:
-    from dataclasses import replace
-
     return replace(report, click_id=cookie) if ids.is_click_id(cookie) else report
 
 
