@@ -97,8 +97,8 @@ def _handler(local: LocalWaymark):
             result = _postback(local.url, {k: v for k, v in order.items() if v is not None})
             body = (
                 f"<p>Thank you! Order <b>{html.escape(order['order_id'])}</b>: {quantity} x {html.escape(name)}, "
-                f"€{amount}.</p><h2>What the shop's backend got back from Waymark</h2>"
-                f"<pre id=postback>{html.escape(result)}</pre>"
+                f"€{amount}.</p>{_credit(result)}<h2>What the shop's backend got back from Waymark</h2>"
+                f"<pre id=postback>{html.escape(_pretty(result))}</pre>"
             )
             self._send(200, _page("Booking confirmed", body, local.url))
 
@@ -132,6 +132,31 @@ def _arrival(click_id: str | None) -> str:
     )
 
 
+def _pretty(result: str) -> str:
+    try:
+        return json.dumps(json.loads(result), indent=2)
+    except ValueError:
+        return result
+
+
+def _credit(result: str) -> str:
+    """One line for people: whom Waymark credited the sale to, and what it earns."""
+    try:
+        answer = json.loads(result)
+    except ValueError:
+        return "<p id=credit>Waymark did not record the sale (see below).</p>"
+    if not isinstance(answer, dict) or "conversion_id" not in answer or "status" not in answer:
+        return "<p id=credit>Waymark did not record the sale (see below).</p>"
+    if answer.get("agent"):
+        text = (
+            f"Credited to partner <b>{html.escape(answer['agent'])}</b>: commission "
+            f"{html.escape(answer['commission'])} {html.escape(answer['currency'])} ({html.escape(answer['status'])})."
+        )
+    else:
+        text = f"No partner credited ({html.escape(answer.get('reason') or 'no click')})."
+    return f"<p id=credit>{text}</p>"
+
+
 def _form(slug: str, channel: str) -> str:
     options = "".join(
         f"<option value='{s}'{' selected' if s == slug else ''}>{html.escape(t[0])}</option>" for s, t in TOURS.items()
@@ -145,8 +170,11 @@ def _form(slug: str, channel: str) -> str:
         "<p><label>Email <input name=email type=email value='guest@example.com'></label></p>"
         "<p><label>Date <input name=date type=date></label></p>"
         "<p><button type=submit id=book>Book now</button></p></form>"
+        "<p id=phone hidden>Booking by phone? Quote reference <b id=reference></b> at +00 000 000 000.</p>"
         "<script>addEventListener('DOMContentLoaded',()=>{if(window.Waymark){"
-        "document.getElementById('click_id').value=Waymark.clickId()||''}})</script>"
+        "document.getElementById('click_id').value=Waymark.clickId()||'';"
+        "const ref=Waymark.reference();if(ref){document.getElementById('reference').textContent="
+        "ref.slice(0,3)+' '+ref.slice(3);document.getElementById('phone').hidden=false}}})</script>"
     )
 
 

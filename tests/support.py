@@ -84,3 +84,10 @@ def make_link(agent, program, destination: str | None = "https://www.example.com
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text())
+
+
+def make_advertiser(program, advertiser_id: str = "shop-backend", **overrides):
+    """An advertiser of `program`; returns (advertiser, its postback token)."""
+    from waymark.advertisers import create_advertiser
+
+    return create_advertiser(program, advertiser_id, overrides.pop("name", "Shop booking system"), **overrides)

@@ -42,7 +42,7 @@ def ref_code(click_id: str) -> str:
     """Six friendly characters from the click id's random tail: the code a customer quotes by phone.
 
     Deterministic, so the merchant's page script can show it without asking the server
-    (the same arithmetic lives in functions/postback/waymark.js). 30^6 ≈ 7.3e8 values: two live
+    (the same arithmetic lives in waymark/waymark.js). 30^6 ≈ 7.3e8 values: two live
     sessions can share a code, so lookups take the newest session (README "Limits").
     """
     value = 0

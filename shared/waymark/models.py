@@ -57,11 +57,15 @@ class DecimalAttribute(Attribute[Decimal]):
 
 
 class CommissionRule(MapAttribute):
-    """Percentage of the amount or a fixed sum per conversion, optionally per channel and dated."""
+    """Percentage of the amount or a fixed sum per conversion, optionally per channel and dated.
 
-    kind = UnicodeAttribute()  # "percent" | "fixed"
+    "relative" pays `value` % of the rate the rule overrides (waymark.commissions has the precedence).
+    """
+
+    kind = UnicodeAttribute()  # "percent" | "fixed" | "relative"
     value = DecimalAttribute()
     channel = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute(null=True)  # fixed rules: the sum's currency (default: the program's)
     valid_from = UnicodeAttribute(null=True)  # ISO date, inclusive
     valid_until = UnicodeAttribute(null=True)  # ISO date, inclusive
     note = UnicodeAttribute(null=True)
@@ -281,6 +285,7 @@ class Conversion(Model):
     sub5 = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(default="web")
+    attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()

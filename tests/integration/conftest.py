@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.support import make_agent, make_link, make_program
+from tests.support import make_advertiser, make_agent, make_link, make_program
 
 
 @pytest.fixture
@@ -15,8 +15,18 @@ def shop(aws):
 
 
 @pytest.fixture
+def merchant(shop):
+    """The shop plus the advertiser (the shop's booking system) that reports its sales, and its token."""
+    advertiser, token = make_advertiser(shop.program)
+    return SimpleNamespace(**vars(shop), advertiser=advertiser, token=token)
+
+
+@pytest.fixture
 def inject_failure():
-    """Make one AWS operation fail on the clients Waymark's request paths use, like a real outage would."""
+    """Make one AWS operation fail on the clients Waymark's request paths use, like a real outage would.
+
+    `inject(...)` returns a function that ends the outage.
+    """
     from waymark import aws
 
     registered = []
@@ -26,7 +36,7 @@ def inject_failure():
         operation: str,
         code: str = "ProvisionedThroughputExceededException",
         exception: Exception | None = None,
-    ) -> None:
+    ):
         def fail(**kwargs):
             if exception is not None:
                 raise exception
@@ -37,14 +47,10 @@ def inject_failure():
             }
 
         events = aws.client(service).meta.events
-        events.register(f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}", fail)
-        registered.append(
-            (
-                events,
-                f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}",
-                fail,
-            )
-        )
+        name = f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}"
+        events.register(name, fail)
+        registered.append((events, name, fail))
+        return lambda: events.unregister(name, fail)  # heal: the outage is over
 
     yield inject
     for events, name, handler in registered:

@@ -143,10 +143,14 @@ def deployed(moto_server):
     return stack
 
 
+SAMPLE_ADVERTISER_TOKEN = "shop-backend.sample-token-for-tests-only"  # the token in events/postback/
+
+
 def _seed_sample_link(stack: Stack) -> None:
     import boto3
 
-    from waymark.models import Agent, Link, Program
+    from waymark.advertisers import token_digest
+    from waymark.models import Advertiser, Agent, Link, Program
 
     dynamodb = boto3.client("dynamodb", region_name=stack.region, endpoint_url=os.environ["AWS_ENDPOINT_URL"])
     program = Program(
@@ -171,7 +175,20 @@ def _seed_sample_link(stack: Stack) -> None:
         created_at="2026-01-01T00:00:00.000+00:00",
         destination="https://www.example.com/tours/1",
     )
-    for logical_id, model in (("ConfigTable", program), ("AgentsTable", agent), ("LinksTable", link)):
+    advertiser = Advertiser(
+        *Advertiser.key("shop-backend"),
+        advertiser_id="shop-backend",
+        program_id="shop",
+        name="Shop booking system",
+        token_sha256=token_digest(SAMPLE_ADVERTISER_TOKEN),
+        hmac_secret="sample-hmac-secret",
+    )
+    for logical_id, model in (
+        ("ConfigTable", program),
+        ("ConfigTable", advertiser),
+        ("AgentsTable", agent),
+        ("LinksTable", link),
+    ):
         dynamodb.put_item(TableName=stack.physical[logical_id]["Ref"], Item=model.serialize())
 
 
@@ -233,3 +250,5 @@ def test_every_built_function_imports_with_only_its_layers_and_runs(build, deplo
                 assert result == {"batchItemFailures": []}, (logical_id, event_file.name, result)
             if logical_id == "ClickFunction" and event_file.stem in ("link", "deep-link"):
                 assert result["statusCode"] == 302 and result["cookies"], result
+            if logical_id == "PostbackFunction" and event_file.stem.startswith("postback"):
+                assert result["statusCode"] == 200 and json.loads(result["body"])["conversion_id"], result

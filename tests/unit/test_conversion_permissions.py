@@ -1,0 +1,42 @@
+"""The template grants the postback and replay functions exactly the DynamoDB access the conversion code uses."""
+
+from devstack.template import Stack
+
+STACK = Stack(name="waymark-test")
+
+
+def dynamodb_grants(logical_id: str) -> dict[str, set[str]]:
+    """action -> the tables (or indexes) it is allowed on, as written in template.yaml."""
+    grants: dict[str, set[str]] = {}
+    for policy in STACK.functions[logical_id].properties["Policies"]:
+        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for action in actions:
+                grants.setdefault(action, set()).update(_name(r) for r in resources)
+    return grants
+
+
+def _name(resource) -> str:
+    if "Fn::GetAtt" in resource:
+        return resource["Fn::GetAtt"][0]
+    return resource["Fn::Sub"].replace("${", "").replace(".Arn}", "")
+
+
+def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_only():
+    assert dynamodb_grants("PostbackFunction") == {
+        "dynamodb:GetItem": {"SessionsTable", "AgentsTable", "ConfigTable", "ConversionsTable"},
+        "dynamodb:Query": {"SessionsTable/index/ref-index"},
+        "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable"},  # a TransactWriteItems of Puts needs PutItem
+    }
+
+
+def test_the_replay_function_can_store_kept_conversions_and_customers():
+    assert dynamodb_grants("ReplayFunction") == {
+        "dynamodb:PutItem": {"SessionsTable", "ConversionsTable", "RemarketingTable"},
+    }
+
+
+def test_the_postback_function_may_keep_writes_in_the_replay_queue():
+    policies = STACK.functions["PostbackFunction"].properties["Policies"]
+    assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["ReplayQueue", "QueueName"]}}} in policies
