@@ -94,21 +94,21 @@ def test_without_an_active_partner_there_is_no_click_id_to_credit(aws, runtime, 
     assert list(Session.scan()) == []  # test inspection only
 
 
-@pytest.mark.parametrize(
-    "mangle",
-    [
-        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature altered
-        lambda t: t.replace(".addons.", ".other1."),  # profile altered
-        lambda t: "x" * 40,
-        lambda t: t + ".extra",
-        lambda t: "%2e%2e%2f",
-    ],
-)
-def test_an_altered_link_gets_a_page_and_no_redirect(aws, runtime, emailed, mangle):
+MANGLED = [
+    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature altered
+    lambda t: t.replace(".addons.", ".other1."),  # profile altered
+    lambda t: "x" * 40,
+    lambda t: t + ".extra",
+    lambda t: "%2e%2e%2f",
+]
+
+
+def test_an_altered_link_gets_a_page_and_no_redirect(aws, runtime, emailed):
     token = emailed()["offers"][0].rsplit("/", 1)[1]
-    response = request(aws, runtime, "GET", f"https://track.example.com/x/{mangle(token)}")
-    assert response["statusCode"] == 400 and "Location" not in response["headers"]
-    assert "This link is not valid" in response["body"]
+    for mangle in MANGLED:
+        response = request(aws, runtime, "GET", f"https://track.example.com/x/{mangle(token)}")
+        assert response["statusCode"] == 400 and "Location" not in response["headers"]
+        assert "This link is not valid" in response["body"]
 
 
 def test_an_expired_link_gets_a_page_and_no_redirect(aws, runtime, emailed):

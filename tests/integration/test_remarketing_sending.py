@@ -307,3 +307,17 @@ def test_yesterdays_leftovers_go_out_with_todays_run(aws, booked):
     summary = run_job(booked.runtime, booked.due + timedelta(days=1), booked.clock)
 
     assert summary["sent"] == 1 and [e["to"] for e in sent_emails(aws)] == [["late@example.org"]]
+
+
+def test_an_unverified_sender_pauses_the_job_and_fails_nobody(aws, booked, monkeypatch):
+    from waymark.models import RemarketingSend
+
+    make_customer(booked.program, email="wait@example.org")
+    plan(aws, booked.runtime)
+    monkeypatch.setenv("SES_SENDER", "not-verified@example.com")
+
+    summary = run_job(booked.runtime, booked.due, booked.clock)
+
+    assert summary["stopped"] == "paused" and summary["failed"] == 0 and not summary["continued"]
+    (send,) = RemarketingSend.by_due.query(booked.due.isoformat())
+    assert send.status == "pending" and "not-verified@example.com" in send.reason

@@ -66,6 +66,7 @@ _ACCOUNT_STOPS = {
     "SendingPausedException": "paused",
     "AccountSuspendedException": "paused",
     "MailFromDomainNotVerifiedException": "paused",
+    "SenderRejected": "paused",
 }
 
 
@@ -164,6 +165,8 @@ class Run:
         self.remaining_ms = remaining_ms
         self.clock = clock or CLOCK
         self.settings = settings or Settings.from_env()
+        if "@" not in self.settings.sender or not self.settings.public_url:
+            raise RuntimeError("SES_SENDER and PUBLIC_URL must be set (template.yaml sets them)")
         self.claim_id = uuid.uuid4().hex
         self.summary = RunSummary(date=today.isoformat(), generation=generation)
         self.dynamodb = aws.client("dynamodb", background=True)
@@ -320,12 +323,16 @@ class Run:
                     self._release(send, f"throttled: {code}")
                     self.summary.stopped = "throttled"
                     return
+                message_text = error.response.get("Error", {}).get("Message", "")
+                if code == "MessageRejected" and self.settings.sender.lower() in message_text.lower():
+                    # The sender identity itself is refused (unverified, ...): every send would fail alike.
+                    code = "SenderRejected"
                 if code in _ACCOUNT_STOPS or status >= 500:
-                    self._release(send, code)
+                    self._release(send, f"{code}: {message_text}")
                     self.summary.stopped = _ACCOUNT_STOPS.get(code, "unavailable")
                     logger.error("SES cannot send now; the rest stays pending", extra={"code": code})
                     return
-                self._finish(send, FAILED, reason=f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300])
+                self._finish(send, FAILED, reason=f"{code}: {message_text}"[:300])
                 self.summary.failed += 1
                 return
             except (EndpointConnectionError, ConnectTimeoutError) as error:
