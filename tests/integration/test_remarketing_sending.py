@@ -321,3 +321,20 @@ def test_an_unverified_sender_pauses_the_job_and_fails_nobody(aws, booked, monke
     assert summary["stopped"] == "paused" and summary["failed"] == 0 and not summary["continued"]
     (send,) = RemarketingSend.by_due.query(booked.due.isoformat())
     assert send.status == "pending" and "not-verified@example.com" in send.reason
+
+
+def test_a_send_that_cannot_be_composed_is_skipped_and_the_rest_go_out(aws, booked):
+    """A send whose links cannot be built (here: a corrupted email hash) must not stop the others."""
+    from waymark.models import RemarketingSend
+
+    make_customer(booked.program, email="fine@example.org")
+    make_customer(booked.program, email="odd@example.org")
+    plan(aws, booked.runtime)
+    odd = next(s for s in RemarketingSend.by_due.query(booked.due.isoformat()) if s.email == "odd@example.org")
+    odd.update(actions=[RemarketingSend.email_hash.set("not.url.safe")])
+
+    summary = run_job(booked.runtime, booked.due, booked.clock)
+
+    assert summary["sent"] == 1 and summary["skipped"] == 1
+    assert [e["to"] for e in sent_emails(aws)] == [["fine@example.org"]]
+    assert RemarketingSend.get(odd.pk, odd.sk).reason.startswith("cannot compose: ValueError")

@@ -260,10 +260,14 @@ class Run:
             return
         try:
             message = self._compose(send)
-        except _Skip as skip:
-            self._finish(send, SKIPPED, reason=str(skip), expect=PENDING)
+        except (ClientError, BotoCoreError):
+            raise  # DynamoDB trouble: the run fails and is retried; the send is still pending
+        except Exception as error:  # one bad send must not stop every later one
+            reason = str(error) if isinstance(error, _Skip) else f"cannot compose: {type(error).__name__}: {error}"
+            if not isinstance(error, _Skip):
+                logger.exception("send cannot be composed", extra={"send": send.sk})
+            self._finish(send, SKIPPED, reason=reason[:300], expect=PENDING)
             self.summary.skipped += 1
-            logger.info("send skipped", extra={"send": send.sk, "reason": str(skip)})
             return
         if self._claim(send):
             self._send(send, message)
