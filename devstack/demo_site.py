@@ -63,7 +63,9 @@ def _handler(local: LocalWaymark):
                 self._send(200, _page("Tours", _arrival(click_id) + f"<ul>{items}</ul>", local.url), cookies)
             elif url.path.startswith("/tours/") and url.path.removeprefix("/tours/") in TOURS:
                 slug = url.path.removeprefix("/tours/")
-                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + _form(slug, "web"), local.url), cookies)
+                # A remarketing email's link opens the tour for an existing booking: that sale is remarketing's.
+                channel = "remarketing" if "booking" in query else "web"
+                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + _form(slug, channel), local.url), cookies)
             elif url.path == "/order":
                 body = "<p>Concierge order desk: book on a customer's behalf.</p>" + _form("sunset-cruise", "concierge")
                 self._send(200, _page("Order for a customer", _arrival(click_id) + body, local.url), cookies)

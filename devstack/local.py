@@ -70,11 +70,13 @@ class LocalWaymark:
         self.stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"])
         provision(self.stack)
         self.runtime = FunctionRuntime(self.stack)
-        self.runtime.prepare()
         self.gateway = Gateway(self.stack, self.runtime)
         self.server = make_server(self.gateway, self.host, self.port, quiet=self.quiet)
         self.port = self.server.server_address[1]
         self.url = f"http://localhost:{self.port}"
+        # Links in emails (remarketing) point at this gateway, as a custom domain would in AWS.
+        self.stack.parameters["PublicBaseUrl"] = self.url
+        self.runtime.prepare()
         self.poller = Poller(StreamPump(self.stack, self.runtime), QueuePump(self.stack, self.runtime))
 
         from devstack import control, demo_site, seed

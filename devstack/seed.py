@@ -48,6 +48,7 @@ def seed(local: LocalWaymark) -> dict:
     )
     create_login(PARTNER_EMAIL, PARTNER_PASSWORD, group=PARTNERS_GROUP, agent_id=agent.agent_id)
     link = create_link(agent, program, destination=f"{local.demo_url}/tours/sunset-cruise", name="Sunset cruise")
+    remarketing = _seed_remarketing(local, program)
     default_url = f"{local.url}/c/{agent.agent_id}"
     link_url = f"{local.url}/c/{link.code}"
     deep_url = f"{local.url}/c/{agent.agent_id}?url={local.demo_url}/tours/city-walk&sub1=newsletter"
@@ -61,6 +62,7 @@ def seed(local: LocalWaymark) -> dict:
         "admin": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
         "partner": {"email": PARTNER_EMAIL, "password": PARTNER_PASSWORD},
         "tracking_links": [link_url, default_url, deep_url],
+        "remarketing": remarketing,
         "lines": [
             f"Operator login   {ADMIN_EMAIL} / {ADMIN_PASSWORD}",
             f"Partner login    {PARTNER_EMAIL} / {PARTNER_PASSWORD}",
@@ -68,5 +70,85 @@ def seed(local: LocalWaymark) -> dict:
             f"Partner link     {default_url}",
             f"Deep link        {deep_url}",
             f"Postback token   {token}",
+            "Remarketing      book on the demo site, then `make invoke FN=remarketing` and open /_local/mail",
         ],
     }
+
+
+# ---------------------------------------------------------------------------- remarketing
+
+_DEMO_EMAIL = {
+    "en": """<h1>Make the most of your trip</h1>
+<p>Thank you for booking with {{ program.name }}{% if booking.ref %} (booking {{ booking.ref }}){% endif %}.
+{% if booking.service_date %}Your tour is on {{ booking.service_date|date }}.{% endif %}
+Guests who booked the same tour also enjoyed:</p>
+<ul>{% for offer in offers %}
+  <li><a href="{{ offer.url }}">{{ offer.name }}</a> from {{ offer.price|money(offer.currency) }}</li>{% endfor %}
+</ul>
+<p>One click adds it to your booking.</p>
+<p style="font-size:12px;color:#666"><a href="{{ unsubscribe_url }}">No more offers, please</a></p>""",
+    "de": """<h1>Holen Sie mehr aus Ihrer Reise</h1>
+<p>Danke für Ihre Buchung bei {{ program.name }}{% if booking.ref %} (Buchung {{ booking.ref }}){% endif %}.
+{% if booking.service_date %}Ihre Tour ist am {{ booking.service_date|date }}.{% endif %}
+Gäste mit derselben Tour buchten auch:</p>
+<ul>{% for offer in offers %}
+  <li><a href="{{ offer.url }}">{{ offer.name }}</a> ab {{ offer.price|money(offer.currency) }}</li>{% endfor %}
+</ul>
+<p>Ein Klick fügt es Ihrer Buchung hinzu.</p>
+<p style="font-size:12px;color:#666"><a href="{{ unsubscribe_url }}">Keine Angebote mehr</a></p>""",
+}
+_DEMO_OFFERS = [
+    ("sunset-cruise", "Sunset cruise", "Bootsfahrt bei Sonnenuntergang", "89.00"),
+    ("city-walk", "Old town walking tour", "Altstadtführung", "25.00"),
+    ("wine-tasting", "Vineyard wine tasting", "Weinprobe im Weingut", "64.50"),
+]
+
+
+def _seed_remarketing(local: LocalWaymark, program) -> dict:
+    """A demo cross-sell profile (web and email), its template in English and German, and the
+    web and concierge channels' subjects, so a demo booking gets an email from `make invoke`."""
+    from waymark.remarketing import config
+
+    config.save_template(
+        program,
+        config.TemplateInput(
+            template_id="demo-addons",
+            name="Add-ons for your trip",
+            bodies={lang: config.TemplateBody(html=html) for lang, html in _DEMO_EMAIL.items()},
+        ),
+        by="seed",
+    )
+    booking_page = f"{local.demo_url}/tours/{{product}}?booking={{booking_ref}}&lang={{lang}}"
+    subjects = {
+        "web": {"en": "Add to your trip, {{ booking.ref }}", "de": "Ergänzen Sie Ihre Reise, {{ booking.ref }}"},
+        "concierge": {"en": "Your concierge suggests more", "de": "Ihr Concierge empfiehlt mehr"},
+    }
+    for channel, by_language in subjects.items():
+        config.save_channel_settings(
+            program,
+            config.ChannelSettingsInput(
+                channel=channel, subjects=by_language, booking_url=booking_page, from_name="Demo Tours"
+            ),
+            by="seed",
+        )
+    profile = config.save_profile(
+        program,
+        config.ProfileInput(
+            profile_id="demo-addons",
+            name="Tour add-ons",
+            kind="both",
+            offers=[
+                config.OfferInput(
+                    code=code, names={"en": en, "de": de}, price=price, link=f"{local.demo_url}/tours/{code}"
+                )
+                for code, en, de, price in _DEMO_OFFERS
+            ],
+            schedule=[
+                # The day of the booking, so `make invoke FN=remarketing` right after a demo booking sends it.
+                config.ScheduleStepInput(anchor="booking", days=0, template_id="demo-addons"),
+                config.ScheduleStepInput(anchor="service", days=-2, template_id="demo-addons"),
+            ],
+        ),
+        by="seed",
+    )
+    return {"profile_id": profile.profile_id, "template_id": "demo-addons", "offers_url": f"{local.url}/offers/demo"}

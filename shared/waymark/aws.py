@@ -37,3 +37,12 @@ def _session() -> botocore.session.Session:
 def client(service: str, *, background: bool = False):
     """A shared client; `background=True` for jobs that should retry patiently instead of failing fast."""
     return _session().create_client(service, region_name=region(), config=_BACKGROUND if background else _REQUEST_PATH)
+
+
+_OWN_RETRIES = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "total_max_attempts": 1})
+
+
+@cache
+def client_without_retries(service: str):
+    """For callers that pace and back off themselves (the remarketing sender and SES's rate limit)."""
+    return _session().create_client(service, region_name=region(), config=_OWN_RETRIES)

@@ -247,6 +247,7 @@ class CartLine(MapAttribute):
     category = UnicodeAttribute(null=True)
     quantity = NumberAttribute(default=1)
     price = DecimalAttribute(null=True)
+    destination = UnicodeAttribute(null=True)  # where the booked service takes place (remarketing rules)
 
 
 class ProgramIndex(GlobalSecondaryIndex):
@@ -336,6 +337,192 @@ class Customer(Model):
     @staticmethod
     def key(conversion_id: str) -> tuple[str, str]:
         return f"CUSTOMER#{conversion_id}", "CUSTOMER"
+
+
+class CartRules(MapAttribute):
+    """Which bookings a cross-sell profile applies to. Empty lists mean "any"; all given rules must hold."""
+
+    products = ListAttribute(of=UnicodeAttribute, default=list)  # any cart line's product code ...
+    categories = ListAttribute(of=UnicodeAttribute, default=list)  # ... or category (either list matching is enough)
+    destinations = ListAttribute(of=UnicodeAttribute, default=list)
+    languages = ListAttribute(of=UnicodeAttribute, default=list)
+    channels = ListAttribute(of=UnicodeAttribute, default=list)
+    min_amount = DecimalAttribute(null=True)  # in the program's currency
+
+
+class OfferedProduct(MapAttribute):
+    code = UnicodeAttribute()
+    names = MapAttribute(default=dict)  # language -> name, one for every program language
+    price = DecimalAttribute()  # in the program's currency
+    image_url = UnicodeAttribute(null=True)
+    link = UnicodeAttribute(null=True)  # the product's page on the merchant's site (checked domain)
+
+
+class SendStep(MapAttribute):
+    anchor = UnicodeAttribute()  # "booking" | "service"
+    days = NumberAttribute()  # relative to the anchor date: +1 the day after booking, -7 a week before the service
+    template_id = UnicodeAttribute()
+
+
+class RemarketingProfile(Model):
+    """A cross-sell profile: which bookings it matches, what it offers, and (for email) when it writes."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>": one Query loads a program's remarketing
+    sk = UnicodeAttribute(range_key=True)  # "REMARKETING#PROFILE#<profile_id>"
+    program_id = UnicodeAttribute()
+    profile_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute(default="web")  # web | email | both
+    active = BooleanAttribute(default=True)
+    priority = NumberAttribute(default=100)  # lower first, when several profiles match
+    rules = CartRules()
+    offers = ListAttribute(of=OfferedProduct, default=list)
+    schedule = ListAttribute(of=SendStep, default=list)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, profile_id: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"REMARKETING#PROFILE#{profile_id}"
+
+
+class EmailTemplate(Model):
+    """Remarketing email content, one HTML (and optional text) body for every program language."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>"
+    sk = UnicodeAttribute(range_key=True)  # "REMARKETING#TEMPLATE#<template_id>"
+    program_id = UnicodeAttribute()
+    template_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    bodies = MapAttribute(default=dict)  # language -> {"html": str, "text": str | None}
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, template_id: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"REMARKETING#TEMPLATE#{template_id}"
+
+
+class ChannelEmailSettings(Model):
+    """A sales channel's email settings: subjects per language and the booking page emails link back to."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>"
+    sk = UnicodeAttribute(range_key=True)  # "REMARKETING#CHANNEL#<channel>"
+    program_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    subjects = MapAttribute(default=dict)  # language -> subject (a text template)
+    booking_url = UnicodeAttribute(null=True)  # {booking_ref} {order_id} {product} {lang} {click_id}
+    from_name = UnicodeAttribute(null=True)
+    reply_to = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, channel: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"REMARKETING#CHANNEL#{channel}"
+
+
+class DueIndex(GlobalSecondaryIndex):
+    """Sparse: only sends still to do carry due_date, so the daily job reads what is due and nothing else."""
+
+    class Meta:
+        index_name = "due-index"
+        projection = AllProjection()
+
+    due_date = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class RemarketingSend(Model):
+    """One planned email for one booking. Carries what rendering needs, so sending reads nothing else.
+
+    Personal fields (email, booking_ref) are removed once the send is done; the item expires by TTL.
+    """
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "CUSTOMER#<conversion_id>"
+    sk = UnicodeAttribute(range_key=True)  # "SEND#<send_date>#<profile_id>#<step>"
+    due_date = UnicodeAttribute(null=True)  # ISO date while pending; removed when done
+    due_key = UnicodeAttribute(null=True)  # "<program_id>#<conversion_id>#<profile_id>#<step>"
+    send_date = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # see waymark.remarketing.sender.SendStatus
+    reason = UnicodeAttribute(null=True)
+    conversion_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    profile_id = UnicodeAttribute()
+    step = NumberAttribute()
+    template_id = UnicodeAttribute()
+    offer_id = UnicodeAttribute()  # opaque handle the email's links carry instead of the booking
+    email = UnicodeAttribute(null=True)
+    email_hash = UnicodeAttribute()
+    lang = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    booking_ref = UnicodeAttribute(null=True)
+    service_date = UnicodeAttribute(null=True)
+    booked_at = UnicodeAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    items = ListAttribute(of=CartLine, default=list)
+    attempts = NumberAttribute(default=0)
+    claim_id = UnicodeAttribute(null=True)
+    claimed_at = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    ttl = NumberAttribute()
+
+    by_due = DueIndex()
+
+
+class RemarketingOfferRef(Model):
+    """What an email link's opaque offer id stands for: the booking, found without personal data in the URL."""
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "OFFER#<offer_id>"
+    sk = UnicodeAttribute(range_key=True, default="OFFER")
+    offer_id = UnicodeAttribute()
+    conversion_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+    @staticmethod
+    def key(offer_id: str) -> tuple[str, str]:
+        return f"OFFER#{offer_id}", "OFFER"
+
+
+class Suppression(Model):
+    """An address that must never get remarketing email again, kept as a keyed hash only (no TTL)."""
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "EMAIL#<email_hash>"
+    sk = UnicodeAttribute(range_key=True, default="SUPPRESSED")
+    email_hash = UnicodeAttribute()
+    source = UnicodeAttribute()  # one-click | link | admin
+    created_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(email_hash: str) -> tuple[str, str]:
+        return f"EMAIL#{email_hash}", "SUPPRESSED"
+
+
+class RemarketingClick(Model):
+    """A click on an offer in a remarketing email (the partner's Session, if any, is written besides)."""
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "CUSTOMER#<conversion_id>"
+    sk = UnicodeAttribute(range_key=True)  # "CLICK#<click_id>"
+    click_id = UnicodeAttribute()
+    conversion_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    profile_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()
 
 
 CONVERSION_STATUSES = ("pending", "approved", "rejected", "reversed")

@@ -1,0 +1,93 @@
+"""Links in remarketing emails: GET /x/{token} (offer -> booking page) and /unsubscribe/{token}.
+
+Unsubscribe: GET shows a confirmation page, POST unsubscribes. The POST takes no cookie and
+no CSRF token, because mail clients send RFC 8058 one-click requests without either; the
+signed token alone authorises it.
+"""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from waymark import httpapi
+from waymark.remarketing import links
+from waymark.times import utcnow
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayHttpResolver(enable_validation=True)
+
+REDIRECT_HEADERS = {**httpapi.NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def _page(page: links.Page) -> Response[str]:
+    headers = {**httpapi.NO_STORE, "Referrer-Policy": "no-referrer"}
+    return Response(status_code=page.status, content_type="text/html; charset=utf-8", body=page.html(), headers=headers)
+
+
+def _unavailable() -> Response[str]:
+    page = links.Page(503, "en", "Please try again", "This page is briefly unavailable. Please retry in a moment.")
+    response = _page(page)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+@app.get("/x/<token>")
+@tracer.capture_method
+def offer(token: str) -> Response[str]:
+    event = app.current_event
+    visitor = links.Visitor(
+        user_agent=event.headers.get("user-agent"),
+        referer=event.headers.get("referer"),
+        country=event.headers.get("cloudfront-viewer-country"),
+        source_ip=event.request_context.http.source_ip,
+    )
+    try:
+        outcome = links.follow(token, visitor, utcnow())
+    except Exception:
+        logger.exception("offer link lookup failed")
+        return _unavailable()
+    if outcome.status != 302:
+        metrics.add_metric(name="RemarketingLinkRejected", unit=MetricUnit.Count, value=1)
+        return _page(links.Page(outcome.status, "en", outcome.title, outcome.message))
+    metrics.add_metric(name="RemarketingClick", unit=MetricUnit.Count, value=1)
+    if outcome.kept_for_replay:
+        metrics.add_metric(name="RemarketingClickKeptForReplay", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=302,
+        headers={**REDIRECT_HEADERS, "Location": outcome.location or ""},
+        cookies=links.click_cookie(outcome),
+        body="",
+    )
+
+
+@app.get("/unsubscribe/<token>")
+def confirm_unsubscribe(token: str) -> Response[str]:
+    page = links.unsubscribe_page(token)
+    metrics.add_metric(name="RemarketingUnsubscribePage", unit=MetricUnit.Count, value=1)
+    return _page(page)
+
+
+@app.post("/unsubscribe/<token>")
+def unsubscribe(token: str) -> Response[str]:
+    body = app.current_event.decoded_body or ""
+    try:
+        page = links.unsubscribe(token, one_click="List-Unsubscribe=One-Click" in body)
+    except Exception:
+        logger.exception("unsubscribe failed")
+        return _unavailable()
+    metrics.add_metric(
+        name="RemarketingUnsubscribed" if page.status == 200 else "RemarketingLinkRejected",
+        unit=MetricUnit.Count,
+        value=1,
+    )
+    return _page(page)
+
+
+@metrics.log_metrics(capture_cold_start_metric=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context) -> dict:
+    return app.resolve(event, context)

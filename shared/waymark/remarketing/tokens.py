@@ -1,0 +1,101 @@
+"""Tokens in remarketing email links, and the keyed hash that stands in for an email address.
+
+Links carry no personal data: an offer link names an opaque offer id (a keyed hash of the
+conversion id, resolved server-side), the profile, the product and an expiry; an unsubscribe
+link names the keyed hash of the address. Each is signed with HMAC-SHA256 under its own
+purpose-bound key (waymark.keys.derive_key), so it can be neither forged nor altered.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from waymark.keys import derive_key
+
+_PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SIGNATURE_BYTES = 16
+
+
+class BadToken(ValueError):
+    """The token is malformed, altered or signed with another key; the message is safe to show."""
+
+
+class ExpiredToken(BadToken):
+    pass
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_hash(email: str) -> str:
+    """Keyed hash of an address: suppression and send items are keyed by it, never by the address."""
+    digest = hmac.new(derive_key("remarketing-email"), normalize_email(email).encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode().lower()
+
+
+def offer_id(conversion_id: str) -> str:
+    """The opaque, stable handle of one booking in email links (deterministic, so re-planning reuses it)."""
+    digest = hmac.new(derive_key("remarketing-offer-id"), conversion_id.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:15]).decode().lower()
+
+
+def _sign(purpose: str, parts: tuple[str, ...]) -> str:
+    mac = hmac.new(derive_key(purpose), "|".join(parts).encode(), hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def _seal(purpose: str, parts: tuple[str, ...]) -> str:
+    for part in parts:
+        if not _PART.match(part):
+            raise ValueError(f"token part {part!r} is not 1-64 URL-safe characters")
+    return ".".join((*parts, _sign(purpose, parts)))
+
+
+def _open(purpose: str, token: str, count: int) -> tuple[str, ...]:
+    pieces = token.split(".") if token and len(token) <= 512 else []
+    if len(pieces) != count + 1 or not all(_PART.match(p) for p in pieces):
+        raise BadToken("This link is not valid.")
+    *parts, signature = pieces
+    if not hmac.compare_digest(signature, _sign(purpose, tuple(parts))):
+        raise BadToken("This link is not valid.")
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class OfferLink:
+    offer_id: str
+    profile_id: str
+    product: str
+    expires: int  # epoch seconds
+
+    def token(self) -> str:
+        return _seal("remarketing-link", (self.offer_id, self.profile_id, self.product, str(self.expires)))
+
+    @classmethod
+    def parse(cls, token: str, now: float) -> "OfferLink":
+        offer, profile, product, expires = _open("remarketing-link", token, 4)
+        if not expires.isdigit():
+            raise BadToken("This link is not valid.")
+        link = cls(offer, profile, product, int(expires))
+        if now >= link.expires:
+            raise ExpiredToken("This offer has expired.")
+        return link
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    """Never expires: an unsubscribe link must work however late it is clicked."""
+
+    email_hash: str
+    program_id: str
+    lang: str
+
+    def token(self) -> str:
+        return _seal("remarketing-unsubscribe", (self.email_hash, self.program_id, self.lang))
+
+    @classmethod
+    def parse(cls, token: str) -> "UnsubscribeLink":
+        return cls(*_open("remarketing-unsubscribe", token, 3))
