@@ -64,6 +64,8 @@ class WebClient:
             sent.setdefault("content-type", "application/json")
         if isinstance(query, dict):
             query = urlencode(query)
+        path, _, in_path = path.partition("?")  # a Location header carries its query
+        query = query or in_path
         function, event = http_event(self.stack, method, path, query=query, headers=sent, body=body or "")
         result = self.runtime.invoke(function, event)
         for cookie in result.get("cookies") or []:

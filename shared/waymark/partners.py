@@ -103,7 +103,7 @@ def change_status(agent_id: str, action: str) -> Agent:
     starts_from, target = TRANSITIONS[action]
     agent = get_partner(agent_id)
     if agent.status not in starts_from:
-        raise StatusConflict(f"a {agent.status} partner cannot be {PAST_TENSE[action]}")
+        raise StatusConflict(f"the partner is {agent.status}, so it cannot be {PAST_TENSE[action]}")
     try:
         agent.update(
             actions=[
