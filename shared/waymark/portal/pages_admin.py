@@ -14,8 +14,8 @@ from waymark.models import CHANNELS, Agent, Program, as_dict
 from waymark.partners import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
 from waymark.portal import actions
 from waymark.portal.pages_account import safe_next
-from waymark.portal.pages_partner import status_change
-from waymark.portal.schemas import MAX_COMMISSION_RULES, LinkCreate, PartnerUpdate
+from waymark.portal.pages_partner import link_from_form, status_change
+from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
 from waymark.portal.views import directory_entry, link_out, partner_out
 
 router = Router()
@@ -184,18 +184,10 @@ def change_status(agent_id: AgentId) -> Response[str]:
 def create_link(agent_id: AgentId) -> Response[str]:
     web.admin()
     agent = actions.partner(agent_id)
-    program = actions.program(agent.program_id)
-    form = web.form()
-    values = {"destination": form.get("destination", ""), "name": form.get("name", "")}
-    try:
-        actions.create_link(agent, program, LinkCreate(**{k: v or None for k, v in values.items()}))
-    except ValidationError as error:
-        errors = web.field_errors(error)
-    except web.BadRequest as error:
-        errors = {"destination": error.message}
-    else:
-        return web.redirect(f"/admin/partners/{agent_id}?done=link")
-    return _partner_page(agent, status=400, link_values=values, link_errors=errors)
+    link, values, errors = link_from_form(agent, actions.program(agent.program_id))
+    if link is None:
+        return _partner_page(agent, status=400, link_values=values, link_errors=errors)
+    return web.redirect(f"/admin/partners/{agent_id}?done=link")
 
 
 @router.post("/admin/links/<code>/status")

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
 
 from waymark import web
-from waymark.models import as_dict
+from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners import PROFILE_FIELDS
 from waymark.portal import actions
 from waymark.portal.pages_account import safe_next
@@ -51,20 +51,26 @@ def links(cursor: Cursor = None) -> Response[str]:
     return _links_page(cursor, values={}, errors={})
 
 
-@router.post("/portal/links")
-def create_link() -> Response[str]:
-    me = web.partner()
+def link_from_form(agent: Agent, program: Program) -> tuple[Link | None, dict[str, str], dict[str, str]]:
+    """Create a link from the posted link form: (the link or None, the values sent, errors by field)."""
     form = web.form()
     values = {"destination": form.get("destination", ""), "name": form.get("name", "")}
     try:
-        link = actions.create_link(me.agent, me.program, LinkCreate(**{k: v or None for k, v in values.items()}))
+        link = actions.create_link(agent, program, LinkCreate(**{k: v or None for k, v in values.items()}))
     except ValidationError as error:
-        errors = web.field_errors(error)
+        return None, values, web.field_errors(error)
     except web.BadRequest as error:
-        errors = {"destination": error.message}
-    else:
-        return web.redirect(f"/portal/links/{link.code}")
-    return _links_page(None, values=values, errors=errors, status=400)
+        return None, values, {"destination": error.message}
+    return link, values, {}
+
+
+@router.post("/portal/links")
+def create_link() -> Response[str]:
+    me = web.partner()
+    link, values, errors = link_from_form(me.agent, me.program)
+    if link is None:
+        return _links_page(None, values=values, errors=errors, status=400)
+    return web.redirect(f"/portal/links/{link.code}")
 
 
 @router.get("/portal/links/<code>")

@@ -1,9 +1,8 @@
 """HTML form bodies in, field-by-field error messages out."""
 
-from urllib.parse import parse_qsl
-
 from pydantic import ValidationError
 
+from waymark.httpapi import BadQuery, first_values
 from waymark.web.errors import BadRequest, PayloadTooLarge
 
 MAX_FORM_BYTES = 64 * 1024
@@ -15,13 +14,9 @@ def parse_form(body: str) -> dict[str, str]:
     if len(body.encode()) > MAX_FORM_BYTES:
         raise PayloadTooLarge("the form is too large")
     try:
-        pairs = parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS, errors="strict")
-    except (ValueError, UnicodeDecodeError) as error:
+        return first_values(body, MAX_FORM_FIELDS)
+    except BadQuery as error:
         raise BadRequest("the form could not be read") from error
-    form: dict[str, str] = {}
-    for name, value in pairs:
-        form.setdefault(name, value)
-    return form
 
 
 def field_errors(error: ValidationError, *, separator: str = "-") -> dict[str, str]:

@@ -4,8 +4,10 @@ import gzip
 import json
 import time
 import uuid
+from functools import cache
 from types import SimpleNamespace
 
+import boto3
 import jwt
 import pytest
 
@@ -56,6 +58,10 @@ def admin_token() -> str:
 @pytest.fixture
 def world(aws, runtime):
     """Program `demo` (the default) with partners A (affiliate), B (concierge), a pending and a suspended one."""
+    return build_world(aws, runtime)
+
+
+def build_world(stack, runtime) -> SimpleNamespace:
     program = make_program("demo", name="Demo Tours")
     a = make_agent(program, name="Alpha Blog", email="a@example.com", partner_type="affiliate")
     b = make_agent(program, name="Bravo Hotel", email="b@example.com", partner_type="concierge")
@@ -64,7 +70,7 @@ def world(aws, runtime):
     a_link = make_link(a, program, destination="https://www.example.com/tours/a", name="A's tour")
     b_link = make_link(b, program, destination="https://www.example.com/tours/b", name="B's tour")
     return SimpleNamespace(
-        stack=aws,
+        stack=stack,
         runtime=runtime,
         program=program,
         a=a,
@@ -116,16 +122,36 @@ def api_admin(world) -> WebClient:
     return client(world, admin_token(), cookie=False)
 
 
-def stored_state() -> dict[str, list[str]]:
-    """Every partner, link and config item as stored (a test-only scan), to prove nothing changed."""
-    import boto3
+@cache
+def aws_client(service: str):
+    """A test's own boto3 client, made once (making one costs more than most requests)."""
+    return boto3.client(service)
 
+
+def _tables() -> list[str]:
     from waymark.models import Agent, Link, Program
 
-    dynamodb = boto3.client("dynamodb")
+    return [model.Meta.table_name for model in (Agent, Link, Program)]
+
+
+def stored_state() -> dict[str, list[str]]:
+    """Every partner, link and config item as stored (a test-only scan), to prove nothing changed."""
+    dynamodb = aws_client("dynamodb")
     return {
-        model.Meta.table_name: sorted(
-            json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=model.Meta.table_name)["Items"]
-        )
-        for model in (Agent, Link, Program)
+        table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])
+        for table in _tables()
     }
+
+
+def restore_state(saved: dict[str, list[str]]) -> None:
+    """Put the partner, link and config tables back as `saved` had them (cheaper than a new embedded AWS)."""
+    from tests.conftest import reset_process_state
+
+    dynamodb = aws_client("dynamodb")
+    for table in _tables():
+        keys = [k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]]
+        for item in dynamodb.scan(TableName=table)["Items"]:
+            dynamodb.delete_item(TableName=table, Key={k: item[k] for k in keys})
+        for item in saved[table]:
+            dynamodb.put_item(TableName=table, Item=json.loads(item))
+    reset_process_state()

@@ -2,7 +2,6 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from markupsafe import escape
 
 from tests.integration.portal.conftest import client, partner_token
@@ -48,31 +47,25 @@ def test_a_partner_creates_a_link_on_the_page_and_it_tracks_to_the_merchant_page
     assert [s.link_code for s in Session.scan()] == [code]
 
 
-@pytest.mark.parametrize(
-    "destination",
-    [
-        "javascript:alert(1)",
-        "https://evil.example/",
-        "//evil.example/",
-        "https://www.example.com@evil.example/",
-        "https://www.example.com/%0d%0aSet-Cookie:x",
-        "http://www.example.com/",  # the program allows https only
-        "not a url",
-    ],
-)
-def test_links_only_go_to_the_merchants_site(world, as_a, api_a, destination):
-    page = as_a.submit("/portal/links", "/portal/links", {"destination": destination})
-    assert page.status == 400 and 'aria-invalid="true"' in page.body
-    answer = api_a.post("/api/links", json={"destination": destination})
-    assert answer.status == 400 and "destination" in answer.json["message"]
-    assert {link.code for link in Link.scan()} == {
-        world.a_link.code,
-        world.b_link.code,
-        world.a.agent_id,
-        world.b.agent_id,
-        world.pending.agent_id,
-        world.suspended.agent_id,
-    }
+HOSTILE_DESTINATIONS = [
+    "javascript:alert(1)",
+    "https://evil.example/",
+    "//evil.example/",
+    "https://www.example.com@evil.example/",
+    "https://www.example.com/%0d%0aSet-Cookie:x",
+    "http://www.example.com/",  # the program allows https only
+    "not a url",
+]
+
+
+def test_links_only_go_to_the_merchants_site(world, as_a, api_a):
+    before = {link.code for link in Link.scan()}
+    for destination in HOSTILE_DESTINATIONS:
+        page = as_a.submit("/portal/links", "/portal/links", {"destination": destination})
+        assert page.status == 400 and 'aria-invalid="true"' in page.body, destination
+        answer = api_a.post("/api/links", json={"destination": destination})
+        assert answer.status == 400 and "destination" in answer.json["message"], destination
+    assert {link.code for link in Link.scan()} == before
 
 
 def test_the_api_creates_lists_and_reads_only_the_partners_own_links(world, api_a, api_b):

@@ -1,7 +1,5 @@
 """The sample events in events/ (which the packaging test also runs against the built functions)."""
 
-import pytest
-
 from tests.support import load_event, make_program
 
 EXPECTED = {
@@ -16,12 +14,12 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize(("function", "folder", "name"), sorted(EXPECTED))
-def test_each_sample_event_gets_its_answer(runtime, function, folder, name):
+def test_each_sample_event_gets_its_answer(runtime):
     make_program("shop")
-    answer = runtime.invoke(function, load_event(folder, name))
-    assert answer["statusCode"] == EXPECTED[(function, folder, name)], answer.get("body", "")[:500]
-    assert "Content-Security-Policy" in answer["headers"]
+    for (function, folder, name), status in sorted(EXPECTED.items()):
+        answer = runtime.invoke(function, load_event(folder, name))
+        assert answer["statusCode"] == status, (name, answer.get("body", "")[:500])
+        assert "Content-Security-Policy" in answer["headers"]
 
 
 def test_every_sample_event_of_the_web_functions_is_checked():
