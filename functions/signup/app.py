@@ -18,6 +18,6 @@ app.include_router(pages_signup.router)
 
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers carry tokens and personal data
 def lambda_handler(event: dict, context) -> dict:
     return web.serve(app, event, context)

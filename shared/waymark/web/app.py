@@ -162,7 +162,8 @@ def serve(app: WebResolver, event: dict, context: Any) -> dict[str, Any]:
             _gate(state)
         except HttpError as refusal:
             result = _proxy_result(error_response(refusal))
-        except (ClientError, BotoCoreError, PynamoDBException) as error:
+        except (ClientError, BotoCoreError, PynamoDBException, OSError) as error:
+            # AWS, or the user pool's key set (fetched over the network when keys rotate).
             result = _proxy_result(_aws_failure(error))
         else:
             result = app.resolve(event, context)

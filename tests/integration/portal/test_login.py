@@ -132,3 +132,14 @@ def test_the_api_with_the_session_cookie_needs_the_csrf_header_for_changes(world
     assert answer.status == 201
     stolen = csrf.token_for(auth.verify(id_token(email="x@example.com", groups=["partners"])).session_id)
     assert browser.post("/api/links", json=body, headers={"x-csrf-token": stolen}).status == 403
+
+
+def test_if_the_user_pools_keys_cannot_be_fetched_callers_are_asked_to_retry(world, monkeypatch, tmp_path):
+    from waymark import auth
+
+    monkeypatch.setenv("COGNITO_JWKS_URL", (tmp_path / "missing-jwks.json").as_uri())
+    monkeypatch.setattr(auth, "_KEYS", auth._KeySet())
+    answer = client(world, partner_token(world.a), cookie=False).get("/api/links")
+    assert answer.status == 503 and answer.headers["Retry-After"]
+    page = client(world, partner_token(world.a)).get("/portal")
+    assert page.status == 503 and "try again" in page.body
