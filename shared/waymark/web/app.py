@@ -223,9 +223,20 @@ def _viewer_of(principal: Principal) -> Viewer:
     if not principal.is_partner or not principal.agent_id:
         return Viewer(principal)
     agent = catalog.agent(principal.agent_id)
-    if agent is None or (agent.cognito_sub and agent.cognito_sub != principal.sub):
+    if agent is None or not _belongs_to(agent, principal):
         return Viewer(principal)
     return Viewer(principal, agent, catalog.program(agent.program_id))
+
+
+def _belongs_to(agent: Agent, principal: Principal) -> bool:
+    """The agent the token names must be this login's: its Cognito sub (recorded at signup), else its email.
+
+    custom:agent_id is immutable in the user pool, so a user cannot point its login at
+    another partner; this check keeps that true even if the attribute were ever writable.
+    """
+    if agent.cognito_sub:
+        return agent.cognito_sub == principal.sub
+    return bool(principal.email) and agent.email == principal.email.lower()
 
 
 def _require_admin(viewer: Viewer) -> Viewer:

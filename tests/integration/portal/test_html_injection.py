@@ -38,7 +38,7 @@ def pages(world):
 
 
 def test_hostile_names_websites_and_links_are_shown_as_text(hostile, as_admin):
-    as_b = client(hostile, partner_token(hostile.b))
+    as_b = client(hostile, partner_token(Agent.get(hostile.b.agent_id)))  # the login of the stored email
     for who, paths in pages(hostile).items():
         browser = as_admin if who == "admin" else as_b
         for path in paths:

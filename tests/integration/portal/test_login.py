@@ -143,3 +143,40 @@ def test_if_the_user_pools_keys_cannot_be_fetched_callers_are_asked_to_retry(wor
     assert answer.status == 503 and answer.headers["Retry-After"]
     page = client(world, partner_token(world.a)).get("/portal")
     assert page.status == 503 and "try again" in page.body
+
+
+def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
+    """custom:agent_id is immutable in the deployed pool (moto does not enforce that), so the kit
+    also checks that the agent belongs to the login: its Cognito sub, else its email."""
+    import boto3
+
+    from tests.webclient import WebClient
+
+    browser = WebClient(world.stack, world.runtime)
+    signup = browser.post(
+        "/signup",
+        json={"name": "Mallory", "email": "m@example.com", "password": "Mallory-pass-26", "accept_terms": True},
+    )
+    assert signup.status == 201
+    cognito = boto3.client("cognito-idp")
+    tokens = cognito.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=auth_client_id(),
+        AuthParameters={"USERNAME": "m@example.com", "PASSWORD": "Mallory-pass-26"},
+    )["AuthenticationResult"]
+    cognito.update_user_attributes(
+        AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": "custom:agent_id", "Value": world.b.agent_id}]
+    )
+    login = browser.post("/api/login", json={"email": "m@example.com", "password": "Mallory-pass-26"}).json
+    mallory = WebClient(world.stack, world.runtime, bearer=login["id_token"])
+    answer = mallory.get("/api/links")
+    assert answer.status == 403 and world.b_link.code not in answer.body
+    # A token naming B's agent with another login's email is refused the same way (B has no recorded sub).
+    forged = id_token(email="a@example.com", groups=["partners"], agent_id=world.b.agent_id)
+    assert client(world, forged, cookie=False).get("/api/profile").status == 403
+
+
+def auth_client_id() -> str:
+    from waymark import auth
+
+    return auth.client_id()
