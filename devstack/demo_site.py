@@ -26,6 +26,12 @@ TOURS = {
     "wine-tasting": ("Vineyard wine tasting", "64.50", "food"),
 }
 
+BANNER = (
+    b"<svg xmlns='http://www.w3.org/2000/svg' width='468' height='60'><rect width='468' height='60' fill='#0b5cad'/>"
+    b"<text x='20' y='38' font-family='sans-serif' font-size='22' fill='#fff'>Demo Tours: sunset cruises</text>"
+    b"</svg>"
+)
+
 
 def start(local: LocalWaymark, host: str, port: int) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, port), _handler(local))
@@ -66,6 +72,8 @@ def _handler(local: LocalWaymark):
                 # A remarketing email's link opens the tour for an existing booking: that sale is remarketing's.
                 channel = "remarketing" if "booking" in query else "web"
                 self._send(200, _page(TOURS[slug][0], _arrival(click_id) + _form(slug, channel), local.url), cookies)
+            elif url.path == "/banner.svg":  # the banner partners' snippets show (program settings "banners")
+                self._send_bytes(200, "image/svg+xml", BANNER)
             elif url.path == "/order":
                 body = "<p>Concierge order desk: book on a customer's behalf.</p>" + _form("sunset-cruise", "concierge")
                 self._send(200, _page("Order for a customer", _arrival(click_id) + body, local.url), cookies)
@@ -103,6 +111,13 @@ def _handler(local: LocalWaymark):
                 f"<pre id=postback>{html.escape(_pretty(result))}</pre>"
             )
             self._send(200, _page("Booking confirmed", body, local.url))
+
+        def _send_bytes(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def _cookie(self, name: str) -> str | None:
             for part in (self.headers.get("Cookie") or "").split(";"):

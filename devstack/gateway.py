@@ -72,6 +72,9 @@ class Gateway:
                 cookies.extend(part.strip() for part in value.split(";") if part.strip())
                 continue
             merged[key] = f"{merged[key]},{value}" if key in merged else value
+        # API Gateway adds these; here the client talks plain HTTP to the local server.
+        merged.setdefault("x-forwarded-proto", "http")
+        merged.setdefault("x-forwarded-for", source_ip)
         now = datetime.now(UTC)
         event: dict = {
             "version": "2.0",

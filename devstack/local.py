@@ -117,6 +117,7 @@ class LocalWaymark:
             "Waymark is running on an embedded AWS (moto). Ctrl-C stops it.",
             "",
             f"  Partner portal   {self.url}/login",
+            f"  Partner signup   {self.url}/signup",
             f"  Admin console    {self.url}/admin",
             f"  Demo merchant    {self.demo_url}/",
             f"  Sent emails      {self.url}/_local/mail",

@@ -1,8 +1,7 @@
 """Runs the template's Lambda handlers in this process, as the Lambda runtime would.
 
 Each function is imported from its CodeUri folder with the environment template.yaml gives
-it, gets a Lambda context with its own timeout, and handles one event at a time (one warm
-execution environment per function).
+it, gets a Lambda context with its own timeout, and handles one event at a time.
 """
 
 from __future__ import annotations
@@ -47,7 +46,10 @@ class FunctionRuntime:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self._handlers: dict[str, Callable] = {}
-        self._locks: dict[str, threading.Lock] = {lid: threading.Lock() for lid in stack.functions}
+        # One event at a time in this process. Lambda gives each event its own process, and
+        # Powertools' resolvers keep the current event in a class attribute shared by every
+        # resolver in a process, so two functions running at once on threads could swap events.
+        self._invoke_lock = threading.Lock()
         self._import_lock = threading.Lock()
         self.environments: dict[str, dict[str, str]] = {}
 
@@ -110,7 +112,7 @@ class FunctionRuntime:
 
     def invoke(self, logical_id: str, event: dict) -> Any:
         handler = self.handler(logical_id)
-        with self._locks[logical_id]:
+        with self._invoke_lock:
             return handler(event, self.context(logical_id))
 
 

@@ -34,6 +34,7 @@ def seed(local: LocalWaymark) -> dict:
         default_language="en",
         order_page_url=f"{local.demo_url}/order",
         commission_rules=[CommissionRule(kind="percent", value=Decimal("10"), note="standard rate")],
+        settings={"banners": [{"image_url": f"{local.demo_url}/banner.svg", "width": 468, "height": 60}]},
     )
     program.save()
     advertiser, token = create_advertiser(program, "demo-shop", "Demo Tours booking system")

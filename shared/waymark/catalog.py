@@ -42,3 +42,12 @@ def program(program_id: str) -> Program | None:
 
 def advertiser(advertiser_id: str) -> Advertiser | None:
     return _advertisers.get_or_load(advertiser_id, lambda: _get(Advertiser, _config_key(Advertiser.key(advertiser_id))))
+
+
+def forget_link(code: str) -> None:
+    """After this container changed a link: its next lookup reads the table again."""
+    _links.forget(code)
+
+
+def forget_agent(agent_id: str) -> None:
+    _agents.forget(agent_id)

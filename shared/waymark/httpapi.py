@@ -31,9 +31,13 @@ def header(event: Mapping, name: str) -> str | None:
 def query(event: Mapping) -> dict[str, str]:
     """First value of each parameter, parsed from rawQueryString so commas inside values survive
     (queryStringParameters joins repeated parameters with commas)."""
-    raw = event.get("rawQueryString") or ""
+    return first_values(event.get("rawQueryString") or "", MAX_QUERY_FIELDS)
+
+
+def first_values(encoded: str, max_fields: int) -> dict[str, str]:
+    """The first value of each field of a URL-encoded string (a query or a form body); BadQuery if malformed."""
     try:
-        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS, errors="strict")
+        pairs = parse_qsl(encoded, keep_blank_values=True, max_num_fields=max_fields, errors="strict")
     except (ValueError, UnicodeDecodeError) as error:
         raise BadQuery("the query string is malformed or has too many parameters") from error
     out: dict[str, str] = {}

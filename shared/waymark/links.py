@@ -1,9 +1,11 @@
 """Creating tracking links: checked destinations, short unguessable codes, never reused."""
 
-from pynamodb.exceptions import PutError
+from dataclasses import dataclass
+
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from waymark import ids
+from waymark import catalog, ids
 from waymark.clicks import MAX_SUB_ID_LENGTH, allowed_domains
 from waymark.models import SUB_ID_FIELDS, Agent, Link, Program, connection
 from waymark.times import iso, utcnow
@@ -11,10 +13,15 @@ from waymark.urls import check_destination
 
 MAX_NAME_LENGTH = 200
 _CODE_ATTEMPTS = 5
+LINK_STATUSES = ("active", "paused")
 
 
 class LinkRejected(ValueError):
-    """The link cannot be created; the message says why and is safe to show the partner."""
+    """The link cannot be created or changed; the message says why and is safe to show the partner."""
+
+
+class LinkNotFound(LookupError):
+    """No such link, or not the caller's: the two are never told apart."""
 
 
 def check_link_destination(program: Program, destination: str) -> str:
@@ -84,3 +91,47 @@ def save_agent_with_default_link(agent: Agent) -> None:
     with TransactWrite(connection=connection()) as transaction:
         transaction.save(agent, condition=Agent.agent_id.does_not_exist())
         transaction.save(default_link(agent), condition=Link.code.does_not_exist())
+
+
+@dataclass(frozen=True)
+class LinkPage:
+    links: list[Link]
+    last_key: dict | None  # DynamoDB's LastEvaluatedKey: more follow when set
+
+
+def links_of(agent_id: str, *, after: dict | None = None, limit: int = 50) -> LinkPage:
+    """One page of a partner's links, newest first: a Query on the links' agent-index."""
+    results = Link.by_agent.query(
+        agent_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=after
+    )
+    links = list(results)
+    return LinkPage(links, results.last_evaluated_key if len(links) == limit else None)
+
+
+def owned_link(code: str, owner: str | None) -> Link:
+    """The link `code` as stored now, if `owner` has it (None: an operator, who may see any link)."""
+    try:
+        link = Link.get(code, consistent_read=True)
+    except Link.DoesNotExist as error:
+        raise LinkNotFound(code) from error
+    if owner is not None and link.agent_id != owner:
+        raise LinkNotFound(code)
+    return link
+
+
+def set_link_status(code: str, status: str, *, owner: str | None) -> Link:
+    """Pause or resume a link; conditional on `owner` having it, so a partner can only touch its own."""
+    if status not in LINK_STATUSES:
+        raise LinkRejected(f"status must be one of {', '.join(LINK_STATUSES)}")
+    link = owned_link(code, owner)
+    if link.is_default and status != "active":
+        raise LinkRejected("the default link cannot be paused (it also carries the partner code and sales link)")
+    condition = Link.agent_id == link.agent_id
+    try:
+        link.update(actions=[Link.status.set(status)], condition=condition)
+    except UpdateError as error:
+        if _is_condition_failure(error):
+            raise LinkNotFound(code) from error
+        raise
+    catalog.forget_link(code)
+    return link

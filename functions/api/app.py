@@ -1,0 +1,25 @@
+"""The JSON API under /api: the same data and actions as the pages, for Bearer-token clients.
+
+Its OpenAPI description is generated from these routes and served at /api/openapi.json.
+"""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+
+from waymark import web
+from waymark.portal import api_account, api_admin, api_partner
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = web.api_app()
+app.include_router(api_account.router)
+app.include_router(api_partner.router)
+app.include_router(api_admin.router)
+
+
+@metrics.log_metrics(capture_cold_start_metric=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler(capture_response=False)  # answers carry tokens and personal data
+def lambda_handler(event: dict, context) -> dict:
+    return web.serve(app, event, context)

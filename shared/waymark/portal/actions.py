@@ -1,0 +1,96 @@
+"""What pages and the JSON API both do, with domain errors turned into HTTP ones.
+
+Routers stay thin: parse, call one of these, shape. A page catches web.BadRequest to show
+the form again with the message; the API lets it become a JSON 400.
+"""
+
+import os
+
+from waymark import catalog, links, partners, web
+from waymark.models import Agent, Link, Program
+from waymark.portal.schemas import LinkCreate
+from waymark.urls import UnsafeDestination
+
+PAGE_SIZE = 50
+
+
+def default_program_id() -> str:
+    """The program signup and the admin console use when the request names none (DEFAULT_PROGRAM)."""
+    return os.environ.get("DEFAULT_PROGRAM", "")
+
+
+def program(program_id: str | None) -> Program:
+    wanted = program_id or default_program_id()
+    found = catalog.program(wanted) if wanted and len(wanted) <= 64 else None
+    if found is None:
+        raise web.NotFound(f"there is no partner program {wanted!r}" if wanted else "no partner program was chosen")
+    return found
+
+
+def create_link(agent: Agent, program: Program, body: LinkCreate) -> Link:
+    try:
+        return links.create_link(
+            agent, program, destination=body.destination, name=body.name, sub_defaults=body.sub_defaults
+        )
+    except (UnsafeDestination, links.LinkRejected) as error:
+        raise web.BadRequest(str(error)) from error
+
+
+def set_link_status(code: str, status: str, *, owner: str | None) -> Link:
+    try:
+        return links.set_link_status(code, status, owner=owner)
+    except links.LinkNotFound as error:
+        raise web.NotFound("there is no such link") from error
+    except links.LinkRejected as error:
+        raise web.BadRequest(str(error)) from error
+
+
+def link(code: str, *, owner: str | None) -> Link:
+    try:
+        return links.owned_link(code, owner)
+    except links.LinkNotFound as error:
+        raise web.NotFound("there is no such link") from error
+
+
+def links_page(agent_id: str, cursor: str | None) -> tuple[list[Link], str | None]:
+    scope = f"links:{agent_id}"
+    page = links.links_of(agent_id, after=web.decode_cursor(cursor, scope), limit=PAGE_SIZE)
+    return page.links, web.encode_cursor(page.last_key, scope)
+
+
+def partner(agent_id: str) -> Agent:
+    try:
+        return partners.get_partner(agent_id)
+    except partners.PartnerNotFound as error:
+        raise web.NotFound("there is no such partner") from error
+
+
+def change_status(agent_id: str, action: str) -> Agent:
+    try:
+        return partners.change_status(agent_id, action)
+    except partners.PartnerNotFound as error:
+        raise web.NotFound("there is no such partner") from error
+    except partners.StatusConflict as error:
+        raise web.Conflict(str(error)) from error
+
+
+def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) -> Agent:
+    try:
+        return partners.update_partner(agent_id, changes, allowed=allowed)
+    except partners.PartnerNotFound as error:
+        raise web.NotFound("there is no such partner") from error
+
+
+def partners_page(program: Program, status: str | None, cursor: str | None) -> tuple[list[Agent], str | None]:
+    if status is not None and status not in partners.STATUSES:
+        raise web.BadRequest(f"status must be one of {', '.join(partners.STATUSES)}")
+    scope = f"partners:{program.program_id}:{status or ''}"
+    page = partners.partners_of(
+        program.program_id, status=status, after=web.decode_cursor(cursor, scope), limit=PAGE_SIZE
+    )
+    return page.partners, web.encode_cursor(page.last_key, scope)
+
+
+def concierges(program: Program, query: str | None) -> list[Agent]:
+    found = partners.active_concierges(program.program_id)
+    return partners.search_by_name(found, query) if query else list(found)

@@ -1,0 +1,298 @@
+"""What the portal, admin console and signup accept and answer: pydantic models.
+
+Pages and the JSON API validate with the same models, and the OpenAPI description at
+/api/openapi.json is generated from them.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+
+from waymark.links import MAX_NAME_LENGTH
+from waymark.models import CHANNELS, SUB_ID_FIELDS
+from waymark.partners import PARTNER_TYPES
+
+PartnerType = Literal["affiliate", "marketplace_partner", "concierge"]
+Channel = Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"]
+assert set(PartnerType.__args__) == set(PARTNER_TYPES) and set(Channel.__args__) == set(CHANNELS)  # type: ignore[attr-defined]
+
+# Money leaves as a string: exact, and never a float on the way.
+Money = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")]
+MAX_PARTNER_NAME = 120
+MAX_WEBSITE = 300
+MAX_COMMISSION_RULES = 20
+
+
+def _text(value: str | None, *, field: str, maximum: int, required: bool) -> str | None:
+    if value is None:
+        if required:
+            raise ValueError(f"{field} is required")
+        return None
+    value = value.strip()
+    if not value:
+        if required:
+            raise ValueError(f"{field} is required")
+        return None
+    if len(value) > maximum:
+        raise ValueError(f"{field} is longer than {maximum} characters")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0x202A <= ord(ch) <= 0x202E for ch in value):
+        raise ValueError(f"{field} contains control characters")
+    return value
+
+
+def normalize_email(value: str) -> str:
+    if len(value) > 254:
+        raise ValueError("the email address is too long")
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from error
+    return checked.normalized.lower()
+
+
+def normalize_website(value: str | None) -> str | None:
+    """An http(s) address with a plain host; a bare domain gets https:// in front."""
+    value = _text(value, field="website", maximum=MAX_WEBSITE, required=False)
+    if value is None:
+        return None
+    if "://" not in value:
+        value = "https://" + value
+    if any(ch.isspace() or ch in "\\<>\"'`" for ch in value):
+        raise ValueError("the website address contains spaces, quotes, angle brackets or backslashes")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as error:
+        raise ValueError("the website address is not valid") from error
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or "." not in host or "@" in parts.netloc:
+        raise ValueError("the website must be an http(s) address such as https://example.com")
+    return value
+
+
+# ----------------------------------------------------------------------------- in
+
+
+class SignupRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    program: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(max_length=1000)
+    email: str = Field(max_length=1000)
+    password: str = Field(min_length=1, max_length=256)
+    website: str | None = Field(default=None, max_length=1000)
+    partner_type: PartnerType = "affiliate"
+    accept_terms: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _text(value, field="name", maximum=MAX_PARTNER_NAME, required=True)  # type: ignore[return-value]
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalize_email(value)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        return normalize_website(value)
+
+    @field_validator("accept_terms")
+    @classmethod
+    def _terms(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("please accept the partner program terms")
+        return value
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LinkCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    destination: str = Field(min_length=1, max_length=2048, description="Any page of the merchant's site")
+    name: str | None = Field(default=None, max_length=1000)
+    sub_defaults: dict[str, str] | None = Field(
+        default=None, description=f"Sub-IDs used when a click has none: {', '.join(SUB_ID_FIELDS)}"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return _text(value, field="name", maximum=MAX_NAME_LENGTH, required=False)
+
+
+class LinkStatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["active", "paused"]
+
+
+class ProfileUpdate(BaseModel):
+    """A partner's own changes; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=1000)
+    website: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return _text(value, field="name", maximum=MAX_PARTNER_NAME, required=True)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        return normalize_website(value)
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class CommissionRuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["percent", "fixed"]
+    value: Decimal = Field(gt=0, max_digits=12, decimal_places=4, description="Percent of the amount, or a sum")
+    channel: Channel | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None) -> str | None:
+        return _text(value, field="note", maximum=200, required=False)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CommissionRuleIn":
+        if self.kind == "percent" and self.value > 100:
+            raise ValueError("a percentage cannot be more than 100")
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValueError("valid_from is after valid_until")
+        return self
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "channel": self.channel,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "note": self.note,
+        }
+
+
+class PartnerUpdate(ProfileUpdate):
+    """An operator's changes to a partner; fields left out stay, null clears an optional one."""
+
+    partner_type: PartnerType | None = None
+    attribution_window_days: int | None = Field(default=None, ge=1, le=3650)
+    commission_rules: list[CommissionRuleIn] | None = Field(default=None, max_length=MAX_COMMISSION_RULES)
+
+    @model_validator(mode="after")
+    def _required_stay(self) -> "PartnerUpdate":
+        if "partner_type" in self.model_fields_set and self.partner_type is None:
+            raise ValueError("partner_type cannot be cleared")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        found = super().changes()
+        if "commission_rules" in found:
+            found["commission_rules"] = [rule.stored() for rule in self.commission_rules or []]
+        return found
+
+
+# ----------------------------------------------------------------------------- out
+
+
+class CommissionRuleOut(BaseModel):
+    kind: str
+    value: Money
+    channel: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    note: str | None = None
+
+
+class PartnerOut(BaseModel):
+    agent_id: str
+    program_id: str
+    name: str
+    email: str
+    website: str | None
+    partner_type: str
+    status: str
+    created_at: str
+    updated_at: str | None
+    attribution_window_days: int | None
+    commission_rules: list[CommissionRuleOut]
+    partner_link: str = Field(description="Tracking link to the program's landing page (add ?url= for any page)")
+    sales_link: str | None = Field(description="Concierges: tracking link to the merchant's order page")
+
+
+class SnippetsOut(BaseModel):
+    text: str = Field(description="HTML text link")
+    banners: list[str] = Field(description="HTML banner links (<a><img></a>), one per banner the merchant offers")
+    banner_is_placeholder: bool = Field(description="No banner configured: replace the image URL before use")
+
+
+class LinkOut(BaseModel):
+    code: str
+    agent_id: str
+    name: str | None
+    destination: str | None = Field(description="null: the program's landing page")
+    status: str
+    is_default: bool
+    created_at: str
+    tracking_url: str
+    snippets: SnippetsOut
+
+
+class LinkList(BaseModel):
+    links: list[LinkOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class PartnerList(BaseModel):
+    program_id: str
+    status: str | None
+    partners: list[PartnerOut]
+    next_cursor: str | None
+
+
+class DirectoryEntry(BaseModel):
+    agent_id: str
+    name: str
+    email: str
+    website: str | None
+    sales_link: str
+
+
+class Directory(BaseModel):
+    program_id: str
+    query: str | None
+    concierges: list[DirectoryEntry]
+
+
+class LoginResult(BaseModel):
+    id_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
+    expires_in: int = Field(description="Seconds the token stays valid")
+
+
+class SignupResult(BaseModel):
+    agent_id: str
+    program_id: str
+    status: str = Field(description="pending (awaits an operator) or active (the program approves automatically)")
+    login_url: str

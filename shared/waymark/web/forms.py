@@ -1,0 +1,36 @@
+"""HTML form bodies in, field-by-field error messages out."""
+
+from pydantic import ValidationError
+
+from waymark.httpapi import BadQuery, first_values
+from waymark.web.errors import BadRequest, PayloadTooLarge
+
+MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 300
+
+
+def parse_form(body: str) -> dict[str, str]:
+    """First value of each field of an application/x-www-form-urlencoded body."""
+    if len(body.encode()) > MAX_FORM_BYTES:
+        raise PayloadTooLarge("the form is too large")
+    try:
+        return first_values(body, MAX_FORM_FIELDS)
+    except BadQuery as error:
+        raise BadRequest("the form could not be read") from error
+
+
+def field_errors(error: ValidationError, *, separator: str = "-") -> dict[str, str]:
+    """{"email": "...", "commission_rules-0-value": "..."}: one message per field, ready for a form."""
+    found: dict[str, str] = {}
+    for problem in error.errors(include_url=False, include_input=False):
+        name = separator.join(str(part) for part in problem["loc"]) or "form"
+        found.setdefault(name, readable(problem["msg"]))
+    return found
+
+
+def readable(message: str) -> str:
+    """Pydantic's messages without its "Value error, " prefix."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message

@@ -1,0 +1,270 @@
+"""Every route of every web function, called by every kind of caller.
+
+The routes come from the resolvers themselves (and must all be reachable through
+template.yaml), and every one needs an entry in CASES, so a new route cannot escape this
+matrix. For each caller the expected answer follows from `web.required_access` (the one
+rule) and ownership: a partner never reads or changes another partner's data, a refused
+request changes nothing, and nobody gets a 5xx.
+"""
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from moto import mock_aws
+
+from devstack.gateway import Gateway
+from devstack.provision import provision
+from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
+from tests.integration.portal.conftest import (
+    admin_token,
+    build_world,
+    client,
+    partner_token,
+    restore_state,
+    stored_state,
+)
+from waymark import auth, csrf, web
+
+# HTTP functions that deliberately do not use the web kit (public, no login).
+# Public endpoints for visitors, advertisers' systems and email recipients, authenticated by
+# their own means (tokens, signatures, signed links) and tested with them, not by login.
+NOT_WEB_KIT = {"ClickFunction", "PostbackFunction", "OffersFunction", "RemarketingLinkFunction"}
+ROLES = ("anonymous", "pending", "suspended", "partner_a", "partner_b", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call a route: its concrete path, and a body that is valid for a caller allowed to use it."""
+
+    path: Callable[[object], str]
+    form: dict = field(default_factory=dict)
+    json: dict | None = None
+    query: str = ""
+    owner: str | None = None  # "b": the path names partner B's data
+    ok: int = 200  # the allowed caller's answer
+
+
+def _b_link(w) -> str:
+    return w.b_link.code
+
+
+CASES: dict[str, Case] = {
+    # public pages
+    "GET /": Case(lambda w: "/", ok=303),
+    "GET /login": Case(lambda w: "/login"),
+    "POST /login": Case(lambda w: "/login", form={"email": "x@example.com", "password": "wrong"}),
+    "POST /logout": Case(lambda w: "/logout", ok=303),
+    "GET /static/<name>": Case(lambda w: "/static/waymark.css"),
+    "GET /signup": Case(lambda w: "/signup"),
+    "POST /signup": Case(lambda w: "/signup", form={"name": ""}),
+    # partner portal
+    "GET /portal": Case(lambda w: "/portal"),
+    "GET /portal/links": Case(lambda w: "/portal/links"),
+    "POST /portal/links": Case(
+        lambda w: "/portal/links", form={"destination": "https://www.example.com/new", "name": "new"}, ok=303
+    ),
+    "GET /portal/links/<code>": Case(lambda w: f"/portal/links/{_b_link(w)}", owner="b"),
+    "POST /portal/links/<code>/status": Case(
+        lambda w: f"/portal/links/{_b_link(w)}/status", form={"status": "paused"}, owner="b", ok=303
+    ),
+    "GET /portal/profile": Case(lambda w: "/portal/profile"),
+    "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
+    # admin console
+    "GET /admin": Case(lambda w: "/admin"),
+    "GET /admin/partners": Case(lambda w: "/admin/partners", query="status=active"),
+    "GET /admin/partners/<agent_id>": Case(lambda w: f"/admin/partners/{w.b.agent_id}"),
+    "POST /admin/partners/<agent_id>": Case(
+        lambda w: f"/admin/partners/{w.b.agent_id}",
+        form={"name": "Bravo", "website": "", "partner_type": "concierge", "attribution_window_days": ""},
+        ok=303,
+    ),
+    "POST /admin/partners/<agent_id>/status": Case(
+        lambda w: f"/admin/partners/{w.b.agent_id}/status", form={"action": "suspend"}, ok=303
+    ),
+    "POST /admin/partners/<agent_id>/links": Case(
+        lambda w: f"/admin/partners/{w.b.agent_id}/links", form={"destination": "https://www.example.com/x"}, ok=303
+    ),
+    "POST /admin/links/<code>/status": Case(
+        lambda w: f"/admin/links/{_b_link(w)}/status", form={"status": "paused"}, ok=303
+    ),
+    "GET /admin/inside-sales": Case(lambda w: "/admin/inside-sales"),
+    # JSON API
+    "POST /api/login": Case(lambda w: "/api/login", json={"email": "x@example.com", "password": "wrong"}),
+    "GET /api/openapi.json": Case(lambda w: "/api/openapi.json"),
+    "GET /api/profile": Case(lambda w: "/api/profile"),
+    "PATCH /api/profile": Case(lambda w: "/api/profile", json={"website": "https://renamed.example"}),
+    "GET /api/links": Case(lambda w: "/api/links"),
+    "POST /api/links": Case(lambda w: "/api/links", json={"destination": "https://www.example.com/new"}, ok=201),
+    "GET /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", owner="b"),
+    "PATCH /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", json={"status": "paused"}, owner="b"),
+    "GET /api/admin/partners": Case(lambda w: "/api/admin/partners"),
+    "GET /api/admin/partners/<agent_id>": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}"),
+    "PATCH /api/admin/partners/<agent_id>": Case(
+        lambda w: f"/api/admin/partners/{w.b.agent_id}", json={"attribution_window_days": 30}
+    ),
+    "POST /api/admin/partners/<agent_id>/status": Case(
+        lambda w: f"/api/admin/partners/{w.b.agent_id}/status", json={"action": "suspend"}
+    ),
+    "GET /api/admin/partners/<agent_id>/links": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}/links"),
+    "POST /api/admin/partners/<agent_id>/links": Case(
+        lambda w: f"/api/admin/partners/{w.b.agent_id}/links", json={"destination": "https://www.example.com/x"}, ok=201
+    ),
+    "PATCH /api/admin/links/<code>": Case(lambda w: f"/api/admin/links/{_b_link(w)}", json={"status": "paused"}),
+    "GET /api/admin/inside-sales": Case(lambda w: "/api/admin/inside-sales", query="q=bravo"),
+}
+
+
+def web_apps() -> dict[str, web.WebResolver]:
+    apps = {}
+    for logical_id, spec in STACK.functions.items():
+        if not spec.routes or logical_id in NOT_WEB_KIT:
+            continue
+        module = sys.modules[RUNTIME.handler(logical_id).__module__]
+        app = getattr(module, "app", None)
+        assert isinstance(app, web.WebResolver), f"{logical_id} serves HTTP without the web kit"
+        apps[logical_id] = app
+    return apps
+
+
+def resolver_routes() -> dict[str, str]:
+    """'METHOD /path/<param>' -> function, from Powertools' route registry of each web function."""
+    found = {}
+    for logical_id, app in web_apps().items():
+        for route in app._static_routes + app._dynamic_routes:
+            found[f"{route.method} {route.path}"] = logical_id
+    return found
+
+
+def test_every_route_is_in_the_matrix_and_reachable_through_the_template(aws):
+    routes = resolver_routes()
+    assert set(routes) == set(CASES), "add the new route to CASES (or remove the stale entry)"
+    gateway = Gateway(aws, runtime=None)
+    for key, function in routes.items():
+        method, path = key.split(" ", 1)
+        concrete = path.replace("<code>", "abcd1234").replace("<agent_id>", "abcd1234").replace("<name>", "a.css")
+        matched = gateway.match(method, concrete)
+        assert matched is not None and matched[0].function == function, f"{key} does not reach {function}"
+
+
+def _caller(world, role: str, api: bool):
+    tokens = {
+        "anonymous": None,
+        "pending": partner_token(world.pending),
+        "suspended": partner_token(world.suspended),
+        "partner_a": partner_token(world.a),
+        "partner_b": partner_token(world.b),
+        "admin": admin_token(),
+    }
+    token = tokens[role]
+    # Browsers carry the session cookie to pages; API clients send a Bearer token.
+    return client(world, token, cookie=not api), token
+
+
+def _send(world, key: str, role: str):
+    method, _ = key.split(" ", 1)
+    case = CASES[key]
+    path = case.path(world)
+    api = path.startswith("/api/")
+    caller, token = _caller(world, role, api)
+    if case.json is not None:
+        return caller.request(method, path, query=case.query, json=case.json), path
+    form = dict(case.form)
+    if method != "GET":
+        binding = auth.verify(token).session_id if token else "matrix-browser"
+        if not token:
+            caller.cookies[csrf.CSRF_COOKIE] = binding
+        form["csrf_token"] = csrf.token_for(binding)
+        return caller.request(method, path, query=case.query, form=form), path
+    return caller.request(method, path, query=case.query), path
+
+
+def _leaks(body: str, other) -> list[str]:
+    return [value for value in (other.agent_id, other.name, other.email) if value in body]
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
+    with mock_aws():
+        provision(STACK)
+        RUNTIME.prepare()
+        reset_process_state()
+        world = build_world(STACK, RUNTIME)
+        yield world, stored_state()
+
+
+@pytest.fixture
+def world(matrix):
+    world, saved = matrix
+    if stored_state() != saved:
+        restore_state(saved)
+    else:
+        reset_process_state()
+    return world
+
+
+WRITES = (
+    "Put",
+    "Update",
+    "Delete",
+    "TransactWrite",
+    "BatchWrite",
+    "AdminCreate",
+    "AdminDelete",
+    "AdminSet",
+    "AdminAdd",
+)
+
+
+def _writes_while(send) -> tuple[object, list[str]]:
+    """Run `send()` and list the AWS write operations it made (the botocore hook sees every client)."""
+    RECORDER.calls.clear()
+    RECORDER.recording = True
+    try:
+        answer = send()
+    finally:
+        RECORDER.recording = False
+    return answer, [call for call in RECORDER.calls if call.startswith(WRITES)]
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_route_answers_each_caller_as_the_access_rule_says(world, key):
+    path = CASES[key].path(world)
+    access = web.required_access(path)
+    api = path.startswith("/api/")
+    for role in ROLES:
+        answer, writes = _writes_while(lambda role=role: _send(world, key, role)[0])
+        assert answer.status < 500, (key, role, answer.status, answer.body[:300])
+        refused = False
+        if access is web.Access.PUBLIC:
+            pass  # public routes' own behaviour is tested with their feature
+        elif role == "anonymous":
+            refused = True
+            if api:
+                assert answer.status == 401 and answer.json["message"], (key, role)
+            else:
+                assert answer.status == 303 and answer.location.startswith("/login"), (key, role, answer.status)
+        elif role in ("pending", "suspended"):
+            refused = True
+            assert answer.status == 403, (key, role, answer.status)
+            if access is web.Access.PARTNER:
+                shown = answer.json["status"] if api else answer.body
+                assert role in shown, (key, role)
+        elif (access is web.Access.ADMIN) != (role == "admin"):  # partners on admin paths, operators on partner paths
+            refused = True
+            assert answer.status == 403, (key, role, answer.status)
+        elif access is web.Access.PARTNER and role == "partner_a":
+            if CASES[key].owner == "b":
+                refused = True
+                assert answer.status == 404, (key, role, answer.status)
+            else:
+                assert answer.status == CASES[key].ok, (key, role, answer.status, answer.body[:500])
+            assert not _leaks(answer.body, world.b), (key, role, _leaks(answer.body, world.b))
+        else:  # partner B on partner routes, the admin on admin routes
+            assert answer.status == CASES[key].ok, (key, role, answer.status, answer.body[:500])
+            if role == "partner_b":
+                assert not _leaks(answer.body, world.a), (key, role)
+        if refused or key.startswith("GET "):
+            assert not writes, f"{key} wrote {writes} for {role}"

@@ -1,0 +1,36 @@
+"""The OpenAPI description is generated from the code, public, and a valid OpenAPI document."""
+
+from openapi_spec_validator import validate
+
+from tests.webclient import WebClient
+
+
+def test_the_description_is_public_valid_and_covers_every_api_route(world):
+    answer = WebClient(world.stack, world.runtime).get("/api/openapi.json")
+    assert answer.status == 200 and answer.headers["Content-Type"] == "application/json"
+    document = answer.json
+    validate(document)
+    paths = document["paths"]
+    assert set(paths["/api/links"]) == {"get", "post"}
+    assert set(paths["/api/links/{code}"]) == {"get", "patch"}
+    assert "/api/admin/partners/{agent_id}/status" in paths and "/api/admin/inside-sales" in paths
+    assert "/api/openapi.json" not in paths
+    schemas = document["components"]["schemas"]
+    assert {"LinkCreate", "PartnerUpdate", "CommissionRuleIn", "SignupRequest", "SignupResult"} <= set(schemas)
+    assert set(schemas["PartnerOut"]["properties"]) >= {"agent_id", "status", "sales_link", "commission_rules"}
+    signup = paths["/signup"]["post"]
+    assert set(signup["requestBody"]["content"]) == {"application/json", "application/x-www-form-urlencoded"}
+    assert {"201", "409", "422"} <= set(signup["responses"])
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_every_api_route_of_the_resolver_is_described(world):
+    from tests.integration.portal.test_authorization_matrix import resolver_routes
+
+    document = WebClient(world.stack, world.runtime).get("/api/openapi.json").json
+    for key, function in resolver_routes().items():
+        method, path = key.split(" ", 1)
+        if function != "ApiFunction" or path == "/api/openapi.json":
+            continue
+        described = path.replace("<", "{").replace(">", "}")
+        assert method.lower() in document["paths"].get(described, {}), key
