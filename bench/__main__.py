@@ -8,10 +8,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import click, local_load, package
+from bench import click, local_load, package, postback
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = {"click": click.run, "package": package.run, "local": local_load.run}
+SUITES = {"click": click.run, "postback": postback.run, "package": package.run, "local": local_load.run}
 
 
 def main(argv: list[str] | None = None) -> int:

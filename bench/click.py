@@ -72,9 +72,9 @@ def sample_items() -> dict[str, dict]:
         destination="https://www.example.com/tours/1",
     )
     return {
-        Program.Meta.table_name: program.serialize(),
-        Agent.Meta.table_name: agent.serialize(),
-        Link.Meta.table_name: link.serialize(),
+        Program.Meta.table_name: [program.serialize()],
+        Agent.Meta.table_name: [agent.serialize()],
+        Link.Meta.table_name: [link.serialize()],
     }
 
 
@@ -111,10 +111,9 @@ def warm(env: dict[str, str], runs: int = 5000) -> dict[str, dict]:
     spec = importlib.util.spec_from_file_location("bench_click_app", CLICK_DIR / "app.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    from waymark import aws
 
     stub = StubbedAws(sample_items())
-    stub.install(aws._session())
+    stub.install_for_waymark()
     event = json.loads(EVENT.read_text())
 
     class Context:

@@ -11,18 +11,21 @@ from botocore.awsrequest import AWSResponse
 
 
 class StubbedAws:
-    def __init__(self, items: dict[str, dict] | None = None) -> None:
-        self.items = items or {}  # table name -> item returned by GetItem
+    def __init__(self, items: dict[str, list[dict]] | None = None) -> None:
+        self.items = items or {}  # table name -> the items GetItem can find there (matched by key)
         self.calls: Counter[str] = Counter()
 
     def __call__(self, model, params, **kwargs):
         self.calls[model.name] += 1
         body: dict = {}
         if model.name == "GetItem":
-            # `params` is the serialised request here; DynamoDB's JSON protocol carries the table in the body.
+            # `params` is the serialised request here; DynamoDB's JSON protocol carries it in the body.
             request = json.loads(params["body"] or "{}")
-            item = self.items.get(request.get("TableName"))
-            body = {"Item": item} if item else {}
+            key = request.get("Key", {})
+            found = [
+                i for i in self.items.get(request.get("TableName"), []) if all(i.get(k) == v for k, v in key.items())
+            ]
+            body = {"Item": found[0]} if found else {}
         elif model.name == "Query":
             body = {"Items": [], "Count": 0, "ScannedCount": 0}
         return AWSResponse("https://stub.local", 200, {}, None), {**body, "ResponseMetadata": {"HTTPStatusCode": 200}}
@@ -30,6 +33,14 @@ class StubbedAws:
     def install(self, session) -> None:
         """Register on a botocore session before its clients exist (clients copy the session's hooks)."""
         session.register("before-call", self)
+
+    def install_for_waymark(self) -> None:
+        """Stub every client Waymark's shared code makes from now on (existing ones are dropped)."""
+        from waymark import aws, cache
+
+        aws.client.cache_clear()
+        cache.clear_all()
+        self.install(aws._session())
 
     def reset(self) -> None:
         self.calls.clear()
