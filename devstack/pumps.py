@@ -14,6 +14,7 @@ import threading
 from datetime import datetime
 
 import boto3
+from botocore.config import Config
 
 from devstack.runtime import FunctionRuntime
 from devstack.template import Stack
@@ -23,7 +24,10 @@ class StreamPump:
     def __init__(self, stack: Stack, runtime: FunctionRuntime) -> None:
         self.stack = stack
         self.runtime = runtime
-        self.client = boto3.client("dynamodbstreams", region_name=stack.region)
+        # Account-based stream endpoints (<account>.streams-ddb...) are not served by moto's in-process mock.
+        self.client = boto3.client(
+            "dynamodbstreams", region_name=stack.region, config=Config(account_id_endpoint_mode="disabled")
+        )
         self.sqs = boto3.client("sqs", region_name=stack.region)
         self._iterators: dict[tuple[str, str], str | None] = {}
         self.mappings = [(lid, source) for lid, spec in stack.functions.items() for source in spec.streams]

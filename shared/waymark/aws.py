@@ -34,3 +34,15 @@ def _session() -> botocore.session.Session:
 def client(service: str, *, background: bool = False):
     """A shared client; `background=True` for jobs that should retry patiently instead of failing fast."""
     return _session().create_client(service, region_name=region(), config=_BACKGROUND if background else _REQUEST_PATH)
+
+
+@cache
+def s3_presigner():
+    """An S3 client for presigned URLs: SigV4 (required for expiring URLs) on the regional endpoint.
+
+    With AWS_ENDPOINT_URL set (the local stack) the URLs point there, path-style, so they open locally.
+    """
+    custom = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    config = Config(signature_version="s3v4", s3={} if custom else {"addressing_style": "virtual"})
+    endpoint = None if custom else f"https://s3.{region()}.amazonaws.com"
+    return _session().create_client("s3", region_name=region(), endpoint_url=endpoint, config=config)
