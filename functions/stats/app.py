@@ -2,8 +2,9 @@
 keep the pre-aggregated report counters in StatsTable.
 
 Each record is counted exactly once (waymark.aggregate: counters and an eventID marker in one
-transaction). A failed record is reported back, so Lambda retries from it; the records after
-it that already succeeded find their markers and change nothing.
+transaction). Records are counted in stream order: after a record fails, the rest of the batch
+is reported failed without being tried, so Lambda's retry starts at the failed record and the
+unique-click rule still sees clicks in the order they happened.
 """
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -19,15 +20,31 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
+class InOrder:
+    """Remembers, within one batch, that a record failed."""
+
+    failed = False
+
+
+class NotTriedAfterFailure(Exception):
+    pass
+
+
 @tracer.capture_method
 def count_record(record: DynamoDBRecord) -> None:
-    result = aggregate.count_record(
-        record.event_source_arn or "",
-        record.raw_event.get("eventName", ""),
-        record.event_id or "",
-        record.dynamodb.old_image or None,
-        record.dynamodb.new_image or None,
-    )
+    if InOrder.failed:
+        raise NotTriedAfterFailure(record.event_id)
+    try:
+        result = aggregate.count_record(
+            record.event_source_arn or "",
+            record.raw_event.get("eventName", ""),
+            record.event_id or "",
+            record.dynamodb.old_image or None,
+            record.dynamodb.new_image or None,
+        )
+    except Exception:
+        InOrder.failed = True
+        raise
     if isinstance(result, aggregate.ClickCount):
         metrics.add_metric(name="BotClicks" if result.bot else "Clicks", unit=MetricUnit.Count, value=1)
         result = result.outcome
@@ -39,4 +56,5 @@ def count_record(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context) -> dict:
+    InOrder.failed = False
     return process_partial_response(event=event, record_handler=count_record, processor=processor, context=context)

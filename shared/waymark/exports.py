@@ -40,7 +40,7 @@ DEFAULT_URL_SECONDS = 3600
 MAX_URL_SECONDS = 7 * 24 * 3600  # the longest a SigV4 presigned URL can live
 ALL_PARTNERS = "all-partners"
 BOM = "\ufeff"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 STATEMENT_COLUMNS = (
@@ -151,7 +151,7 @@ def export_key(program_id: str, month: str, agent_id: str | None = None) -> str:
 
 def check_ids(program_id: str, agent_id: str | None) -> None:
     for name, value in (("program", program_id), ("partner", agent_id)):
-        if value is not None and not (isinstance(value, str) and _SAFE_ID.match(value)):
+        if value is not None and not (isinstance(value, str) and _SAFE_ID.fullmatch(value)):
             raise ExportRejected(f"not a valid {name} id")
 
 

@@ -24,7 +24,7 @@ from waymark.stats import MONEY_FIELDS
 MAX_DAYS = 400  # a daily series covers at most this many days (a year and a bit)
 MAX_MONTHS = 36
 DEFAULT_SUB_ID_LIMIT = 200
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _ZERO = Decimal(0)
 
 
@@ -180,7 +180,7 @@ class ProgramMonth:
 
 
 def check_month(month: str) -> str:
-    if not isinstance(month, str) or not _MONTH.match(month):
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise BadPeriod("a month is written YYYY-MM")
     return month
 
