@@ -173,13 +173,13 @@ def transaction_items(event_id: str, deltas: stats.Deltas, condition: dict | Non
         }
     }
     items = [marker] + ([condition] if condition else [])
-    items += [_counter_update(table, key, delta) for key, delta in deltas.items()]
+    items += [counter_update(table, key, delta) for key, delta in deltas.items()]
     if len(items) > MAX_TRANSACTION_ITEMS:
         raise ValueError(f"record {event_id} would need {len(items)} transaction items")
     return items
 
 
-def _counter_update(table: str, key: stats.CounterKey, delta: stats.Delta) -> dict:
+def counter_update(table: str, key: stats.CounterKey, delta: stats.Delta) -> dict:
     names, values, adds = {}, {}, []
     for index, (field, amount) in enumerate(sorted(delta.items())):
         names[f"#c{index}"] = field

@@ -214,6 +214,8 @@ def _days(start: date, end: date) -> list[date]:
 def money(value: Decimal) -> str:
     """Exact decimal text, cents shown for whole amounts (12 -> "12.00", 0.125 stays "0.125")."""
     value = Decimal(value)
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        value = value.normalize()  # 24.990 (after adding and taking away 0.005) is 24.99
     if value.as_tuple().exponent >= -2:  # type: ignore[operator]
         value = value.quantize(Decimal("0.01"))
     return format(value, "f")

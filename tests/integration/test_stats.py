@@ -158,8 +158,13 @@ def test_a_failed_record_is_retried_in_order_without_double_counting(runtime, st
     assert len(first["Records"]) == 3
     # The records after the failed one were not tried, so the retry starts at the failed record.
     assert retry["Records"] == first["Records"][1:]
-    assert partner_month() == {"clicks": 3, "unique_clicks": 3, "conversions_pending": 1,
-                               "sales_pending": Decimal("100.00"), "commission_pending": Decimal("10.00")}  # fmt: skip
+    assert partner_month() == {
+        "clicks": 3,
+        "unique_clicks": 3,
+        "conversions_pending": 1,
+        "sales_pending": Decimal("100.00"),
+        "commission_pending": Decimal("10.00"),
+    }
 
 
 def test_a_record_counted_before_its_batch_failed_is_not_counted_again(runtime, streams):

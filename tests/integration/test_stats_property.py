@@ -136,11 +136,17 @@ def recount(program: str) -> dict[tuple[str, str], dict]:
                 out[key][name] += value
 
     def partner_keys(agent, link, day, month, sub1):
-        keys = [(f"MONTH#{month}", f"PROGRAM#{program}"), (f"PROGRAM#{program}#MONTH#{month}", f"AGENT#{agent}"),
-                (f"AGENT#{agent}#DAY", day)]  # fmt: skip
+        keys = [
+            (f"MONTH#{month}", f"PROGRAM#{program}"),
+            (f"PROGRAM#{program}#MONTH#{month}", f"AGENT#{agent}"),
+            (f"AGENT#{agent}#DAY", day),
+        ]
         if link:
-            keys += [(f"AGENT#{agent}#MONTH#{month}", f"LINK#{link}"), (f"LINK#{link}#DAY", day),
-                     (f"AGENT#{agent}#LINKS", link)]  # fmt: skip
+            keys += [
+                (f"AGENT#{agent}#MONTH#{month}", f"LINK#{link}"),
+                (f"LINK#{link}#DAY", day),
+                (f"AGENT#{agent}#LINKS", link),
+            ]
         if sub1:
             keys.append((f"AGENT#{agent}#MONTH#{month}#SUB", f"sub1#{sub1}"))
         return keys
@@ -162,8 +168,11 @@ def recount(program: str) -> dict[tuple[str, str], dict]:
 
     for conversion in conversions:
         day, month, status = conversion.created_at[:10], conversion.created_at[:7], conversion.status
-        values = {f"conversions_{status}": 1, f"sales_{status}": conversion.amount,
-                  f"commission_{status}": conversion.commission}  # fmt: skip
+        values = {
+            f"conversions_{status}": 1,
+            f"sales_{status}": conversion.amount,
+            f"commission_{status}": conversion.commission,
+        }
         keys = [(f"PROGRAM#{program}#MONTH#{month}", f"CHANNEL#{conversion.channel}")]
         if conversion.agent_id:
             keys += partner_keys(conversion.agent_id, conversion.link_code, day, month, conversion.sub1)

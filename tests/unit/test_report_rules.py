@@ -43,7 +43,15 @@ def test_counters_add_and_subtract_field_by_field():
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(Decimal("12"), "12.00"), (Decimal("0.125"), "0.125"), (Decimal("1E+3"), "1000.00"), (Decimal("-3.5"), "-3.50")],
+    [
+        (Decimal("12"), "12.00"),
+        (Decimal("0.125"), "0.125"),
+        (Decimal("1E+3"), "1000.00"),
+        (Decimal("-3.5"), "-3.50"),
+        (Decimal("24.990"), "24.99"),
+        (Decimal("10.000"), "10.00"),
+        (Decimal("0.0050"), "0.005"),
+    ],
 )
 def test_money_is_exact_text(value, text):
     assert reports.money(value) == text

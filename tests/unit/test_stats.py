@@ -119,8 +119,16 @@ def test_long_sub_ids_get_a_short_distinct_sort_key_and_keep_their_value():
 def test_the_worst_record_fits_one_transaction():
     """A conversion moved to another partner, link, day, channel and sub-IDs touches the most counters."""
     old = {**CONVERSION, "source": "a"}
-    new = {**CONVERSION, "agent_id": "ag2", "link_code": "lnk2", "channel": "chat", "sub1": "x", "source": "y",
-           "created_at": "2026-06-02T00:00:00+00:00", "status": "approved"}  # fmt: skip
+    new = {
+        **CONVERSION,
+        "agent_id": "ag2",
+        "link_code": "lnk2",
+        "channel": "chat",
+        "sub1": "x",
+        "source": "y",
+        "created_at": "2026-06-02T00:00:00+00:00",
+        "status": "approved",
+    }
     items = aggregate.transaction_items(
         "event-1", stats.change(stats.conversion_deltas(old), stats.conversion_deltas(new))
     )
