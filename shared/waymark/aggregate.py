@@ -124,19 +124,18 @@ def _epoch_ms(created_at: str) -> int:
 
 def _write_back(click_id: str, visitor: useragents.Visitor) -> None:
     """Store what the consumer learnt about the visitor on the session, for audit (idempotent)."""
-    values = {":bot": {"BOOL": visitor.bot}, ":device": {"S": visitor.device}}
-    sets = ["bot = :bot", "device = :device"]
+    fields = {"bot": {"BOOL": visitor.bot}, "device": {"S": visitor.device}}
     for name, value in (("os_name", visitor.os_name), ("browser", visitor.browser)):
         if value:
-            values[f":{name}"] = {"S": value}
-            sets.append(f"{name} = :{name}")
+            fields[name] = {"S": value}
     try:
         _client().update_item(
             TableName=os.environ["SESSIONS_TABLE"],
             Key={"click_id": {"S": click_id}},
-            UpdateExpression="SET " + ", ".join(sets),
+            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
             ConditionExpression="attribute_exists(click_id)",
-            ExpressionAttributeValues=values,
+            ExpressionAttributeNames={f"#{name}": name for name in fields},
+            ExpressionAttributeValues={f":{name}": value for name, value in fields.items()},
         )
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":

@@ -259,8 +259,8 @@ def export_statement(program: Program, agent: Agent, month: str) -> ExportedFile
                 **{name: getattr(conversion, name) for name in SUB_ID_FIELDS},
                 "conversions": 1,
                 "currency": conversion.currency,
-                "amount": money(conversion.amount),
-                "commission": money(conversion.commission),
+                "amount": conversion.amount,
+                "commission": conversion.commission,
                 "reason": conversion.reason,
             }
         for status, (count, amount, commission) in totals.items():
@@ -270,8 +270,8 @@ def export_statement(program: Program, agent: Agent, month: str) -> ExportedFile
                 "status": status,
                 "conversions": count,
                 "currency": program.currency,
-                "amount": money(amount),
-                "commission": money(commission),
+                "amount": amount,
+                "commission": commission,
             }
 
     return write_csv(key, STATEMENT_COLUMNS, lines(), filename=f"{program.program_id}-{month}-{agent.agent_id}.csv")
@@ -315,17 +315,22 @@ def _counter_columns(counters: Counters) -> dict:
         "conversions_approved": counters.conversions_approved,
         "conversions_reversed": counters.conversions_reversed,
         "conversions_rejected": counters.conversions_rejected,
-        "sales": money(counters.sales),
-        "commission_pending": money(counters.commission_pending),
-        "commission_approved": money(counters.commission_approved),
-        "commission_reversed": money(counters.commission_reversed),
+        "sales": counters.sales,
+        "commission_pending": counters.commission_pending,
+        "commission_approved": counters.commission_approved,
+        "commission_reversed": counters.commission_reversed,
     }
 
 
 def cell(value: object) -> str:
-    """One CSV field: text a spreadsheet would take for a formula is defused with a leading apostrophe."""
+    """One CSV field: numbers as they are (money exact), and text that a spreadsheet would take for a
+    formula defused with a leading apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, int):
+        return str(value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 

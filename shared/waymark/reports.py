@@ -299,17 +299,24 @@ def partner_sub_ids(
     """One page of a partner month's sub-ID breakdown and the cursor of the next page (None at the end)."""
     check_month(month)
     pk = stats.partner_sub_partition(agent_id, month)
-    request = {**_query_request(pk), "Limit": max(1, min(limit, 1000))}
+    limit = max(1, min(limit, 1000))
+    # One more than asked: a next page is announced only when there is one.
+    request = {**_query_request(pk), "Limit": limit + 1}
     if after is not None:
         request["ExclusiveStartKey"] = _key(pk, after)
     response = _client().query(**request)
-    items, last = response.get("Items", []), response.get("LastEvaluatedKey")
+    items = response.get("Items", [])
+    if len(items) > limit:
+        items, cursor = items[:limit], items[limit - 1]["sk"]["S"]
+    else:
+        last = response.get("LastEvaluatedKey")  # the 1 MB page limit cut the page short
+        cursor = last["sk"]["S"] if last else None
     rows = [
         SubIdCounters(item["sub_field"]["S"], item["sub_value"]["S"], Counters.from_item(item))
         for item in items
         if "sub_field" in item
     ]
-    return rows, (last["sk"]["S"] if last else None)
+    return rows, cursor
 
 
 def partner_days(agent_id: str, start: date, end: date) -> list[DayCounters]:

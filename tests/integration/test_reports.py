@@ -86,6 +86,8 @@ def test_sub_ids_come_in_pages(runtime, streams):
         if cursor is None:
             break
     assert seen == [f"campaign-{index}" for index in range(5)]
+    exact = reports.partner_month("shop", "ag1", "2026-05", max_sub_ids=5)
+    assert len(exact.by_sub_id) == 5 and not exact.sub_ids_truncated  # exactly as many as asked: no next page
 
 
 def test_daily_series_are_complete_and_exact(activity):

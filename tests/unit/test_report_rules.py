@@ -97,6 +97,8 @@ def test_spreadsheet_formulas_are_defused_and_plain_text_is_kept():
     assert exports.cell('Müller, "Ω" & Söhne') == 'Müller, "Ω" & Söhne'
     assert exports.cell(None) == ""
     assert exports.cell(7) == "7"
+    assert exports.cell(Decimal("-5")) == "-5.00"  # a refund is a number, not a formula
+    assert exports.cell(Decimal("0.0050")) == "0.005"
 
 
 def test_the_schedule_exports_the_month_before_it_fires_unless_told():
