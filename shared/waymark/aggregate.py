@@ -16,7 +16,6 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -95,7 +94,9 @@ def count_click(event_id: str, session: dict) -> ClickCount:
 
 def _unique_marker(session: dict) -> dict:
     agent_digest = hashlib.sha256((session.get("user_agent") or "").encode()).hexdigest()[:16]
-    at = _epoch_ms(session["created_at"])
+    at = int(stats.utc(session["created_at"]).timestamp() * 1000)
+    # Kept two hours past the click, or past now for a click counted late (a replayed one).
+    expires = int(max(at / 1000, time.time())) + UNIQUE_MARKER_TTL_SECONDS
     return {
         "Update": {
             "TableName": _stats_table(),
@@ -108,18 +109,11 @@ def _unique_marker(session: dict) -> dict:
             "ExpressionAttributeNames": {"#at": "at", "#ttl": "ttl"},
             "ExpressionAttributeValues": {
                 ":at": {"N": str(at)},
-                ":ttl": {"N": str(at // 1000 + UNIQUE_MARKER_TTL_SECONDS)},
+                ":ttl": {"N": str(expires)},
                 ":window_start": {"N": str(at - UNIQUE_WINDOW_MS)},
             },
         }
     }
-
-
-def _epoch_ms(created_at: str) -> int:
-    moment = datetime.fromisoformat(created_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
 
 
 def _write_back(click_id: str, visitor: useragents.Visitor) -> None:

@@ -98,12 +98,15 @@ def sub_sort_key(field: str, value: str) -> str:
     return f"{field}#{value[:60]}…{digest}"
 
 
+def utc(created_at: str) -> datetime:
+    """An ISO 8601 timestamp as an aware UTC datetime (a timestamp without offset is taken as UTC)."""
+    moment = datetime.fromisoformat(created_at)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def period(created_at: str) -> tuple[str, str]:
     """(UTC day, UTC month) of an ISO 8601 timestamp."""
-    moment = datetime.fromisoformat(created_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
+    moment = utc(created_at)
     return moment.strftime("%Y-%m-%d"), moment.strftime("%Y-%m")
 
 
