@@ -31,7 +31,9 @@ def provision(stack: Stack) -> None:
         _bucket(stack, clients, logical_id, resource)
     for resource in stack.of_type("AWS::S3::BucketPolicy").values():
         props = stack.resolve(resource["Properties"])
-        clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"]))
+        policy = _local_bucket_policy(props["PolicyDocument"])
+        if policy["Statement"]:
+            clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(policy))
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPool").items():
         _user_pool(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolClient").items():
@@ -173,6 +175,14 @@ def _bucket(stack: Stack, clients: _Clients, logical_id: str, resource: dict) ->
         "Arn": f"arn:aws:s3:::{name}",
         "DomainName": f"{name}.s3.amazonaws.com",
     }
+
+
+def _local_bucket_policy(document: dict) -> dict:
+    """The policy without statements conditioned on aws:SecureTransport: moto cannot tell the transport
+    (the local endpoint is plain HTTP) and would apply such a Deny to every request."""
+    statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
+    kept = [s for s in statements if "aws:SecureTransport" not in json.dumps(s.get("Condition", {}))]
+    return {**document, "Statement": kept}
 
 
 def _user_pool(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

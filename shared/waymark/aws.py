@@ -46,3 +46,15 @@ _OWN_RETRIES = Config(connect_timeout=2, read_timeout=10, retries={"mode": "stan
 def client_without_retries(service: str):
     """For callers that pace and back off themselves (the remarketing sender and SES's rate limit)."""
     return _session().create_client(service, region_name=region(), config=_OWN_RETRIES)
+
+
+@cache
+def s3_presigner():
+    """An S3 client for presigned URLs: SigV4 (required for expiring URLs) on the regional endpoint.
+
+    With AWS_ENDPOINT_URL set (the local stack) the URLs point there, path-style, so they open locally.
+    """
+    custom = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    config = Config(signature_version="s3v4", s3={} if custom else {"addressing_style": "virtual"})
+    endpoint = None if custom else f"https://s3.{region()}.amazonaws.com"
+    return _session().create_client("s3", region_name=region(), endpoint_url=endpoint, config=config)

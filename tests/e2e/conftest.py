@@ -14,6 +14,11 @@ import pytest
 from devstack.template import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
+# Headless Chromium announces itself as "HeadlessChrome", which Waymark rightly counts as a bot
+# (and a bot's session earns no commission). The tests play a person's desktop browser.
+VISITOR_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36"
+)
 
 
 def start_local_stack(ready: Path, *extra: str, port: int = 0) -> subprocess.Popen:
@@ -90,7 +95,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context()
+    context = browser.new_context(user_agent=VISITOR_USER_AGENT)
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

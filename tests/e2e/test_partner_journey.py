@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Journey-pass-2026"
@@ -47,7 +47,7 @@ def test_signup_approval_login_link_and_click(local_stack, browser, page):
     page.get_by_role("button", name="Log out").click()
 
     # 2. An operator approves the application in the admin console.
-    console = browser.new_context().new_page()
+    console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
     console.goto(f"{gateway}/login")
     console.get_by_label("Email", exact=True).fill(admin["email"])
     console.get_by_label("Password", exact=True).fill(admin["password"])

@@ -55,3 +55,12 @@ def inject_failure():
     yield inject
     for events, name, handler in registered:
         events.unregister(name, handler)
+
+
+@pytest.fixture
+def streams(runtime):
+    """The template's DynamoDB stream mappings (BatchSize, filters, retries, OnFailure) feeding their
+    functions; `streams.drain()` delivers everything pending, as Lambda's pollers would."""
+    from devstack.pumps import StreamPump
+
+    return StreamPump(runtime.stack, runtime)

@@ -1,0 +1,185 @@
+"""Property: whatever clicks and conversions happen, however the stream delivers them (retried after
+failures, batches delivered again), the counters equal a recount from scratch of what is stored.
+
+The recount below is written independently of waymark.stats, from the documented key layout
+(README "Reports") and the documented unique-click rule.
+"""
+
+import itertools
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.integration.test_stats import Recording
+from tests.reporting import DESKTOP, HUMAN, SLACK, T0, FailCalls, click, counter_items, sale
+
+AGENTS = 2
+LINKS = 2
+USER_AGENTS = (HUMAN, DESKTOP, SLACK, None)
+BOT_AGENTS = {SLACK, None}
+STATUSES = ("pending", "approved", "rejected", "reversed")
+CHANNELS = ("web", "phone", "concierge")
+_examples = itertools.count()
+
+clicks = st.tuples(
+    st.just("click"),
+    st.integers(0, AGENTS - 1),
+    st.integers(0, LINKS - 1),
+    st.integers(0, 1),  # visitor
+    st.sampled_from((HUMAN, HUMAN, HUMAN, *USER_AGENTS)),  # mostly one browser: repeats are the interesting case
+    st.sampled_from([None, "news", "ads"]),  # sub1
+    st.sampled_from([0, 1, 10, 25, 35, 55, 59, 60, 61, 200]),  # minutes since the previous click
+)
+sales = st.tuples(
+    st.just("sale"),
+    st.integers(0, AGENTS),  # AGENTS means unattributed
+    st.integers(0, LINKS),  # LINKS means no link
+    st.sampled_from(CHANNELS),
+    st.integers(0, 100_000),  # amount in cents
+    st.integers(0, 10_000),  # commission in cents
+    st.sampled_from(("pending", "pending", "approved", "rejected")),
+    st.integers(0, 40 * 24),  # hours after the start (the sales span two months)
+    st.sampled_from([None, "news"]),
+)
+changes = st.tuples(st.just("status"), st.integers(0, 50), st.sampled_from(STATUSES))
+amendments = st.tuples(st.just("amend"), st.integers(0, 50), st.integers(0, 10_000))
+drains = st.tuples(st.just("drain"))
+redeliveries = st.tuples(st.just("redeliver"), st.integers(1, 4))
+failures = st.tuples(st.just("fail"), st.sampled_from(["TransactWriteItems", "UpdateItem"]), st.integers(1, 6))
+operations = st.lists(
+    st.one_of(clicks, clicks, clicks, sales, changes, amendments, drains, redeliveries, failures),
+    min_size=1,
+    max_size=30,
+)
+
+
+def test_counters_equal_a_recount_from_scratch(runtime, streams, monkeypatch):
+    recording = Recording(runtime, monkeypatch)
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        # No shrinking: a failure is reported at once (with its example) rather than after minutes.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(operations)
+    def run(ops):
+        token = f"x{next(_examples):05d}y"  # in every key of this example, and of no other
+        program = f"p{token}"
+        agents = [f"a{token}{n}" for n in range(AGENTS)] + [None]
+        links = [f"l{token}{n}" for n in range(LINKS)] + [None]
+        clock = T0.replace(hour=20)
+        stored_sales = []
+        for op in ops:
+            kind = op[0]
+            if kind == "click":
+                _, agent, link, visitor, user_agent, sub1, minutes = op
+                clock += timedelta(minutes=minutes)
+                extra = {"sub1": sub1} if sub1 else {}
+                click(
+                    program, agents[agent], links[link], at=clock, visitor=f"v{visitor}", user_agent=user_agent, **extra
+                )
+            elif kind == "sale":
+                _, agent, link, channel, amount, commission, status, hours, sub1 = op
+                extra = {"sub1": sub1} if sub1 else {}
+                stored_sales.append(
+                    sale(
+                        program,
+                        agents[agent],
+                        f"{token}-{len(stored_sales)}",
+                        amount=str(Decimal(amount) / 100),
+                        commission=str(Decimal(commission) / 100),
+                        status=status,
+                        channel=channel,
+                        link_code=links[link],
+                        at=T0 + timedelta(hours=hours),
+                        **extra,
+                    )
+                )
+            elif kind == "status" and stored_sales:
+                conversion = stored_sales[op[1] % len(stored_sales)]
+                conversion.update(actions=[type(conversion).status.set(op[2])])
+            elif kind == "amend" and stored_sales:
+                conversion = stored_sales[op[1] % len(stored_sales)]
+                conversion.update(actions=[type(conversion).commission.set(Decimal(op[2]) / 100)])
+            elif kind == "drain":
+                streams.drain()
+            elif kind == "redeliver":
+                for event in list(recording.events)[-op[1] :]:
+                    runtime.invoke("StatsFunction", event)
+            elif kind == "fail":
+                with FailCalls("dynamodb", op[1], calls={op[2]}):
+                    streams.drain()
+        streams.drain()
+
+        counted = {key: values for key, values in counter_items().items() if token in key[0] + key[1]}
+        assert counted == recount(program)
+
+    run()
+
+
+def recount(program: str) -> dict[tuple[str, str], dict]:
+    """The counters of one program from its stored sessions and conversions (tests only: Scans)."""
+    from waymark.models import Conversion, Session
+
+    sessions = list(Session.scan(Session.program_id == program))
+    conversions = list(Conversion.scan(Conversion.program_id == program))
+    out: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
+
+    def add(keys, values):
+        for key in keys:
+            for name, value in values.items():
+                out[key][name] += value
+
+    def partner_keys(agent, link, day, month, sub1):
+        keys = [
+            (f"MONTH#{month}", f"PROGRAM#{program}"),
+            (f"PROGRAM#{program}#MONTH#{month}", f"AGENT#{agent}"),
+            (f"AGENT#{agent}#DAY", day),
+        ]
+        if link:
+            keys += [
+                (f"AGENT#{agent}#MONTH#{month}", f"LINK#{link}"),
+                (f"LINK#{link}#DAY", day),
+                (f"AGENT#{agent}#LINKS", link),
+            ]
+        if sub1:
+            keys.append((f"AGENT#{agent}#MONTH#{month}#SUB", f"sub1#{sub1}"))
+        return keys
+
+    last_unique: dict[tuple, datetime] = {}
+    for session in sorted(sessions, key=lambda s: s.created_at):
+        at = datetime.fromisoformat(session.created_at)
+        keys = partner_keys(
+            session.agent_id, session.link_code, session.created_at[:10], session.created_at[:7], session.sub1
+        )
+        if session.user_agent in BOT_AGENTS:
+            add(keys, {"bot_clicks": 1})
+            continue
+        visitor = (session.link_code, session.ip_hash, session.user_agent)
+        unique = visitor not in last_unique or at - last_unique[visitor] >= timedelta(hours=1)
+        if unique:
+            last_unique[visitor] = at
+        add(keys, {"clicks": 1, "unique_clicks": int(unique)})
+
+    for conversion in conversions:
+        day, month, status = conversion.created_at[:10], conversion.created_at[:7], conversion.status
+        values = {
+            f"conversions_{status}": 1,
+            f"sales_{status}": conversion.amount,
+            f"commission_{status}": conversion.commission,
+        }
+        keys = [(f"PROGRAM#{program}#MONTH#{month}", f"CHANNEL#{conversion.channel}")]
+        if conversion.agent_id:
+            keys += partner_keys(conversion.agent_id, conversion.link_code, day, month, conversion.sub1)
+            keys.append((f"AGENT#{conversion.agent_id}#MONTH#{month}", f"CHANNEL#{conversion.channel}"))
+        else:
+            keys.append((f"MONTH#{month}", f"PROGRAM#{program}"))
+        add(keys, values)
+
+    cleaned = {key: {name: value for name, value in values.items() if value != 0} for key, values in out.items()}
+    return {key: values for key, values in cleaned.items() if values}
