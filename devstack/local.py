@@ -55,6 +55,10 @@ class LocalWaymark:
         os.environ.update(LOCAL_CREDENTIALS)
         from moto.server import ThreadedMotoServer
 
+        from devstack import moto_fixes
+
+        moto_fixes.apply()
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()

@@ -32,6 +32,7 @@ import moto  # noqa: E402  - registers moto's botocore hook before any client ex
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from devstack import moto_fixes  # noqa: E402
 from devstack.provision import provision  # noqa: E402
 from devstack.runtime import FunctionRuntime, LambdaContext  # noqa: E402
 from devstack.template import Stack  # noqa: E402
@@ -66,6 +67,8 @@ _jwks = Path(tempfile.mkdtemp(prefix="waymark-jwks-")) / "jwks.json"
 _jwks.write_bytes(gzip.decompress((MOTO_COGNITO_KEYS / "jwks-public.json.gz").read_bytes()))
 os.environ["COGNITO_JWKS_URL"] = _jwks.as_uri()
 botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", RECORDER))
+
+moto_fixes.apply()  # atomic writes and all-or-nothing transactions, as DynamoDB has them
 
 STACK = Stack(name="waymark-test")
 RUNTIME = FunctionRuntime(STACK)

@@ -1,7 +1,6 @@
 """Helpers for the conversion tests: clicks through the click function, postbacks through the postback function."""
 
 import json
-import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -48,41 +47,3 @@ def postback(
     assert function == "PostbackFunction"
     response = runtime.invoke(function, event)
     return Answer(response["statusCode"], json.loads(response["body"] or "{}"), response.get("headers") or {})
-
-
-class SerializedMoto:
-    """moto's DynamoDB checks a write's condition and then stores the item as two separate steps,
-    with no lock, and rolls a failed transaction back by restoring a copy of the whole table (which
-    can erase another thread's write). Real DynamoDB serializes the writes to one item. Without this,
-    the transaction variant of the concurrency test recorded the same order twice in two runs of
-    three (the plain PutItem variant passed: its check and store run without a thread switch in
-    between, by luck of the GIL). So the test serializes moto's write operations, and only those:
-    the 20 requests still run concurrently through the real domain code, which is unchanged."""
-
-    OPERATIONS = ("put_item", "transact_write_items", "update_item", "delete_item")
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()  # moto's transaction calls its own put_item
-        self.saved: dict = {}
-
-    def __enter__(self):
-        from moto.dynamodb.models import DynamoDBBackend
-
-        for name in self.OPERATIONS:
-            original = getattr(DynamoDBBackend, name)
-            self.saved[name] = original
-            setattr(DynamoDBBackend, name, self._locked(original))
-        return self
-
-    def _locked(self, original):
-        def locked(*args, **kwargs):
-            with self.lock:
-                return original(*args, **kwargs)
-
-        return locked
-
-    def __exit__(self, *exc) -> None:
-        from moto.dynamodb.models import DynamoDBBackend
-
-        for name, original in self.saved.items():
-            setattr(DynamoDBBackend, name, original)

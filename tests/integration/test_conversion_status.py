@@ -162,7 +162,6 @@ def test_partners_see_pending_and_approved_commission_separately(runtime, mercha
 
 
 def test_concurrent_status_changes_on_moto_leave_one_winner(recorded):
-    from tests.integration.conversions_support import SerializedMoto
 
     results: list = []
     barrier = threading.Barrier(2)
@@ -174,15 +173,14 @@ def test_concurrent_status_changes_on_moto_leave_one_winner(recorded):
         except TransitionRefused:
             results.append("refused")
 
-    with SerializedMoto():
-        threads = [
-            threading.Thread(target=act, args=("approved", None)),
-            threading.Thread(target=act, args=("rejected", "fraud")),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    threads = [
+        threading.Thread(target=act, args=("approved", None)),
+        threading.Thread(target=act, args=("rejected", "fraud")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     stored = Conversion.get(CONVERSION)
     assert sorted(results).count("refused") == 1 and stored.status in results
     assert len(stored.history) == 2

@@ -1,0 +1,162 @@
+"""Two places where moto's DynamoDB differs from DynamoDB in ways Waymark depends on, mended.
+
+1. Atomic writes. moto checks a write's condition and stores the item in two unlocked steps,
+   so two threads can both pass `attribute_not_exists` and both write (seen: the same order
+   recorded twice). DynamoDB serializes writes to an item; here one lock serializes moto's
+   write operations. Reads stay concurrent.
+2. Transactions. moto applies a transaction's writes one by one, checking each condition
+   after the earlier writes, and undoes a failure by restoring a deep copy of every table the
+   transaction touches, taken before it starts. DynamoDB checks every condition first and
+   writes all or nothing; and a deep copy per transaction makes a stream consumer that keeps
+   one marker item per record quadratic (minutes for the 20k-click load run). Here the
+   conditions are checked against the state before the transaction, then the writes are
+   applied, and a write refused half-way is undone item by item, its stream records included.
+
+Development and test tooling only: the local stack and tests/conftest.py apply it before any
+request, and tests/integration/test_moto_fixes.py holds it to DynamoDB's documented behaviour.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+_WRITES = ("put_item", "update_item", "delete_item", "batch_write_item")
+_lock = threading.RLock()  # re-entrant: a transaction calls put_item/update_item itself
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _WRITES:
+        setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name)))
+    DynamoDBBackend.transact_write_items = _locked(_transact_write_items)
+    _applied = True
+
+
+def _locked(operation):
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            return operation(*args, **kwargs)
+
+    locked.__wrapped__ = operation  # type: ignore[attr-defined]
+    return locked
+
+
+def _transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    targets: set[tuple[str, str]] = set()
+    planned: list[tuple[str, dict, dict]] = []
+    reasons: list[tuple[Any, Any, Any]] = []
+    failed = False
+    for entry in transact_items:
+        if len(entry) > 1:
+            raise TransactWriteSingleOpException
+        op_type, op = next(iter(entry.items()))
+        if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+            raise ValueError("Unsupported transaction operation")
+        table = self.get_table(op["TableName"])
+        if op_type == "Put":
+            key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+            if table.range_key_attr is not None:
+                key[table.range_key_attr] = op["Item"][table.range_key_attr]
+        else:
+            key = op["Key"]
+        target = (str(op["TableName"]), str(dict(sorted(key.items()))))
+        if target in targets:
+            raise MultipleTransactionsException()
+        targets.add(target)
+        current = self.get_item(op["TableName"], key)
+        if not _condition_holds(op, current):
+            old = (
+                current.to_json()["Attributes"]
+                if current and op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+                else None
+            )
+            reasons.append(("ConditionalCheckFailed", "The conditional request failed", old))
+            failed = True
+            continue
+        reasons.append((None, None, None))
+        planned.append((op_type, op, key))
+    if failed:
+        raise TransactionCanceledException(reasons)
+
+    undo: list[tuple[Any, Any, Any, Any]] = []
+    stream_marks = {}
+    for _, op, _ in planned:
+        table = self.get_table(op["TableName"])
+        if table.stream_shard is not None and table.name not in stream_marks:
+            stream_marks[table.name] = (table, len(table.stream_shard.items))
+    position = 0  # which operation failed, for its cancellation reason
+    try:
+        for position, (op_type, op, key) in enumerate(planned):  # noqa: B007 - read in the except
+            if op_type == "ConditionCheck":
+                continue
+            table = self.get_table(op["TableName"])
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            undo.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+            common = {
+                "condition_expression": op.get("ConditionExpression"),
+                "expression_attribute_names": op.get("ExpressionAttributeNames"),
+                "expression_attribute_values": op.get("ExpressionAttributeValues"),
+            }
+            if op_type == "Put":
+                self.put_item(op["TableName"], op["Item"], **common)
+            elif op_type == "Delete":
+                self.delete_item(op["TableName"], key, **common)
+            else:
+                self.update_item(op["TableName"], key, update_expression=op["UpdateExpression"], **common)
+    except (MockValidationException, MultipleTransactionsException):
+        _undo(undo, stream_marks)
+        raise
+    except ConditionalCheckFailed:  # cannot happen after the checks above, but never leave half a transaction
+        _undo(undo, stream_marks)
+        raise TransactionCanceledException(reasons) from None
+    except Exception as error:
+        _undo(undo, stream_marks)
+        reasons[position] = (type(error).__name__, str(error), None)
+        raise TransactionCanceledException(reasons) from error
+
+
+def _condition_holds(op: dict, current) -> bool:
+    from moto.dynamodb.comparisons import get_filter_expression
+
+    expression = op.get("ConditionExpression")
+    if expression is None:
+        return True
+    condition = get_filter_expression(
+        expression, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+    )
+    return bool(condition.expr(current))
+
+
+def _undo(undo: list, stream_marks: dict) -> None:
+    for table, hash_key, range_key, old in reversed(undo):
+        if range_key is not None:
+            if old is None:
+                table.items[hash_key].pop(range_key, None)
+            else:
+                table.items[hash_key][range_key] = old
+        elif old is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = old
+    for table, mark in stream_marks.values():
+        del table.stream_shard.items[mark:]
