@@ -131,6 +131,9 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
         return PostbackOutcome(401, {"error": "unauthorized", "message": str(error)}, "Unauthorized")
     except postback_auth.Forbidden as error:
         return PostbackOutcome(403, {"error": "forbidden", "message": str(error)}, "Forbidden")
+    except recording.WrongCurrency as error:
+        body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
+        return PostbackOutcome(400, body, "Invalid")
     except recording.ProgramMissing:
         logger.error("advertiser without a program", extra={"advertiser": advertiser.advertiser_id})
         body = {"error": "forbidden", "message": "this advertiser's program is not configured"}

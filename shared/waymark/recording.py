@@ -23,6 +23,11 @@ class ProgramMissing(LookupError):
     """The advertiser's program is not configured."""
 
 
+class WrongCurrency(ValueError):
+    """The sale is not in the program's currency. Waymark does no exchange: commissions, reports
+    and statements add amounts of one currency, so the merchant reports the amount it booked in it."""
+
+
 @dataclass(frozen=True)
 class Recorded:
     conversion: Conversion
@@ -36,6 +41,8 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     program = catalog.program(advertiser.program_id)
     if program is None:
         raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
+    if report.currency != program.currency:
+        raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
     session = _session(report, program.program_id)
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None

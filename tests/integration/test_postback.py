@@ -341,3 +341,13 @@ def test_a_failed_session_read_answers_503_not_500(runtime, merchant, inject_fai
     assert answer.status == 503 and answer.headers["Retry-After"]
     assert aws_requests.calls == []  # the failing read never reached AWS, and nothing was written
     assert len(conversions()) == 1
+
+
+def test_a_sale_in_another_currency_than_the_programs_is_refused(runtime, merchant, aws_requests):
+    """Waymark does no exchange: a program books in one currency, so reports and statements add up."""
+    aws_requests.calls.clear()
+    answer = postback(runtime, {"token": merchant.token, "order_id": "FX-1", "amount": "120.00", "currency": "USD"})
+    assert answer.status == 400 and answer.body["fields"] == ["currency"]
+    assert "EUR" in answer.body["message"]
+    assert not aws_requests.of(*WRITES)
+    assert conversions() == []
