@@ -39,6 +39,7 @@ class StubbedAws:
         from waymark import aws, cache
 
         aws.client.cache_clear()
+        aws._session.cache_clear()  # a fresh session: an earlier suite's stub must not answer first
         cache.clear_all()
         self.install(aws._session())
 
