@@ -1,54 +1,48 @@
-"""What a click on `/c/{code}` does: pure rules, no I/O.
+"""What a click on `/c/{code}` does: pure rules, no I/O, no PynamoDB.
 
-`decide` takes the looked-up link, partner and program and returns where the visitor goes
-and which session (if any) is credited. The handler and tracking.py do the I/O around it.
+`decide` takes the looked-up link, partner and program (waymark.views) and returns where the
+visitor goes and which session (if any) is credited. tracking.py does the I/O around it.
 """
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
-from waymark import ids, keys
-from waymark.models import SUB_ID_FIELDS, Agent, Link, Program, Session, as_dict
-from waymark.urls import AllowedDomains, UnsafeDestination, add_tracking, check_destination, host_of
+from waymark.sessions import SUB_ID_FIELDS, SessionRecord, new_session, window_days
+from waymark.urls import UnsafeDestination, add_tracking, allowed_domains, check_destination
+from waymark.views import AgentView, LinkView, ProgramView
 
 MAX_SUB_ID_LENGTH = 500
-MAX_USER_AGENT_LENGTH = 512
 MAX_PASSTHROUGH_PARAMS = 20
-# Sessions outlive their attribution window a while, so a late sale is told "expired", not "unknown".
-TTL_GRACE = timedelta(days=90)
 CLICK_COOKIE = "wm_click"
 
 
-@dataclass(frozen=True)
 class ClickRequest:
-    code: str
-    method: str = "GET"
-    query: dict[str, str] = field(default_factory=dict)
-    user_agent: str | None = None
-    referer: str | None = None
-    country: str | None = None
-    source_ip: str = ""
+    __slots__ = ("code", "country", "method", "query", "referer", "source_ip", "user_agent")
+
+    def __init__(self, code: str, method: str = "GET", query: dict[str, str] | None = None,
+                 user_agent: str | None = None, referer: str | None = None, country: str | None = None,
+                 source_ip: str = "") -> None:  # fmt: skip
+        self.code, self.method, self.query = code, method, query or {}
+        self.user_agent, self.referer, self.country, self.source_ip = user_agent, referer, country, source_ip
 
 
-@dataclass(frozen=True)
 class ClickOutcome:
-    status: int  # 302, 400 or 404
-    location: str | None = None
-    message: str | None = None
-    session: Session | None = None
-    cookie_max_age: int | None = None
-    credited: bool = False
-    kept_for_replay: bool = False  # the session write failed and waits in the replay queue
+    __slots__ = ("cookie_max_age", "kept_for_replay", "location", "message", "session", "status")
+
+    def __init__(self, status: int, location: str | None = None, message: str | None = None,
+                 session: SessionRecord | None = None, cookie_max_age: int | None = None) -> None:  # fmt: skip
+        self.status = status  # 302, 400 or 404
+        self.location, self.message, self.session = location, message, session
+        self.cookie_max_age = cookie_max_age
+        self.kept_for_replay = False  # the session write failed and waits in the replay queue
+
+    @property
+    def credited(self) -> bool:
+        return self.session is not None
 
     @property
     def not_credited_reason(self) -> str | None:
         return None if self.credited or self.status != 302 else self.message
-
-
-@lru_cache(maxsize=256)
-def allowed_domains(entries: tuple[str, ...]) -> AllowedDomains:
-    return AllowedDomains.parse(entries)
 
 
 @lru_cache(maxsize=4096)
@@ -57,28 +51,21 @@ def _checked(raw: str, domains: tuple[str, ...], allow_http: bool) -> str:
     return check_destination(raw, allowed_domains(domains), allow_http=allow_http)
 
 
-def window_days(program: Program, agent: Agent | None) -> int:
-    if agent is not None and agent.attribution_window_days:
-        return int(agent.attribution_window_days)
-    return int(program.attribution_window_days)
-
-
 def decide(
-    request: ClickRequest, link: Link | None, agent: Agent | None, program: Program | None, now: datetime
+    request: ClickRequest, link: LinkView | None, agent: AgentView | None, program: ProgramView | None, now: datetime
 ) -> ClickOutcome:
     if link is None or program is None:
         return ClickOutcome(404, message="This tracking link does not exist.")
 
     reserved = {"url", program.click_param, *SUB_ID_FIELDS}
-    defaults = as_dict(link.sub_defaults)
-    sub_ids = {name: request.query.get(name) or defaults.get(name) for name in SUB_ID_FIELDS}
+    sub_ids = {name: request.query.get(name) or link.sub_defaults.get(name) for name in SUB_ID_FIELDS}
     for name, value in sub_ids.items():
         if value is not None and len(value) > MAX_SUB_ID_LENGTH:
             return ClickOutcome(400, message=f"{name} is longer than {MAX_SUB_ID_LENGTH} characters.")
 
     raw_destination = request.query.get("url") or link.destination or program.default_landing_url
     try:
-        destination = _checked(raw_destination, tuple(program.allowed_domains), program.allow_http)
+        destination = _checked(raw_destination, program.allowed_domains, program.allow_http)
     except UnsafeDestination as error:
         return ClickOutcome(400, message=f"This link cannot be followed: {error}.")
 
@@ -95,35 +82,30 @@ def decide(
         )
         return ClickOutcome(302, location=location, message=not_credited)
 
-    click_id = ids.new_click_id(int(now.timestamp() * 1000))
-    days = window_days(program, agent)
-    expires = now + timedelta(days=days)
-    location = add_tracking(
-        destination,
-        macros=_macros(click_id, link, sub_ids),
-        click_param=program.click_param,
-        passthrough=passthrough,
-    )
-    session = Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+    days = window_days(program.attribution_window_days, agent.attribution_window_days)
+    session = new_session(
         agent_id=link.agent_id,
         link_code=link.code,
         program_id=program.program_id,
-        destination=location,
-        referrer_host=host_of(request.referer) if request.referer else None,
-        country=(request.country or "")[:2].upper() or None,
-        user_agent=(request.user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
-        ip_hash=keys.visitor_hash(request.source_ip),
-        created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
-        expires_at=int(expires.timestamp()),
-        ttl=int((expires + TTL_GRACE).timestamp()),
-        **{name: value for name, value in sub_ids.items() if value},
+        destination="",
+        window=days,
+        now=now,
+        source_ip=request.source_ip,
+        user_agent=request.user_agent,
+        referer=request.referer,
+        country=request.country,
+        sub_ids=sub_ids,
     )
-    return ClickOutcome(302, location=location, session=session, cookie_max_age=days * 86400, credited=True)
+    session.destination = add_tracking(
+        destination,
+        macros=_macros(session.click_id, link, sub_ids),
+        click_param=program.click_param,
+        passthrough=passthrough,
+    )
+    return ClickOutcome(302, location=session.destination, session=session, cookie_max_age=days * 86400)
 
 
-def _not_credited_reason(request: ClickRequest, link: Link, agent: Agent | None) -> str | None:
+def _not_credited_reason(request: ClickRequest, link: LinkView, agent: AgentView | None) -> str | None:
     if request.method == "HEAD":
         return "head request"
     if link.status != "active":
@@ -133,7 +115,7 @@ def _not_credited_reason(request: ClickRequest, link: Link, agent: Agent | None)
     return None
 
 
-def _macros(click_id: str, link: Link, sub_ids: dict[str, str | None]) -> dict[str, str]:
+def _macros(click_id: str, link: LinkView, sub_ids: dict[str, str | None]) -> dict[str, str]:
     return {
         "click_id": click_id,
         "agent_id": link.agent_id,

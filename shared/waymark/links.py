@@ -6,10 +6,10 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from waymark import catalog, ids
-from waymark.clicks import MAX_SUB_ID_LENGTH, allowed_domains
+from waymark.clicks import MAX_SUB_ID_LENGTH
 from waymark.models import SUB_ID_FIELDS, Agent, Link, Program, connection
 from waymark.times import iso, utcnow
-from waymark.urls import check_destination
+from waymark.urls import allowed_domains, check_destination
 
 MAX_NAME_LENGTH = 200
 _CODE_ATTEMPTS = 5

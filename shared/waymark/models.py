@@ -24,6 +24,9 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from waymark.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
+from waymark.views import program_key
+
 
 def table_meta(env_name: str) -> type:
     class Meta:
@@ -98,7 +101,7 @@ class Program(Model):
 
     @staticmethod
     def key(program_id: str) -> tuple[str, str]:
-        return f"PROGRAM#{program_id}", "PROGRAM"
+        return program_key(program_id)
 
 
 class Advertiser(Model):
@@ -225,9 +228,6 @@ class Session(Model):
     browser = UnicodeAttribute(null=True)
 
     by_ref = RefIndex()
-
-
-SUB_ID_FIELDS = ("sub1", "sub2", "sub3", "sub4", "sub5", "source")
 
 
 # ---------------------------------------------------------------------------- conversions

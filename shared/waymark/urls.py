@@ -8,6 +8,7 @@ percent-encoded, so what the browser follows is exactly what was checked.
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urlsplit
 
 MAX_URL_LENGTH = 2048
@@ -48,6 +49,12 @@ class AllowedDomains:
 
     def allows(self, host: str) -> bool:
         return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+
+
+@lru_cache(maxsize=256)
+def allowed_domains(entries: tuple[str, ...]) -> AllowedDomains:
+    """A program's parsed domain rules, parsed once per container."""
+    return AllowedDomains.parse(entries)
 
 
 def _valid_host(host: str) -> bool:

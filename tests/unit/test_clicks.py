@@ -1,50 +1,34 @@
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from waymark import ids
-from waymark.clicks import MAX_SUB_ID_LENGTH, TTL_GRACE, ClickRequest, decide
-from waymark.models import Agent, CommissionRule, Link, Program
+from waymark.clicks import MAX_SUB_ID_LENGTH, ClickRequest, decide
+from waymark.sessions import TTL_GRACE
+from waymark.views import AgentView, LinkView, ProgramView
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
-def program(**overrides) -> Program:
+def program(**overrides) -> ProgramView:
     fields = dict(
         program_id="shop",
-        name="Shop",
         default_landing_url="https://www.example.com/",
         allowed_domains=["www.example.com", "*.example.com"],
-        commission_rules=[CommissionRule(kind="percent", value=Decimal("10"))],
     )
     fields.update(overrides)
-    return Program("PROGRAM#shop", "PROGRAM", **fields)
+    return ProgramView(**fields)
 
 
-def agent(status="active", **overrides) -> Agent:
-    a = Agent(
-        "ag000001",
-        program_id="shop",
-        name="A",
-        email="a@example.com",
-        created_at="2026-01-01T00:00:00.000+00:00",
-        **overrides,
-    )
-    a.set_status(status)
-    return a
+def agent(status="active", **overrides) -> AgentView:
+    return AgentView("ag000001", "shop", status, **overrides)
 
 
-def link(**overrides) -> Link:
-    fields = dict(
-        agent_id="ag000001",
-        program_id="shop",
-        created_at="2026-01-01T00:00:00.000+00:00",
-        destination="https://www.example.com/tours/1",
-    )
+def link(**overrides) -> LinkView:
+    fields = dict(agent_id="ag000001", program_id="shop", destination="https://www.example.com/tours/1")
     fields.update(overrides)
-    return Link("lnk0000001", **fields)
+    return LinkView("lnk0000001", **fields)
 
 
 def request(**overrides) -> ClickRequest:
@@ -78,7 +62,7 @@ def test_credited_click_builds_the_session_and_redirect():
     assert session.sub1 == "news" and session.sub2 is None
     assert session.referrer_host == "blog.example.org"
     assert session.country == "DE"
-    assert session.ip_hash != "203.0.113.9" and "203.0.113.9" not in str(session.serialize())
+    assert session.ip_hash != "203.0.113.9" and "203.0.113.9" not in str(session.to_item())
     assert session.expires_at == int((NOW + timedelta(days=365)).timestamp())
     assert session.ttl == int((NOW + timedelta(days=365) + TTL_GRACE).timestamp())
     assert outcome.cookie_max_age == 365 * 86400
@@ -98,7 +82,7 @@ def test_deep_link_goes_to_any_allowed_page():
 
 
 def test_agent_code_link_uses_the_program_landing_page():
-    outcome = decide(request(), link(destination=None, is_default=True), agent(), program(), NOW)
+    outcome = decide(request(), link(destination=None), agent(), program(), NOW)
     assert outcome.location.startswith("https://www.example.com/?click_id=")
 
 

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from waymark import ids
-from waymark.clicks import allowed_domains
 from waymark.models import (
     CHANNELS,
     CartRules,
@@ -30,7 +29,7 @@ from waymark.models import (
 )
 from waymark.remarketing import render, rules, store
 from waymark.times import iso, utcnow
-from waymark.urls import UnsafeDestination, check_destination
+from waymark.urls import UnsafeDestination, allowed_domains, check_destination
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]

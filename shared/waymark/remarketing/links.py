@@ -13,17 +13,18 @@ no redirect.
 
 import html
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from waymark import catalog, durable, ids, keys
-from waymark.clicks import CLICK_COOKIE, MAX_USER_AGENT_LENGTH, TTL_GRACE, allowed_domains, window_days
+from waymark import catalog, durable, ids
+from waymark.clicks import CLICK_COOKIE
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
 from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, UnsubscribeLink
-from waymark.urls import UnsafeDestination, add_tracking, check_destination, host_of
+from waymark.sessions import SessionRecord, new_session, window_days
+from waymark.urls import UnsafeDestination, add_tracking, allowed_domains, check_destination
 
 REMARKETING_LINK_CODE = "remarketing"  # Session.link_code and source of remarketing clicks
 
@@ -42,7 +43,7 @@ class LinkOutcome:
     location: str | None = None
     title: str = ""
     message: str = ""
-    session: Session | None = None
+    session: SessionRecord | None = None
     cookie_max_age: int | None = None
     kept_for_replay: bool = False
 
@@ -104,28 +105,23 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     )
     session = None
     stored = True
+    window = window_days(program.attribution_window_days, agent.attribution_window_days if agent else None)
     if credited and agent is not None:
-        days = window_days(program, agent)
-        expires = now + timedelta(days=days)
-        session = Session(
-            click_id,
-            ref_code=ids.ref_code(click_id),
+        session = new_session(
+            click_id=click_id,
             agent_id=agent.agent_id,
             link_code=REMARKETING_LINK_CODE,
             program_id=program.program_id,
             destination=location,
-            source=REMARKETING_LINK_CODE,
-            sub1=link.profile_id,
-            sub2=offer.code,
-            referrer_host=host_of(visitor.referer) if visitor.referer else None,
-            country=(visitor.country or "")[:2].upper() or None,
-            user_agent=(visitor.user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
-            ip_hash=keys.visitor_hash(visitor.source_ip),
-            created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
-            expires_at=int(expires.timestamp()),
-            ttl=int((expires + TTL_GRACE).timestamp()),
+            window=window,
+            now=now,
+            source_ip=visitor.source_ip,
+            user_agent=visitor.user_agent,
+            referer=visitor.referer,
+            country=visitor.country,
+            sub_ids={"source": REMARKETING_LINK_CODE, "sub1": link.profile_id, "sub2": offer.code},
         )
-        stored = durable.put_new(Session.Meta.table_name, session.serialize(), "click_id")
+        stored = durable.put_new(Session.Meta.table_name, session.to_item(), "click_id")
     click = RemarketingClick(
         customer.pk,
         f"CLICK#{click_id}",
@@ -143,7 +139,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
         302,
         location=location,
         session=session,
-        cookie_max_age=window_days(program, agent) * 86400 if session else None,
+        cookie_max_age=window * 86400 if session else None,
         kept_for_replay=not stored,
     )
 
