@@ -128,7 +128,8 @@ def daily_chart(days: list[DayCounters]) -> DailyChart:
     ]
     baseline = panels[-1].top + PANEL_HEIGHT
     slot = (WIDTH - LEFT - RIGHT) / len(days)
-    shown = sorted({*range(0, len(days), 7), len(days) - 1})
+    last = len(days) - 1
+    shown = [i for i in range(0, last, 7) if last - i >= 4] + [last]  # weekly, and the last day unless crowded
     labels = [DayLabel(round(LEFT + slot * (i + 0.5), 2), day_label(dates[i])) for i in shown]
     return DailyChart(
         WIDTH,

@@ -14,10 +14,16 @@ from waymark.conversions import TRANSITIONS, Reason
 from waymark.models import CHANNELS, CONVERSION_STATUSES, Conversion
 from waymark.portal import actions, reporting
 from waymark.portal.pages_account import safe_next
-from waymark.portal.pages_reports import PICKER_MONTHS, page_url, picked_month, render, required_month
+from waymark.portal.pages_reports import (
+    PICKER_MONTHS,
+    page_url,
+    picked_month,
+    render,
+    report_context,
+    required_month,
+)
 from waymark.portal.pages_reports import export_page as _export_page
 from waymark.portal.report_schemas import ConversionStatusIn
-from waymark.portal.schemas import Channel
 
 router = Router()
 
@@ -27,8 +33,9 @@ MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 MonthQuery = Annotated[str | None, Query(max_length=20)]
 ProgramId = Annotated[str | None, Query(max_length=64)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
-StatusFilter = Annotated[Literal["pending", "approved", "rejected", "reversed"] | None, Query()]
-ChannelFilter = Annotated[Channel | None, Query()]
+# The filter form sends empty fields for "any": plain text here, checked by _choice.
+StatusFilter = Annotated[str | None, Query(max_length=20)]
+ChannelFilter = Annotated[str | None, Query(max_length=20)]
 PartnerFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
 ACTION_LABELS = {"approved": "Approve", "rejected": "Reject", "reversed": "Reverse"}
 NOTICES = {
@@ -36,6 +43,15 @@ NOTICES = {
     "rejected": "The conversion is rejected: it earns nothing.",
     "reversed": "The conversion is reversed: its commission no longer counts.",
 }
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+    """A filter's value: empty is "any", anything else must be one of `allowed` (400 otherwise)."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise web.BadRequest(f"{name} must be one of {', '.join(allowed)}")
+    return value
 
 
 def conversion_url(conversion: Conversion) -> str:
@@ -56,7 +72,13 @@ def conversions(
 ) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    filters = reporting.ConversionFilters(chosen.program_id, picked_month(month), status, channel, partner or None)
+    filters = reporting.ConversionFilters(
+        chosen.program_id,
+        picked_month(month),
+        _choice(status, CONVERSION_STATUSES, "status"),
+        _choice(channel, CHANNELS, "channel"),
+        partner or None,
+    )
     page = reporting.program_conversions(filters, cursor)
     return render(
         "admin/conversions.html",
@@ -159,24 +181,14 @@ def partner_report(
     agent = actions.partner(agent_id)
     program = actions.program(agent.program_id)
     month = reporting.checked_month(month)
-    found = reporting.partner_report(program.program_id, agent.agent_id, month, sub_cursor)
-    conversions = reporting.partner_conversions(agent.agent_id, month, cursor)
-    base = f"/admin/partners/{agent.agent_id}/reports/{month}"
     return render(
         "portal/report.html",
-        partner_name=agent.name,
+        **report_context(agent, program, month, sub_cursor, cursor, base=f"/admin/partners/{agent_id}/reports/{month}"),
         heading=f"{agent.name}: {reporting.month_label(month)}",
-        report=found,
-        currency=program.currency,
-        months=reporting.recent_months(count=PICKER_MONTHS),
         picker_action=f"/admin/partners/{agent.agent_id}/reports",
-        picker_extra={},
         export_action="/admin/exports",
         export_fields={"program": program.program_id, "agent_id": agent.agent_id},
-        conversions=conversions,
         conversion_href=conversion_url,
-        sub_ids_next=page_url(base, "sub_cursor", found.sub_ids.next_cursor, "sub-ids"),
-        conversions_next=page_url(base, "cursor", conversions.next_cursor, "conversions"),
         back_url=f"/admin/partners/{agent.agent_id}",
     )
 

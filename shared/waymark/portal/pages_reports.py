@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import exports, reports, web
+from waymark.models import Agent, Program
 from waymark.portal import reporting
 
 router = Router()
@@ -44,26 +45,34 @@ def reports_home(month: MonthQuery = None) -> Response[str]:
 def month_report(month: MonthPath, sub_cursor: Cursor = None, cursor: Cursor = None) -> Response[str]:
     me = web.partner()
     month = reporting.checked_month(month)
-    found = reporting.partner_report(me.program.program_id, me.agent.agent_id, month, sub_cursor)
-    conversions = reporting.partner_conversions(me.agent.agent_id, month, cursor)
-    base = f"/portal/reports/{month}"
     return render(
         "portal/report.html",
-        partner_name=me.agent.name,
+        **report_context(me.agent, me.program, month, sub_cursor, cursor, base=f"/portal/reports/{month}"),
         heading=f"Commission report: {reporting.month_label(month)}",
-        report=found,
-        currency=me.program.currency,
-        months=reporting.recent_months(count=PICKER_MONTHS),
         picker_action="/portal/reports",
-        picker_extra={},
         export_action="/portal/exports",
         export_fields={},
-        conversions=conversions,
         conversion_href=None,
-        sub_ids_next=page_url(base, "sub_cursor", found.sub_ids.next_cursor, "sub-ids"),
-        conversions_next=page_url(base, "cursor", conversions.next_cursor, "conversions"),
         back_url=None,
     )
+
+
+def report_context(
+    agent: Agent, program: Program, month: str, sub_cursor: str | None, cursor: str | None, *, base: str
+) -> dict[str, Any]:
+    """What portal/report.html shows of a partner's month (for the partner, or an operator at `base`)."""
+    found = reporting.partner_report(program.program_id, agent.agent_id, month, sub_cursor)
+    conversions = reporting.partner_conversions(agent.agent_id, month, cursor)
+    return {
+        "partner_name": agent.name,
+        "report": found,
+        "currency": program.currency,
+        "months": reporting.recent_months(count=PICKER_MONTHS),
+        "picker_extra": {},
+        "conversions": conversions,
+        "sub_ids_next": page_url(base, "sub_cursor", found.sub_ids.next_cursor, "sub-ids"),
+        "conversions_next": page_url(base, "cursor", conversions.next_cursor, "conversions"),
+    }
 
 
 def page_url(base: str, name: str, cursor: str | None, anchor: str, **query: str | None) -> str | None:

@@ -185,6 +185,11 @@ def test_an_operator_approves_a_sale_and_the_partner_sees_approved_commission(ac
     assert "Alpha Blog" in listing.body and "unattributed" not in listing.body  # o-x1 earned no partner: rejected
     href = f"/admin/conversions/{quote(world.a_sale, safe='')}"
     assert f'href="{href}"' in listing.body
+    # The filter form sends empty fields for "any".
+    form = as_admin.get("/admin/conversions", query=f"month={MONTH}&status=&channel=&partner={world.b.agent_id}")
+    assert form.status == 200 and "o-b1" in form.body and "o-a1" not in form.body
+    assert as_admin.get("/admin/conversions", query="status=bogus").status == 400
+    assert as_admin.get("/admin/conversions", query="channel=fax").status == 400
 
     page = as_admin.get(href)
     assert page.status == 200 and "Approve" in page.body and "Reject" in page.body and "Reverse" not in page.body
@@ -350,6 +355,9 @@ def test_a_partner_downloads_its_own_statement_and_nothing_else(activity, as_a, 
     assert api_a.post("/api/exports", json={"month": "2026-07"}).status == 400
     assert api_a.post("/api/exports", json={"month": "May"}).status == 422
     assert as_a.post("/portal/exports", form={"csrf_token": page.csrf()}).status == 400
+    # The page's form exports the caller's own statement, whatever else is posted with it.
+    other = as_a.post("/portal/exports", form={"csrf_token": page.csrf(), "month": MONTH, "agent_id": world.b.agent_id})
+    assert other.status == 200 and world.b.agent_id not in other.body and key in other.body
     keys = {item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=exports.bucket()).get("Contents", [])}
     assert keys == {key}  # B's statement was never written
 
