@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 import time
 import uuid
 from contextlib import contextmanager
@@ -199,6 +200,13 @@ def add_activity(world) -> SimpleNamespace:
     StreamPump(world.stack, world.runtime).drain()
     world.a_sale, world.b_sale = a_sale.conversion_id, b_sale.conversion_id
     return world
+
+
+def figure(body: str, name: str) -> str:
+    """The text of one figure card (data-figure="name") on a page."""
+    found = re.search(rf'data-figure="{name}">([^<]*)<', body)
+    assert found, f"no figure {name}"
+    return found.group(1)
 
 
 @pytest.fixture
