@@ -182,8 +182,8 @@ def link_names(agent_id: str, codes: list[str]) -> dict[str, str | None]:
     items = reports.batch_get_items(
         os.environ["LINKS_TABLE"],
         [{"code": {"S": code}} for code in dict.fromkeys(codes)],
-        ProjectionExpression="code, agent_id, #name",
-        ExpressionAttributeNames={"#name": "name"},
+        ProjectionExpression="#code, #agent, #name",  # names, not words DynamoDB might reserve
+        ExpressionAttributeNames={"#code": "code", "#agent": "agent_id", "#name": "name"},
     )
     return {
         item["code"]["S"]: item.get("name", {}).get("S")

@@ -209,6 +209,24 @@ def figure(body: str, name: str) -> str:
     return found.group(1)
 
 
+@contextmanager
+def world_with_figures():
+    """A fresh embedded AWS holding the world and its figures, the pages' clock at NOW: for module-scoped
+    fixtures that let many read-only cases share one world (building one costs about a second)."""
+    from moto import mock_aws
+
+    from devstack.provision import provision
+    from tests.conftest import RUNTIME, STACK, reset_process_state
+
+    with mock_aws():
+        provision(STACK)
+        RUNTIME.prepare()
+        reset_process_state()
+        world = add_activity(build_world(STACK, RUNTIME))
+        with frozen_now():
+            yield world
+
+
 @pytest.fixture
 def activity(world):
     """The world with figures, and the pages' clock at NOW."""

@@ -13,21 +13,17 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
-from moto import mock_aws
 
 from devstack.gateway import Gateway
-from devstack.provision import provision
 from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
 from tests.integration.portal.conftest import (
     MONTH,
-    add_activity,
     admin_token,
-    build_world,
     client,
-    frozen_now,
     partner_token,
     restore_state,
     stored_state,
+    world_with_figures,
 )
 from waymark import auth, csrf, web
 
@@ -226,13 +222,8 @@ def _leaks(body: str, other) -> list[str]:
 @pytest.fixture(scope="module")
 def matrix():
     """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
-    with mock_aws():
-        provision(STACK)
-        RUNTIME.prepare()
-        reset_process_state()
-        world = add_activity(build_world(STACK, RUNTIME))
-        with frozen_now():
-            yield world, stored_state()
+    with world_with_figures() as world:
+        yield world, stored_state()
 
 
 @pytest.fixture

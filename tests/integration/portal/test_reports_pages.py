@@ -10,23 +10,16 @@ import re
 from decimal import Decimal
 
 import pytest
-from moto import mock_aws
 
-from devstack.provision import provision
-from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
-from tests.integration.portal.conftest import MONTH, add_activity, build_world, figure, frozen_now
+from tests.conftest import RECORDER, reset_process_state
+from tests.integration.portal.conftest import MONTH, figure, world_with_figures
 
 
 @pytest.fixture(scope="module")
 def figures_world():
     """One embedded AWS and one world with figures for the whole module, the pages' clock at NOW."""
-    with mock_aws():
-        provision(STACK)
-        RUNTIME.prepare()
-        reset_process_state()
-        world = add_activity(build_world(STACK, RUNTIME))
-        with frozen_now():
-            yield world
+    with world_with_figures() as world:
+        yield world
 
 
 @pytest.fixture
