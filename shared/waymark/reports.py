@@ -346,6 +346,15 @@ def partner_months(program_id: str, agent_id: str, until: str, count: int = 12) 
     return [MonthCounters(month, found.get((key.pk, key.sk), ZERO)) for month, key in zip(months, keys, strict=True)]
 
 
+def partners_month(program_id: str, month: str, agent_ids: list[str]) -> dict[str, Counters]:
+    """Chosen partners' totals of one month (e.g. one page of a partner list): one BatchGetItem per hundred."""
+    check_month(month)
+    wanted = list(dict.fromkeys(agent_ids))
+    keys = [stats.partner_month_key(program_id, month, agent_id) for agent_id in wanted]
+    found = _batch_get(keys)
+    return {agent_id: found.get((key.pk, key.sk), ZERO) for agent_id, key in zip(wanted, keys, strict=True)}
+
+
 def program_months(program_id: str, until: str, count: int = 12) -> list[MonthCounters]:
     """A program's monthly totals: the `count` months ending with `until`, oldest first."""
     months = months_until(until, count)

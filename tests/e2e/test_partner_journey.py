@@ -1,11 +1,19 @@
 """A new partner's first day in a real browser: sign up, get approved in the admin console,
-log in, create a link and follow it to the merchant's page.
+log in, create a link, a visitor follows it and books on the merchant's site, the dashboard
+shows the click and the pending commission, an operator approves the sale in the console, the
+partner sees approved commission and downloads the month's statement as CSV.
 
-(Seeing that click and a sale on the dashboard needs the reports module; until it is merged
-the dashboard says where the figures will appear.)
+Figures reach the dashboard through the local stack's stream poller (every 0.2 s), so the
+test reloads the page until they show, for a bounded time.
 """
 
+import csv
+import io
+import json
 import secrets
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +22,31 @@ from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Journey-pass-2026"
+FIGURES_TIMEOUT = 60  # seconds: the stream poller runs every 0.2 s; this bound only matters on a loaded machine
+
+
+def figure(page, name: str) -> str:
+    return page.locator(f'[data-figure="{name}"]').first.inner_text()
+
+
+def wait_for_figures(page, url: str, expected: dict[str, str]) -> None:
+    """Reload `url` until its figure cards show `expected` (bounded: the counters follow the streams)."""
+    deadline = time.monotonic() + FIGURES_TIMEOUT
+    while True:
+        page.goto(url)
+        shown = {name: figure(page, name) for name in expected}
+        if shown == expected:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"the dashboard shows {shown}, expected {expected}")
+        time.sleep(0.3)
+
+
+def log_in(page, gateway: str, email: str, password: str) -> None:
+    page.goto(f"{gateway}/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 def shot(page, name: str) -> None:
@@ -21,7 +54,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"partner-journey-{name}.png"), full_page=True)
 
 
-def test_signup_approval_login_link_and_click(local_stack, browser, page):
+def test_signup_approval_link_click_sale_approval_and_statement(local_stack, browser, page):
     gateway, demo = local_stack["gateway_url"], local_stack["demo_url"]
     admin = local_stack["demo"]["admin"]
     email = f"journey-{secrets.token_hex(4)}@example.com"
@@ -66,7 +99,8 @@ def test_signup_approval_login_link_and_click(local_stack, browser, page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     assert page.get_by_role("heading", name=f"Welcome, {name}").is_visible()
-    assert page.locator("[data-placeholder=reports]").is_visible()
+    assert figure(page, "clicks") == "0" and figure(page, "commission_pending") == "0.00 EUR"
+    agent_id = page.locator(".lead code").inner_text()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Links").click()
     page.get_by_label("Page on the merchant's site").fill(f"{demo}/tours/city-walk")
     page.get_by_label("Name (for you)").fill("City walk")
@@ -82,3 +116,69 @@ def test_signup_approval_login_link_and_click(local_stack, browser, page):
     click_id = parse_qs(urlsplit(page.url).query)["click_id"][0]
     assert click_id in page.locator("#arrival").inner_text()
     shot(page, "5-merchant-page")
+
+    # 5. The visitor books; the shop's backend reports the sale to Waymark (postback).
+    page.wait_for_function("window.Waymark !== undefined")
+    page.click("#book")
+    page.wait_for_selector("#postback")
+    sale = json.loads(page.locator("#postback").inner_text())
+    assert sale["agent"] == agent_id and sale["status"] == "pending" and sale["channel"] == "web"
+    commission = f"{sale['commission']} EUR"
+    shot(page, "6-booking")
+
+    # 6. The partner's dashboard shows the click and the conversion, its commission pending.
+    wait_for_figures(
+        page,
+        f"{gateway}/portal",
+        {"clicks": "1", "conversions": "1", "commission_pending": commission, "commission_approved": "0.00 EUR"},
+    )
+    assert page.locator("svg[role=img] desc").text_content().startswith("1 clicks (1 unique) and 1 conversions")
+    shot(page, "7-dashboard-pending")
+
+    # 7. An operator approves the sale in the console.
+    console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
+    log_in(console, gateway, admin["email"], admin["password"])
+    console.get_by_role("navigation", name="Main").get_by_role("link", name="Conversions").click()
+    console.get_by_label("Partner code").fill(agent_id)
+    console.get_by_role("button", name="Filter").click()
+    console.get_by_role("link", name=sale["order_id"]).click()
+    assert console.get_by_role("heading", name=f"Order {sale['order_id']}").is_visible()
+    console.get_by_label("Approve").check()
+    console.get_by_label("Note (for the audit trail)").fill("Booking paid")
+    shot(console, "8-admin-conversion")
+    console.get_by_role("button", name="Save decision").click()
+    assert console.get_by_role("status").inner_text().startswith("The conversion is approved")
+    assert "pending → approved" in console.locator("section[aria-labelledby=history]").inner_text()
+    shot(console, "9-admin-approved")
+    console.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    assert name in console.locator("#by-partner").inner_text()
+    shot(console, "9b-admin-all-partners")
+    console.context.close()
+
+    # 8. The partner sees the commission approved.
+    wait_for_figures(
+        page,
+        f"{gateway}/portal",
+        {"conversions": "1", "commission_pending": "0.00 EUR", "commission_approved": commission},
+    )
+    shot(page, "10-dashboard-approved")
+
+    # 9. The month's report, and its CSV statement downloaded with the right figures.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert page.url == f"{gateway}/portal/reports/{month}"
+    assert "City walk" in page.locator("#by-link").inner_text()
+    assert sale["order_id"] in page.locator("#conversion-list").inner_text()
+    shot(page, "11-monthly-report")
+    page.get_by_role("button", name="Download CSV statement").click()
+    assert page.get_by_role("heading", name="Your file is ready").is_visible()
+    with page.expect_download() as download:
+        page.locator("#download").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content, newline="")))
+    [line] = [row for row in rows if row["line_type"] == "conversion"]
+    assert (line["agent_id"], line["order_id"], line["status"]) == (agent_id, sale["order_id"], "approved")
+    assert (line["amount"], line["commission"], line["channel"]) == (sale["amount"], sale["commission"], "web")
+    totals = {row["status"]: row for row in rows if row["line_type"] == "total"}
+    assert totals["approved"]["commission"] == sale["commission"] and totals["pending"]["conversions"] == "0"
+    shot(page, "12-statement-ready")

@@ -1,4 +1,5 @@
-"""JSON API for operators (paths under /api/admin): partners, their status and links, inside sales."""
+"""JSON API for operators (paths under /api/admin): partners (with their month's figures), their status and links,
+inside sales."""
 
 from typing import Annotated, Literal
 
@@ -6,10 +7,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from waymark import catalog, web
+from waymark import catalog, reports, web
 from waymark.partners import OPERATOR_FIELDS
-from waymark.portal import actions
+from waymark.portal import actions, reporting
 from waymark.portal.schemas import (
+    CountersOut,
     Directory,
     LinkCreate,
     LinkList,
@@ -40,15 +42,24 @@ def list_partners(
     program: ProgramId = None,
     status: Annotated[Literal["pending", "active", "suspended"] | None, Query()] = None,
     cursor: Cursor = None,
+    month: Annotated[
+        str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="Figures of this month (default: now)")
+    ] = None,
 ) -> PartnerList:
     web.admin()
     chosen = actions.program(program)
     found, next_cursor = actions.partners_page(chosen, status, cursor)
+    month = reporting.checked_month(month)
+    totals = reports.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
     base = web.base_url()
+    listed = [partner_out(agent, chosen, base) for agent in found]
+    for row in listed:
+        row.month_totals = CountersOut.of(totals[row.agent_id])
     return PartnerList(
         program_id=chosen.program_id,
         status=status,
-        partners=[partner_out(agent, chosen, base) for agent in found],
+        month=month,
+        partners=listed,
         next_cursor=next_cursor,
     )
 

@@ -7,9 +7,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
 from waymark.partners import PROFILE_FIELDS
-from waymark.portal import actions
-from waymark.portal.schemas import LinkCreate, LinkList, LinkOut, LinkStatusChange, PartnerOut, ProfileUpdate
+from waymark.portal import actions, reporting
+from waymark.portal.schemas import (
+    CountersOut,
+    LinkCreate,
+    LinkList,
+    LinkOut,
+    LinkStatusChange,
+    PartnerOut,
+    ProfileUpdate,
+)
 from waymark.portal.views import link_out, partner_out
+from waymark.reports import ZERO
 
 router = Router()
 
@@ -30,11 +39,15 @@ def patch_profile(body: ProfileUpdate) -> PartnerOut:
     return partner_out(agent, me.program, web.base_url())
 
 
-@router.get("/api/links", tags=["partner"], summary="The calling partner's links, newest first")
+@router.get("/api/links", tags=["partner"], summary="The calling partner's links, newest first, with their figures")
 def list_links(cursor: Cursor = None) -> LinkList:
     me = web.partner()
     found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
-    return LinkList(links=[link_out(link, me.program, web.base_url()) for link in found], next_cursor=next_cursor)
+    listed = [link_out(link, me.program, web.base_url()) for link in found]
+    stats = reporting.link_totals(me.agent.agent_id)
+    for row in listed:
+        row.stats = CountersOut.of(stats.get(row.code, ZERO))
+    return LinkList(links=listed, next_cursor=next_cursor)
 
 
 @router.post("/api/links", status_code=201, tags=["partner"], summary="Create a tracking link to a merchant page")

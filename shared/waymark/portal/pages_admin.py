@@ -9,10 +9,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
 
-from waymark import catalog, web
+from waymark import catalog, reports, web
 from waymark.models import CHANNELS, Agent, Program, as_dict
 from waymark.partners import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
-from waymark.portal import actions
+from waymark.portal import actions, pages_reports, reporting
 from waymark.portal.pages_account import safe_next
 from waymark.portal.pages_partner import link_from_form, status_change
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
@@ -37,13 +37,17 @@ NOTICES = {
 RULE_FIELDS = ("kind", "value", "channel", "valid_from", "valid_until", "note")
 
 
-def _partners_page(heading: str, program_id: str | None, status: str | None, cursor: str | None) -> Response[str]:
+def _partners_page(
+    heading: str, program_id: str | None, status: str | None, cursor: str | None, month: str | None = None
+) -> Response[str]:
+    """A page of partners; with `month`, each partner's figures of that month (one BatchGetItem)."""
     web.admin()
     program = actions.program(program_id)
     found, next_cursor = actions.partners_page(program, status, cursor)
     program_query = f"{urlencode({'program': program_id})}&" if program_id else ""
-    next_query = urlencode({k: v for k, v in (("status", status), ("cursor", next_cursor)) if v})
-    return web.render(
+    next_query = urlencode({k: v for k, v in (("status", status), ("month", month), ("cursor", next_cursor)) if v})
+    totals = reports.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
+    return pages_reports.render(
         "admin/partners.html",
         heading=heading,
         program=program,
@@ -51,6 +55,9 @@ def _partners_page(heading: str, program_id: str | None, status: str | None, cur
         status_filter=status,
         partners=found,
         next_url=f"/admin/partners?{program_query}{next_query}" if next_cursor else None,
+        month=month,
+        totals=totals,
+        months=reporting.recent_months(count=pages_reports.PICKER_MONTHS),
     )
 
 
@@ -60,8 +67,13 @@ def pending(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
 
 
 @router.get("/admin/partners")
-def partners(program: ProgramId = None, status: Status = None, cursor: Cursor = None) -> Response[str]:
-    return _partners_page("Partners", program, status, cursor)
+def partners(
+    program: ProgramId = None,
+    status: Status = None,
+    cursor: Cursor = None,
+    month: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response[str]:
+    return _partners_page("Partners", program, status, cursor, pages_reports.picked_month(month))
 
 
 def _rule_rows(agent: Agent) -> list[dict[str, Any]]:
@@ -86,9 +98,12 @@ def _partner_page(
     base = web.base_url()
     found, next_cursor = actions.links_page(agent.agent_id, cursor)
     window = agent.attribution_window_days
-    return web.render(
+    month = reporting.current_month()
+    return pages_reports.render(
         "admin/partner.html",
         status,
+        months=reports.partner_months(agent.program_id, agent.agent_id, month, reporting.MONTHS_SHOWN),
+        currency=program.currency if program else "",
         partner=partner_out(agent, program, base),
         actions=[(action, ACTION_LABELS[action], starts) for action, (starts, _) in TRANSITIONS.items()],
         values=values

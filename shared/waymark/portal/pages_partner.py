@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners import PROFILE_FIELDS
-from waymark.portal import actions
+from waymark.portal import actions, pages_reports, reporting
 from waymark.portal.pages_account import safe_next
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
 from waymark.portal.views import link_out, partner_out
@@ -24,8 +24,9 @@ Cursor = Annotated[str | None, Query(max_length=2000)]
 @router.get("/portal")
 def dashboard() -> Response[str]:
     me = web.partner()
-    return web.render(
+    return pages_reports.render(
         "portal/dashboard.html",
+        figures=reporting.dashboard(me.program.program_id, me.agent.agent_id),
         partner=partner_out(me.agent, me.program, web.base_url()),
         program=me.program,
         program_rules=[CommissionRuleOut(**as_dict(rule)) for rule in me.program.commission_rules or []],
@@ -36,10 +37,12 @@ def _links_page(cursor: str | None, *, values: dict, errors: dict, status: int =
     me = web.partner()
     found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
     base = web.base_url()
-    return web.render(
+    return pages_reports.render(
         "portal/links.html",
         status,
         links=[link_out(link, me.program, base) for link in found],
+        stats=reporting.link_totals(me.agent.agent_id),
+        currency=me.program.currency,
         next_url=f"/portal/links?cursor={next_cursor}" if next_cursor else None,
         values=values,
         errors=errors,
@@ -77,9 +80,11 @@ def create_link() -> Response[str]:
 def link(code: Code) -> Response[str]:
     me = web.partner()
     found = actions.link(code, owner=me.agent.agent_id)
-    return web.render(
+    return pages_reports.render(
         "portal/link.html",
         link=link_out(found, me.program, web.base_url()),
+        figures=reporting.link_figures(me.agent.agent_id, found.code),
+        currency=me.program.currency,
         status_action=f"/portal/links/{found.code}/status",
         back_url="/portal/links",
     )

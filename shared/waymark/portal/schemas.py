@@ -216,6 +216,37 @@ class PartnerUpdate(ProfileUpdate):
 # ----------------------------------------------------------------------------- out
 
 
+class CountersOut(BaseModel):
+    """Report figures (waymark.reports.Counters): counts, and money as exact decimal strings.
+
+    `conversions`, `sales` and `commission` count live conversions (pending + approved); reversed
+    ones were approved and later undone, rejected ones never counted.
+    """
+
+    clicks: int
+    unique_clicks: int
+    bot_clicks: int
+    conversions: int
+    conversions_pending: int
+    conversions_approved: int
+    conversions_rejected: int
+    conversions_reversed: int
+    sales: str
+    sales_pending: str
+    sales_approved: str
+    sales_rejected: str
+    sales_reversed: str
+    commission: str
+    commission_pending: str
+    commission_approved: str
+    commission_rejected: str
+    commission_reversed: str
+
+    @classmethod
+    def of(cls, counters: Any) -> "CountersOut":
+        return cls.model_validate(counters.as_dict())
+
+
 class CommissionRuleOut(BaseModel):
     kind: str
     value: Money
@@ -239,6 +270,9 @@ class PartnerOut(BaseModel):
     commission_rules: list[CommissionRuleOut]
     partner_link: str = Field(description="Tracking link to the program's landing page (add ?url= for any page)")
     sales_link: str | None = Field(description="Concierges: tracking link to the merchant's order page")
+    month_totals: CountersOut | None = Field(
+        default=None, description="In partner listings: the partner's figures in the listing's month"
+    )
 
 
 class SnippetsOut(BaseModel):
@@ -257,6 +291,9 @@ class LinkOut(BaseModel):
     created_at: str
     tracking_url: str
     snippets: SnippetsOut
+    stats: CountersOut | None = Field(
+        default=None, description="In the partner's own listing: the link's figures since its first click"
+    )
 
 
 class LinkList(BaseModel):
@@ -267,6 +304,7 @@ class LinkList(BaseModel):
 class PartnerList(BaseModel):
     program_id: str
     status: str | None
+    month: str | None = Field(default=None, description="The month of each partner's month_totals")
     partners: list[PartnerOut]
     next_cursor: str | None
 

@@ -2,10 +2,14 @@
 
 import gzip
 import json
+import re
 import time
 import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
+from unittest import mock
 
 import boto3
 import jwt
@@ -129,13 +133,13 @@ def aws_client(service: str):
 
 
 def _tables() -> list[str]:
-    from waymark.models import Agent, Link, Program
+    from waymark.models import Agent, Conversion, Link, Program
 
-    return [model.Meta.table_name for model in (Agent, Link, Program)]
+    return [model.Meta.table_name for model in (Agent, Link, Program, Conversion)]
 
 
 def stored_state() -> dict[str, list[str]]:
-    """Every partner, link and config item as stored (a test-only scan), to prove nothing changed."""
+    """Every partner, link, config item and conversion as stored (a test-only scan), to prove nothing changed."""
     dynamodb = aws_client("dynamodb")
     return {
         table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])
@@ -155,3 +159,76 @@ def restore_state(saved: dict[str, list[str]]) -> None:
         for item in saved[table]:
             dynamodb.put_item(TableName=table, Item=json.loads(item))
     reset_process_state()
+
+
+# ----------------------------------------------------------------------------- figures for the report pages
+
+NOW = datetime(2026, 5, 25, 12, 0, tzinfo=UTC)  # "now" for report pages: May 2026 is this month
+MONTH = "2026-05"
+
+
+@contextmanager
+def frozen_now(moment: datetime = NOW):
+    """The pages' clock (waymark.times.utcnow) stopped at `moment`, so "this month" and "the last 30 days" are known."""
+    with mock.patch("waymark.times.utcnow", return_value=moment):
+        yield moment
+
+
+def add_activity(world) -> SimpleNamespace:
+    """Clicks and sales of A and B in May 2026 (and a sale nobody earned), counted by the real stream consumer."""
+    from devstack.pumps import StreamPump
+    from tests.reporting import T0, click, sale
+
+    program, a, b = world.program.program_id, world.a.agent_id, world.b.agent_id
+    click(program, a, world.a_link.code, sub1="spring", visitor="visitor-a1")
+    click(program, a, world.a_link.code, at=T0 + timedelta(days=1), visitor="visitor-a2", source="newsletter")
+    click(program, b, world.b_link.code, sub1="bravo-desk", visitor="visitor-b1")
+    a_sale = sale(program, a, "o-a1", amount="200.00", commission="20.00", link_code=world.a_link.code, sub1="spring")
+    b_sale = sale(
+        program, b, "o-b1", amount="80.00", commission="8.00", channel="concierge", link_code=world.b_link.code
+    )
+    sale(
+        program,
+        None,
+        "o-x1",
+        amount="50.00",
+        commission="0",
+        channel="phone",
+        status="rejected",
+        reason="no_attribution",
+    )
+    StreamPump(world.stack, world.runtime).drain()
+    world.a_sale, world.b_sale = a_sale.conversion_id, b_sale.conversion_id
+    return world
+
+
+def figure(body: str, name: str) -> str:
+    """The text of one figure card (data-figure="name") on a page."""
+    found = re.search(rf'data-figure="{name}">([^<]*)<', body)
+    assert found, f"no figure {name}"
+    return found.group(1)
+
+
+@contextmanager
+def world_with_figures():
+    """A fresh embedded AWS holding the world and its figures, the pages' clock at NOW: for module-scoped
+    fixtures that let many read-only cases share one world (building one costs about a second)."""
+    from moto import mock_aws
+
+    from devstack.provision import provision
+    from tests.conftest import RUNTIME, STACK, reset_process_state
+
+    with mock_aws():
+        provision(STACK)
+        RUNTIME.prepare()
+        reset_process_state()
+        world = add_activity(build_world(STACK, RUNTIME))
+        with frozen_now():
+            yield world
+
+
+@pytest.fixture
+def activity(world):
+    """The world with figures, and the pages' clock at NOW."""
+    with frozen_now():
+        yield add_activity(world)

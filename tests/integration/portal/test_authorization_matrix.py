@@ -10,20 +10,20 @@ request changes nothing, and nobody gets a 5xx.
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
-from moto import mock_aws
 
 from devstack.gateway import Gateway
-from devstack.provision import provision
 from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
 from tests.integration.portal.conftest import (
+    MONTH,
     admin_token,
-    build_world,
     client,
     partner_token,
     restore_state,
     stored_state,
+    world_with_figures,
 )
 from waymark import auth, csrf, web
 
@@ -48,6 +48,10 @@ class Case:
 
 def _b_link(w) -> str:
     return w.b_link.code
+
+
+def _b_sale(w) -> str:
+    return quote(w.b_sale, safe="")
 
 
 CASES: dict[str, Case] = {
@@ -90,6 +94,20 @@ CASES: dict[str, Case] = {
         lambda w: f"/admin/links/{_b_link(w)}/status", form={"status": "paused"}, ok=303
     ),
     "GET /admin/inside-sales": Case(lambda w: "/admin/inside-sales"),
+    # reports, conversions and exports (figures of May 2026: conftest.add_activity)
+    "GET /portal/reports": Case(lambda w: "/portal/reports", query=f"month={MONTH}", ok=303),
+    "GET /portal/reports/<month>": Case(lambda w: f"/portal/reports/{MONTH}"),
+    "POST /portal/exports": Case(lambda w: "/portal/exports", form={"month": MONTH}),
+    "GET /admin/conversions": Case(lambda w: "/admin/conversions", query=f"month={MONTH}"),
+    "GET /admin/conversions/<conversion_id>": Case(lambda w: f"/admin/conversions/{_b_sale(w)}"),
+    "POST /admin/conversions/<conversion_id>/status": Case(
+        lambda w: f"/admin/conversions/{_b_sale(w)}/status", form={"status": "approved"}, ok=303
+    ),
+    "GET /admin/reports": Case(lambda w: "/admin/reports", query=f"month={MONTH}", ok=303),
+    "GET /admin/reports/<month>": Case(lambda w: f"/admin/reports/{MONTH}"),
+    "GET /admin/partners/<agent_id>/reports": Case(lambda w: f"/admin/partners/{w.b.agent_id}/reports", ok=303),
+    "GET /admin/partners/<agent_id>/reports/<month>": Case(lambda w: f"/admin/partners/{w.b.agent_id}/reports/{MONTH}"),
+    "POST /admin/exports": Case(lambda w: "/admin/exports", form={"month": MONTH}),
     # JSON API
     "POST /api/login": Case(lambda w: "/api/login", json={"email": "x@example.com", "password": "wrong"}),
     "GET /api/openapi.json": Case(lambda w: "/api/openapi.json"),
@@ -113,6 +131,22 @@ CASES: dict[str, Case] = {
     ),
     "PATCH /api/admin/links/<code>": Case(lambda w: f"/api/admin/links/{_b_link(w)}", json={"status": "paused"}),
     "GET /api/admin/inside-sales": Case(lambda w: "/api/admin/inside-sales", query="q=bravo"),
+    "GET /api/dashboard": Case(lambda w: "/api/dashboard"),
+    "GET /api/links/<code>/stats": Case(lambda w: f"/api/links/{_b_link(w)}/stats", owner="b"),
+    "GET /api/reports/<month>": Case(lambda w: f"/api/reports/{MONTH}"),
+    "GET /api/reports/<month>/sub-ids": Case(lambda w: f"/api/reports/{MONTH}/sub-ids"),
+    "GET /api/reports/<month>/conversions": Case(lambda w: f"/api/reports/{MONTH}/conversions"),
+    "POST /api/exports": Case(lambda w: "/api/exports", json={"month": MONTH}, ok=201),
+    "GET /api/admin/conversions": Case(lambda w: "/api/admin/conversions", query=f"month={MONTH}"),
+    "GET /api/admin/conversions/<conversion_id>": Case(lambda w: f"/api/admin/conversions/{_b_sale(w)}"),
+    "POST /api/admin/conversions/<conversion_id>/status": Case(
+        lambda w: f"/api/admin/conversions/{_b_sale(w)}/status", json={"status": "rejected", "reason": "fraud"}
+    ),
+    "GET /api/admin/reports/<month>": Case(lambda w: f"/api/admin/reports/{MONTH}"),
+    "GET /api/admin/partners/<agent_id>/reports/<month>": Case(
+        lambda w: f"/api/admin/partners/{w.b.agent_id}/reports/{MONTH}"
+    ),
+    "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
 }
 
 
@@ -144,6 +178,7 @@ def test_every_route_is_in_the_matrix_and_reachable_through_the_template(aws):
     for key, function in routes.items():
         method, path = key.split(" ", 1)
         concrete = path.replace("<code>", "abcd1234").replace("<agent_id>", "abcd1234").replace("<name>", "a.css")
+        concrete = concrete.replace("<month>", MONTH).replace("<conversion_id>", "shop%3Ao1")
         matched = gateway.match(method, concrete)
         assert matched is not None and matched[0].function == function, f"{key} does not reach {function}"
 
@@ -187,11 +222,7 @@ def _leaks(body: str, other) -> list[str]:
 @pytest.fixture(scope="module")
 def matrix():
     """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
-    with mock_aws():
-        provision(STACK)
-        RUNTIME.prepare()
-        reset_process_state()
-        world = build_world(STACK, RUNTIME)
+    with world_with_figures() as world:
         yield world, stored_state()
 
 
@@ -206,6 +237,9 @@ def world(matrix):
 
 
 WRITES = (
+    "PUT ",  # REST calls (S3 uploads, SES) are recorded as "<METHOD> <url>"
+    "POST ",
+    "DELETE ",
     "Put",
     "Update",
     "Delete",

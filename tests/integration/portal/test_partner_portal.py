@@ -173,9 +173,16 @@ def test_concierges_get_a_sales_link_to_the_order_page(world, as_b, api_a, api_b
     assert (session.agent_id, session.source) == (world.b.agent_id, "sales-link")
 
 
-def test_the_dashboard_marks_where_figures_will_appear_without_inventing_them(world, as_a):
+def test_a_new_partners_dashboard_shows_zeros_not_invented_figures(world, as_a):
     page = as_a.get("/portal").body
-    assert 'data-placeholder="reports"' in page and "will appear here once reporting is switched on" in page
+    for name, shown in (
+        ("clicks", "0"),
+        ("conversions", "0"),
+        ("sales", "0.00 EUR"),
+        ("commission_pending", "0.00 EUR"),
+    ):
+        assert f'data-figure="{name}">{shown}<' in page, name
+    assert "0 clicks (0 unique) and 0 conversions in 30 days." in page
     assert "10 %" in page  # the program's rate, as configured
 
 

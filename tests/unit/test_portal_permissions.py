@@ -1,0 +1,46 @@
+"""The portal and API functions get exactly the access their pages and routes use (PortalDataPolicy)."""
+
+from devstack.template import Stack
+from tests.unit.test_conversion_permissions import _name
+
+STACK = Stack(name="waymark-test")
+
+
+def policy_grants() -> dict[str, set[str]]:
+    """action -> resources (tables, indexes, bucket objects) PortalDataPolicy allows it on."""
+    grants: dict[str, set[str]] = {}
+    document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for action in actions:
+            grants.setdefault(action, set()).update(_name(resource) for resource in resources)
+    return grants
+
+
+def test_the_portal_policy_is_least_privilege():
+    assert policy_grants() == {
+        "dynamodb:GetItem": {"AgentsTable", "LinksTable", "ConfigTable", "StatsTable", "ConversionsTable"},
+        "dynamodb:Query": {
+            "AgentsTable/index/program-status-index",
+            "LinksTable/index/agent-index",
+            "StatsTable",
+            "ConversionsTable/index/agent-index",
+            "ConversionsTable/index/program-index",
+        },
+        "dynamodb:BatchGetItem": {"StatsTable", "AgentsTable", "LinksTable"},
+        "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable"},  # statuses, profiles, decisions
+        "dynamodb:PutItem": {"LinksTable"},
+        "s3:PutObject": {"ExportsBucket/*"},
+        "s3:AbortMultipartUpload": {"ExportsBucket/*"},
+        "s3:GetObject": {"ExportsBucket/*"},  # presigned links act with the signer's rights
+    }
+    assert "dynamodb:Scan" not in policy_grants()
+
+
+def test_both_web_functions_use_it_and_know_the_exports_bucket():
+    for function in ("PortalFunction", "ApiFunction"):
+        spec = STACK.functions[function]
+        assert {"Ref": "PortalDataPolicy"} in spec.properties["Policies"]
+        assert spec.properties["Environment"]["Variables"]["EXPORTS_BUCKET"] == {"Ref": "ExportsBucket"}
