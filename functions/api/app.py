@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import api_account, api_admin, api_partner
+from waymark.portal import api_account, api_admin, api_partner, api_remarketing
 
 logger = Logger()
 tracer = Tracer()
@@ -16,6 +16,7 @@ app = web.api_app()
 app.include_router(api_account.router)
 app.include_router(api_partner.router)
 app.include_router(api_admin.router)
+app.include_router(api_remarketing.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

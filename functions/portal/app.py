@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import pages_account, pages_admin, pages_partner
+from waymark.portal import pages_account, pages_admin, pages_partner, pages_remarketing
 
 logger = Logger()
 tracer = Tracer()
@@ -13,6 +13,7 @@ app = web.page_app()
 app.include_router(pages_account.router)
 app.include_router(pages_partner.router)
 app.include_router(pages_admin.router)
+app.include_router(pages_remarketing.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)
