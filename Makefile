@@ -22,7 +22,7 @@ help:
 	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS)"
 	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
 	@echo "make bench      benchmark figures as JSON (bench/results.json)"
-	@echo "make invoke FN=remarketing   fire a scheduled function on the running local stack"
+	@echo "make invoke FN=remarketing   fire a scheduled function on the running local stack (DATE=YYYY-MM-DD: for that day)"
 	@echo "make build      sam build (ARCH=x86_64 to build for this machine)"
 
 $(VENV)/.installed: requirements-dev.txt
@@ -42,7 +42,7 @@ dev: $(VENV)/.installed
 
 invoke: $(VENV)/.installed
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing" >&2; exit 2; }
-	$(PY) -m devstack invoke $(FN) --port $(PORT)
+	$(PY) -m devstack invoke $(FN) --port $(PORT) $(if $(DATE),--date $(DATE))
 
 browser:
 	@scripts/ensure-chromium

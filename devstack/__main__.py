@@ -9,6 +9,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from datetime import date
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     invoke = commands.add_parser("invoke", help="fire a function (e.g. a schedule) on the running local stack")
     invoke.add_argument("function", help="folder or logical id, e.g. remarketing")
     invoke.add_argument("--port", type=int, default=3000)
-    invoke.add_argument("--event", help="JSON file with the event (default: the scheduled event)")
+    when = invoke.add_mutually_exclusive_group()
+    when.add_argument("--event", help="JSON file with the event (default: the scheduled event)")
+    when.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        help="YYYY-MM-DD: a daily schedule's run for that day (the scheduled event's time), e.g. a future send day",
+    )
     args = parser.parse_args(argv)
     return _serve(args) if args.command == "serve" else _invoke(args)
 
@@ -61,6 +68,8 @@ def _invoke(args: argparse.Namespace) -> int:
     if args.event:
         with open(args.event, "rb") as handle:
             body = handle.read()
+    elif args.date:
+        body = json.dumps(_scheduled_event(args.date)).encode()
     url = f"http://127.0.0.1:{args.port}/_local/invoke/{args.function}"
     try:
         with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=900) as response:
@@ -75,6 +84,19 @@ def _invoke(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _scheduled_event(day: date) -> dict:
+    """What EventBridge sends a schedule, for 08:00 UTC on `day` (the daily jobs read the day from `time`)."""
+    return {
+        "version": "0",
+        "id": f"local-{day.isoformat()}",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "time": f"{day.isoformat()}T08:00:00Z",
+        "resources": [],
+        "detail": {},
+    }
 
 
 if __name__ == "__main__":

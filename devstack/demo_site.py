@@ -71,7 +71,8 @@ def _handler(local: LocalWaymark):
                 slug = url.path.removeprefix("/tours/")
                 # A remarketing email's link opens the tour for an existing booking: that sale is remarketing's.
                 channel = "remarketing" if "booking" in query else "web"
-                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + _form(slug, channel), local.url), cookies)
+                form = _form(slug, channel, query.get("lang", "en"))
+                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + form, local.url), cookies)
             elif url.path == "/banner.svg":  # the banner partners' snippets show (program settings "banners")
                 self._send_bytes(200, "image/svg+xml", BANNER)
             elif url.path == "/order":
@@ -174,9 +175,16 @@ def _credit(result: str) -> str:
     return f"<p id=credit>{text}</p>"
 
 
-def _form(slug: str, channel: str) -> str:
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+
+
+def _form(slug: str, channel: str, lang: str = "en") -> str:
     options = "".join(
         f"<option value='{s}'{' selected' if s == slug else ''}>{html.escape(t[0])}</option>" for s, t in TOURS.items()
+    )
+    languages = "".join(
+        f"<option value='{code}'{' selected' if code == lang else ''}>{name}</option>"
+        for code, name in LANGUAGES.items()
     )
     return (
         "<form method=post action=/book>"
@@ -185,6 +193,7 @@ def _form(slug: str, channel: str) -> str:
         f"<p><label>Tour <select name=tour>{options}</select></label></p>"
         "<p><label>Guests <input name=quantity type=number value=2 min=1 max=10></label></p>"
         "<p><label>Email <input name=email type=email value='guest@example.com'></label></p>"
+        f"<p><label>Language <select name=lang>{languages}</select></label></p>"
         "<p><label>Date <input name=date type=date></label></p>"
         "<p><button type=submit id=book>Book now</button></p></form>"
         "<p id=phone hidden>Booking by phone? Quote reference <b id=reference></b> at +00 000 000 000.</p>"

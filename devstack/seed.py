@@ -72,6 +72,7 @@ def seed(local: LocalWaymark) -> dict:
             f"Deep link        {deep_url}",
             f"Postback token   {token}",
             "Remarketing      book on the demo site, then `make invoke FN=remarketing` and open /_local/mail",
+            f"Email offers     {local.url}/admin/remarketing (profiles, templates, subjects; operator login)",
         ],
     }
 

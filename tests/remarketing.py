@@ -206,3 +206,17 @@ def scheduled_event(day: date) -> dict:
         "resources": [],
         "detail": {},
     }
+
+
+def configure_console(program) -> SimpleNamespace:
+    """configure() plus a template no schedule uses (which the console may delete)."""
+    from waymark.remarketing import config
+
+    setup = configure(program)
+    config.save_template(
+        program,
+        config.TemplateInput(
+            template_id="spare", name="Spare", bodies={"en": {"html": EN_HTML}, "de": {"html": DE_HTML}}
+        ),
+    )
+    return setup

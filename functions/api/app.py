@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import api_account, api_admin, api_admin_reports, api_partner, api_reports
+from waymark.portal import api_account, api_admin, api_admin_reports, api_partner, api_remarketing, api_reports
 
 logger = Logger()
 tracer = Tracer()
@@ -18,6 +18,7 @@ app.include_router(api_partner.router)
 app.include_router(api_admin.router)
 app.include_router(api_reports.router)
 app.include_router(api_admin_reports.router)
+app.include_router(api_remarketing.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

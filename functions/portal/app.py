@@ -4,7 +4,14 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import pages_account, pages_admin, pages_admin_reports, pages_partner, pages_reports
+from waymark.portal import (
+    pages_account,
+    pages_admin,
+    pages_admin_reports,
+    pages_partner,
+    pages_remarketing,
+    pages_reports,
+)
 
 logger = Logger()
 tracer = Tracer()
@@ -15,6 +22,7 @@ app.include_router(pages_partner.router)
 app.include_router(pages_admin.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
+app.include_router(pages_remarketing.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -75,6 +75,19 @@ def test_due_emails_are_sent_in_the_customers_language_with_the_channels_subject
         assert message.is_multipart() and message.get_content_type() == "multipart/alternative"
 
 
+def test_a_booking_reported_without_a_reference_is_named_by_its_order_id(aws, booked):
+    customer = make_customer(booked.program, email="dora@example.org", save=False)
+    customer.booking_ref = None  # the postback's booking_ref is optional
+    customer.save()
+    plan(aws, booked.runtime)
+
+    assert run_job(booked.runtime, booked.due, booked.clock)["sent"] == 1
+    order_id = customer.conversion_id.split(":")[1]
+    email = sent_emails(aws)[0]
+    assert email["subject"] == f"Add to your trip {order_id}" and "None" not in email["html"]
+    assert f"Complete your trip, booking {order_id}" in email["html"]
+
+
 def test_a_second_run_the_same_day_sends_nothing_new(aws, booked):
     for n in range(3):
         make_customer(booked.program, email=f"guest{n}@example.org")

@@ -28,15 +28,28 @@ def test_the_portal_policy_is_least_privilege():
             "StatsTable",
             "ConversionsTable/index/agent-index",
             "ConversionsTable/index/program-index",
+            "ConfigTable",  # a program's partition only (remarketing configuration): see the next test
         },
         "dynamodb:BatchGetItem": {"StatsTable", "AgentsTable", "LinksTable"},
-        "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable"},  # statuses, profiles, decisions
-        "dynamodb:PutItem": {"LinksTable"},
+        # statuses, profiles, decisions; the program's remarketing flag
+        "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable", "ConfigTable"},
+        "dynamodb:PutItem": {"LinksTable", "ConfigTable"},
+        "dynamodb:DeleteItem": {"ConfigTable"},
         "s3:PutObject": {"ExportsBucket/*"},
         "s3:AbortMultipartUpload": {"ExportsBucket/*"},
         "s3:GetObject": {"ExportsBucket/*"},  # presigned links act with the signer's rights
     }
     assert "dynamodb:Scan" not in policy_grants()
+
+
+def test_config_writes_are_limited_to_program_partitions():
+    document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
+    for statement in document["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        config = [r for r in resources if _name(r) == "ConfigTable"]
+        if config and set(actions) - {"dynamodb:GetItem"}:
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
 
 
 def test_both_web_functions_use_it_and_know_the_exports_bucket():

@@ -97,6 +97,7 @@ def test_the_mime_message_has_one_click_unsubscribe_headers():
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Message-ID"].endswith("@example.com>")
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Content-Language"] == "en"
 
 
 class FakeClock:

@@ -265,12 +265,12 @@ def mime_message(
     message["Subject"] = _header_text(rendered.subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender_domain or sender.rpartition("@")[2] or None)
-    message["Content-Language"] = lang
     message["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe_urls)
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    message["Content-Language"] = lang  # after the content: set_content() drops Content-* headers
     return message.as_bytes()
 
 

@@ -455,7 +455,8 @@ class Run:
         ]
         unsubscribe = f"{base}/unsubscribe/{UnsubscribeLink(send.email_hash, program.program_id, lang).token()}"
         booking = render.BookingView(
-            ref=send.booking_ref,
+            # Shops that report no booking reference know the booking by its order id (so do the links).
+            ref=send.booking_ref or send.conversion_id.partition(":")[2] or send.conversion_id,
             booked_on=send.booked_at[:10],
             service_date=send.service_date,
             amount=Decimal(send.amount),

@@ -7,6 +7,7 @@ rule) and ownership: a partner never reads or changes another partner's data, a 
 request changes nothing, and nobody gets a 5xx.
 """
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from tests.integration.portal.conftest import (
     stored_state,
     world_with_figures,
 )
+from tests.remarketing import configure_console
 from waymark import auth, csrf, web
 
 # HTTP functions that deliberately do not use the web kit (public, no login).
@@ -52,6 +54,49 @@ def _b_link(w) -> str:
 
 def _b_sale(w) -> str:
     return quote(w.b_sale, safe="")
+
+
+# The remarketing console (the matrix world has tests.remarketing.configure_console's configuration).
+_RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
+_PROFILE_FORM = {"name": "P", "kind": "web", "offer-0-code": "x1", "offer-0-price": "1", "offer-0-name-en": "X"}
+_PROFILE_FORM |= {"offer-0-name-de": "X", "active": "on"}
+_TEMPLATE_FORM = {"name": "T", "html-en": "<p>{{ lang }}</p>", "html-de": "<p>{{ lang }}</p>", "action": "save"}
+_PROFILE_JSON = {"name": "P", "offers": [{"code": "x1", "price": "1", "names": {"en": "X", "de": "X"}}]}
+_TEMPLATE_JSON = {"name": "T", "bodies": {"en": {"html": "<p>a</p>"}, "de": {"html": "<p>b</p>"}}}
+_SUBJECTS = {"subject-en": "Hello", "subject-de": "Hallo"}
+REMARKETING_CASES: dict[str, Case] = {
+    f"GET {_RM}": Case(lambda w: _RM),
+    f"GET {_RM}/profiles/new": Case(lambda w: f"{_RM}/profiles/new"),
+    f"POST {_RM}/profiles": Case(lambda w: f"{_RM}/profiles", form=_PROFILE_FORM, ok=303),
+    f"GET {_RM}/profiles/<profile_id>": Case(lambda w: f"{_RM}/profiles/addons"),
+    f"POST {_RM}/profiles/<profile_id>": Case(lambda w: f"{_RM}/profiles/addons", form=_PROFILE_FORM, ok=303),
+    f"POST {_RM}/profiles/<profile_id>/delete": Case(lambda w: f"{_RM}/profiles/addons/delete", ok=303),
+    f"GET {_RM}/templates/new": Case(lambda w: f"{_RM}/templates/new"),
+    f"POST {_RM}/templates": Case(lambda w: f"{_RM}/templates", form=_TEMPLATE_FORM, ok=303),
+    f"GET {_RM}/templates/<template_id>": Case(lambda w: f"{_RM}/templates/addons-email"),
+    f"POST {_RM}/templates/<template_id>": Case(lambda w: f"{_RM}/templates/spare", form=_TEMPLATE_FORM, ok=303),
+    f"POST {_RM}/templates/<template_id>/delete": Case(lambda w: f"{_RM}/templates/spare/delete", ok=303),
+    f"GET {_RM}/channels/<channel>": Case(lambda w: f"{_RM}/channels/chat"),
+    f"POST {_RM}/channels/<channel>": Case(lambda w: f"{_RM}/channels/chat", form=_SUBJECTS, ok=303),
+    f"GET {_RM_API}/profiles": Case(lambda w: f"{_RM_API}/profiles"),
+    f"POST {_RM_API}/profiles": Case(lambda w: f"{_RM_API}/profiles", json=_PROFILE_JSON, ok=201),
+    f"GET {_RM_API}/profiles/<profile_id>": Case(lambda w: f"{_RM_API}/profiles/addons"),
+    f"PUT {_RM_API}/profiles/<profile_id>": Case(lambda w: f"{_RM_API}/profiles/addons", json=_PROFILE_JSON),
+    f"DELETE {_RM_API}/profiles/<profile_id>": Case(lambda w: f"{_RM_API}/profiles/addons", json={}, ok=204),
+    f"GET {_RM_API}/templates": Case(lambda w: f"{_RM_API}/templates"),
+    f"POST {_RM_API}/templates": Case(lambda w: f"{_RM_API}/templates", json=_TEMPLATE_JSON, ok=201),
+    f"GET {_RM_API}/templates/<template_id>": Case(lambda w: f"{_RM_API}/templates/addons-email"),
+    f"PUT {_RM_API}/templates/<template_id>": Case(lambda w: f"{_RM_API}/templates/spare", json=_TEMPLATE_JSON),
+    f"DELETE {_RM_API}/templates/<template_id>": Case(lambda w: f"{_RM_API}/templates/spare", json={}, ok=204),
+    f"POST {_RM_API}/preview": Case(
+        lambda w: f"{_RM_API}/preview", json={"template_id": "addons-email", "lang": "de", "profile_id": "addons"}
+    ),
+    f"GET {_RM_API}/channels": Case(lambda w: f"{_RM_API}/channels"),
+    f"GET {_RM_API}/channels/<channel>": Case(lambda w: f"{_RM_API}/channels/web"),
+    f"PUT {_RM_API}/channels/<channel>": Case(
+        lambda w: f"{_RM_API}/channels/chat", json={"subjects": {"en": "Hello", "de": "Hallo"}}
+    ),
+}
 
 
 CASES: dict[str, Case] = {
@@ -147,6 +192,7 @@ CASES: dict[str, Case] = {
         lambda w: f"/api/admin/partners/{w.b.agent_id}/reports/{MONTH}"
     ),
     "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
+    **REMARKETING_CASES,
 }
 
 
@@ -177,8 +223,7 @@ def test_every_route_is_in_the_matrix_and_reachable_through_the_template(aws):
     gateway = Gateway(aws, runtime=None)
     for key, function in routes.items():
         method, path = key.split(" ", 1)
-        concrete = path.replace("<code>", "abcd1234").replace("<agent_id>", "abcd1234").replace("<name>", "a.css")
-        concrete = concrete.replace("<month>", MONTH).replace("<conversion_id>", "shop%3Ao1")
+        concrete = re.sub(r"<\w+>", "abcd1234", path.replace("<name>", "a.css"))
         matched = gateway.match(method, concrete)
         assert matched is not None and matched[0].function == function, f"{key} does not reach {function}"
 
@@ -223,6 +268,7 @@ def _leaks(body: str, other) -> list[str]:
 def matrix():
     """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
     with world_with_figures() as world:
+        configure_console(world.program)
         yield world, stored_state()
 
 
