@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import click, export, local_load, package, postback, remarketing, report, traffic
+from bench import click, export, local_load, package, postback, remarketing, report, table, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = {
@@ -41,8 +41,18 @@ def main(argv: list[str] | None = None) -> int:
             figures[f"{name}.error"] = {"error": repr(error)[:2000], "holds": False}
         durations[name] = round(time.perf_counter() - started, 1)
         print(f"[bench] {name}: {durations[name]} s", file=sys.stderr)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    output = Path(args.output)
+    earlier = json.loads(output.read_text()) if args.only and output.exists() else {}
+    if args.only:  # a partial run updates its suites' figures and keeps the others'
+        figures = {
+            **{k: v for k, v in earlier.get("figures", {}).items() if k.split(".")[0] not in chosen},
+            **figures,
+        }
+    suites = {k: v for k, v in earlier.get("suites", {}).items() if k not in chosen}
+    suites.update({name: {"measured_at": now, "seconds": durations[name]} for name in chosen})
     report = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "measured_at": now,
         "machine": {
             "python": platform.python_version(),
             "machine": platform.machine(),
@@ -50,12 +60,14 @@ def main(argv: list[str] | None = None) -> int:
             # Other work on the machine slows every figure: the 1-minute load average before and after.
             "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         },
-        "suite_seconds": durations,
+        "suites": suites,
         "all_budgets_hold": all(f.get("holds", False) for f in figures.values()),
         "figures": figures,
     }
     text = json.dumps(report, indent=2)
-    Path(args.output).write_text(text + "\n")
+    output.write_text(text + "\n")
+    if output.resolve() == table.RESULTS:
+        table.main(["--write"])  # the README shows what was just measured
     print(text)
     return 0
 
