@@ -16,12 +16,13 @@ PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 PORT ?= 3000
 
-.PHONY: help dev test lint format validate build bench invoke browser clean
+.PHONY: help dev test lint format validate build bench load invoke browser clean
 
 help:
 	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS)"
 	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
 	@echo "make bench      benchmark figures as JSON (bench/results.json)"
+	@echo "make load       20k clicks and 2k postbacks through the local stack, then a reconciliation"
 	@echo "make invoke FN=remarketing   fire a scheduled function on the running local stack (DATE=YYYY-MM-DD: for that day)"
 	@echo "make build      sam build (ARCH=x86_64 to build for this machine)"
 
@@ -69,6 +70,9 @@ build: $(SAM_VENV)/.installed
 
 bench: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(PY) -m bench
+
+load: $(VENV)/.installed
+	$(PY) -m bench.traffic --clicks 20000 --postbacks 2000
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache test-artifacts .devstack

@@ -2,16 +2,26 @@
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import click, local_load, package, postback
+from bench import click, export, local_load, package, postback, remarketing, report, table, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = {"click": click.run, "postback": postback.run, "package": package.run, "local": local_load.run}
+SUITES = {
+    "click": click.run,
+    "postback": postback.run,
+    "package": package.run,
+    "local": local_load.run,
+    "report": report.run,
+    "export": export.run,
+    "remarketing": remarketing.run,
+    "load": traffic.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,28 +31,48 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = args.only.split(",") if args.only else list(SUITES)
     figures: dict[str, dict] = {}
+    durations: dict[str, float] = {}
+    load_before = os.getloadavg()
     for name in chosen:
         started = time.perf_counter()
         try:
             figures.update(SUITES[name]())
         except Exception as error:  # a suite that cannot run is reported, not hidden
             figures[f"{name}.error"] = {"error": repr(error)[:2000], "holds": False}
-        print(f"[bench] {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        durations[name] = round(time.perf_counter() - started, 1)
+        print(f"[bench] {name}: {durations[name]} s", file=sys.stderr)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    output = Path(args.output)
+    earlier = json.loads(output.read_text()) if args.only and output.exists() else {}
+    if args.only:  # a partial run updates its suites' figures and keeps the others'
+        figures = {
+            **{k: v for k, v in earlier.get("figures", {}).items() if k.split(".")[0] not in chosen},
+            **figures,
+        }
+    suites = {k: v for k, v in earlier.get("suites", {}).items() if k not in chosen}
+    suites.update({name: {"measured_at": now, "seconds": durations[name]} for name in chosen})
     report = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "machine": platform.machine(), "cpus": _cpus()},
+        "measured_at": now,
+        "machine": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": _cpus(),
+            # Other work on the machine slows every figure: the 1-minute load average before and after.
+            "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        },
+        "suites": suites,
         "all_budgets_hold": all(f.get("holds", False) for f in figures.values()),
         "figures": figures,
     }
     text = json.dumps(report, indent=2)
-    Path(args.output).write_text(text + "\n")
+    output.write_text(text + "\n")
+    if output.resolve() == table.RESULTS:
+        table.main(["--write"])  # the README shows what was just measured
     print(text)
     return 0
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

@@ -7,7 +7,12 @@ UpdateItem per counter, with the deltas waymark.stats computes for the consumer 
 click is a person and a unique click: each has its own visitor hash).
 
 Do not drain the streams afterwards, or the consumer counts the same items again; pass
-`counters=False` and drain instead to measure the consumer itself. Example:
+`counters=False` and drain instead to measure the consumer itself.
+
+`direct=True` stores the items straight into moto's in-process backend (mock_aws), without
+stream records: moto 5.2 spends about a millisecond serialising each item of a BatchWriteItem,
+so 100k sessions take minutes through the API and seconds this way. Only the seeding is
+direct; what a benchmark measures still goes through the API. Example:
 
     from devstack import bulk
     from waymark import reports, exports
@@ -22,7 +27,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import boto3
@@ -45,7 +50,9 @@ def _moments(month: str, count: int) -> Iterator[datetime]:
         yield start + step * index
 
 
-def _write(table: str, items: Iterator[dict]) -> int:
+def _write(table: str, items: Iterator[dict], *, direct: bool = False) -> int:
+    if direct:
+        return _store_in_moto(table, items)
     client, batch, written = _client(), [], 0
     for item in items:
         batch.append({"PutRequest": {"Item": item}})
@@ -62,6 +69,29 @@ def _flush(client, table: str, batch: list[dict]) -> int:
     while pending:
         pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
     return len(batch)
+
+
+def _store_in_moto(table_name: str, items: Iterator[dict]) -> int:
+    """Put items into the in-process moto backend's table as stored items (no stream records)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ.get("AWS_REGION", "eu-west-1")].get_table(table_name)
+    written = 0
+    for attrs in items:
+        # Item() re-checks the 400 KB limit over all attributes for each one it adds (quadratic);
+        # these items are small by construction, so the attributes go in at once.
+        item = Item.__new__(Item)
+        item.hash_key = DynamoType(attrs[table.hash_key_attr])
+        item.range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+        item.attrs = LimitedSizeDict({name: DynamoType(value) for name, value in attrs.items()})
+        if item.range_key is None:
+            table.items[item.hash_key] = item
+        else:
+            table.items[item.hash_key][item.range_key] = item
+        written += 1
+    return written
 
 
 def add_counters(deltas: stats.Deltas) -> None:
@@ -87,6 +117,7 @@ def seed_clicks(
     month: str,
     sub1: str | None = None,
     counters: bool = True,
+    direct: bool = False,
 ) -> int:
     """`count` sessions of one partner's link over `month`; returns how many were written."""
     totals: dict = defaultdict(dict)
@@ -112,7 +143,7 @@ def seed_clicks(
                 _merge(totals, stats.click_deltas(session.attribute_values, bot=False, unique=True))
             yield session.serialize()
 
-    written = _write(Session.Meta.table_name, sessions())
+    written = _write(Session.Meta.table_name, sessions(), direct=direct)
     if counters:
         add_counters(totals)
     return written
@@ -129,6 +160,7 @@ def seed_conversions(
     amount: str = "123.45",
     commission: str = "12.35",
     counters: bool = True,
+    direct: bool = False,
 ) -> int:
     """`count` conversions of one partner over `month` (statement lines for export benchmarks)."""
     totals: dict = defaultdict(dict)
@@ -152,7 +184,105 @@ def seed_conversions(
                 _merge(totals, stats.conversion_deltas(conversion.attribute_values))
             yield conversion.serialize()
 
-    written = _write(Conversion.Meta.table_name, conversions())
+    written = _write(Conversion.Meta.table_name, conversions(), direct=direct)
     if counters:
         add_counters(totals)
     return written
+
+
+def seed_bookings(
+    program_id: str,
+    profile_id: str,
+    template_id: str,
+    count: int,
+    *,
+    due: dict[date, int],
+    later: date,
+    direct: bool = False,
+) -> int:
+    """`count` remarketing bookings: each a customer, its offer reference and one planned send, as the
+    planner stores them. `due[day]` of the sends fall on `day`; the rest spread over the 100 days from
+    `later` on. Returns how many bookings were written."""
+    from waymark.models import CartLine, Customer, RemarketingOfferRef
+    from waymark.remarketing import planner, rules
+    from waymark.remarketing.tokens import email_hash, offer_id
+
+    days = [day for day, many in due.items() for _ in range(many)]
+    if len(days) > count:
+        raise ValueError("more sends due than bookings")
+    booked_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+    line = CartLine(product="sunset-cruise", category="cruises", quantity=2, price=Decimal("89.00"))
+
+    def booking(index: int) -> tuple[dict, dict, dict]:
+        send_day = days[index] if index < len(days) else later + timedelta(days=index % 100)
+        conversion_id = f"bulk:B{index:07d}"
+        customer = Customer(
+            *Customer.key(conversion_id),
+            conversion_id=conversion_id,
+            program_id=program_id,
+            channel="web",
+            email=f"guest{index}@example.org",
+            lang=("en", "de")[index % 2],
+            booking_ref=f"B{index:07d}",
+            booked_at=booked_at,
+            amount=Decimal("178.00"),
+            currency="EUR",
+            items=[line],
+            ttl=planner.epoch(send_day + timedelta(days=rules.LINK_VALID_DAYS + 1)),
+        )
+        handle = offer_id(conversion_id)
+        reference = RemarketingOfferRef(
+            *RemarketingOfferRef.key(handle),
+            offer_id=handle,
+            conversion_id=conversion_id,
+            program_id=program_id,
+            ttl=customer.ttl,
+        )
+        # The planner's own item builder, so the send has exactly the shape the daily job reads.
+        send = planner._send_item(
+            customer, rules.PlannedSend(send_day, profile_id, 0, template_id), email_hash(customer.email), handle
+        )
+        return customer.serialize(), reference.serialize(), send.serialize()
+
+    # Serialising 150k items through PynamoDB takes longer than everything else here: bookings are
+    # built in full twice (an English and a German one), and the rest are copies with their own
+    # identifiers, address, hashes and dates.
+    templates = [booking(0), booking(1)]
+
+    def items() -> Iterator[dict]:
+        for index in range(count):
+            first, second, third = (dict(item) for item in templates[index % 2])
+            send_day = days[index] if index < len(days) else later + timedelta(days=index % 100)
+            conversion_id = f"bulk:B{index:07d}"
+            handle = offer_id(conversion_id)
+            address = f"guest{index}@example.org"
+            ttl = {"N": str(planner.epoch(send_day + timedelta(days=rules.LINK_VALID_DAYS + 1)))}
+            day = send_day.isoformat()
+            first.update(
+                pk={"S": f"CUSTOMER#{conversion_id}"},
+                conversion_id={"S": conversion_id},
+                email={"S": address},
+                booking_ref={"S": f"B{index:07d}"},
+                ttl=ttl,
+            )
+            second.update(pk={"S": f"OFFER#{handle}"}, offer_id={"S": handle}, conversion_id={"S": conversion_id})
+            second["ttl"] = ttl
+            third.update(
+                pk={"S": f"CUSTOMER#{conversion_id}"},
+                sk={"S": f"SEND#{day}#{profile_id}#0"},
+                due_date={"S": day},
+                due_key={"S": f"{program_id}#{conversion_id}#{profile_id}#0"},
+                send_date={"S": day},
+                conversion_id={"S": conversion_id},
+                offer_id={"S": handle},
+                email={"S": address},
+                email_hash={"S": email_hash(address)},
+                booking_ref={"S": f"B{index:07d}"},
+                ttl={"N": str(planner.epoch(send_day + timedelta(days=rules.LINK_VALID_DAYS + 1)))},
+            )
+            yield first
+            yield second
+            yield third
+
+    _write(Customer.Meta.table_name, items(), direct=direct)
+    return count

@@ -80,6 +80,12 @@ def invalid_request(error: RequestValidationError):
     return _json(400, {"message": "The cart is not valid.", "errors": errors}, origin)
 
 
+@app.exception_handler(UnicodeDecodeError)
+def not_text(error: UnicodeDecodeError):
+    # A body that is not UTF-8 arrives base64-encoded, and Powertools cannot decode it.
+    return _json(400, {"message": "The cart is not valid.", "errors": [{"field": "body", "message": "not UTF-8"}]})
+
+
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler

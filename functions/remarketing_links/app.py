@@ -86,6 +86,12 @@ def unsubscribe(token: str) -> Response[str]:
     return _page(page)
 
 
+@app.exception_handler(UnicodeDecodeError)
+def not_text(error: UnicodeDecodeError) -> Response[str]:
+    # A body that is not UTF-8 arrives base64-encoded, and Powertools cannot decode it.
+    return _page(links.Page(400, "en", "This request is not valid", "Please use the link in your email."))
+
+
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler

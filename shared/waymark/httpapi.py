@@ -4,6 +4,8 @@ The click path uses this instead of the Powertools resolver, whose import alone 
 about as much as the click function's whole cold-start budget (README "Cold starts").
 """
 
+import base64
+import binascii
 import html
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
@@ -44,6 +46,18 @@ def first_values(encoded: str, max_fields: int) -> dict[str, str]:
     for name, value in pairs:
         out.setdefault(name, value)
     return out
+
+
+def body_is_text(event: Mapping) -> bool:
+    """False for a body that arrived base64-encoded and is not UTF-8 (API Gateway base64-encodes any
+    body it cannot pass as text), which Powertools' `decoded_body` cannot decode: answer 400 first."""
+    if not event.get("isBase64Encoded") or not event.get("body"):
+        return True
+    try:
+        base64.b64decode(event["body"]).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return True
 
 
 def cookie(event: Mapping, name: str) -> str | None:

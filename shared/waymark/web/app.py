@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from waymark import auth, catalog, csrf
+from waymark import auth, catalog, csrf, httpapi
 from waymark.auth import Principal
 from waymark.models import Agent, Program
 from waymark.web.access import Access, required_access
@@ -159,6 +159,8 @@ def serve(app: WebResolver, event: dict, context: Any) -> dict[str, Any]:
     token = _current.set(state)
     try:
         try:
+            if not httpapi.body_is_text(event):  # forms and JSON only: Powertools would fail to decode it
+                raise BadRequest("the request body is not UTF-8 text")
             _gate(state)
         except HttpError as refusal:
             result = _proxy_result(error_response(refusal))

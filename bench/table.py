@@ -1,0 +1,67 @@
+"""The README's table of figures, made from bench/results.json (so the two cannot disagree).
+
+python -m bench.table            print the table
+python -m bench.table --write    put it into README.md between its bench-table markers
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+README = ROOT / "README.md"
+START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    when = {suite["measured_at"] for suite in results.get("suites", {}).values()} or {results["measured_at"]}
+    lines = [
+        f"Measured {', '.join(sorted(when))} on {machine['cpus']} cores ({machine['machine']}, Python "
+        f"{machine['python']}; load average {machine.get('load_average', ['?'])[0]} at the start).",
+        "",
+        "| figure | value | budget | holds |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, figure in results["figures"].items():
+        if "error" in figure:
+            lines.append(f"| `{name}` | could not run: {figure['error'][:80]} | | **no** |")
+            continue
+        budget = figure["budget"]
+        budget_text = f"≤ {_number(budget)}" if isinstance(budget, int | float) else str(budget)
+        unit = figure.get("unit", "")
+        holds = "yes" if figure["holds"] else "**no**"
+        lines.append(f"| `{name}` | {_number(figure['value'])} {unit} | {budget_text} | {holds} |")
+    return "\n".join(lines)
+
+
+def readme_table(text: str) -> str:
+    found = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, re.DOTALL)
+    if not found:
+        raise ValueError("README.md has no bench-table markers")
+    return found.group(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.table")
+    parser.add_argument("--write", action="store_true", help="update README.md")
+    args = parser.parse_args(argv)
+    table = markdown(json.loads(RESULTS.read_text()))
+    if not args.write:
+        print(table)
+        return 0
+    text = README.read_text()
+    old = readme_table(text)
+    README.write_text(text.replace(f"{START}\n{old}\n{END}", f"{START}\n{table}\n{END}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Concurrency beyond tests/integration/test_postback.py (fifty identical postbacks at once record one
+conversion) and test_remarketing_sending.py (two runs interleaved on one item): two whole daily
+remarketing runs started together, as an EventBridge retry overlapping a continuation would."""
+
+import threading
+from datetime import timedelta
+
+from devstack.pumps import StreamPump
+from tests.remarketing import VirtualClock, configure, make_customer, sent_emails
+
+
+def test_two_simultaneous_remarketing_runs_send_each_email_once(aws, shop, runtime):
+    from waymark.models import RemarketingSend
+    from waymark.remarketing import sender
+    from waymark.times import utcnow
+
+    configure(shop.program)
+    addresses = [f"guest{n}@example.org" for n in range(24)]
+    for address in addresses:
+        make_customer(shop.program, email=address)
+    StreamPump(aws, runtime).drain()
+    day = utcnow().date() + timedelta(days=1)
+    barrier = threading.Barrier(2)
+    summaries: list = []
+
+    def run() -> None:
+        barrier.wait()
+        summaries.append(sender.run(today=day, remaining_ms=lambda: 300_000, clock=VirtualClock()))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(summaries) == 2
+    assert sum(s.sent for s in summaries) == len(addresses)
+    # Whatever one run read and did not send, it found claimed or done by the other.
+    assert all(s.items_read == s.sent + s.busy for s in summaries), summaries
+    recipients = sorted(address for email in sent_emails(aws) for address in email["to"])
+    assert recipients == sorted(addresses)  # every one, each once
+    assert {s.status for s in RemarketingSend.scan() if s.sk.startswith("SEND#")} == {"sent"}
