@@ -78,7 +78,7 @@ def sample_items() -> dict[str, dict]:
     }
 
 
-def cold_init_ratio(env: dict[str, str], rounds: int = 9) -> dict:
+def cold_init_ratio(env: dict[str, str], rounds: int = 15) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(sample_items(), handle)
     child_env = {**env, "PYTHONPATH": str(ROOT)}

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+_BETWEEN = re.compile(re.escape(START) + r"(.*?)" + re.escape(END), re.DOTALL)
 
 
 def _number(value) -> str:
@@ -43,10 +44,10 @@ def markdown(results: dict) -> str:
 
 
 def readme_table(text: str) -> str:
-    found = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, re.DOTALL)
+    found = _BETWEEN.search(text)
     if not found:
         raise ValueError("README.md has no bench-table markers")
-    return found.group(1)
+    return found.group(1).strip("\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table)
         return 0
     text = README.read_text()
-    old = readme_table(text)
-    README.write_text(text.replace(f"{START}\n{old}\n{END}", f"{START}\n{table}\n{END}"))
+    readme_table(text)  # the markers must be there
+    README.write_text(_BETWEEN.sub(lambda _: f"{START}\n{table}\n{END}", text, count=1))
     return 0
 
 
