@@ -60,8 +60,11 @@ validate: $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region eu-west-1
 
+# Two workers, one per core: the suite waits on browsers, subprocess stacks and sam build as much as
+# it computes. Whole files go to one worker (module fixtures start stacks once).
+JOBS ?= 2
 test: $(VENV)/.installed $(SAM_VENV)/.installed browser lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 ARCH ?= arm64
 build: $(SAM_VENV)/.installed

@@ -8,16 +8,15 @@ accepted for the same partner or program it came from.
 
 import base64
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from waymark import times
 from waymark.models import Conversion
 
 MAX_PAGE = 100
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class BadQuery(ValueError):
@@ -78,7 +77,7 @@ def _all_of_agent(agent_id: str, month: str) -> Iterator[Conversion]:
 
 def _month(index, owner_name: str, owner: str, month: str, condition, limit: int, cursor: str | None) -> Page:
     """One page of an index's conversions of `owner` created in `month`, newest first."""
-    if not _MONTH.fullmatch(month or ""):
+    if not times.MONTH.fullmatch(month or ""):
         raise BadQuery("month reads YYYY-MM")
     if not 1 <= limit <= MAX_PAGE:
         raise BadQuery(f"limit is between 1 and {MAX_PAGE}")

@@ -11,20 +11,18 @@ agent id.
 """
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from waymark import aws, stats
+from waymark import aws, stats, times
 from waymark.stats import MONEY_FIELDS
 
 MAX_DAYS = 400  # a daily series covers at most this many days (a year and a bit)
 MAX_MONTHS = 36
 DEFAULT_SUB_ID_LIMIT = 200
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _ZERO = Decimal(0)
 
 
@@ -180,7 +178,7 @@ class ProgramMonth:
 
 
 def check_month(month: str) -> str:
-    if not isinstance(month, str) or not _MONTH.fullmatch(month):
+    if not isinstance(month, str) or not times.MONTH.fullmatch(month):
         raise BadPeriod("a month is written YYYY-MM")
     return month
 

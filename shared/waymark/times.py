@@ -1,6 +1,13 @@
 """UTC timestamps as Waymark stores them: ISO 8601 with milliseconds, which sort as strings."""
 
+import re
 from datetime import UTC, datetime
+
+# A report month, YYYY-MM. Years 2000-2999 only: an earlier month is a typo, and date arithmetic
+# on reports that reach back a year from month 0001-01 would leave the calendar (a 500, found by
+# schemathesis).
+MONTH_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
+MONTH = re.compile(MONTH_PATTERN)
 
 
 def utcnow() -> datetime:

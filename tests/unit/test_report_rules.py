@@ -60,7 +60,8 @@ def test_money_is_exact_text(value, text):
 def test_months_and_ranges():
     assert reports.months_until("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
     assert reports.add_months("2026-12", 1) == "2027-01"
-    for bad in ("2026-13", "2026-1", "26-01", "", None, "2026-05\n", "２０２６-05"):
+    assert reports.months_until("2000-01", reports.MAX_MONTHS)[0] == "1997-02"
+    for bad in ("2026-13", "2026-1", "26-01", "", None, "2026-05\n", "２０２６-05", "0000-01", "0001-01", "1999-12"):
         with pytest.raises(BadPeriod):
             reports.check_month(bad)
     with pytest.raises(BadPeriod):

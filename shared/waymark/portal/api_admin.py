@@ -22,6 +22,7 @@ from waymark.portal.schemas import (
     PartnerUpdate,
 )
 from waymark.portal.views import directory_entry, link_out, partner_out
+from waymark.times import MONTH_PATTERN
 
 router = Router()
 
@@ -43,7 +44,7 @@ def list_partners(
     status: Annotated[Literal["pending", "active", "suspended"] | None, Query()] = None,
     cursor: Cursor = None,
     month: Annotated[
-        str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="Figures of this month (default: now)")
+        str | None, Query(pattern=MONTH_PATTERN, description="Figures of this month (default: now)")
     ] = None,
 ) -> PartnerList:
     web.admin()

@@ -19,6 +19,7 @@ from waymark.portal.report_schemas import (
 )
 from waymark.portal.report_views import admin_conversion_out, partner_report_out, program_report_out
 from waymark.portal.schemas import Channel
+from waymark.times import MONTH_PATTERN
 
 router = Router()
 
@@ -26,10 +27,8 @@ AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9
 ConversionId = Annotated[
     str, Path(min_length=3, max_length=600, description="<advertiser>:<order id>, percent-encoded")
 ]
-MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (UTC)")]
-MonthQuery = Annotated[
-    str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (UTC); default: this month")
-]
+MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
+MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
 ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 PartnerFilter = Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

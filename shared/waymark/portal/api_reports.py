@@ -23,11 +23,12 @@ from waymark.portal.report_schemas import (
 )
 from waymark.portal.report_views import dashboard_out, days_out, partner_report_out, sub_ids_out
 from waymark.portal.schemas import CountersOut
+from waymark.times import MONTH_PATTERN
 
 router = Router()
 
 Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (UTC)")]
+MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 
 

@@ -24,12 +24,13 @@ from waymark.portal.pages_reports import (
 )
 from waymark.portal.pages_reports import export_page as _export_page
 from waymark.portal.report_schemas import ConversionStatusIn
+from waymark.times import MONTH_PATTERN
 
 router = Router()
 
 AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 ConversionId = Annotated[str, Path(min_length=3, max_length=600)]
-MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
 MonthQuery = Annotated[str | None, Query(max_length=20)]
 ProgramId = Annotated[str | None, Query(max_length=64)]
 Cursor = Annotated[str | None, Query(max_length=2000)]

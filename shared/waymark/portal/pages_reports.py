@@ -16,10 +16,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from waymark import exports, reports, web
 from waymark.models import Agent, Program
 from waymark.portal import reporting
+from waymark.times import MONTH_PATTERN
 
 router = Router()
 
-MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
 MonthQuery = Annotated[str | None, Query(max_length=20)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
 PICKER_MONTHS = 24

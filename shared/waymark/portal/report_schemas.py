@@ -12,8 +12,9 @@ from waymark.exports import DEFAULT_URL_SECONDS, MAX_URL_SECONDS
 from waymark.models import Conversion, as_dict
 from waymark.portal.schemas import CountersOut
 from waymark.reports import money
+from waymark.times import MONTH_PATTERN
 
-Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (UTC)")]
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
 ReasonCode = Literal[tuple(reason.value for reason in Reason)]  # type: ignore[valid-type]
 ConversionStatus = Literal["pending", "approved", "rejected", "reversed"]
 
