@@ -11,6 +11,7 @@ from pathlib import Path
 from bench import environment
 from bench.measure import figure, in_fresh_process, median, percentile, warm_loop
 from bench.stubs import StubbedAws
+from devstack.runtime import LambdaContext
 
 ROOT = environment.ROOT
 CLICK_DIR = ROOT / "functions" / "click"
@@ -116,16 +117,7 @@ def warm(env: dict[str, str], runs: int = 5000) -> dict[str, dict]:
     stub.install_for_waymark()
     event = json.loads(EVENT.read_text())
 
-    class Context:
-        function_name = "click"
-        memory_limit_in_mb = 1024
-        aws_request_id = "warm"
-        invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:click"
-
-        def get_remaining_time_in_millis(self) -> int:
-            return 3000
-
-    context = Context()
+    context = LambdaContext(function_name="click", memory_limit_in_mb=1024, timeout_seconds=3)
 
     def one_click():
         response = module.lambda_handler(copy.copy(event), context)

@@ -9,6 +9,7 @@ from bench import environment
 from bench.click import sample_items
 from bench.measure import figure, median, percentile, warm_loop
 from bench.stubs import StubbedAws
+from devstack.runtime import LambdaContext
 
 ROOT = environment.ROOT
 POSTBACK_DIR = ROOT / "functions" / "postback"
@@ -67,16 +68,7 @@ def run(runs: int = 3000) -> dict[str, dict]:
     template = json.loads(EVENT.read_text())
     counter = iter(range(10**9))
 
-    class Context:
-        function_name = "postback"
-        memory_limit_in_mb = 512
-        aws_request_id = "warm"
-        invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:postback"
-
-        def get_remaining_time_in_millis(self) -> int:
-            return 10000
-
-    context = Context()
+    context = LambdaContext(function_name="postback", memory_limit_in_mb=512, timeout_seconds=10)
 
     def one_postback():
         event = copy.copy(template)
