@@ -1,14 +1,14 @@
 """Benchmarks against moto: the template's resources in an in-process mock, and suites run in their own
 interpreter (so one suite's stubs, caches and table names never meet another's)."""
 
-import json
 import os
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from bench.measure import child_json
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {
@@ -46,23 +46,9 @@ def moto_stack(name: str = "waymark-bench") -> Iterator:
 
 
 def run_child(module: str, *args: str, timeout: int = 900) -> dict:
-    """`python -m <module> <args>` in a fresh interpreter; it prints one JSON object (last, or only)."""
+    """`python -m <module> <args>` in a fresh interpreter, without this one's AWS settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0 and not result.stdout.strip():
-        raise RuntimeError(f"{module} failed:\n{result.stderr[-4000:]}")
-    try:
-        return json.loads(result.stdout)
-    except ValueError:
-        return json.loads(result.stdout.strip().splitlines()[-1])
+    return child_json([sys.executable, "-m", module, *args], env=env, timeout=timeout, answers_on_failure=True)
 
 
 class ReadCounter:
