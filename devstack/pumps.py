@@ -20,6 +20,17 @@ from devstack.runtime import FunctionRuntime
 from devstack.template import Stack
 
 
+def _drain(poll, mappings: list[tuple[str, dict]], max_rounds: int) -> tuple[int, bool]:
+    """Poll every mapping round after round until one round moves nothing: (delivered, settled)."""
+    delivered = 0
+    for _ in range(max_rounds):
+        moved = sum(poll(logical_id, source) for logical_id, source in mappings)
+        delivered += moved
+        if not moved:
+            return delivered, True
+    return delivered, False
+
+
 class StreamPump:
     def __init__(self, stack: Stack, runtime: FunctionRuntime) -> None:
         self.stack = stack
@@ -34,13 +45,10 @@ class StreamPump:
 
     def drain(self, max_rounds: int = 1000) -> int:
         """Deliver records until every stream is quiet (consumers may write more). Returns records delivered."""
-        delivered = 0
-        for _ in range(max_rounds):
-            moved = sum(self._poll(lid, source) for lid, source in self.mappings)
-            delivered += moved
-            if not moved:
-                return delivered
-        raise RuntimeError("streams did not settle: a consumer keeps writing to its own stream")
+        delivered, settled = _drain(self._poll, self.mappings, max_rounds)
+        if not settled:
+            raise RuntimeError("streams did not settle: a consumer keeps writing to its own stream")
+        return delivered
 
     def _poll(self, logical_id: str, source: dict) -> int:
         stream_arn = self.stack.physical[source["table"]]["StreamArn"]
@@ -136,13 +144,8 @@ class QueuePump:
         self.mappings = [(lid, source) for lid, spec in stack.functions.items() for source in spec.queues]
 
     def drain(self, max_rounds: int = 100) -> int:
-        delivered = 0
-        for _ in range(max_rounds):
-            moved = sum(self._poll(lid, source) for lid, source in self.mappings)
-            delivered += moved
-            if not moved:
-                return delivered
-        return delivered
+        """Deliver messages until the queues are empty, or for `max_rounds` (a job may keep continuing itself)."""
+        return _drain(self._poll, self.mappings, max_rounds)[0]
 
     def _poll(self, logical_id: str, source: dict) -> int:
         queue = self.stack.physical[source["queue"]]
