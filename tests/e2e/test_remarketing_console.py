@@ -10,6 +10,7 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
 
@@ -45,16 +46,18 @@ def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, mar
     german.fill("<p>Vorschau</p><script>parent.document.title='pwned';alert(1)</script><img src=x onerror=alert(2)>")
     console.get_by_label("Language", exact=True).select_option("de")
     console.get_by_role("button", name="Preview").click()
+    # The preview page renders the email into a srcdoc frame that loads after the page: expect() waits
+    # for it, a bare is_visible() does not (it failed once in a full run).
     preview = console.frame_locator("iframe.email-preview")
-    assert preview.get_by_text("Vorschau").is_visible()
+    expect(preview.get_by_text("Vorschau")).to_be_visible()
     assert not dialogs and "pwned" not in console.title()
 
     # The real edit: previewed with the demo profile's products, then saved.
     german.fill(original.replace("</h1>", f"</h1>\n<p id=marker>{marker}</p>", 1))
     console.get_by_label("Offers").select_option(label="Tour add-ons")
     console.get_by_role("button", name="Preview").click()
-    assert preview.get_by_text(marker).is_visible()
-    assert preview.get_by_role("link", name="Weinprobe im Weingut").is_visible()
+    expect(preview.get_by_text(marker)).to_be_visible()
+    expect(preview.get_by_role("link", name="Weinprobe im Weingut")).to_be_visible()
     assert console.locator("#preview-subject").inner_text().startswith("Ergänzen Sie Ihre Reise, BK-")
     shot(console, "1-console-preview")
     section = console.locator("#preview")
@@ -99,8 +102,8 @@ def test_console_edit_booking_daily_job_email_and_offer_link(local_stack, browse
     assert headers.locator("tr", has_text="Content-Language").inner_text().endswith("de")
     assert "List-Unsubscribe=One-Click" in headers.inner_text()
     body = page.frame_locator("iframe")
-    assert body.get_by_text(marker).is_visible()  # the operator's edit
-    assert body.get_by_role("link", name="Bootsfahrt bei Sonnenuntergang").is_visible()
+    expect(body.get_by_text(marker)).to_be_visible()  # the operator's edit
+    expect(body.get_by_role("link", name="Bootsfahrt bei Sonnenuntergang")).to_be_visible()
     offer = body.get_by_role("link", name="Weinprobe im Weingut")
     assert body.get_by_role("link", name="Altstadtführung").count() == 0  # booked already: not offered
     shot(page, "2-email")
