@@ -23,7 +23,7 @@ help:
 	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
 	@echo "make bench      benchmark figures as JSON (bench/results.json)"
 	@echo "make load       20k clicks and 2k postbacks through the local stack, then a reconciliation"
-	@echo "make invoke FN=remarketing   fire a scheduled function on the running local stack (DATE=YYYY-MM-DD: for that day)"
+	@echo "make invoke FN=remarketing_sender   fire a scheduled function on the running local stack (DATE=YYYY-MM-DD: for that day)"
 	@echo "make build      sam build (ARCH=x86_64 to build for this machine)"
 
 $(VENV)/.installed: requirements-dev.txt
@@ -42,7 +42,7 @@ dev: $(VENV)/.installed
 	$(PY) -m devstack serve --port $(PORT)
 
 invoke: $(VENV)/.installed
-	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing" >&2; exit 2; }
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing_sender" >&2; exit 2; }
 	$(PY) -m devstack invoke $(FN) --port $(PORT) $(if $(DATE),--date $(DATE))
 
 browser:

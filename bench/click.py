@@ -35,7 +35,7 @@ import json, sys
 code_dir, shared_dir, event_file, items_file = sys.argv[1:5]
 sys.path[:0] = [code_dir, shared_dir]
 import app
-from waymark import aws
+from waymark.core import aws
 from bench.stubs import StubbedAws
 stub = StubbedAws(json.load(open(items_file)))
 stub.install(aws._session())
@@ -45,7 +45,7 @@ class Context:
     def get_remaining_time_in_millis(self): return 3000
 result = app.lambda_handler(json.load(open(event_file)), Context())
 elapsed = (time.perf_counter() - started) * 1000
-heavy = sorted(m for m in ("jinja2", "pydantic", "aws_xray_sdk", "boto3", "waymark.reports") if m in sys.modules)
+heavy = sorted(m for m in ("jinja2", "pydantic", "aws_xray_sdk", "boto3", "waymark.reporting") if m in sys.modules)
 print(json.dumps({"ms": elapsed, "status": result["statusCode"], "calls": dict(stub.calls), "heavy_modules": heavy}))
 """
 

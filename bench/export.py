@@ -1,6 +1,6 @@
 """`export.peak_mb_delta`: peak memory growth of a 200k-row partner statement export over a 2k-row one.
 
-Each export runs `waymark.exports.export_statement` in a fresh interpreter after a small
+Each export runs `waymark.reporting.exports.export_statement` in a fresh interpreter after a small
 warm-up export (imports, clients and endpoint resolution are not the export's growth). Its
 growth is how far the process's peak resident memory (`ru_maxrss`: everything, C buffers
 included) rose above the peak before it; the figure is growth(200k) - growth(2k) in MB.
@@ -124,8 +124,9 @@ def measure(rows: int, endpoint: str) -> dict:
     pages = PageServer(10)
     botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send.dynamodb", pages))
 
-    from waymark import aws, exports
+    from waymark.core import aws
     from waymark.models import Agent, Program
+    from waymark.reporting import exports
 
     program = Program(*Program.key("shop"), program_id="shop", name="Shop", currency="EUR")
     agent = Agent(AGENT, program_id="shop", name="Partner, Inc.", email="p@example.com", created_at="2026-01-01")

@@ -21,8 +21,8 @@ def world() -> tuple[dict[str, list[dict]], str]:
     """Program, partner and link (as a click sees them), the advertiser, and one live session."""
     from datetime import UTC, datetime, timedelta
 
-    from waymark import ids
-    from waymark.advertisers import token_digest
+    from waymark.conversions.advertisers import token_digest
+    from waymark.core import ids
     from waymark.models import Advertiser, Session
 
     items = sample_items()

@@ -44,9 +44,9 @@ def measure() -> dict:
         from moto.ses.models import ses_backends
 
         from devstack import bulk, seed
+        from waymark.core.times import utcnow
         from waymark.models import CommissionRule, Program
         from waymark.remarketing import sender
-        from waymark.times import utcnow
 
         program = Program(
             *Program.key("shop"),

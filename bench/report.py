@@ -24,9 +24,9 @@ def _world(program_id: str, clicks: int) -> tuple[str, str]:
     from decimal import Decimal
 
     from devstack import bulk
-    from waymark.links import create_link
     from waymark.models import CommissionRule, Program
-    from waymark.partners import create_agent
+    from waymark.partners.links import create_link
+    from waymark.partners.management import create_agent
 
     program = Program(
         *Program.key(program_id),
@@ -49,7 +49,7 @@ def measure() -> dict:
     reads = ReadCounter()
     reads.install()
     with moto_stack():
-        from waymark import reports
+        from waymark.reporting import reads as reports
 
         worlds = {scale: _world(f"p-{scale}", clicks) for scale, clicks in SCALES.items()}
         kinds = {

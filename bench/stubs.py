@@ -36,7 +36,7 @@ class StubbedAws:
 
     def install_for_waymark(self) -> None:
         """Stub every client Waymark's shared code makes from now on (existing ones are dropped)."""
-        from waymark import aws, cache
+        from waymark.core import aws, cache
 
         aws.client.cache_clear()
         aws._session.cache_clear()  # a fresh session: an earlier suite's stub must not answer first

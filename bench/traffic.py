@@ -14,7 +14,7 @@ own loopback address, send:
   repeat must answer `Idempotent-Replayed`).
 
 Then the stack drains its streams and queues, and the tool reads what the partner portal
-reads (`waymark.reports`, on the stack's DynamoDB) and the tables themselves, and compares
+reads (`waymark.reporting.reads`, on the stack's DynamoDB) and the tables themselves, and compares
 both with what it sent: raw clicks, unique clicks, bot clicks, clicks per link, sessions
 stored, conversions, sales and commission (10 % of each sale, rounded half up per sale).
 """
@@ -171,7 +171,7 @@ def _reconcile(info: dict, tally: Tally, months: list[str]) -> dict:
         AWS_SECRET_ACCESS_KEY="local",
         AWS_REGION=info["region"],
     )
-    from waymark import reports
+    from waymark.reporting import reads as reports
 
     demo = info["demo"]
     partner = program = reports.ZERO

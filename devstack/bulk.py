@@ -3,7 +3,7 @@
 `make bench` compares report latency at 1k and 100k clicks and export memory at 2k and 200k
 conversion rows. Feeding 100k clicks through the stream consumer on moto takes minutes, so
 these helpers write the items with BatchWriteItem and add their counters directly, one
-UpdateItem per counter, with the deltas waymark.stats computes for the consumer (every bulk
+UpdateItem per counter, with the deltas waymark.reporting.counters computes for the consumer (every bulk
 click is a person and a unique click: each has its own visitor hash).
 
 Do not drain the streams afterwards, or the consumer counts the same items again; pass
@@ -15,7 +15,7 @@ so 100k sessions take minutes through the API and seconds this way. Only the see
 direct; what a benchmark measures still goes through the API. Example:
 
     from devstack import bulk
-    from waymark import reports, exports
+    from waymark.reporting import reads as reports, exports
     bulk.seed_clicks("shop", agent_id, link_code, 100_000, month="2026-05")
     reports.partner_month("shop", agent_id, "2026-05")             # time this: same reads at 1k
     bulk.seed_conversions("shop", agent_id, 200_000, month="2026-05")
@@ -32,8 +32,10 @@ from decimal import Decimal
 
 import boto3
 
-from waymark import aggregate, ids, stats
+from waymark.core import ids
 from waymark.models import Conversion, Session
+from waymark.reporting import consumer as aggregate
+from waymark.reporting import counters as stats
 
 _BATCH = 25
 

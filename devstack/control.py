@@ -119,7 +119,7 @@ def _render_list(messages: list[dict]) -> str:
     return (
         "<!doctype html><meta charset=utf-8><title>Sent emails (local)</title>"
         "<body style='font-family:system-ui;margin:2rem'><h1>Emails sent through the embedded SES</h1>"
-        f"<p>{len(messages)} message(s). Fire the daily job with <code>make invoke FN=remarketing</code>.</p>"
+        f"<p>{len(messages)} message(s). Fire the daily job with <code>make invoke FN=remarketing_sender</code>.</p>"
         f"<table border=1 cellpadding=6><tr><th>Subject</th><th>To</th><th>From</th></tr>{rows}</table>"
     )
 

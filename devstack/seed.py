@@ -16,11 +16,11 @@ PARTNER_PASSWORD = "Partner-demo-2026"
 
 
 def seed(local: LocalWaymark) -> dict:
-    from waymark.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
-    from waymark.advertisers import create_advertiser
-    from waymark.links import create_link
+    from waymark.conversions.advertisers import create_advertiser
     from waymark.models import CommissionRule, Program
-    from waymark.partners import create_agent
+    from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+    from waymark.partners.links import create_link
+    from waymark.partners.management import create_agent
 
     program = Program(
         *Program.key("demo"),
@@ -71,7 +71,7 @@ def seed(local: LocalWaymark) -> dict:
             f"Partner link     {default_url}",
             f"Deep link        {deep_url}",
             f"Postback token   {token}",
-            "Remarketing      book on the demo site, then `make invoke FN=remarketing` and open /_local/mail",
+            "Remarketing      book on the demo site, then `make invoke FN=remarketing_sender` and open /_local/mail",
             f"Email offers     {local.url}/admin/remarketing (profiles, templates, subjects; operator login)",
         ],
     }
@@ -146,7 +146,7 @@ def _seed_remarketing(local: LocalWaymark, program) -> dict:
                 for code, en, de, price in _DEMO_OFFERS
             ],
             schedule=[
-                # The day of the booking, so `make invoke FN=remarketing` right after a demo booking sends it.
+                # The day of the booking, so `make invoke FN=remarketing_sender` right after a demo booking sends it.
                 config.ScheduleStepInput(anchor="booking", days=0, template_id="demo-addons"),
                 config.ScheduleStepInput(anchor="service", days=-2, template_id="demo-addons"),
             ],

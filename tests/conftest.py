@@ -82,7 +82,8 @@ with mock_aws():
 
 def reset_process_state() -> None:
     """Forget what warm containers remember between invocations (caches, derived keys)."""
-    from waymark import cache, keys
+    from waymark.core import cache
+    from waymark.core import signing_keys as keys
 
     cache.clear_all()
     keys.derive_key.cache_clear()

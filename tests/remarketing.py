@@ -160,9 +160,9 @@ class VirtualContext:
 
     clock: VirtualClock
     timeout_ms: int = 300_000
-    function_name: str = "waymark-test-RemarketingFunction"
+    function_name: str = "waymark-test-RemarketingSenderFunction"
     memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:waymark-test-RemarketingFunction"
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:waymark-test-RemarketingSenderFunction"
     aws_request_id: str = "test-request"
     log_group_name: str = "/aws/lambda/test"
     log_stream_name: str = "test"

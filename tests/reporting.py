@@ -4,7 +4,7 @@ then sees them as it would in production), the stream pump, and raw counter read
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from waymark import ids
+from waymark.core import ids
 from waymark.models import Conversion, Session
 
 HUMAN = (
@@ -96,7 +96,7 @@ def counter_items() -> dict[tuple[str, str], dict]:
 
     import boto3
 
-    from waymark.stats import COUNTER_FIELDS, MONEY_FIELDS
+    from waymark.reporting.counters import COUNTER_FIELDS, MONEY_FIELDS
 
     table = boto3.client("dynamodb", region_name="eu-west-1")
     out = {}
@@ -121,7 +121,7 @@ class FailCalls:
     """
 
     def __init__(self, service: str, operation: str, calls=None, code: str = "ProvisionedThroughputExceededException"):
-        from waymark import aws
+        from waymark.core import aws
 
         self.client = aws.client(service, background=True)
         self.event = f"before-call.{self.client.meta.service_model.endpoint_prefix}.{operation}"

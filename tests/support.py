@@ -68,7 +68,7 @@ def make_program(program_id: str = "shop", **overrides):
 
 
 def make_agent(program, *, status: str = "active", email: str | None = None, **overrides):
-    from waymark.partners import create_agent
+    from waymark.partners.management import create_agent
 
     name = overrides.pop("name", "Partner")
     return create_agent(
@@ -77,7 +77,7 @@ def make_agent(program, *, status: str = "active", email: str | None = None, **o
 
 
 def make_link(agent, program, destination: str | None = "https://www.example.com/tours/1", **overrides):
-    from waymark.links import create_link
+    from waymark.partners.links import create_link
 
     return create_link(agent, program, destination=destination, **overrides)
 
@@ -88,6 +88,6 @@ def read_json(path: Path) -> dict:
 
 def make_advertiser(program, advertiser_id: str = "shop-backend", **overrides):
     """An advertiser of `program`; returns (advertiser, its postback token)."""
-    from waymark.advertisers import create_advertiser
+    from waymark.conversions.advertisers import create_advertiser
 
     return create_advertiser(program, advertiser_id, overrides.pop("name", "Shop booking system"), **overrides)

@@ -7,7 +7,12 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import api_account, api_admin, api_admin_reports, api_partner, api_remarketing, api_reports
+from waymark.portal.account import api as api_account
+from waymark.portal.admin import api as api_admin
+from waymark.portal.partner import api as api_partner
+from waymark.portal.remarketing import api as api_remarketing
+from waymark.portal.reports import admin_api as api_admin_reports
+from waymark.portal.reports import api as api_reports
 
 logger = Logger()
 tracer = Tracer()

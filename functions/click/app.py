@@ -8,9 +8,9 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from waymark import httpapi
-from waymark.clicks import CLICK_COOKIE, ClickOutcome, ClickRequest
-from waymark.tracking import track_click
+from waymark.click.rules import CLICK_COOKIE, ClickOutcome, ClickRequest
+from waymark.click.tracking import track_click
+from waymark.core import httpapi
 
 logger = Logger()
 metrics = Metrics()

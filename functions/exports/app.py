@@ -9,7 +9,7 @@ month again; exports overwrite their keys, so a rerun is idempotent. `{"detail":
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from waymark import exports
+from waymark.reporting import exports
 
 logger = Logger()
 tracer = Tracer()

@@ -4,14 +4,12 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import (
-    pages_account,
-    pages_admin,
-    pages_admin_reports,
-    pages_partner,
-    pages_remarketing,
-    pages_reports,
-)
+from waymark.portal.account import pages as pages_account
+from waymark.portal.admin import pages as pages_admin
+from waymark.portal.partner import pages as pages_partner
+from waymark.portal.remarketing import pages as pages_remarketing
+from waymark.portal.reports import admin_pages as pages_admin_reports
+from waymark.portal.reports import pages as pages_reports
 
 logger = Logger()
 tracer = Tracer()

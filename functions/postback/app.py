@@ -1,7 +1,7 @@
 """Conversions: GET|POST /postback from the advertiser's system, GET /pixel.gif, GET /waymark.js.
 
 Postback parameters may arrive in the query string, a form or a JSON body, so the route
-hands the raw request to waymark.postbacks, which merges and validates them with one
+hands the raw request to waymark.conversions.postbacks, which merges and validates them with one
 pydantic model (PostbackParams, also the OpenAPI description of the parameters).
 """
 
@@ -15,8 +15,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import BaseModel
 
-from waymark import httpapi, page_script, postbacks
-from waymark.clicks import CLICK_COOKIE
+from waymark.click.rules import CLICK_COOKIE
+from waymark.conversions import page_script, postbacks
+from waymark.core import httpapi
 
 logger = Logger()
 tracer = Tracer()

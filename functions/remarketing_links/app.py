@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from waymark import httpapi
-from waymark.remarketing import links
-from waymark.times import utcnow
+from waymark.core import httpapi
+from waymark.core.times import utcnow
+from waymark.remarketing import email_links as links
 
 logger = Logger()
 tracer = Tracer()

@@ -1,6 +1,6 @@
 """SQS ReplayQueue: store clicks and conversions whose first write failed.
 
-Each message is a kept conditional write (waymark.durable); a failed record is reported
+Each message is a kept conditional write (waymark.core.durable); a failed record is reported
 back so SQS redelivers only that one, and after ten tries it moves to the dead-letter queue.
 """
 
@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from waymark import durable
+from waymark.core import durable
 
 logger = Logger()
 tracer = Tracer()

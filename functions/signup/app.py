@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal import pages_signup
+from waymark.portal.account import signup_pages as pages_signup
 
 logger = Logger()
 tracer = Tracer()

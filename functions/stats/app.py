@@ -1,7 +1,7 @@
 """DynamoDB streams of SessionsTable (new sessions) and ConversionsTable (new and changed conversions):
 keep the pre-aggregated report counters in StatsTable.
 
-Each record is counted exactly once (waymark.aggregate: counters and an eventID marker in one
+Each record is counted exactly once (waymark.reporting.consumer: counters and an eventID marker in one
 transaction). Records are counted in stream order: after a record fails, the rest of the batch
 is reported failed without being tried, so Lambda's retry starts at the failed record and the
 unique-click rule still sees clicks in the order they happened.
@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from waymark import aggregate
+from waymark.reporting import consumer as aggregate
 
 logger = Logger()
 tracer = Tracer()

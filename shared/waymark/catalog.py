@@ -7,8 +7,8 @@ client. Changes reach warm containers within the TTL (README "Limits").
 
 from pynamodb.models import Model
 
-from waymark import aws
-from waymark.cache import TTLCache
+from waymark.core import aws
+from waymark.core.cache import TTLCache
 from waymark.models import Advertiser, Agent, Link, Program
 
 LOOKUP_TTL_SECONDS = 60.0

@@ -24,8 +24,8 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
-from waymark.views import program_key
+from waymark.click.projections import program_key
+from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
 
 
 def table_meta(env_name: str) -> type:
@@ -62,7 +62,7 @@ class DecimalAttribute(Attribute[Decimal]):
 class CommissionRule(MapAttribute):
     """Percentage of the amount or a fixed sum per conversion, optionally per channel and dated.
 
-    "relative" pays `value` % of the rate the rule overrides (waymark.commissions has the precedence).
+    "relative" pays `value` % of the rate the rule overrides (waymark.conversions.commissions has the precedence).
     """
 
     kind = UnicodeAttribute()  # "percent" | "fixed" | "relative"
@@ -199,7 +199,7 @@ class RefIndex(GlobalSecondaryIndex):
 
 
 class Session(Model):
-    """One tracked click. No IP address: `ip_hash` is a keyed hash (see waymark.keys)."""
+    """One tracked click. No IP address: `ip_hash` is a keyed hash (see waymark.core.signing_keys)."""
 
     Meta = table_meta("SESSIONS_TABLE")
     click_id = UnicodeAttribute(hash_key=True)
@@ -292,7 +292,7 @@ class Conversion(Model):
     commission = DecimalAttribute()
     commission_rule = UnicodeAttribute(null=True)  # which rule priced it, for partners and audits
     status = UnicodeAttribute()  # pending | approved | rejected | reversed
-    reason = UnicodeAttribute(null=True)  # waymark.conversions.Reason value when rejected
+    reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     items = ListAttribute(of=CartLine, default=list)

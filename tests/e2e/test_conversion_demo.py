@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from waymark import ids
+from waymark.core import ids
 
 pytestmark = pytest.mark.e2e
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
 
@@ -69,14 +70,14 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     page.get_by_label("I accept the terms").check()
     shot(page, "1-signup")
     page.get_by_role("button", name="Sign up").click()
-    assert page.get_by_role("heading", name=f"Thank you, {name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Thank you, {name}")).to_be_visible()
 
     # Not approved yet: the partner sees its status, not the portal.
     page.goto(f"{gateway}/login")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="Awaiting approval").is_visible()
+    expect(page.get_by_role("heading", name="Awaiting approval")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # 2. An operator approves the application in the admin console.
@@ -85,7 +86,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     console.get_by_label("Email", exact=True).fill(admin["email"])
     console.get_by_label("Password", exact=True).fill(admin["password"])
     console.get_by_role("button", name="Log in").click()
-    assert console.get_by_role("heading", name="Partners awaiting approval").is_visible()
+    expect(console.get_by_role("heading", name="Partners awaiting approval")).to_be_visible()
     console.get_by_role("link", name=name).click()
     shot(console, "2-admin-review")
     console.get_by_role("button", name="Approve").click()
@@ -98,7 +99,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name=f"Welcome, {name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Welcome, {name}")).to_be_visible()
     assert figure(page, "clicks") == "0" and figure(page, "commission_pending") == "0.00 EUR"
     agent_id = page.locator(".lead code").inner_text()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Links").click()
@@ -142,7 +143,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     console.get_by_label("Partner code").fill(agent_id)
     console.get_by_role("button", name="Filter").click()
     console.get_by_role("link", name=sale["order_id"]).click()
-    assert console.get_by_role("heading", name=f"Order {sale['order_id']}").is_visible()
+    expect(console.get_by_role("heading", name=f"Order {sale['order_id']}")).to_be_visible()
     console.get_by_label("Approve").check()
     console.get_by_label("Note (for the audit trail)").fill("Booking paid")
     shot(console, "8-admin-conversion")
@@ -171,7 +172,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     assert sale["order_id"] in page.locator("#conversion-list").inner_text()
     shot(page, "11-monthly-report")
     page.get_by_role("button", name="Download CSV statement").click()
-    assert page.get_by_role("heading", name="Your file is ready").is_visible()
+    expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible()
     with page.expect_download() as download:
         page.locator("#download").click()
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")

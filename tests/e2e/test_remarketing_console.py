@@ -31,7 +31,7 @@ def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, mar
     console.get_by_label("Password", exact=True).fill(admin["password"])
     console.get_by_role("button", name="Log in").click()
     console.get_by_role("navigation", name="Main").get_by_role("link", name="Remarketing").click()
-    assert console.get_by_role("heading", name="Remarketing", exact=True).is_visible()
+    expect(console.get_by_role("heading", name="Remarketing", exact=True)).to_be_visible()
     assert "Cross-sell emails are on" in console.locator("#email-state").inner_text()
     shot(console, "0-console-overview")
     console.get_by_role("link", name="Tour add-ons").click()
@@ -87,9 +87,9 @@ def test_console_edit_booking_daily_job_email_and_offer_link(local_stack, browse
     assert "Credited to partner" in page.locator("#credit").inner_text()
     order = json.loads(page.locator("#postback").inner_text())["order_id"]
 
-    # 3. The daily job, as `make invoke FN=remarketing` fires it.
+    # 3. The daily job, as `make invoke FN=remarketing_sender` fires it.
     page.request.post(f"{gateway}/_local/drain")  # the planner reads the new customer (it also runs on its own)
-    summary = page.request.post(f"{gateway}/_local/invoke/remarketing").json()
+    summary = page.request.post(f"{gateway}/_local/invoke/remarketing_sender").json()
     assert summary["sent"] >= 1 and summary["stopped"] is None
 
     # 4. The email, as the embedded SES accepted it.

@@ -1,5 +1,5 @@
 """Remarketing on the local stack, as `make dev` users meet it: a booking's customer item (what
-the postback writes), `make invoke FN=remarketing`, the email at /_local/mail, its links."""
+the postback writes), `make invoke FN=remarketing_sender`, the email at /_local/mail, its links."""
 
 import html
 import http.client
@@ -67,7 +67,9 @@ def test_make_invoke_sends_the_demo_email_viewable_locally(local_stack):
     booking_ref = write_customer(local_stack, "e2e-guest@example.org")
     call(f"{gateway}/_local/drain", "POST")  # the stream poller plans it (it also runs on its own)
 
-    response, body = call(f"{gateway}/_local/invoke/remarketing", "POST")  # what `make invoke FN=remarketing` does
+    response, body = call(
+        f"{gateway}/_local/invoke/remarketing_sender", "POST"
+    )  # what `make invoke FN=remarketing_sender` does
     assert response.status == 200
     summary = json.loads(body)
     assert summary["sent"] >= 1 and summary["stopped"] is None

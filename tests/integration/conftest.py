@@ -27,7 +27,7 @@ def inject_failure():
 
     `inject(...)` returns a function that ends the outage.
     """
-    from waymark import aws
+    from waymark.core import aws
 
     registered = []
 

@@ -8,8 +8,8 @@ import jwt
 import pytest
 
 from tests.conftest import MOTO_COGNITO_KEYS
-from waymark import auth, csrf
-from waymark.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+from waymark.web import auth, csrf
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from tests.support import http_event, load_event
-from waymark import ids
+from waymark.core import ids
 from waymark.models import Session
 
 
@@ -161,7 +161,7 @@ def test_a_failed_session_write_still_redirects_and_the_click_is_replayed(runtim
 
 
 def test_replaying_twice_does_not_duplicate(runtime, shop):
-    from waymark import durable
+    from waymark.core import durable
 
     item = {"click_id": {"S": ids.new_click_id()}, "ref_code": {"S": "ABCDEF"}}
     request = {

@@ -8,7 +8,7 @@ import pytest
 
 from tests.integration.conversions_support import click, postback
 from tests.support import make_agent, make_link
-from waymark import cache, ids
+from waymark.core import cache, ids
 from waymark.models import CHANNELS, CommissionRule, Conversion, Customer, Session
 
 

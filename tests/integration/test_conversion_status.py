@@ -8,8 +8,8 @@ import pytest
 
 from tests.integration.conversions_support import click, postback
 from tests.support import make_agent, make_link
-from waymark.conversion_queries import BadQuery, commission_totals, conversions_of_agent, conversions_of_program
-from waymark.conversion_status import ConversionNotFound, TransitionRefused, change_status
+from waymark.conversions.queries import BadQuery, commission_totals, conversions_of_agent, conversions_of_program
+from waymark.conversions.status_changes import ConversionNotFound, TransitionRefused, change_status
 from waymark.models import Conversion
 
 CONVERSION = "shop-backend:A-1"
@@ -89,7 +89,7 @@ def test_unknown_conversions_and_anonymous_changes_are_refused(recorded):
 def test_two_operators_at_once_cannot_both_change_it(recorded, monkeypatch):
     """The update is conditional on the status read: the second operator, who read "pending"
     before the first one's change landed, is refused instead of overwriting it."""
-    from waymark import conversion_status
+    from waymark.conversions import status_changes as conversion_status
 
     original_get = Conversion.get
     stale = original_get(CONVERSION)

@@ -15,8 +15,8 @@ from devstack.control import scheduled_event
 from devstack.pumps import QueuePump
 from tests.reporting import SLACK, T0, FailCalls, click, sale, set_status
 from tests.support import make_agent, make_program
-from waymark import exports
-from waymark.exports import ExportForbidden, ExportNotFound, ExportRejected, MultipartWriter, Requester
+from waymark.reporting import exports
+from waymark.reporting.exports import ExportForbidden, ExportNotFound, ExportRejected, MultipartWriter, Requester
 
 NAMES = ['Hôtel "Le Port", Nice', "Ὀδυσσεύς Tours; 東京 & Co", '=HYPERLINK("http://evil")']
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)

@@ -73,7 +73,7 @@ def test_a_pixel_during_an_outage_is_still_a_gif(runtime, merchant, inject_failu
 
 
 def test_an_unexpected_error_is_still_a_gif(runtime, merchant, monkeypatch):
-    from waymark import postbacks
+    from waymark.conversions import postbacks
 
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
@@ -85,7 +85,7 @@ def test_an_unexpected_error_is_still_a_gif(runtime, merchant, monkeypatch):
 def test_an_unexpected_postback_error_is_a_503_not_a_500(runtime, merchant, monkeypatch):
     import json
 
-    from waymark import recording
+    from waymark.conversions import recording
 
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
@@ -125,7 +125,7 @@ def test_the_sample_events_are_answered(runtime, shop, name):
     import json
 
     from tests.support import load_event
-    from waymark.advertisers import token_digest
+    from waymark.conversions.advertisers import token_digest
     from waymark.models import Advertiser
 
     Advertiser(

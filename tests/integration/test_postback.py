@@ -111,9 +111,9 @@ def test_a_repeat_with_a_different_amount_is_a_409_and_changes_nothing(runtime, 
 def test_fifty_concurrent_identical_postbacks_record_exactly_one_conversion(runtime, merchant, write):
     """Fifty threads (issue 4 asks for 20, the robustness suite for 50), released together, each
     run the postback's domain function (a Lambda environment handles one event at a time, so
-    concurrency means separate handlers: here, threads calling waymark.postbacks.handle with the
+    concurrency means separate handlers: here, threads calling waymark.conversions.postbacks.handle with the
     same request)."""
-    from waymark import postbacks
+    from waymark.conversions import postbacks
 
     if write == "transaction":  # with the remarketing customer: one TransactWriteItems
         merchant.program.update(actions=[type(merchant.program).settings.set({"remarketing": {"email": True}})])
@@ -170,7 +170,7 @@ def test_a_bearer_token_header_works(runtime, merchant):
 
 
 def signed_headers(merchant, payload: bytes, at: int | None = None) -> dict:
-    from waymark.postback_auth import sign
+    from waymark.conversions.postback_auth import sign
 
     at = int(time.time()) if at is None else at
     return {
@@ -194,7 +194,7 @@ def test_an_hmac_signed_post_and_get_are_accepted(runtime, merchant):
 
 @pytest.mark.parametrize("case", ["tampered", "wrong_secret", "replayed", "future", "no_advertiser", "garbage"])
 def test_bad_and_replayed_signatures_are_401(runtime, merchant, aws_requests, case):
-    from waymark.postback_auth import sign
+    from waymark.conversions.postback_auth import sign
 
     params = sale(merchant, click(runtime, merchant.link.code))
     params.pop("token")
@@ -223,7 +223,7 @@ def test_the_ip_allow_list_admits_its_networks_only(runtime, merchant, aws_reque
     merchant.advertiser.update(
         actions=[type(merchant.advertiser).allowed_cidrs.set(["203.0.113.0/24", "2001:db8::/32"])]
     )
-    from waymark import cache
+    from waymark.core import cache
 
     cache.clear_all()
     params = sale(merchant, click(runtime, merchant.link.code))
@@ -308,7 +308,7 @@ def test_a_failed_write_is_queued_202_and_replayed_idempotently(runtime, merchan
 
     if with_customer:
         merchant.program.update(actions=[type(merchant.program).settings.set({"remarketing": {"email": True}})])
-        from waymark import cache
+        from waymark.core import cache
 
         cache.clear_all()
     params = sale(merchant, click(runtime, merchant.link.code), email="guest@example.org")

@@ -16,8 +16,8 @@ from tests.support import http_event
 @pytest.fixture
 def emailed(shop, aws, runtime, monkeypatch):
     """A booking through the shop's partner, planned and emailed; returns the email's links."""
+    from waymark.core.times import utcnow
     from waymark.remarketing import sender
-    from waymark.times import utcnow
 
     clock = VirtualClock()
     monkeypatch.setattr(sender, "CLOCK", clock)
@@ -27,7 +27,7 @@ def emailed(shop, aws, runtime, monkeypatch):
         make_customer(shop.program, **customer)
         StreamPump(aws, runtime).drain()
         day = utcnow().date() + timedelta(days=1)
-        runtime.handler("RemarketingFunction")(scheduled_event(day), VirtualContext(clock))
+        runtime.handler("RemarketingSenderFunction")(scheduled_event(day), VirtualContext(clock))
         message = sent_emails(aws)[-1]
         offers = re.findall(r'href="([^"]+/x/[^"]+)"', message["html"])
         return {"offers": offers, "unsubscribe": message["message"]["List-Unsubscribe"].strip("<>"), **message}
@@ -85,7 +85,7 @@ def test_without_an_active_partner_there_is_no_click_id_to_credit(aws, runtime, 
 
     shop.agent.set_status("suspended")
     shop.agent.save()
-    from waymark.cache import clear_all
+    from waymark.core.cache import clear_all
 
     clear_all()
     suspended = emailed(agent_id=shop.agent.agent_id, email="second@example.org")
@@ -139,7 +139,7 @@ def test_a_booking_page_outside_the_allowed_domains_is_never_redirected_to(aws, 
     settings = ChannelEmailSettings.get(*ChannelEmailSettings.key("shop", "web"))
     settings.booking_url = "https://evil.example/steal?b={booking_ref}"
     settings.save()
-    from waymark.cache import clear_all
+    from waymark.core.cache import clear_all
 
     clear_all()
 
@@ -150,7 +150,7 @@ def test_a_booking_page_outside_the_allowed_domains_is_never_redirected_to(aws, 
 
 
 def test_links_of_deleted_bookings_or_withdrawn_offers_expire(aws, runtime, shop, emailed):
-    from waymark.cache import clear_all
+    from waymark.core.cache import clear_all
     from waymark.models import Customer
     from waymark.remarketing import config
 

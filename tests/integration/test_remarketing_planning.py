@@ -10,7 +10,7 @@ from tests.remarketing import configure, make_customer
 
 @pytest.fixture
 def today():
-    from waymark.times import utcnow
+    from waymark.core.times import utcnow
 
     return utcnow().date()
 

@@ -25,7 +25,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def booked(shop, runtime, clock):
     """The shop's remarketing set up: one email profile writing the day after the booking."""
-    from waymark.times import utcnow
+    from waymark.core.times import utcnow
 
     setup = configure(shop.program)
     today = utcnow().date()
@@ -40,7 +40,7 @@ def plan(stack, runtime) -> int:
 
 
 def run_job(runtime, day, clock, timeout_ms: int = 300_000) -> dict:
-    handler = runtime.handler("RemarketingFunction")
+    handler = runtime.handler("RemarketingSenderFunction")
     return handler(scheduled_event(day), VirtualContext(clock, timeout_ms=timeout_ms))
 
 
@@ -156,7 +156,7 @@ def test_unsubscribed_addresses_are_never_emailed(aws, booked):
 
 def _ses_answers(answers: list[str | None]):
     """Make the job's SES client answer SendEmail with these error codes in turn (None: let moto send)."""
-    from waymark import aws as waymark_aws
+    from waymark.core import aws as waymark_aws
 
     client = waymark_aws.client_without_retries("sesv2")
     pending = list(answers)
@@ -211,7 +211,7 @@ def test_persistent_throttling_hands_the_rest_to_a_continuation(aws, booked):
 
     continuation = _continuation(aws)
     assert continuation["DelaySeconds"] == 60
-    result = booked.runtime.handler("RemarketingFunction")(continuation["event"], VirtualContext(booked.clock))
+    result = booked.runtime.handler("RemarketingSenderFunction")(continuation["event"], VirtualContext(booked.clock))
 
     assert result == {"batchItemFailures": []}
     assert sorted(e["to"][0] for e in sent_emails(aws)) == [f"p{n}@example.org" for n in range(4)]
@@ -255,7 +255,7 @@ def test_the_job_stops_before_the_timeout_and_the_continuation_finishes(aws, boo
     assert first["stopped"] == "time" and first["continued"] and 0 < first["sent"] < 6
     continuation = _continuation(aws)
     assert continuation["body"] == {"date": booked.due.isoformat(), "generation": 1}
-    result = booked.runtime.handler("RemarketingFunction")(continuation["event"], VirtualContext(booked.clock))
+    result = booked.runtime.handler("RemarketingSenderFunction")(continuation["event"], VirtualContext(booked.clock))
 
     assert result == {"batchItemFailures": []}
     addresses = [e["to"][0] for e in sent_emails(aws)]

@@ -9,8 +9,8 @@ import pytest
 from devstack import bulk
 from tests.reporting import DESKTOP, SLACK, T0, click, sale, set_status
 from tests.support import make_agent, make_program
-from waymark import reports
-from waymark.reports import BadPeriod, Counters
+from waymark.reporting import reads as reports
+from waymark.reporting.reads import BadPeriod, Counters
 
 READS = ("GetItem", "Query", "BatchGetItem")
 

@@ -1,7 +1,7 @@
 """Property: whatever clicks and conversions happen, however the stream delivers them (retried after
 failures, batches delivered again), the counters equal a recount from scratch of what is stored.
 
-The recount below is written independently of waymark.stats, from the documented key layout
+The recount below is written independently of waymark.reporting.counters, from the documented key layout
 (README "Reports") and the documented unique-click rule.
 """
 

@@ -149,7 +149,7 @@ SAMPLE_ADVERTISER_TOKEN = "shop-backend.sample-token-for-tests-only"  # the toke
 def _seed_sample_link(stack: Stack) -> None:
     import boto3
 
-    from waymark.advertisers import token_digest
+    from waymark.conversions.advertisers import token_digest
     from waymark.models import Advertiser, Agent, Link, Program
 
     dynamodb = boto3.client("dynamodb", region_name=stack.region, endpoint_url=os.environ["AWS_ENDPOINT_URL"])

@@ -10,9 +10,9 @@ from tests.remarketing import VirtualClock, configure, make_customer, sent_email
 
 
 def test_two_simultaneous_remarketing_runs_send_each_email_once(aws, shop, runtime):
+    from waymark.core.times import utcnow
     from waymark.models import RemarketingSend
     from waymark.remarketing import sender
-    from waymark.times import utcnow
 
     configure(shop.program)
     addresses = [f"guest{n}@example.org" for n in range(24)]

@@ -25,7 +25,7 @@ from waymark.models import Conversion, Session
 def lose_answers():
     """Let DynamoDB do the write, then lose its answer on the request path's client (a read timeout
     after the request arrived), as a network fault between Lambda and DynamoDB would."""
-    from waymark import aws
+    from waymark.core import aws
 
     registered = []
 
@@ -86,7 +86,7 @@ def test_a_postback_whose_write_times_out_is_queued_and_counted_once(
 
 
 def test_with_dynamodb_and_the_replay_queue_down_a_click_is_kept_in_the_log(runtime, shop, inject_failure, caplog):
-    from waymark import durable
+    from waymark.core import durable
 
     inject_failure("dynamodb", "PutItem")
     inject_failure("sqs", "SendMessage", code="ServiceUnavailable")
@@ -108,10 +108,10 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
 
     from devstack.pumps import StreamPump
     from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
-    from waymark import aws as waymark_aws
+    from waymark.core import aws as waymark_aws
+    from waymark.core.times import utcnow
     from waymark.models import RemarketingSend
     from waymark.remarketing import sender
-    from waymark.times import utcnow
 
     clock = VirtualClock()
     monkeypatch.setattr(sender, "CLOCK", clock)
@@ -129,7 +129,7 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
 
     ses.meta.events.register("after-call.sesv2.SendEmail", second_times_out)
     day = utcnow().date() + timedelta(days=1)
-    handler = runtime.handler("RemarketingFunction")
+    handler = runtime.handler("RemarketingSenderFunction")
     try:
         first = handler(scheduled_event(day), VirtualContext(clock))
     finally:

@@ -1,13 +1,11 @@
-"""Attribution rules and status transitions (waymark.conversions), without AWS."""
+"""Attribution rules and status transitions (waymark.conversions.attribution), without AWS."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from waymark import ids
-from waymark.commissions import Price
-from waymark.conversions import (
+from waymark.conversions.attribution import (
     CLICKLESS_CHANNELS,
     Reason,
     Report,
@@ -17,6 +15,8 @@ from waymark.conversions import (
     new_conversion,
     same_sale,
 )
+from waymark.conversions.commissions import Price
+from waymark.core import ids
 from waymark.models import CHANNELS, Agent, Session
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)

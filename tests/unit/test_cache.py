@@ -1,11 +1,11 @@
 import pytest
 
-from waymark.cache import TTLCache
+from waymark.core.cache import TTLCache
 
 
 def test_values_and_absences_are_remembered_until_they_expire(monkeypatch):
     clock = [100.0]
-    monkeypatch.setattr("waymark.cache.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("waymark.core.cache.time.monotonic", lambda: clock[0])
     cache = TTLCache(ttl=60)
     loads = []
     assert cache.get_or_load("a", lambda: loads.append(1) or None) is None
@@ -17,7 +17,7 @@ def test_values_and_absences_are_remembered_until_they_expire(monkeypatch):
 
 def test_an_expired_value_is_served_while_the_source_fails(monkeypatch):
     clock = [0.0]
-    monkeypatch.setattr("waymark.cache.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("waymark.core.cache.time.monotonic", lambda: clock[0])
     cache = TTLCache(ttl=60)
     cache.get_or_load("k", lambda: "old")
     clock[0] += 120

@@ -1,6 +1,6 @@
 """The click path reads and writes items without PynamoDB; the PynamoDB models stay the schema.
 
-These tests hold waymark.sessions and waymark.views to waymark.models, so the fast path can
+These tests hold waymark.click.sessions and waymark.click.projections to waymark.models, so the fast path can
 never write or read anything the models would not.
 """
 
@@ -11,9 +11,9 @@ import sys
 from datetime import UTC, datetime
 
 from devstack.template import ROOT
+from waymark.click.projections import AgentView, LinkView, ProgramView, program_key
+from waymark.click.sessions import SessionRecord, new_session
 from waymark.models import Agent, Link, Program, Session
-from waymark.sessions import SessionRecord, new_session
-from waymark.views import AgentView, LinkView, ProgramView, program_key
 
 NOW = datetime(2026, 11, 20, 9, 30, 12, 345000, tzinfo=UTC)
 
@@ -86,7 +86,7 @@ def test_the_click_function_loads_no_pynamodb_pydantic_or_jinja():
     probe = (
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
         "print(json.dumps(sorted(m for m in ('pynamodb', 'pydantic', 'jinja2', 'waymark.models', "
-        "'aws_xray_sdk', 'boto3', 'waymark.reports', 'waymark.catalog') if m in sys.modules)))"
+        "'aws_xray_sdk', 'boto3', 'waymark.reporting.reads', 'waymark.catalog') if m in sys.modules)))"
     )
     env = {**os.environ, "WAYMARK_SECRET": "x" * 32}
     result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "click"), str(ROOT / "shared")],

@@ -3,10 +3,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from waymark import ids
-from waymark.clicks import MAX_SUB_ID_LENGTH, ClickRequest, decide
-from waymark.sessions import TTL_GRACE
-from waymark.views import AgentView, LinkView, ProgramView
+from waymark.click.projections import AgentView, LinkView, ProgramView
+from waymark.click.rules import MAX_SUB_ID_LENGTH, ClickRequest, decide
+from waymark.click.sessions import TTL_GRACE
+from waymark.core import ids
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 

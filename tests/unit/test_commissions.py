@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from waymark.commissions import check_rule, price
+from waymark.conversions.commissions import check_rule, price
 from waymark.models import CommissionRule
 
 JUNE = date(2026, 6, 15)

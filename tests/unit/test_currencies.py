@@ -5,7 +5,7 @@ from decimal import Decimal
 import iso4217
 import pytest
 
-from waymark import currencies
+from waymark.core import currencies
 
 
 def test_the_table_is_iso_list_one_with_numeric_minor_units():
@@ -14,7 +14,7 @@ def test_the_table_is_iso_list_one_with_numeric_minor_units():
         for code, entry in iso4217.raw_table.items()
         if code and (entry["CcyMnrUnts"] or "").isdigit()
     }
-    assert official == currencies.MINOR_UNITS, "regenerate waymark/currencies.py from the iso4217 package"
+    assert official == currencies.MINOR_UNITS, "regenerate waymark/core/currencies.py from the iso4217 package"
     assert iso4217.__published__.isoformat() == currencies.PUBLISHED
 
 

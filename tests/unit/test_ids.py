@@ -1,4 +1,4 @@
-from waymark import ids
+from waymark.core import ids
 
 
 def test_click_ids_are_long_random_and_url_safe():

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from waymark import snippets
 from waymark.models import Agent, Link, Program
+from waymark.partners import snippets
+from waymark.partners.signup import PasswordPolicy
 from waymark.portal.schemas import CommissionRuleIn, PartnerUpdate, ProfileUpdate, SignupRequest
-from waymark.signup import PasswordPolicy
 
 SIGNUP = {"name": "Ana", "email": "ana@example.com", "password": "x", "partner_type": "affiliate", "accept_terms": True}
 

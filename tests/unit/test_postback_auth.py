@@ -5,9 +5,9 @@ import hmac
 
 import pytest
 
-from waymark.advertisers import token_digest
+from waymark.conversions.advertisers import token_digest
+from waymark.conversions.postback_auth import Credentials, Forbidden, Unauthorized, authenticate, sign, source_allowed
 from waymark.models import Advertiser
-from waymark.postback_auth import Credentials, Forbidden, Unauthorized, authenticate, sign, source_allowed
 
 NOW = 1_800_000_000
 TOKEN = "shop.s3cret-token"

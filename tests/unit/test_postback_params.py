@@ -1,4 +1,4 @@
-"""Reading and validating postback parameters (waymark.postbacks), without AWS."""
+"""Reading and validating postback parameters (waymark.conversions.postbacks), without AWS."""
 
 import json
 from datetime import date
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waymark.postbacks import BadRequest, PostbackRequest, parameters, validate
+from waymark.conversions.postbacks import BadRequest, PostbackRequest, parameters, validate
 
 BASE = {"order_id": "A-1", "amount": "12.50", "currency": "EUR"}
 

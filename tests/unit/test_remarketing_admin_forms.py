@@ -3,7 +3,7 @@
 from datetime import date
 
 from waymark.models import Program
-from waymark.portal import remarketing_forms as forms
+from waymark.portal.remarketing import forms
 
 PROGRAM = Program("PROGRAM#p", "PROGRAM", program_id="p", name="P", languages=["en", "de"], currency="EUR")
 

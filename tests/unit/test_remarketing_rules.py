@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from waymark.click.destinations import UnsafeDestination
 from waymark.models import CartLine, CartRules, OfferedProduct, Program, RemarketingProfile, SendStep
 from waymark.remarketing import rules
-from waymark.urls import UnsafeDestination
 
 
 def profile(profile_id="p", *, kind="email", priority=100, active=True, schedule=(), offers=("a", "b"), **rule):

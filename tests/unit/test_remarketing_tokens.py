@@ -42,7 +42,7 @@ def test_a_token_is_only_good_for_its_purpose():
 
 
 def test_tokens_depend_on_the_deployment_secret(monkeypatch):
-    from waymark import keys
+    from waymark.core import signing_keys as keys
 
     token = UnsubscribeLink("h" * 32, "shop", "en").token()
     monkeypatch.setenv("WAYMARK_SECRET", "another-deployment-secret-0123456789")

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from waymark import exports, reports
-from waymark.exports import ExportForbidden, Requester
-from waymark.reports import BadPeriod, Counters
+from waymark.reporting import exports
+from waymark.reporting import reads as reports
+from waymark.reporting.exports import ExportForbidden, Requester
+from waymark.reporting.reads import BadPeriod, Counters
 
 
 def test_counters_read_exact_numbers_and_derive_the_live_totals():

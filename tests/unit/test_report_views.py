@@ -6,8 +6,9 @@ from unittest import mock
 import pytest
 
 from waymark import web
-from waymark.portal import charts, reporting
-from waymark.reports import ChannelCounters, Counters, DayCounters
+from waymark.portal.reports import charts
+from waymark.portal.reports import figures as reporting
+from waymark.reporting.reads import ChannelCounters, Counters, DayCounters
 
 START = date(2026, 5, 1)
 
@@ -70,7 +71,7 @@ def test_every_channel_is_listed_in_order_with_zeros():
 
 
 def test_report_months_are_checked_against_the_clock():
-    with mock.patch("waymark.times.utcnow", return_value=datetime(2026, 5, 25, tzinfo=UTC)):
+    with mock.patch("waymark.core.times.utcnow", return_value=datetime(2026, 5, 25, tzinfo=UTC)):
         assert reporting.checked_month(None) == "2026-05" and reporting.checked_month("2025-12") == "2025-12"
         assert reporting.recent_months(count=3) == ["2026-05", "2026-04", "2026-03"]
         for bad in ("2026-06", "2026-5", "26-05", "2026-00", "May"):

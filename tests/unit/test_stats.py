@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from waymark import aggregate, stats
-from waymark.stats import CounterKey
+from waymark.reporting import consumer as aggregate
+from waymark.reporting import counters as stats
+from waymark.reporting.counters import CounterKey
 
 SESSION = {
     "click_id": "c1",

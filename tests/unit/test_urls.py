@@ -1,6 +1,6 @@
 import pytest
 
-from waymark.urls import AllowedDomains, UnsafeDestination, add_tracking, check_destination, host_of
+from waymark.click.destinations import AllowedDomains, UnsafeDestination, add_tracking, check_destination, host_of
 
 ALLOWED = AllowedDomains.parse(["www.example.com", "*.example.com", "localhost"])
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from waymark.useragents import classify, is_bot
+from waymark.click.useragents import classify, is_bot
 
 LINK_PREVIEWS = [
     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",

@@ -4,7 +4,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from waymark import web
-from waymark.portal.pages_account import safe_next
+from waymark.portal.account.pages import safe_next
 from waymark.web.access import Access, required_access
 
 
@@ -97,7 +97,7 @@ def test_static_files_are_served_by_plain_name_only():
     assert b":root" in body and content_type.startswith("text/css")
     for name in ("../templates/base.html", ".hidden.css", "nothing.css", "base.html", "waymark.py"):
         assert web.static_file(name) is None
-    assert web.static_url("waymark.js").startswith("/static/waymark.js?v=")
+    assert web.static_url("portal.js").startswith("/static/portal.js?v=")
 
 
 def test_templates_escape_everything_they_are_given():

@@ -1,1 +1,13 @@
-"""The partner portal, admin console and signup: page and JSON API routers built on waymark.web."""
+"""The partner portal, admin console and signup: page and JSON API routers built on waymark.web.
+
+One sub-package per area, each with its pages, JSON API routes, views and schemas:
+  account      the start page, logging in and out, signup, the OpenAPI description
+  partner      the partner's dashboard, links, snippets and profile
+  admin        operators' partner management: approval, edits, commission overrides, inside sales
+  reports      figures for partners and operators: reports, conversions review, exports, charts
+  remarketing  operators' remarketing configuration: profiles, templates, channel subjects
+
+Shared by the areas:
+  actions  what pages and the JSON API both do, with domain errors turned into HTTP ones
+  schemas  request and answer models used by more than one area
+"""

@@ -6,10 +6,12 @@ the form again with the message; the API lets it become a JSON 400.
 
 import os
 
-from waymark import catalog, links, partners, web
+from waymark import catalog, web
+from waymark.click.destinations import UnsafeDestination
 from waymark.models import Agent, Link, Program
+from waymark.partners import links
+from waymark.partners import management as partners
 from waymark.portal.schemas import LinkCreate
-from waymark.urls import UnsafeDestination
 
 PAGE_SIZE = 50
 

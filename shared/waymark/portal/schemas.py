@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from waymark.links import MAX_NAME_LENGTH
 from waymark.models import CHANNELS, SUB_ID_FIELDS
-from waymark.partners import PARTNER_TYPES
+from waymark.partners.links import MAX_NAME_LENGTH
+from waymark.partners.management import PARTNER_TYPES
 
 PartnerType = Literal["affiliate", "marketplace_partner", "concierge"]
 Channel = Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"]
@@ -217,7 +217,7 @@ class PartnerUpdate(ProfileUpdate):
 
 
 class CountersOut(BaseModel):
-    """Report figures (waymark.reports.Counters): counts, and money as exact decimal strings.
+    """Report figures (waymark.reporting.reads.Counters): counts, and money as exact decimal strings.
 
     `conversions`, `sales` and `commission` count live conversions (pending + approved); reversed
     ones were approved and later undone, rejected ones never counted.

@@ -2,13 +2,13 @@
 and the links in the emails (offers back to the booking, one-click unsubscribe).
 
 Modules, from pure to I/O:
-  tokens   signed link tokens and the keyed email hash (no AWS, no Jinja2)
-  rules    which profiles match a cart, what they offer, when they write (no AWS)
-  render   sandboxed Jinja2 rendering, sample data, the MIME message (no AWS)
-  store    the program's remarketing configuration in one cached Query
-  config   the operator's domain functions: save/list/get/delete, validation, preview
-  planner  a new booking's customer item -> its planned sends
-  sender   the daily job: due sends -> SES, exactly once, paced, resumable
-  links    GET /x/{token} and the unsubscribe pages
-  offers   the checkout's web offers and their CORS rule
+  tokens       signed link tokens and the keyed email hash (no AWS, no Jinja2)
+  rules        which profiles match a cart, what they offer, when they write (no AWS)
+  render       sandboxed Jinja2 rendering, sample data, the MIME message (no AWS)
+  store        the program's remarketing configuration in one cached Query
+  config       the operator's domain functions: save/list/get/delete, validation, preview
+  planner      a new booking's customer item -> its planned sends
+  sender       the daily job: due sends -> SES, exactly once, paced, resumable
+  email_links  GET /x/{token} and the unsubscribe pages
+  offers       the checkout's web offers and their CORS rule
 """

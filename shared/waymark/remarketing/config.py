@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from waymark import ids
+from waymark.click.destinations import UnsafeDestination, allowed_domains, check_destination
+from waymark.core import ids
+from waymark.core.times import iso, utcnow
 from waymark.models import (
     CHANNELS,
     CartRules,
@@ -28,8 +30,6 @@ from waymark.models import (
     as_dict,
 )
 from waymark.remarketing import render, rules, store
-from waymark.times import iso, utcnow
-from waymark.urls import UnsafeDestination, allowed_domains, check_destination
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]

@@ -12,10 +12,10 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from waymark import catalog
+from waymark.click.destinations import allowed_domains
 from waymark.models import Program
 from waymark.remarketing import rules, store
 from waymark.remarketing.config import Channel, Code, Lang, Money, Name, StrictInput
-from waymark.urls import allowed_domains
 
 CORS_METHODS = "POST, OPTIONS"
 CORS_MAX_AGE = "600"

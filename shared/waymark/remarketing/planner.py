@@ -16,10 +16,10 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
 from waymark import catalog
+from waymark.core.times import utcnow
 from waymark.models import Customer, RemarketingOfferRef, RemarketingSend, Suppression
 from waymark.remarketing import rules, store
 from waymark.remarketing.tokens import email_hash, offer_id
-from waymark.times import utcnow
 
 logger = Logger(child=True)
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
+from waymark.click.destinations import UnsafeDestination
 from waymark.models import CartLine, OfferedProduct, Program, RemarketingProfile, as_dict
-from waymark.urls import UnsafeDestination
 
 WEB_KINDS = ("web", "both")
 EMAIL_KINDS = ("email", "both")

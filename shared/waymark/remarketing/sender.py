@@ -38,12 +38,13 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from waymark import aws, catalog
+from waymark import catalog
+from waymark.core import aws
+from waymark.core.times import iso, utcnow
 from waymark.models import RemarketingSend, Suppression, as_dict
 from waymark.remarketing import render, rules, store
 from waymark.remarketing.planner import epoch
 from waymark.remarketing.tokens import OfferLink, UnsubscribeLink
-from waymark.times import iso, utcnow
 
 logger = Logger(child=True)
 

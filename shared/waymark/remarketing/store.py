@@ -8,9 +8,9 @@ within LOOKUP_TTL_SECONDS, as the link and program lookups do (README "Limits").
 
 from dataclasses import dataclass, field
 
-from waymark import aws
-from waymark.cache import TTLCache
 from waymark.catalog import LOOKUP_TTL_SECONDS
+from waymark.core import aws
+from waymark.core.cache import TTLCache
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile
 
 PREFIX = "REMARKETING#"

@@ -2,10 +2,10 @@
 
 from pynamodb.exceptions import DoesNotExist
 
-from waymark import durable
+from waymark.core import durable
+from waymark.core.times import iso, utcnow
 from waymark.models import Suppression
 from waymark.remarketing.tokens import email_hash
-from waymark.times import iso, utcnow
 
 SOURCES = ("one-click", "link", "admin")
 

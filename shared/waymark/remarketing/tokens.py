@@ -3,7 +3,7 @@
 Links carry no personal data: an offer link names an opaque offer id (a keyed hash of the
 conversion id, resolved server-side), the profile, the product and an expiry; an unsubscribe
 link names the keyed hash of the address. Each is signed with HMAC-SHA256 under its own
-purpose-bound key (waymark.keys.derive_key), so it can be neither forged nor altered.
+purpose-bound key (waymark.core.signing_keys.derive_key), so it can be neither forged nor altered.
 """
 
 import base64
@@ -12,7 +12,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from waymark.keys import derive_key
+from waymark.core.signing_keys import derive_key
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SIGNATURE_BYTES = 16

@@ -21,10 +21,12 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from waymark import auth, catalog, csrf, httpapi
-from waymark.auth import Principal
+from waymark import catalog
+from waymark.core import httpapi
 from waymark.models import Agent, Program
+from waymark.web import auth, csrf
 from waymark.web.access import Access, required_access
+from waymark.web.auth import Principal
 from waymark.web.errors import (
     AccountNotActive,
     BadRequest,

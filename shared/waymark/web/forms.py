@@ -2,7 +2,7 @@
 
 from pydantic import ValidationError
 
-from waymark.httpapi import BadQuery, first_values
+from waymark.core.httpapi import BadQuery, first_values
 from waymark.web.errors import BadRequest, PayloadTooLarge
 
 MAX_FORM_BYTES = 64 * 1024

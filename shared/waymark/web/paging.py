@@ -10,7 +10,7 @@ import hmac
 import json
 from typing import Any
 
-from waymark.keys import derive_key
+from waymark.core.signing_keys import derive_key
 from waymark.web.errors import BadRequest
 
 MAX_CURSOR_LENGTH = 2000

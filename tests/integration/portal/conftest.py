@@ -32,7 +32,7 @@ _PRIVATE_KEY = _moto_private_key()
 
 def id_token(*, email: str, groups: list[str], agent_id: str | None = None, sub: str | None = None) -> str:
     """An ID token exactly like the user pool's (moto signs with this key), without a Cognito round trip."""
-    from waymark import auth
+    from waymark.web import auth
 
     now = int(time.time())
     claims = {
@@ -169,8 +169,8 @@ MONTH = "2026-05"
 
 @contextmanager
 def frozen_now(moment: datetime = NOW):
-    """The pages' clock (waymark.times.utcnow) stopped at `moment`, so "this month" and "the last 30 days" are known."""
-    with mock.patch("waymark.times.utcnow", return_value=moment):
+    """The pages' clock (waymark.core.times.utcnow) stopped at `moment`: "this month" and "the last 30 days" known."""
+    with mock.patch("waymark.core.times.utcnow", return_value=moment):
         yield moment
 
 

@@ -27,7 +27,8 @@ from tests.integration.portal.conftest import (
     world_with_figures,
 )
 from tests.remarketing import configure_console
-from waymark import auth, csrf, web
+from waymark import web
+from waymark.web import auth, csrf
 
 # HTTP functions that deliberately do not use the web kit (public, no login).
 # Public endpoints for visitors, advertisers' systems and email recipients, authenticated by

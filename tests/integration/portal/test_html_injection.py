@@ -3,7 +3,7 @@
 import pytest
 
 from tests.integration.portal.conftest import client, partner_token
-from waymark import cache
+from waymark.core import cache
 from waymark.models import Agent, Link
 
 SCRIPT = "<script>alert(1)</script>"

@@ -4,8 +4,8 @@ import pytest
 
 from tests.integration.portal.conftest import ADMIN, client, id_token, partner_token
 from tests.webclient import WebClient
-from waymark import csrf
-from waymark.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+from waymark.web import csrf
 
 PASSWORD = "Partner-pass-2026"
 
@@ -125,7 +125,7 @@ def test_the_api_with_the_session_cookie_needs_the_csrf_header_for_changes(world
     body = {"destination": "https://www.example.com/x"}
     assert browser.get("/api/links").status == 200  # reading needs no token
     assert browser.post("/api/links", json=body).status == 403
-    from waymark import auth
+    from waymark.web import auth
 
     session = auth.verify(token).session_id
     answer = browser.post("/api/links", json=body, headers={"x-csrf-token": csrf.token_for(session)})
@@ -135,7 +135,7 @@ def test_the_api_with_the_session_cookie_needs_the_csrf_header_for_changes(world
 
 
 def test_if_the_user_pools_keys_cannot_be_fetched_callers_are_asked_to_retry(world, monkeypatch, tmp_path):
-    from waymark import auth
+    from waymark.web import auth
 
     monkeypatch.setenv("COGNITO_JWKS_URL", (tmp_path / "missing-jwks.json").as_uri())
     monkeypatch.setattr(auth, "_KEYS", auth._KeySet())
@@ -177,6 +177,6 @@ def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
 
 
 def auth_client_id() -> str:
-    from waymark import auth
+    from waymark.web import auth
 
     return auth.client_id()

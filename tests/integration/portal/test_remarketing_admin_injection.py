@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.remarketing import configure
-from waymark import cache
+from waymark.core import cache
 from waymark.models import ChannelEmailSettings, EmailTemplate, RemarketingProfile
 
 SCRIPT = "<script>alert(1)</script>"

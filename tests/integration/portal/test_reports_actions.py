@@ -14,9 +14,10 @@ from markupsafe import escape
 from devstack.pumps import StreamPump
 from tests.integration.portal.conftest import MONTH, client, figure, partner_token
 from tests.reporting import T0, click, sale
-from waymark import cache, exports
+from waymark.core import cache
 from waymark.models import Agent, Conversion, Link
-from waymark.portal import reporting
+from waymark.portal.reports import figures as reporting
+from waymark.reporting import exports
 
 SCRIPT = "<script>alert(1)</script>"
 

@@ -6,8 +6,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from tests.integration.portal.conftest import aws_client
 from tests.support import make_program
 from tests.webclient import WebClient
-from waymark import signup
 from waymark.models import Agent, Link
+from waymark.partners import signup
 
 GOOD = {
     "name": "Seaside Blog",

@@ -1,0 +1,184 @@
+"""Who earns a reported sale, and the conversion item that records it. Pure rules, no I/O.
+
+recording.py does the reads and the write around these functions; the rules here are tested
+in microseconds without AWS.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from waymark.conversions.commissions import Price
+from waymark.core.times import iso
+from waymark.models import Agent, CartLine, Conversion, Session, StatusChange
+
+
+class Reason(StrEnum):
+    """Why a conversion earns nothing: the fixed taxonomy operators and partners see.
+
+    The first eight are decided when the sale is recorded; operators also use `duplicate`,
+    `cancelled`, `fraud` and `other` when they reject or reverse one (waymark.conversions.status_changes).
+    """
+
+    EXPIRED = "expired"  # the click's attribution window had closed
+    UNKNOWN_CLICK = "unknown_click"  # no session for the click id or reference code (in this program)
+    UNKNOWN_AGENT = "unknown_agent"  # the partner code names no partner of this program
+    AGENT_SUSPENDED = "agent_suspended"  # the partner is not active
+    SELF_REFERRAL = "self_referral"  # the customer is the partner (same email)
+    BOT = "bot"  # the click came from a bot (flagged by the stats consumer)
+    NO_ATTRIBUTION = "no_attribution"  # no click, reference code or (offline channel) partner named
+    DUPLICATE = "duplicate"  # the same sale reported twice under two order ids
+    CANCELLED = "cancelled"  # the order was cancelled or refunded
+    FRAUD = "fraud"
+    OTHER = "other"
+
+
+STATUSES = ("pending", "approved", "rejected", "reversed")
+INITIAL_STATUSES = ("pending", "approved")  # what an advertiser may report
+TRANSITIONS = {"pending": ("approved", "rejected"), "approved": ("reversed",)}
+# Channels where the advertiser's word names the partner: orders taken by people, not browsers.
+CLICKLESS_CHANNELS = ("chat", "phone", "concierge", "inside_sales", "remarketing")
+
+
+@dataclass(frozen=True)
+class Report:
+    """A sale as the advertiser reported it, validated (waymark.conversions.postbacks builds it)."""
+
+    order_id: str
+    amount: Decimal
+    currency: str
+    channel: str = "web"
+    click_id: str | None = None
+    ref_code: str | None = None  # normalized (waymark.core.ids.normalize_ref_code)
+    agent: str | None = None
+    status: str | None = None
+    items: tuple[dict, ...] = ()  # {"product", "category", "quantity", "price"}
+    email: str | None = None
+    lang: str | None = None
+    service_date: date | None = None
+    booking_ref: str | None = None
+    reported_by: str = "postback"  # postback | pixel
+
+
+@dataclass(frozen=True)
+class Attribution:
+    agent_id: str | None
+    status: str
+    reason: Reason | None = None
+    attributed_by: str | None = None  # click | ref | agent
+    session: Session | None = field(default=None, compare=False)
+
+    @property
+    def earns(self) -> bool:
+        return self.status != "rejected"
+
+
+def attribute(
+    report: Report, *, program_id: str, session: Session | None, agent: Agent | None, now: datetime
+) -> Attribution:
+    """Last click wins and the click id decides when given; without a click, a reference code
+    (phone, chat) or, on offline channels, the partner code the advertiser names."""
+    if report.click_id or report.ref_code:
+        by = "click" if report.click_id else "ref"
+        if session is None or session.program_id != program_id:
+            return Attribution(None, "rejected", Reason.UNKNOWN_CLICK, by)
+        agent_id = session.agent_id
+        if session.expires_at < now.timestamp():
+            return Attribution(agent_id, "rejected", Reason.EXPIRED, by, session)
+        if session.bot:
+            return Attribution(agent_id, "rejected", Reason.BOT, by, session)
+    elif report.agent and report.channel in CLICKLESS_CHANNELS:
+        by, agent_id = "agent", report.agent
+        if agent is None or agent.program_id != program_id:
+            return Attribution(None, "rejected", Reason.UNKNOWN_AGENT, by)
+    else:
+        return Attribution(None, "rejected", Reason.NO_ATTRIBUTION)
+    if agent is None or agent.status != "active":
+        return Attribution(agent_id, "rejected", Reason.AGENT_SUSPENDED, by, session)
+    if report.email and agent.email and report.email.strip().lower() == agent.email.strip().lower():
+        return Attribution(agent_id, "rejected", Reason.SELF_REFERRAL, by, session)
+    status = report.status if report.status in INITIAL_STATUSES and report.reported_by != "pixel" else "pending"
+    return Attribution(agent_id, status, None, by, session)
+
+
+def new_conversion(
+    report: Report,
+    *,
+    advertiser_id: str,
+    program_id: str,
+    attribution: Attribution,
+    price: Price,
+    now: datetime,
+) -> Conversion:
+    session = attribution.session
+    at = iso(now)
+    conversion = Conversion(
+        Conversion.make_id(advertiser_id, report.order_id),
+        advertiser_id=advertiser_id,
+        order_id=report.order_id,
+        program_id=program_id,
+        agent_id=attribution.agent_id,
+        click_id=session.click_id if session else None,
+        link_code=session.link_code if session else None,
+        channel=report.channel,
+        attributed_by=attribution.attributed_by,
+        amount=report.amount,
+        currency=report.currency,
+        commission=price.commission if attribution.earns else Decimal(0),
+        commission_rule=price.rule if attribution.earns else None,
+        status=attribution.status,
+        reason=attribution.reason.value if attribution.reason else None,
+        created_at=at,
+        items=[CartLine(**line) for line in report.items],
+        booking_ref=report.booking_ref,
+        history=[
+            StatusChange(
+                at=at,
+                by=f"{report.reported_by}:{advertiser_id}",
+                to_status=attribution.status,
+                reason=attribution.reason.value if attribution.reason else None,
+            )
+        ],
+    )
+    if session is not None:
+        for name in ("sub1", "sub2", "sub3", "sub4", "sub5", "source"):
+            setattr(conversion, name, getattr(session, name))
+    return conversion
+
+
+def same_sale(stored: Conversion, report: Report) -> bool:
+    """Whether a repeat of an order reports the same sale (otherwise it is a conflicting duplicate)."""
+    return (
+        stored.amount == report.amount
+        and stored.currency == report.currency
+        and stored.channel == report.channel
+        and (report.click_id is None or stored.click_id == report.click_id)
+    )
+
+
+def answer(conversion: Conversion) -> dict:
+    """What the advertiser is told; built from the stored item, so a repeat gets the same answer."""
+    return {
+        "conversion_id": conversion.conversion_id,
+        "order_id": conversion.order_id,
+        "status": conversion.status,
+        "reason": conversion.reason,
+        "agent": conversion.agent_id,
+        "channel": conversion.channel,
+        "amount": str(conversion.amount),
+        "currency": conversion.currency,
+        "commission": str(conversion.commission),
+        "created_at": conversion.created_at,
+    }
+
+
+def check_transition(from_status: str, to_status: str, reason: str | None) -> None:
+    """Raise ValueError unless an operator may move a conversion from `from_status` to `to_status`."""
+    if to_status not in TRANSITIONS.get(from_status, ()):
+        allowed = ", ".join(TRANSITIONS.get(from_status, ())) or "nothing"
+        raise ValueError(f"a {from_status} conversion can become {allowed}, not {to_status}")
+    if to_status in ("rejected", "reversed"):
+        if reason is None:
+            raise ValueError(f"say why the conversion is {to_status} (a reason code)")
+        Reason(reason)  # ValueError for codes outside the taxonomy

@@ -1,0 +1,120 @@
+"""Proving a postback comes from the advertiser: a secret token, or an HMAC signature, and an IP allow-list.
+
+Signature header (Stripe-like): `X-Waymark-Signature: t=<unix seconds>,v1=<hex>` where
+hex = HMAC-SHA256(advertiser's hmac_secret, f"{t}." + raw body) for a POST, or over the raw
+query string for a GET; the advertiser is named by `X-Waymark-Advertiser` (or the
+`advertiser` parameter). Several `v1=` entries may be sent (while rotating secrets).
+Signatures older (or newer) than five minutes are refused, so a captured request cannot be
+replayed later; within the five minutes a replay is a repeat of the same order and writes
+nothing (idempotency).
+"""
+
+import hashlib
+import hmac
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from waymark import catalog
+from waymark.conversions import advertisers
+from waymark.models import Advertiser
+
+SIGNATURE_HEADER = "x-waymark-signature"
+ADVERTISER_HEADER = "x-waymark-advertiser"
+MAX_SIGNATURE_AGE_SECONDS = 300
+MAX_ID_LENGTH = 64
+
+
+class Unauthorized(Exception):
+    """Missing or wrong credentials (401). The message is safe to show the caller."""
+
+
+class Forbidden(Exception):
+    """Right credentials, but from an address the advertiser does not allow (403)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token: str | None = None  # `token` parameter or `Authorization: Bearer <token>`
+    advertiser_id: str | None = None  # names the advertiser for a signature
+    signature: str | None = None  # the X-Waymark-Signature header
+    signed: bytes = b""  # raw body (POST) or raw query string (GET)
+    source_ip: str = ""
+
+
+def sign(secret: str, timestamp: int, payload: bytes) -> str:
+    """The X-Waymark-Signature value for `payload` (what an advertiser's system computes)."""
+    return f"t={timestamp},v1={_mac(secret, str(timestamp), payload)}"
+
+
+def authenticate(
+    credentials: Credentials, *, now: float, lookup: Callable[[str], Advertiser | None] = catalog.advertiser
+) -> Advertiser:
+    if credentials.signature:
+        advertiser = _by_signature(credentials, now, lookup)
+    elif credentials.token:
+        advertiser = _by_token(credentials, lookup)
+    else:
+        raise Unauthorized("credentials are missing: send the token parameter or an X-Waymark-Signature header")
+    if not source_allowed(advertiser.allowed_cidrs, credentials.source_ip):
+        raise Forbidden("this advertiser does not accept postbacks from this address")
+    return advertiser
+
+
+def source_allowed(cidrs: list[str] | None, source_ip: str) -> bool:
+    if not cidrs:
+        return True
+    try:
+        address = ipaddress.ip_address(source_ip)
+    except ValueError:
+        return False
+    for cidr in cidrs:
+        try:
+            if address in ipaddress.ip_network(cidr, strict=False):
+                return True
+        except ValueError:
+            continue  # a malformed entry allows nothing
+    return False
+
+
+def _by_token(credentials: Credentials, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
+    token = credentials.token or ""
+    advertiser_id = advertisers.advertiser_id_of(token)
+    if advertiser_id is None or (credentials.advertiser_id and credentials.advertiser_id != advertiser_id):
+        raise Unauthorized("the token is not valid")
+    advertiser = _active(advertiser_id, lookup)
+    if advertiser is None or not advertisers.token_matches(advertiser, token):
+        raise Unauthorized("the token is not valid")
+    return advertiser
+
+
+def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
+    if not credentials.advertiser_id:
+        raise Unauthorized("a signed postback names its advertiser (X-Waymark-Advertiser header)")
+    parts: dict[str, list[str]] = {}
+    for piece in (credentials.signature or "").split(","):
+        key, _, value = piece.strip().partition("=")
+        parts.setdefault(key, []).append(value)
+    timestamp = (parts.get("t") or [""])[0]
+    if not timestamp.isdigit() or len(timestamp) > 12 or not parts.get("v1"):
+        raise Unauthorized("the signature header reads t=<unix seconds>,v1=<hex HMAC-SHA256>")
+    if abs(now - int(timestamp)) > MAX_SIGNATURE_AGE_SECONDS:
+        raise Unauthorized("the signature is more than 5 minutes old (or ahead): sign each request when sending it")
+    advertiser = _active(credentials.advertiser_id, lookup)
+    if advertiser is None:
+        raise Unauthorized("the signature is not valid")
+    expected = _mac(advertiser.hmac_secret, timestamp, credentials.signed)
+    if not any(given.isascii() and hmac.compare_digest(expected, given.lower()) for given in parts["v1"]):
+        raise Unauthorized("the signature is not valid")
+    return advertiser
+
+
+def _active(advertiser_id: str, lookup: Callable[[str], Advertiser | None]) -> Advertiser | None:
+    if len(advertiser_id) > MAX_ID_LENGTH or not advertiser_id.isascii():
+        return None
+    advertiser = lookup(advertiser_id)
+    return advertiser if advertiser is not None and advertiser.status == "active" else None
+
+
+def _mac(secret: str, timestamp: str, payload: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + payload, hashlib.sha256).hexdigest()

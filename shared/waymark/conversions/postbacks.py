@@ -1,0 +1,314 @@
+"""Conversion postbacks and the pixel: read the parameters, authenticate, validate, record.
+
+Parameters come from the query string, and for a POST also from a form or JSON body; they
+are merged into one dict and validated by one pydantic model, so GET, form and JSON obey
+the same rules. Anything wrong answers a 4xx with a clear message and writes nothing.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
+
+from waymark.conversions import attribution as conversions
+from waymark.conversions import postback_auth, recording
+from waymark.conversions.attribution import Report
+from waymark.core import currencies, ids
+from waymark.core.times import utcnow
+
+logger = Logger(child=True)
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_FIELDS = 64
+MAX_ITEMS = 100
+MAX_AMOUNT = Decimal(10) ** 12  # any order in any currency (10^12 VND is about 40 million USD)
+AUTH_FIELDS = ("token", "advertiser")
+ALIASES = {"transaction_id": "click_id", "adv_sub": "order_id"}
+FORM = "application/x-www-form-urlencoded"
+_MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,6})?")  # ASCII digits: \d also matches other scripts
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, *, status: int = 400, code: str = "invalid_request", fields: list | None = None):
+        super().__init__(message)
+        self.status, self.code, self.fields = status, code, fields or []
+
+    def body(self) -> dict:
+        body: dict[str, Any] = {"error": self.code, "message": str(self)}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, bool | float):
+        raise ValueError('send amounts as decimal strings like "12.50"')
+    text = str(value).strip() if isinstance(value, str | int | Decimal) else ""
+    if not _MONEY.fullmatch(text):
+        raise ValueError('must be a decimal like "12.50": digits, one optional point, no sign, exponent or separators')
+    amount = Decimal(text)
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"must be at most {MAX_AMOUNT:f}")
+    return amount
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{4,64}$")]
+
+
+class CartLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    product: str = Field(min_length=1, max_length=100)
+    category: str | None = Field(None, max_length=100)
+    quantity: int = Field(1, ge=1, le=10_000)
+    price: Money | None = None  # unit price
+
+
+class PostbackParams(BaseModel):
+    """One reported sale (the `token`/`advertiser` credentials are read before this)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    order_id: str = Field(
+        validation_alias=AliasChoices("order_id", "adv_sub"), min_length=1, max_length=100, pattern=r"^[!-~]+$"
+    )
+    amount: Money
+    currency: str = Field(min_length=3, max_length=3)
+    click_id: str | None = Field(
+        None, validation_alias=AliasChoices("click_id", "transaction_id"), pattern=r"^[A-Za-z0-9_-]{1,64}$"
+    )
+    ref: str | None = Field(None, max_length=16)
+    channel: Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"] = "web"
+    agent: Code | None = None
+    status: Literal["pending", "approved"] | None = None
+    items: list[CartLineIn] = Field(default_factory=list, max_length=MAX_ITEMS)
+    email: EmailStr | None = Field(None, max_length=254)
+    lang: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    service_date: date | None = None
+    booking_ref: str | None = Field(None, max_length=100)
+
+
+@dataclass(frozen=True)
+class PostbackRequest:
+    method: str
+    raw_query: str = ""
+    body: bytes = b""
+    content_type: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    source_ip: str = ""
+    cookie_click_id: str | None = None  # the pixel's wm_click cookie
+    pixel: bool = False
+
+
+@dataclass(frozen=True)
+class PostbackOutcome:
+    status: int
+    body: dict
+    outcome: str  # for metrics: Recorded, Repeated, Conflict, Queued, Invalid, Unauthorized, Forbidden, Unavailable
+    replayed: bool = False  # a repeat answered from the stored conversion
+
+
+def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOutcome:
+    """Authenticate, validate and record one postback or pixel hit; never raises for bad input."""
+    now = now or utcnow()
+    try:
+        params = parameters(request)
+        advertiser = postback_auth.authenticate(credentials(request, params), now=now.timestamp())
+        report = validate(params, reported_by="pixel" if request.pixel else "postback")
+        if request.pixel and report.click_id is None and report.ref_code is None and request.cookie_click_id:
+            report = _with_cookie_click(report, request.cookie_click_id)
+        recorded = recording.record(report, advertiser, now)
+    except BadRequest as error:
+        return PostbackOutcome(error.status, error.body(), "Invalid")
+    except postback_auth.Unauthorized as error:
+        return PostbackOutcome(401, {"error": "unauthorized", "message": str(error)}, "Unauthorized")
+    except postback_auth.Forbidden as error:
+        return PostbackOutcome(403, {"error": "forbidden", "message": str(error)}, "Forbidden")
+    except recording.WrongCurrency as error:
+        body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
+        return PostbackOutcome(400, body, "Invalid")
+    except recording.ProgramMissing:
+        logger.error("advertiser without a program", extra={"advertiser": advertiser.advertiser_id})
+        body = {"error": "forbidden", "message": "this advertiser's program is not configured"}
+        return PostbackOutcome(403, body, "Forbidden")
+    except (BotoCoreError, ClientError):
+        logger.exception("a lookup failed; the advertiser is asked to retry")
+        body = {"error": "unavailable", "message": "Waymark cannot record conversions right now; please retry"}
+        return PostbackOutcome(503, body, "Unavailable")
+    return shape(recorded)
+
+
+def shape(recorded: recording.Recorded) -> PostbackOutcome:
+    answer = conversions.answer(recorded.conversion)
+    if recorded.kept_for_replay:
+        body = {
+            "queued": True,
+            "conversion_id": recorded.conversion.conversion_id,
+            "message": "Waymark stores this conversion shortly; sending the same postback again is safe.",
+        }
+        return PostbackOutcome(202, body, "Queued")
+    if recorded.repeat and not recorded.same_sale:
+        body = {
+            "error": "duplicate",
+            "message": (
+                f"order {recorded.conversion.order_id} was recorded before with a different amount, currency, "
+                "channel or click; the recorded conversion stands (operators can change its status)"
+            ),
+            "conversion": answer,
+        }
+        return PostbackOutcome(409, body, "Conflict", replayed=True)
+    return PostbackOutcome(200, answer, "Repeated" if recorded.repeat else "Recorded", replayed=recorded.repeat)
+
+
+def parameters(request: PostbackRequest) -> dict[str, Any]:
+    """The query string, merged with a form or JSON body; a name given twice is refused."""
+    merged = _pairs(request.raw_query, "query string")
+    if request.method == "POST" and request.body:
+        if len(request.body) > MAX_BODY_BYTES:
+            raise BadRequest(f"the body is larger than {MAX_BODY_BYTES} bytes", status=413, code="too_large")
+        media = request.content_type.split(";", 1)[0].strip().lower()
+        if media == "application/json":
+            body = _json_object(request.body)
+        elif media == FORM:
+            body = _pairs(_text(request.body), "form body")
+        else:
+            raise BadRequest(f"send the body as application/json or {FORM}", status=415, code="unsupported_media_type")
+        for name in body.keys() & merged.keys():
+            raise BadRequest(f"{name} is given in both the query string and the body")
+        merged.update(body)
+    for alias, name in ALIASES.items():
+        if alias in merged and name in merged:
+            raise BadRequest(f"give {name} or {alias}, not both")
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def credentials(request: PostbackRequest, params: dict[str, Any]) -> postback_auth.Credentials:
+    authorization = request.headers.get("authorization", "")
+    bearer = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
+    token, advertiser = params.get("token"), params.get("advertiser")
+    return postback_auth.Credentials(
+        token=token if isinstance(token, str) else bearer,
+        advertiser_id=request.headers.get(postback_auth.ADVERTISER_HEADER)
+        or (advertiser if isinstance(advertiser, str) else None),
+        signature=request.headers.get(postback_auth.SIGNATURE_HEADER),
+        signed=request.body if request.method == "POST" else request.raw_query.encode(),
+        source_ip=request.source_ip,
+    )
+
+
+def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report:
+    fields = {k: v for k, v in params.items() if k not in AUTH_FIELDS}
+    if isinstance(fields.get("items"), str):
+        fields["items"] = _json_value(fields["items"], "items")
+    try:
+        checked = PostbackParams.model_validate(fields)
+    except ValidationError as error:
+        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
+        raise BadRequest("the postback has invalid parameters", fields=problems) from None
+    currency = checked.currency.upper()
+    minor = currencies.minor_units(currency)
+    if minor is None:
+        raise BadRequest("currency is no ISO 4217 currency code", fields=[_field("currency", "unknown currency")])
+    for name, amount in [("amount", checked.amount)] + [
+        (f"items.{i}.price", line.price) for i, line in enumerate(checked.items) if line.price is not None
+    ]:
+        if amount != currencies.round_money(amount, currency):
+            raise BadRequest(
+                f"{name} has more decimals than {currency} allows ({minor})", fields=[_field(name, "too many decimals")]
+            )
+    ref_code = None
+    if checked.ref:
+        ref_code = ids.normalize_ref_code(checked.ref)
+        if ref_code is None:
+            raise BadRequest(
+                "ref is not a reference code", fields=[_field("ref", "6 characters, as shown to the customer")]
+            )
+    return Report(
+        order_id=checked.order_id,
+        amount=currencies.round_money(checked.amount, currency),
+        currency=currency,
+        channel=checked.channel,
+        click_id=checked.click_id,
+        ref_code=ref_code,
+        agent=checked.agent,
+        status=checked.status,
+        items=tuple(
+            {
+                "product": line.product,
+                "category": line.category,
+                "quantity": line.quantity,
+                "price": currencies.round_money(line.price, currency) if line.price is not None else None,
+            }
+            for line in checked.items
+        ),
+        email=str(checked.email).lower() if checked.email else None,
+        lang=checked.lang,
+        service_date=checked.service_date,
+        booking_ref=checked.booking_ref,
+        reported_by=reported_by,
+    )
+
+
+def _with_cookie_click(report: Report, cookie: str) -> Report:
+    return replace(report, click_id=cookie) if ids.is_click_id(cookie) else report
+
+
+def _pairs(text: str, where: str) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(f"the {where} is malformed or has more than {MAX_FIELDS} parameters") from None
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            raise BadRequest(f"{name} is given more than once")
+        out[name] = value if value != "" else None
+    return out
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not UTF-8") from None
+
+
+def _json_value(text: str | bytes, where: str) -> Any:
+    def refuse(constant: str) -> Any:
+        raise ValueError(constant)
+
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        raise BadRequest(f"{where} is not valid JSON") from None
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    value = _json_value(_text(body), "the body")
+    if not isinstance(value, dict):
+        raise BadRequest("the JSON body must be an object")
+    if len(value) > MAX_FIELDS:
+        raise BadRequest(f"the body has more than {MAX_FIELDS} fields")
+    return value
+
+
+def _field(name: str, message: str) -> dict:
+    return {"field": name, "message": message}
+
+
+def _problem(error: Any) -> dict:
+    name = ".".join(str(part) for part in error["loc"]) or "body"
+    if error["type"] == "extra_forbidden":
+        return _field(name, "unknown parameter")
+    if error["type"] == "missing":
+        return _field(name, "required")
+    return _field(name, error["msg"].removeprefix("Value error, "))

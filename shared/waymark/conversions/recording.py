@@ -1,0 +1,146 @@
+"""Recording a reported sale: one read (the session), the attribution and price rules, one write.
+
+Program and partner come from the warm container's cache (waymark.catalog). The write is a
+conditional PutItem (with the remarketing customer, one TransactWriteItems) on the key
+"<advertiser>:<order id>", so a repeated or concurrent report of the same order writes
+nothing and gets the stored conversion back from DynamoDB's own answer.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from waymark import catalog
+from waymark.conversions import attribution as conversions
+from waymark.conversions import commissions
+from waymark.conversions.attribution import Report
+from waymark.core import aws, durable, ids
+from waymark.core.times import iso, utcnow
+from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
+
+REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
+CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
+
+
+class ProgramMissing(LookupError):
+    """The advertiser's program is not configured."""
+
+
+class WrongCurrency(ValueError):
+    """The sale is not in the program's currency. Waymark does no exchange: commissions, reports
+    and statements add amounts of one currency, so the merchant reports the amount it booked in it."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    conversion: Conversion
+    repeat: bool = False  # the order was recorded before: nothing written, the stored conversion returned
+    same_sale: bool = True  # for a repeat: whether it reported the same amount, currency, channel and click
+    kept_for_replay: bool = False  # the write failed and waits in the replay queue
+
+
+def record(report: Report, advertiser: Advertiser, now: datetime | None = None) -> Recorded:
+    now = now or utcnow()
+    program = catalog.program(advertiser.program_id)
+    if program is None:
+        raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
+    if report.currency != program.currency:
+        raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
+    session = _session(report, program.program_id)
+    agent_id = session.agent_id if session else report.agent
+    agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
+    attribution = conversions.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
+    price = commissions.Price(Decimal(0), None)
+    if attribution.earns and agent is not None:
+        price = commissions.price(
+            report.amount,
+            report.currency,
+            report.channel,
+            now.date(),
+            program_rules=program.commission_rules,
+            partner_rules=agent.commission_rules,
+            program_currency=program.currency,
+        )
+    conversion = conversions.new_conversion(
+        report,
+        advertiser_id=advertiser.advertiser_id,
+        program_id=program.program_id,
+        attribution=attribution,
+        price=price,
+        now=now,
+    )
+    puts = [(Conversion.Meta.table_name, conversion.serialize(), "conversion_id")]
+    customer = remarketing_customer(report, program, conversion, now)
+    if customer is not None:
+        puts.append((Customer.Meta.table_name, customer.serialize(), "pk"))
+    created = durable.create_new(puts)
+    if created.stored:
+        return Recorded(conversion)
+    if created.kept_for_replay:
+        return Recorded(conversion, kept_for_replay=True)
+    # DynamoDB returns the stored item with the failed condition; read it only if it did not.
+    stored = created.existing or _stored(conversion.conversion_id)
+    if not stored:
+        raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
+    existing = Conversion.from_raw_data(stored)
+    return Recorded(existing, repeat=True, same_sale=conversions.same_sale(existing, report))
+
+
+def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:
+    """The customer item for cross-selling, when the customer gave an email and the program sends emails."""
+    settings = as_dict(as_dict(program.settings).get("remarketing"))
+    if not report.email or not settings.get("email"):
+        return None
+    last = max(now.date(), report.service_date or now.date())
+    days = int(settings.get("retention_days") or CUSTOMER_RETENTION_DAYS)
+    expires = datetime.combine(last + timedelta(days=days), datetime.min.time(), tzinfo=now.tzinfo)
+    return Customer(
+        *Customer.key(conversion.conversion_id),
+        conversion_id=conversion.conversion_id,
+        program_id=conversion.program_id,
+        agent_id=conversion.agent_id,
+        channel=conversion.channel,
+        email=report.email,
+        lang=report.lang,
+        booking_ref=report.booking_ref,
+        service_date=report.service_date.isoformat() if report.service_date else None,
+        booked_at=iso(now),
+        amount=conversion.amount,
+        currency=conversion.currency,
+        items=list(conversion.items),
+        ttl=int(expires.timestamp()),
+    )
+
+
+def _session(report: Report, program_id: str) -> Session | None:
+    """The one read of the happy path: the session by click id, or the newest by reference code."""
+    client = aws.client("dynamodb")
+    if report.click_id:
+        if not ids.is_click_id(report.click_id):
+            return None
+        item = client.get_item(
+            TableName=Session.Meta.table_name, Key={"click_id": {"S": report.click_id}}, ConsistentRead=True
+        ).get("Item")
+        return Session.from_raw_data(item) if item else None
+    if report.ref_code:
+        found = client.query(
+            TableName=Session.Meta.table_name,
+            IndexName=Session.by_ref.Meta.index_name,
+            KeyConditionExpression="ref_code = :code",
+            ExpressionAttributeValues={":code": {"S": report.ref_code}},
+            ScanIndexForward=False,  # click ids sort by time: newest first
+            Limit=REF_CANDIDATES,
+        ).get("Items", [])
+        sessions = (Session.from_raw_data(item) for item in found)
+        return next((s for s in sessions if s.program_id == program_id), None)
+    return None
+
+
+def _stored(conversion_id: str) -> dict | None:
+    return (
+        aws.client("dynamodb")
+        .get_item(
+            TableName=Conversion.Meta.table_name, Key={"conversion_id": {"S": conversion_id}}, ConsistentRead=True
+        )
+        .get("Item")
+    )

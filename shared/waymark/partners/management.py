@@ -1,0 +1,199 @@
+"""Partners (agents): creating them with their default link, listing them, and changing their status.
+
+A partner's status lives on its Agent item and every portal request checks it there, so
+approving or suspending a partner never touches Cognito (README "Partner portal").
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+
+from waymark import catalog
+from waymark.core import ids
+from waymark.core.cache import TTLCache
+from waymark.core.times import iso, utcnow
+from waymark.models import Agent, CommissionRule, Program
+from waymark.partners.links import save_agent_with_default_link
+
+PARTNER_TYPES = ("affiliate", "marketplace_partner", "concierge")
+STATUSES = ("pending", "active", "suspended")
+AGENT_CODE_LENGTH = 8
+_CODE_ATTEMPTS = 5
+
+# action -> (statuses it starts from, status it ends in). Suspending a pending partner declines it.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "approve": (("pending",), "active"),
+    "suspend": (("pending", "active"), "suspended"),
+    "reactivate": (("suspended",), "active"),
+}
+PAST_TENSE = {"approve": "approved", "suspend": "suspended", "reactivate": "reactivated"}
+# What a partner may change about itself; operators may also change the rest.
+PROFILE_FIELDS = ("name", "website")
+OPERATOR_FIELDS = (*PROFILE_FIELDS, "partner_type", "attribution_window_days", "commission_rules")
+
+
+class PartnerNotFound(LookupError):
+    pass
+
+
+class StatusConflict(ValueError):
+    """The partner is not in a status the action starts from; the message is safe to show."""
+
+
+class AgentCodeTaken(RuntimeError):
+    """A chosen agent code already exists (50 bits of randomness: practically never)."""
+
+
+def create_agent(
+    program: Program,
+    *,
+    name: str,
+    email: str,
+    website: str | None = None,
+    partner_type: str = "affiliate",
+    status: str | None = None,
+    agent_id: str | None = None,
+    cognito_sub: str | None = None,
+) -> Agent:
+    """A new partner of `program`, pending unless the program approves automatically.
+
+    With `agent_id` given (signup reserves the login first and names the agent in it) there
+    is one attempt, and AgentCodeTaken if the code exists; otherwise a free code is found.
+    """
+    if partner_type not in PARTNER_TYPES:
+        raise ValueError(f"partner type must be one of {', '.join(PARTNER_TYPES)}")
+    now = iso(utcnow())
+    initial = status or ("active" if program.auto_approve else "pending")
+    for _ in range(1 if agent_id else _CODE_ATTEMPTS):
+        agent = Agent(
+            agent_id or ids.new_code(AGENT_CODE_LENGTH),
+            program_id=program.program_id,
+            name=name,
+            email=email.lower(),
+            website=website,
+            partner_type=partner_type,
+            created_at=now,
+            cognito_sub=cognito_sub,
+        )
+        agent.set_status(initial)
+        try:
+            save_agent_with_default_link(agent)
+            return agent
+        except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                raise
+    if agent_id:
+        raise AgentCodeTaken(agent_id)
+    raise RuntimeError("could not find a free partner code")
+
+
+def get_partner(agent_id: str) -> Agent:
+    """The partner as stored now (a strongly consistent read, for operators and before changes)."""
+    try:
+        return Agent.get(agent_id, consistent_read=True)
+    except Agent.DoesNotExist as error:
+        raise PartnerNotFound(agent_id) from error
+
+
+def change_status(agent_id: str, action: str) -> Agent:
+    """approve, suspend or reactivate; conditional on the status the change was decided from."""
+    if action not in TRANSITIONS:
+        raise ValueError(f"unknown action {action!r}")
+    starts_from, target = TRANSITIONS[action]
+    agent = get_partner(agent_id)
+    if agent.status not in starts_from:
+        raise StatusConflict(f"the partner is {agent.status}, so it cannot be {PAST_TENSE[action]}")
+    try:
+        agent.update(
+            actions=[
+                Agent.status.set(target),
+                Agent.status_created.set(f"{target}#{agent.created_at}"),
+                Agent.updated_at.set(iso(utcnow())),
+            ],
+            condition=Agent.status == agent.status,
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise StatusConflict("the partner's status changed meanwhile; reload and try again") from error
+        raise
+    catalog.forget_agent(agent_id)
+    _directories.forget(agent.program_id)
+    return agent
+
+
+def update_partner(agent_id: str, changes: dict[str, Any], *, allowed: tuple[str, ...] = PROFILE_FIELDS) -> Agent:
+    """Set the given fields (None removes an optional one). `changes` must already be validated."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+    if "partner_type" in changes and changes["partner_type"] not in PARTNER_TYPES:
+        raise ValueError(f"partner type must be one of {', '.join(PARTNER_TYPES)}")
+    actions: list[Action] = [Agent.updated_at.set(iso(utcnow()))]
+    for name, value in changes.items():
+        attribute = getattr(Agent, name)
+        if name == "commission_rules":
+            actions.append(attribute.set([CommissionRule(**rule) for rule in value]))
+        elif value is None:
+            actions.append(attribute.remove())
+        else:
+            actions.append(attribute.set(value))
+    agent = Agent(agent_id)
+    try:
+        agent.update(actions=actions, condition=Agent.agent_id.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise PartnerNotFound(agent_id) from error
+        raise
+    catalog.forget_agent(agent_id)
+    _directories.forget(agent.program_id)
+    return agent
+
+
+@dataclass(frozen=True)
+class PartnerPage:
+    partners: list[Agent]
+    last_key: dict | None  # DynamoDB's LastEvaluatedKey: more follow when set
+
+
+def partners_of(
+    program_id: str, *, status: str | None = None, after: dict | None = None, limit: int = 50
+) -> PartnerPage:
+    """One page of a program's partners, by status then age (oldest first): a Query on program-status-index."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    condition = Agent.status_created.startswith(f"{status}#") if status else None
+    results = Agent.by_program_status.query(
+        program_id, condition, limit=limit, page_size=limit, last_evaluated_key=after
+    )
+    partners = list(results)
+    return PartnerPage(partners, results.last_evaluated_key if len(partners) == limit else None)
+
+
+DIRECTORY_TTL_SECONDS = 60.0
+_directories: TTLCache[tuple[Agent, ...]] = TTLCache(DIRECTORY_TTL_SECONDS, max_entries=100)
+
+
+def active_concierges(program_id: str) -> tuple[Agent, ...]:
+    """Every active concierge of a program, by name; cached briefly (the directory changes rarely).
+
+    A Query over the active partners with a filter on the type: it reads every active
+    partner of the program once a minute at most, never the whole table.
+    """
+
+    def load() -> tuple[Agent, ...]:
+        found = Agent.by_program_status.query(
+            program_id,
+            Agent.status_created.startswith("active#"),
+            filter_condition=Agent.partner_type == "concierge",
+        )
+        return tuple(sorted(found, key=lambda agent: agent.name.casefold()))
+
+    return _directories.get_or_load(program_id, load)
+
+
+def search_by_name(agents: tuple[Agent, ...] | list[Agent], query: str) -> list[Agent]:
+    """Partners whose name contains every word of `query`, ignoring case."""
+    words = query.casefold().split()
+    return [agent for agent in agents if all(word in agent.name.casefold() for word in words)]

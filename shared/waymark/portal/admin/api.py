@@ -1,0 +1,135 @@
+"""JSON API for operators (paths under /api/admin): partners (with their month's figures), their status and links,
+inside sales."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, ConfigDict
+
+from waymark import catalog, web
+from waymark.core.times import MONTH_PATTERN
+from waymark.partners.management import OPERATOR_FIELDS
+from waymark.portal import actions
+from waymark.portal.partner.views import directory_entry, link_out, partner_out
+from waymark.portal.reports import figures as reporting
+from waymark.portal.schemas import (
+    CountersOut,
+    Directory,
+    LinkCreate,
+    LinkList,
+    LinkOut,
+    LinkStatusChange,
+    PartnerList,
+    PartnerOut,
+    PartnerUpdate,
+)
+from waymark.reporting import reads as reports
+
+router = Router()
+
+AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+
+
+class StatusAction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "suspend", "reactivate"]
+
+
+@router.get("/api/admin/partners", tags=["admin"], summary="A program's partners by status, oldest first")
+def list_partners(
+    program: ProgramId = None,
+    status: Annotated[Literal["pending", "active", "suspended"] | None, Query()] = None,
+    cursor: Cursor = None,
+    month: Annotated[
+        str | None, Query(pattern=MONTH_PATTERN, description="Figures of this month (default: now)")
+    ] = None,
+) -> PartnerList:
+    web.admin()
+    chosen = actions.program(program)
+    found, next_cursor = actions.partners_page(chosen, status, cursor)
+    month = reporting.checked_month(month)
+    totals = reports.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
+    base = web.base_url()
+    listed = [partner_out(agent, chosen, base) for agent in found]
+    for row in listed:
+        row.month_totals = CountersOut.of(totals[row.agent_id])
+    return PartnerList(
+        program_id=chosen.program_id,
+        status=status,
+        month=month,
+        partners=listed,
+        next_cursor=next_cursor,
+    )
+
+
+@router.get("/api/admin/partners/<agent_id>", tags=["admin"], summary="One partner")
+def get_partner(agent_id: AgentId) -> PartnerOut:
+    web.admin()
+    agent = actions.partner(agent_id)
+    return partner_out(agent, catalog.program(agent.program_id), web.base_url())
+
+
+@router.patch("/api/admin/partners/<agent_id>", tags=["admin"], summary="Edit a partner and its commission rules")
+def patch_partner(agent_id: AgentId, body: PartnerUpdate) -> PartnerOut:
+    web.admin()
+    agent = actions.update_partner(agent_id, body.changes(), allowed=OPERATOR_FIELDS)
+    return partner_out(agent, catalog.program(agent.program_id), web.base_url())
+
+
+@router.post(
+    "/api/admin/partners/<agent_id>/status", tags=["admin"], summary="Approve, suspend or reactivate a partner"
+)
+def change_status(agent_id: AgentId, body: StatusAction) -> PartnerOut:
+    web.admin()
+    agent = actions.change_status(agent_id, body.action)
+    return partner_out(agent, catalog.program(agent.program_id), web.base_url())
+
+
+@router.get("/api/admin/partners/<agent_id>/links", tags=["admin"], summary="A partner's links, newest first")
+def partner_links(agent_id: AgentId, cursor: Cursor = None) -> LinkList:
+    web.admin()
+    agent = actions.partner(agent_id)
+    program = actions.program(agent.program_id)
+    found, next_cursor = actions.links_page(agent.agent_id, cursor)
+    base = web.base_url()
+    return LinkList(links=[link_out(link, program, base) for link in found], next_cursor=next_cursor)
+
+
+@router.post(
+    "/api/admin/partners/<agent_id>/links",
+    status_code=201,
+    tags=["admin"],
+    summary="Create a link on a partner's behalf",
+)
+def create_partner_link(agent_id: AgentId, body: LinkCreate) -> LinkOut:
+    web.admin()
+    agent = actions.partner(agent_id)
+    program = actions.program(agent.program_id)
+    return link_out(actions.create_link(agent, program, body), program, web.base_url())
+
+
+@router.patch("/api/admin/links/<code>", tags=["admin"], summary="Pause or resume any link")
+def patch_link(code: Code, body: LinkStatusChange) -> LinkOut:
+    web.admin()
+    link = actions.set_link_status(code, body.status, owner=None)
+    return link_out(link, actions.program(link.program_id), web.base_url())
+
+
+@router.get(
+    "/api/admin/inside-sales",
+    tags=["admin"],
+    summary="Inside-sales directory: every active concierge's sales link, searchable by name",
+)
+def inside_sales(
+    program: ProgramId = None, q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None
+) -> Directory:
+    web.admin()
+    chosen = actions.program(program)
+    base = web.base_url()
+    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
+    return Directory(program_id=chosen.program_id, query=q, concierges=[e for e in entries if e is not None])

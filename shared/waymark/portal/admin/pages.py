@@ -1,0 +1,230 @@
+"""The admin console's pages (/admin): partners by status, approval, edits, commission overrides,
+links on a partner's behalf and the inside-sales directory."""
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import ValidationError
+
+from waymark import catalog, web
+from waymark.models import CHANNELS, Agent, Program, as_dict
+from waymark.partners.management import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
+from waymark.portal import actions
+from waymark.portal.account.pages import safe_next
+from waymark.portal.partner.pages import link_from_form, status_change
+from waymark.portal.partner.views import directory_entry, link_out, partner_out
+from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import pages as pages_reports
+from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
+from waymark.reporting import reads as reports
+
+router = Router()
+
+AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+ProgramId = Annotated[str | None, Query(max_length=64)]
+Cursor = Annotated[str | None, Query(max_length=2000)]
+Status = Annotated[Literal["pending", "active", "suspended"] | None, Query()]
+ACTION_LABELS = {"approve": "Approve", "reactivate": "Reactivate", "suspend": "Suspend"}
+NOTICES = {
+    "saved": "Saved.",
+    "approved": "The partner is approved and can log in to the portal now.",
+    "suspended": "The partner is suspended: its links still redirect but earn nothing.",
+    "reactivated": "The partner is active again.",
+    "link": "The link is created.",
+    "link-status": "The link's status is changed.",
+}
+RULE_FIELDS = ("kind", "value", "channel", "valid_from", "valid_until", "note")
+
+
+def _partners_page(
+    heading: str, program_id: str | None, status: str | None, cursor: str | None, month: str | None = None
+) -> Response[str]:
+    """A page of partners; with `month`, each partner's figures of that month (one BatchGetItem)."""
+    web.admin()
+    program = actions.program(program_id)
+    found, next_cursor = actions.partners_page(program, status, cursor)
+    program_query = f"{urlencode({'program': program_id})}&" if program_id else ""
+    next_query = urlencode({k: v for k, v in (("status", status), ("month", month), ("cursor", next_cursor)) if v})
+    totals = reports.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
+    return pages_reports.render(
+        "admin/partners.html",
+        heading=heading,
+        program=program,
+        program_query=program_query,
+        status_filter=status,
+        partners=found,
+        next_url=f"/admin/partners?{program_query}{next_query}" if next_cursor else None,
+        month=month,
+        totals=totals,
+        months=reporting.recent_months(count=pages_reports.PICKER_MONTHS),
+    )
+
+
+@router.get("/admin")
+def pending(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
+    return _partners_page("Partners awaiting approval", program, "pending", cursor)
+
+
+@router.get("/admin/partners")
+def partners(
+    program: ProgramId = None,
+    status: Status = None,
+    cursor: Cursor = None,
+    month: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response[str]:
+    return _partners_page("Partners", program, status, cursor, pages_reports.picked_month(month))
+
+
+def _rule_rows(agent: Agent) -> list[dict[str, Any]]:
+    rows = [as_dict(rule) for rule in agent.commission_rules or []]
+    return [*rows, {}] if len(rows) < MAX_COMMISSION_RULES else rows
+
+
+def _partner_page(
+    agent: Agent,
+    *,
+    status: int = 200,
+    cursor: str | None = None,
+    values: dict | None = None,
+    errors: dict | None = None,
+    rule_rows: list[dict] | None = None,
+    rule_errors: dict[int, str] | None = None,
+    link_values: dict | None = None,
+    link_errors: dict | None = None,
+    notice: str | None = None,
+) -> Response[str]:
+    program: Program | None = catalog.program(agent.program_id)
+    base = web.base_url()
+    found, next_cursor = actions.links_page(agent.agent_id, cursor)
+    window = agent.attribution_window_days
+    month = reporting.current_month()
+    return pages_reports.render(
+        "admin/partner.html",
+        status,
+        months=reports.partner_months(agent.program_id, agent.agent_id, month, reporting.MONTHS_SHOWN),
+        currency=program.currency if program else "",
+        partner=partner_out(agent, program, base),
+        actions=[(action, ACTION_LABELS[action], starts) for action, (starts, _) in TRANSITIONS.items()],
+        values=values
+        or {
+            "name": agent.name,
+            "website": agent.website,
+            "partner_type": agent.partner_type,
+            "attribution_window_days": int(window) if window else None,
+        },
+        errors=errors or {},
+        partner_types=PARTNER_TYPES,
+        program_window=int(program.attribution_window_days) if program else 365,
+        channels=CHANNELS,
+        rule_rows=rule_rows if rule_rows is not None else _rule_rows(agent),
+        rule_errors=rule_errors or {},
+        links=[link_out(link, program, base) for link in found] if program else [],
+        next_url=f"/admin/partners/{agent.agent_id}?cursor={next_cursor}" if next_cursor else None,
+        link_values=link_values or {},
+        link_errors=link_errors or {},
+        notice=NOTICES.get(notice or ""),
+    )
+
+
+@router.get("/admin/partners/<agent_id>")
+def partner(
+    agent_id: AgentId,
+    cursor: Cursor = None,
+    done: Annotated[Literal[tuple(NOTICES)] | None, Query()] = None,  # type: ignore[valid-type]
+) -> Response[str]:
+    web.admin()
+    return _partner_page(actions.partner(agent_id), cursor=cursor, notice=done)
+
+
+def _posted_rules(form: dict[str, str]) -> tuple[list[dict[str, str]], list[dict[str, str]], list[int]]:
+    """(every row as posted, the rows with a value, each kept row's form row) from rule-<i>-<field> fields."""
+    rows, kept, positions = [], [], []
+    for i in range(MAX_COMMISSION_RULES + 1):
+        row = {name: form.get(f"rule-{i}-{name}", "").strip() for name in RULE_FIELDS}
+        if not any(row.values()):
+            continue
+        rows.append(row)
+        if row["value"]:
+            kept.append({k: v for k, v in row.items() if v})
+            positions.append(len(rows) - 1)
+    return rows, kept, positions
+
+
+@router.post("/admin/partners/<agent_id>")
+def save_partner(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    agent = actions.partner(agent_id)
+    form = web.form()
+    values = {
+        name: form.get(name, "").strip() for name in ("name", "website", "partner_type", "attribution_window_days")
+    }
+    rows, kept, positions = _posted_rules(form)
+    try:
+        update = PartnerUpdate(
+            name=values["name"],
+            website=values["website"] or None,
+            partner_type=values["partner_type"] or None,  # type: ignore[arg-type]
+            attribution_window_days=values["attribution_window_days"] or None,  # type: ignore[arg-type]
+            commission_rules=kept,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        errors, rule_errors = {}, {}
+        for name, message in web.field_errors(error).items():
+            head, _, rest = name.partition("-")
+            if head == "commission_rules" and rest.split("-")[0].isdigit():
+                rule_errors.setdefault(positions[int(rest.split("-")[0])], message)
+            else:
+                errors[head] = message
+        if rule_errors and not errors:
+            errors["commission_rules"] = "Please check the commission rules."
+        return _partner_page(
+            agent, status=400, values=values, errors=errors, rule_rows=[*rows, {}], rule_errors=rule_errors
+        )
+    actions.update_partner(agent_id, update.changes(), allowed=OPERATOR_FIELDS)
+    return web.redirect(f"/admin/partners/{agent_id}?done=saved")
+
+
+@router.post("/admin/partners/<agent_id>/status")
+def change_status(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    action = web.form().get("action", "")
+    if action not in TRANSITIONS:
+        raise web.BadRequest("the action must be approve, suspend or reactivate")
+    agent = actions.change_status(agent_id, action)
+    return web.redirect(f"/admin/partners/{agent.agent_id}?done={PAST_TENSE[action]}")
+
+
+@router.post("/admin/partners/<agent_id>/links")
+def create_link(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    agent = actions.partner(agent_id)
+    link, values, errors = link_from_form(agent, actions.program(agent.program_id))
+    if link is None:
+        return _partner_page(agent, status=400, link_values=values, link_errors=errors)
+    return web.redirect(f"/admin/partners/{agent_id}?done=link")
+
+
+@router.post("/admin/links/<code>/status")
+def link_status(code: Code) -> Response[str]:
+    web.admin()
+    link = actions.set_link_status(code, status_change().status, owner=None)
+    return web.redirect(safe_next(web.form().get("back")) or f"/admin/partners/{link.agent_id}?done=link-status")
+
+
+@router.get("/admin/inside-sales")
+def inside_sales(program: ProgramId = None, q: Annotated[str | None, Query(max_length=100)] = None) -> Response[str]:
+    web.admin()
+    chosen = actions.program(program)
+    base = web.base_url()
+    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
+    return web.render(
+        "admin/inside_sales.html",
+        program=chosen,
+        program_id_param=program,
+        query=q,
+        entries=[entry for entry in entries if entry is not None],
+    )

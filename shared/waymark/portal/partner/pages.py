@@ -1,0 +1,139 @@
+"""The partner portal's pages (/portal): dashboard, links with snippets, profile."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import ValidationError
+
+from waymark import web
+from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners.management import PROFILE_FIELDS
+from waymark.portal import actions
+from waymark.portal.account.pages import safe_next
+from waymark.portal.partner.views import link_out, partner_out
+from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import pages as pages_reports
+from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
+
+router = Router()
+
+Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Cursor = Annotated[str | None, Query(max_length=2000)]
+
+
+@router.get("/portal")
+def dashboard() -> Response[str]:
+    me = web.partner()
+    return pages_reports.render(
+        "portal/dashboard.html",
+        figures=reporting.dashboard(me.program.program_id, me.agent.agent_id),
+        partner=partner_out(me.agent, me.program, web.base_url()),
+        program=me.program,
+        program_rules=[CommissionRuleOut(**as_dict(rule)) for rule in me.program.commission_rules or []],
+    )
+
+
+def _links_page(cursor: str | None, *, values: dict, errors: dict, status: int = 200) -> Response[str]:
+    me = web.partner()
+    found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
+    base = web.base_url()
+    return pages_reports.render(
+        "portal/links.html",
+        status,
+        links=[link_out(link, me.program, base) for link in found],
+        stats=reporting.link_totals(me.agent.agent_id),
+        currency=me.program.currency,
+        next_url=f"/portal/links?cursor={next_cursor}" if next_cursor else None,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/portal/links")
+def links(cursor: Cursor = None) -> Response[str]:
+    return _links_page(cursor, values={}, errors={})
+
+
+def link_from_form(agent: Agent, program: Program) -> tuple[Link | None, dict[str, str], dict[str, str]]:
+    """Create a link from the posted link form: (the link or None, the values sent, errors by field)."""
+    form = web.form()
+    values = {"destination": form.get("destination", ""), "name": form.get("name", "")}
+    try:
+        link = actions.create_link(agent, program, LinkCreate(**{k: v or None for k, v in values.items()}))
+    except ValidationError as error:
+        return None, values, web.field_errors(error)
+    except web.BadRequest as error:
+        return None, values, {"destination": error.message}
+    return link, values, {}
+
+
+@router.post("/portal/links")
+def create_link() -> Response[str]:
+    me = web.partner()
+    link, values, errors = link_from_form(me.agent, me.program)
+    if link is None:
+        return _links_page(None, values=values, errors=errors, status=400)
+    return web.redirect(f"/portal/links/{link.code}")
+
+
+@router.get("/portal/links/<code>")
+def link(code: Code) -> Response[str]:
+    me = web.partner()
+    found = actions.link(code, owner=me.agent.agent_id)
+    return pages_reports.render(
+        "portal/link.html",
+        link=link_out(found, me.program, web.base_url()),
+        figures=reporting.link_figures(me.agent.agent_id, found.code),
+        currency=me.program.currency,
+        status_action=f"/portal/links/{found.code}/status",
+        back_url="/portal/links",
+    )
+
+
+def status_change() -> LinkStatusChange:
+    """The pause/resume form's wanted status (shared by partner and admin pages)."""
+    try:
+        return LinkStatusChange(status=web.form().get("status", ""))  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise web.BadRequest("the link's status must be active or paused") from error
+
+
+@router.post("/portal/links/<code>/status")
+def link_status(code: Code) -> Response[str]:
+    me = web.partner()
+    actions.set_link_status(code, status_change().status, owner=me.agent.agent_id)
+    return web.redirect(safe_next(web.form().get("back")) or f"/portal/links/{code}")
+
+
+def _profile_page(*, values: dict, errors: dict, saved: bool = False, status: int = 200) -> Response[str]:
+    me = web.partner()
+    return web.render(
+        "portal/profile.html",
+        status,
+        partner=partner_out(me.agent, me.program, web.base_url()),
+        program=me.program,
+        values=values,
+        errors=errors,
+        saved=saved,
+    )
+
+
+@router.get("/portal/profile")
+def profile(done: Annotated[Literal["saved"] | None, Query()] = None) -> Response[str]:
+    me = web.partner()
+    return _profile_page(values={"name": me.agent.name, "website": me.agent.website}, errors={}, saved=bool(done))
+
+
+@router.post("/portal/profile")
+def save_profile() -> Response[str]:
+    me = web.partner()
+    form = web.form()
+    values = {name: form.get(name, "") for name in PROFILE_FIELDS}
+    try:
+        changes = ProfileUpdate(name=values["name"], website=values["website"] or None).changes()
+    except ValidationError as error:
+        return _profile_page(values=values, errors=web.field_errors(error), status=400)
+    actions.update_partner(me.agent.agent_id, changes, allowed=PROFILE_FIELDS)
+    return web.redirect("/portal/profile?done=saved")

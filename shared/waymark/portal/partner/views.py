@@ -1,0 +1,47 @@
+"""Agents and links shaped for pages and the JSON API (one shape for both)."""
+
+from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners import snippets
+from waymark.portal.schemas import CommissionRuleOut, DirectoryEntry, LinkOut, PartnerOut, SnippetsOut
+
+
+def partner_out(agent: Agent, program: Program | None, base_url: str) -> PartnerOut:
+    return PartnerOut(
+        agent_id=agent.agent_id,
+        program_id=agent.program_id,
+        name=agent.name,
+        email=agent.email,
+        website=agent.website,
+        partner_type=agent.partner_type,
+        status=agent.status,
+        created_at=agent.created_at,
+        updated_at=agent.updated_at,
+        attribution_window_days=int(agent.attribution_window_days) if agent.attribution_window_days else None,
+        commission_rules=[CommissionRuleOut(**as_dict(rule)) for rule in agent.commission_rules or []],
+        partner_link=snippets.tracking_url(base_url, agent.agent_id),
+        sales_link=snippets.sales_link(base_url, agent, program) if program else None,
+    )
+
+
+def link_out(link: Link, program: Program, base_url: str) -> LinkOut:
+    found = snippets.for_link(base_url, link, program)
+    return LinkOut(
+        code=link.code,
+        agent_id=link.agent_id,
+        name=link.name,
+        destination=link.destination,
+        status=link.status,
+        is_default=bool(link.is_default),
+        created_at=link.created_at,
+        tracking_url=found.url,
+        snippets=SnippetsOut(text=found.text, banners=found.banners, banner_is_placeholder=found.banner_is_placeholder),
+    )
+
+
+def directory_entry(agent: Agent, program: Program, base_url: str) -> DirectoryEntry | None:
+    link = snippets.sales_link(base_url, agent, program)
+    if link is None:
+        return None
+    return DirectoryEntry(
+        agent_id=agent.agent_id, name=agent.name, email=agent.email, website=agent.website, sales_link=link
+    )

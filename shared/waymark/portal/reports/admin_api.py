@@ -1,0 +1,121 @@
+"""JSON API for operators' figures (paths under /api/admin): conversions and their review, the
+all-partners monthly report, any partner's monthly report, and exports."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from waymark import web
+from waymark.core.times import MONTH_PATTERN
+from waymark.portal import actions
+from waymark.portal.reports import figures as reporting
+from waymark.portal.reports.schemas import (
+    AdminConversionOut,
+    AdminConversionPageOut,
+    AdminExportIn,
+    ConversionStatusIn,
+    ExportOut,
+    PartnerReportOut,
+    ProgramReportOut,
+)
+from waymark.portal.reports.views import admin_conversion_out, partner_report_out, program_report_out
+from waymark.portal.schemas import Channel
+
+router = Router()
+
+AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+ConversionId = Annotated[
+    str, Path(min_length=3, max_length=600, description="<advertiser>:<order id>, percent-encoded")
+]
+MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
+MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
+ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+PartnerFilter = Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.get("/api/admin/conversions", tags=["admin"], summary="A program's conversions of a month, newest first")
+def list_conversions(
+    program: ProgramId = None,
+    month: MonthQuery = None,
+    status: Annotated[Literal["pending", "approved", "rejected", "reversed"] | None, Query()] = None,
+    channel: Annotated[Channel | None, Query()] = None,
+    partner: PartnerFilter = None,
+    cursor: Cursor = None,
+) -> AdminConversionPageOut:
+    web.admin()
+    chosen = actions.program(program)
+    filters = reporting.ConversionFilters(chosen.program_id, reporting.checked_month(month), status, channel, partner)
+    page = reporting.program_conversions(filters, cursor)
+    return AdminConversionPageOut(
+        program_id=chosen.program_id,
+        month=filters.month,
+        status=status,
+        channel=channel,
+        partner=partner,
+        conversions=[admin_conversion_out(c, page.names) for c in page.conversions],
+        next_cursor=page.next_cursor,
+    )
+
+
+def _conversion_out(conversion) -> AdminConversionOut:
+    return admin_conversion_out(conversion, reporting.partner_names([conversion.agent_id]))
+
+
+@router.get("/api/admin/conversions/<conversion_id>", tags=["admin"], summary="One conversion with its history")
+def get_conversion(conversion_id: ConversionId) -> AdminConversionOut:
+    web.admin()
+    return _conversion_out(reporting.conversion(reporting.conversion_id_from_path(conversion_id)))
+
+
+@router.post(
+    "/api/admin/conversions/<conversion_id>/status",
+    tags=["admin"],
+    summary="Approve, reject or reverse a conversion (reject and reverse need a reason)",
+)
+def change_conversion_status(conversion_id: ConversionId, body: ConversionStatusIn) -> AdminConversionOut:
+    operator = web.admin()
+    changed = reporting.change_conversion_status(
+        reporting.conversion_id_from_path(conversion_id),
+        body.status,
+        by=operator.email,
+        reason=body.reason,
+        note=reporting.clean_note(body.note),
+    )
+    return _conversion_out(changed)
+
+
+@router.get("/api/admin/reports/<month>", tags=["admin"], summary="The all-partners monthly report of a program")
+def program_report(month: MonthPath, program: ProgramId = None) -> ProgramReportOut:
+    web.admin()
+    chosen = actions.program(program)
+    found = reporting.program_report(chosen.program_id, reporting.checked_month(month))
+    return program_report_out(chosen, found)
+
+
+@router.get("/api/admin/partners/<agent_id>/reports/<month>", tags=["admin"], summary="A partner's monthly report")
+def partner_report(agent_id: AgentId, month: MonthPath) -> PartnerReportOut:
+    web.admin()
+    agent = actions.partner(agent_id)
+    program = actions.program(agent.program_id)
+    found = reporting.partner_report(program.program_id, agent.agent_id, reporting.checked_month(month))
+    return partner_report_out(program, found)
+
+
+@router.post(
+    "/api/admin/exports",
+    status_code=201,
+    tags=["admin"],
+    summary="Export the all-partners report or a partner's statement as CSV; answers an expiring download link",
+)
+def create_export(body: AdminExportIn) -> ExportOut:
+    web.admin()
+    found = reporting.export(
+        reporting.ADMIN_REQUESTER,
+        program_id=body.program or actions.default_program_id(),
+        month=body.month,
+        agent_id=body.agent_id,
+        expires_in=body.expires_in,
+    )
+    return ExportOut(**found.as_dict())

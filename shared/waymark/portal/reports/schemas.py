@@ -1,0 +1,238 @@
+"""What the report, conversion and export routes accept and answer (pages and JSON share them).
+
+Money leaves as exact decimal strings (CountersOut, and the conversion amounts here).
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from waymark.conversions.attribution import Reason
+from waymark.core.times import MONTH_PATTERN
+from waymark.models import Conversion, as_dict
+from waymark.portal.schemas import CountersOut
+from waymark.reporting.exports import DEFAULT_URL_SECONDS, MAX_URL_SECONDS
+from waymark.reporting.reads import money
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
+ReasonCode = Literal[tuple(reason.value for reason in Reason)]  # type: ignore[valid-type]
+ConversionStatus = Literal["pending", "approved", "rejected", "reversed"]
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+class MonthOut(BaseModel):
+    month: str
+    counters: CountersOut
+
+
+class DayOut(BaseModel):
+    day: str = Field(description="YYYY-MM-DD (UTC)")
+    counters: CountersOut
+
+
+class ChannelOut(BaseModel):
+    channel: str
+    counters: CountersOut
+
+
+class LinkFiguresOut(BaseModel):
+    code: str
+    name: str | None
+    counters: CountersOut
+
+
+class SubIdOut(BaseModel):
+    field: str = Field(description="sub1 or source")
+    value: str
+    counters: CountersOut
+
+
+class PartnerRowOut(BaseModel):
+    agent_id: str
+    name: str | None
+    counters: CountersOut
+
+
+class DashboardOut(BaseModel):
+    program_id: str
+    agent_id: str
+    currency: str
+    month: str = Field(description="This month (UTC)")
+    this_month: CountersOut
+    months: list[MonthOut] = Field(description="The last 12 months, oldest first")
+    days: list[DayOut] = Field(description="The last 30 days, oldest first")
+
+
+class LinkStatsOut(BaseModel):
+    code: str
+    name: str | None
+    totals: CountersOut = Field(description="Since the link's first click")
+    days: list[DayOut]
+
+
+class SubIdPageOut(BaseModel):
+    month: str
+    sub_ids: list[SubIdOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class PartnerReportOut(BaseModel):
+    program_id: str
+    agent_id: str
+    month: str
+    currency: str
+    totals: CountersOut
+    by_channel: list[ChannelOut] = Field(description="Every channel, zeros included (channels hold no clicks)")
+    by_link: list[LinkFiguresOut]
+    by_sub_id: list[SubIdOut] = Field(description="The first page of sub-IDs (sub1 and source)")
+    sub_ids_next_cursor: str | None = Field(description="More sub-IDs: GET …/sub-ids?cursor=")
+
+
+class ProgramReportOut(BaseModel):
+    program_id: str
+    month: str
+    currency: str
+    totals: CountersOut = Field(description="The whole program, unattributed sales included")
+    by_channel: list[ChannelOut]
+    partners: list[PartnerRowOut] = Field(description="Partners with activity in the month, by agent id")
+    unattributed: CountersOut = Field(description="Sales no partner earned (totals minus the partners)")
+    months: list[MonthOut] = Field(description="The program's 12 months up to this one, oldest first")
+
+
+# ----------------------------------------------------------------------------- conversions
+
+
+class StatusChangeOut(BaseModel):
+    at: str
+    by: str
+    from_status: str | None = None  # stored items leave out empty fields
+    to_status: str
+    reason: str | None = None
+    note: str | None = None
+
+
+class ConversionOut(BaseModel):
+    conversion_id: str
+    order_id: str
+    created_at: str
+    status: str
+    reason: str | None
+    channel: str
+    link_code: str | None
+    sub1: str | None
+    source: str | None
+    amount: str
+    currency: str
+    commission: str
+    commission_rule: str | None
+
+    @classmethod
+    def of(cls, conversion: Conversion, **extra) -> "ConversionOut":
+        return cls(
+            conversion_id=conversion.conversion_id,
+            order_id=conversion.order_id,
+            created_at=conversion.created_at,
+            status=conversion.status,
+            reason=conversion.reason,
+            channel=conversion.channel,
+            link_code=conversion.link_code,
+            sub1=conversion.sub1,
+            source=conversion.source,
+            amount=money(conversion.amount),
+            currency=conversion.currency,
+            commission=money(conversion.commission),
+            commission_rule=conversion.commission_rule,
+            **extra,
+        )
+
+
+class AdminConversionOut(ConversionOut):
+    program_id: str
+    advertiser_id: str
+    agent_id: str | None
+    partner_name: str | None
+    click_id: str | None
+    attributed_by: str | None
+    updated_at: str | None
+    history: list[StatusChangeOut]
+
+    @classmethod
+    def of(cls, conversion: Conversion, **extra) -> "AdminConversionOut":  # type: ignore[override]
+        history = [StatusChangeOut(**as_dict(change)) for change in conversion.history or []]
+        return super().of(  # type: ignore[return-value]
+            conversion,
+            program_id=conversion.program_id,
+            advertiser_id=conversion.advertiser_id,
+            agent_id=conversion.agent_id,
+            click_id=conversion.click_id,
+            attributed_by=conversion.attributed_by,
+            updated_at=conversion.updated_at,
+            history=history,
+            **extra,
+        )
+
+
+class ConversionPageOut(BaseModel):
+    month: str
+    conversions: list[ConversionOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class AdminConversionPageOut(BaseModel):
+    program_id: str
+    month: str
+    status: str | None
+    channel: str | None
+    partner: str | None
+    conversions: list[AdminConversionOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= (with the same filters) for the next page")
+
+
+class ConversionStatusIn(BaseModel):
+    """An operator's decision: pending → approved | rejected, approved → reversed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["approved", "rejected", "reversed"]
+    reason: ReasonCode | None = Field(default=None, description="Required to reject or reverse")
+    note: str | None = Field(default=None, max_length=1000, description="For the audit trail")
+
+    @model_validator(mode="after")
+    def _reason_given(self) -> "ConversionStatusIn":
+        if self.status in ("rejected", "reversed") and self.reason is None:
+            raise ValueError(f"say why the conversion is {self.status}: choose a reason")
+        return self
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+class PartnerExportIn(BaseModel):
+    """A partner's own monthly statement. `agent_id`/`program` default to the caller's (anything else is 403)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    month: Month
+    agent_id: str | None = Field(default=None, max_length=64)
+    program: str | None = Field(default=None, max_length=64)
+    expires_in: int = Field(default=DEFAULT_URL_SECONDS, ge=60, le=MAX_URL_SECONDS, description="Link lifetime, s")
+
+
+class AdminExportIn(BaseModel):
+    """The all-partners report (no agent_id) or one partner's statement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    month: Month
+    program: str | None = Field(default=None, max_length=64, description="Default: DEFAULT_PROGRAM")
+    agent_id: str | None = Field(default=None, max_length=64, description="A partner's statement; null: all")
+    expires_in: int = Field(default=DEFAULT_URL_SECONDS, ge=60, le=MAX_URL_SECONDS, description="Link lifetime, s")
+
+
+class ExportOut(BaseModel):
+    key: str = Field(description="<program>/<YYYY-MM>/<agent_id or all-partners>.csv in the exports bucket")
+    rows: int = Field(description="Data lines (header excluded)")
+    url: str = Field(description="Presigned download link")
+    expires_at: str

@@ -1,0 +1,240 @@
+"""The links in remarketing emails: offers back to the booking (`GET /x/{token}`) and unsubscribe.
+
+An offer link records a remarketing click and redirects to the merchant's booking page for
+that booking with the product preselected. Attribution: when the booking came through a
+partner who is still active, the click is a Session for that partner (source "remarketing"),
+and its click id rides to the booking page like any tracking link's, so the merchant's
+`channel=remarketing` postback with that click id credits the partner under the usual
+last-click rule. With no partner (or a suspended one) no session is written and no click id
+is added: the sale is the merchant's own. The destination is checked against the program's
+allowed domains and rebuilt from its parts; a bad, altered or expired token gets a page and
+no redirect.
+"""
+
+import html
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from waymark import catalog
+from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
+from waymark.click.rules import CLICK_COOKIE
+from waymark.click.sessions import SessionRecord, new_session, window_days
+from waymark.core import durable, ids
+from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
+from waymark.remarketing import rules, store
+from waymark.remarketing.suppression import suppress_hash
+from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, UnsubscribeLink
+
+REMARKETING_LINK_CODE = "remarketing"  # Session.link_code and source of remarketing clicks
+
+
+@dataclass(frozen=True)
+class Visitor:
+    user_agent: str | None = None
+    referer: str | None = None
+    country: str | None = None
+    source_ip: str = ""
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    status: int  # 302, or 400/410 with a page
+    location: str | None = None
+    title: str = ""
+    message: str = ""
+    session: SessionRecord | None = None
+    cookie_max_age: int | None = None
+    kept_for_replay: bool = False
+
+
+_EXPIRED = LinkOutcome(410, title="This offer has expired", message="This offer is no longer available.")
+
+
+def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
+    """Resolve an offer link. Raises only when DynamoDB fails with nothing cached (the caller answers 503)."""
+    try:
+        link = OfferLink.parse(token, now.timestamp())
+    except ExpiredToken:
+        return _EXPIRED
+    except BadToken as error:
+        return LinkOutcome(400, title="This link is not valid", message=f"{error} Please use the link in your email.")
+    try:
+        reference = RemarketingOfferRef.get(*RemarketingOfferRef.key(link.offer_id))
+        customer = Customer.get(*Customer.key(reference.conversion_id))
+    except DoesNotExist:
+        return _EXPIRED  # deleted by TTL: the booking's data outlives its links by design, not vice versa
+    program = catalog.program(customer.program_id)
+    profile = store.config(customer.program_id).profile(link.profile_id) if program else None
+    offer = next((o for o in profile.offers if o.code == link.product), None) if profile else None
+    if program is None or offer is None:
+        return _EXPIRED
+    settings = store.config(program.program_id).channel_settings(customer.channel)
+    order_id = customer.conversion_id.partition(":")[2] or customer.conversion_id
+    values = {
+        "booking_ref": customer.booking_ref or order_id,
+        "order_id": order_id,
+        "product": offer.code,
+        "lang": rules.language(program, customer.lang),
+    }
+    try:
+        if settings and settings.booking_url:
+            raw = rules.fill_booking_url(settings.booking_url, values)
+        else:
+            raw = offer.link or program.default_landing_url
+        destination = check_destination(
+            raw, allowed_domains(tuple(program.allowed_domains)), allow_http=program.allow_http
+        )
+    except UnsafeDestination:
+        return LinkOutcome(
+            400, title="This offer cannot be opened", message="The booking page for this offer is not available."
+        )
+    agent = catalog.agent(customer.agent_id) if customer.agent_id else None
+    credited = agent is not None and agent.status == "active" and agent.program_id == program.program_id
+    click_id = ids.new_click_id(int(now.timestamp() * 1000))
+    macros = {
+        "click_id": click_id if credited else "",
+        "agent_id": agent.agent_id if credited and agent else "",
+        "link": REMARKETING_LINK_CODE,
+        "source": REMARKETING_LINK_CODE,
+        "sub1": link.profile_id,
+        "sub2": offer.code,
+    }
+    location = add_tracking(
+        destination, macros=macros, click_param=program.click_param if credited else None, passthrough={}
+    )
+    session = None
+    stored = True
+    window = window_days(program.attribution_window_days, agent.attribution_window_days if agent else None)
+    if credited and agent is not None:
+        session = new_session(
+            click_id=click_id,
+            agent_id=agent.agent_id,
+            link_code=REMARKETING_LINK_CODE,
+            program_id=program.program_id,
+            destination=location,
+            window=window,
+            now=now,
+            source_ip=visitor.source_ip,
+            user_agent=visitor.user_agent,
+            referer=visitor.referer,
+            country=visitor.country,
+            sub_ids={"source": REMARKETING_LINK_CODE, "sub1": link.profile_id, "sub2": offer.code},
+        )
+        stored = durable.put_new(Session.Meta.table_name, session.to_item(), "click_id")
+    click = RemarketingClick(
+        customer.pk,
+        f"CLICK#{click_id}",
+        click_id=click_id,
+        conversion_id=customer.conversion_id,
+        program_id=program.program_id,
+        profile_id=link.profile_id,
+        product=offer.code,
+        agent_id=agent.agent_id if credited and agent else None,
+        created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
+        ttl=int(customer.ttl),
+    )
+    stored = durable.put_new(RemarketingClick.Meta.table_name, click.serialize(), "pk") and stored
+    return LinkOutcome(
+        302,
+        location=location,
+        session=session,
+        cookie_max_age=window * 86400 if session else None,
+        kept_for_replay=not stored,
+    )
+
+
+def click_cookie(outcome: LinkOutcome) -> list[str]:
+    """The same first-party click cookie a tracking link sets (for the pixel fallback)."""
+    if outcome.session is None:
+        return []
+    return [
+        f"{CLICK_COOKIE}={outcome.session.click_id}; Max-Age={outcome.cookie_max_age}; Path=/; "
+        "Secure; HttpOnly; SameSite=Lax"
+    ]
+
+
+# ---------------------------------------------------------------------------- unsubscribe
+
+_TEXTS = {
+    "en": {
+        "confirm_title": "Unsubscribe",
+        "confirm": "Stop receiving offers from {program} by email?",
+        "button": "Unsubscribe",
+        "done_title": "You are unsubscribed",
+        "done": "You will not receive offers from {program} by email any more.",
+        "bad_title": "This link is not valid",
+        "bad": "Please use the unsubscribe link in your email.",
+    },
+    "de": {
+        "confirm_title": "Abmelden",
+        "confirm": "Keine Angebote von {program} mehr per E-Mail erhalten?",
+        "button": "Abmelden",
+        "done_title": "Sie sind abgemeldet",
+        "done": "Sie erhalten keine Angebote von {program} mehr per E-Mail.",
+        "bad_title": "Dieser Link ist ungültig",
+        "bad": "Bitte verwenden Sie den Abmeldelink aus Ihrer E-Mail.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int
+    lang: str
+    title: str
+    message: str
+    form: str | None = None  # the button's label: the page posts back to itself
+
+    def html(self) -> str:
+        form = (
+            f'<form method="post"><button type="submit" id="unsubscribe">{html.escape(self.form)}</button></form>'
+            if self.form
+            else ""
+        )
+        return (
+            f'<!doctype html><html lang="{html.escape(self.lang)}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">'
+            '<meta name="robots" content="noindex">'
+            f"<title>{html.escape(self.title)}</title>"
+            '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
+            f"<h1>{html.escape(self.title)}</h1><p>{html.escape(self.message)}</p>{form}</body></html>"
+        )
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return _TEXTS.get(lang.split("-")[0], _TEXTS["en"])
+
+
+def _program_name(program_id: str) -> str:
+    try:
+        program = catalog.program(program_id)
+    except Exception:  # the page must render even when the lookup fails
+        program = None
+    return program.name if program else program_id
+
+
+def unsubscribe_page(token: str) -> Page:
+    """GET: a confirmation page (a link preview or scanner must not unsubscribe anyone)."""
+    try:
+        link = UnsubscribeLink.parse(token)
+    except BadToken:
+        texts = _texts("en")
+        return Page(400, "en", texts["bad_title"], texts["bad"])
+    texts = _texts(link.lang)
+    message = texts["confirm"].format(program=_program_name(link.program_id))
+    return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
+
+
+def unsubscribe(token: str, *, one_click: bool) -> Page:
+    """POST: suppress the address for good. RFC 8058 one-click: no cookie or CSRF token, the signed
+    token is the authority. A suppression DynamoDB could not take waits in the replay queue."""
+    try:
+        link = UnsubscribeLink.parse(token)
+    except BadToken:
+        texts = _texts("en")
+        return Page(400, "en", texts["bad_title"], texts["bad"])
+    suppress_hash(link.email_hash, "one-click" if one_click else "link")
+    texts = _texts(link.lang)
+    return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))
