@@ -1,12 +1,12 @@
 """Conversions: a reported sale, who earns it and what it pays, from postback to review.
 
-  postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
-  postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
-  advertisers     advertisers and the credentials they report with
-  page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
-  attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
-  commissions     which commission rule applies and how much it pays (pure)
-  recording       one session read, the rules, one write
-  status_changes  operators' decisions: pending -> approved | rejected, approved -> reversed
-  queries         a partner's or a program's conversions for a month, without scans
+postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
+postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
+advertisers     advertisers and the credentials they report with
+page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
+attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
+commissions     which commission rule applies and how much it pays (pure)
+recording       one session read, the rules, one write
+status_changes  operators' decisions: pending -> approved | rejected, approved -> reversed
+queries         a partner's or a program's conversions for a month, without scans
 """

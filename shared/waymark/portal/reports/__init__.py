@@ -1,11 +1,11 @@
 """Figures for partners and operators: dashboards, monthly reports, conversions review, exports.
 
-  figures      reports, conversions and exports for pages and JSON alike, with domain errors as HTTP ones
-  charts       daily charts as SVG geometry (pure)
-  pages        the partner's monthly report and CSV statement
-  api          the partner's figures as JSON
-  admin_pages  conversions to review, the all-partners report, exports
-  admin_api    the same as JSON
-  schemas      what these routes accept and answer
-  views        reports shaped for the JSON API
+figures      reports, conversions and exports for pages and JSON alike, with domain errors as HTTP ones
+charts       daily charts as SVG geometry (pure)
+pages        the partner's monthly report and CSV statement
+api          the partner's figures as JSON
+admin_pages  conversions to review, the all-partners report, exports
+admin_api    the same as JSON
+schemas      what these routes accept and answer
+views        reports shaped for the JSON API
 """
