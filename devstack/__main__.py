@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from devstack.local import LocalWaymark, PortInUse, log, write_ready_file
+    from devstack.local import LocalWaymark, PortInUse, banner, log, write_ready_file
 
     local = LocalWaymark(
         host=args.host, port=args.port, demo_port=args.demo_port, quiet=args.quiet, seed_demo=not args.no_seed
@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    log(local.banner())
+    log(banner(info))
     if args.ready_file:
         write_ready_file(args.ready_file, info)
     stopping.wait()
