@@ -17,8 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run Waymark locally on an embedded AWS")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--demo-port", type=int, default=3001)
+    serve.add_argument("--port", type=int, default=3000, help="the gateway's port (make dev PORT=); 0: any free one")
+    serve.add_argument(
+        "--demo-port",
+        type=int,
+        default=3001,
+        help="the demo merchant site's port (make dev DEMO_PORT=); 0: any free one",
+    )
     serve.add_argument("--ready-file", help="write URLs and demo credentials here as JSON once serving")
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.add_argument("--no-seed", action="store_true", help="start without the demo program")

@@ -33,7 +33,8 @@ class PortInUse(RuntimeError):
     pass
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, *, serving: str, setting: str, instead: int) -> None:
+    """Fail before anything starts, naming what wanted the port and the `make dev` setting that moves it."""
     if port == 0:
         return
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -42,8 +43,8 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             raise PortInUse(
-                f"port {port} on {host} is already in use ({error.strerror}); "
-                f"stop what is using it or choose another: make dev PORT=3100"
+                f"port {port} on {host} (the {serving}) is already in use ({error.strerror}); "
+                f"stop what is using it or choose another: make dev {setting}={instead}"
             ) from error
 
 
@@ -131,9 +132,14 @@ class LocalWaymark:
     seed_demo: bool = True
 
     def start(self) -> dict:
-        check_port_free(self.host, self.port)
+        check_port_free(self.host, self.port, serving="gateway", setting="PORT", instead=3100)
         if self.seed_demo:
-            check_port_free(self.host, self.demo_port)
+            if self.demo_port == self.port != 0:
+                raise PortInUse(
+                    f"the gateway and the demo merchant site cannot share port {self.port}: "
+                    f"give each its own, e.g. make dev PORT={self.port} DEMO_PORT={self.port + 1}"
+                )
+            check_port_free(self.host, self.demo_port, serving="demo merchant site", setting="DEMO_PORT", instead=3101)
         os.environ.update(LOCAL_CREDENTIALS)
         from moto.server import ThreadedMotoServer
 
