@@ -15,11 +15,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 PORT ?= 3000
+DEMO_PORT ?= 3001
 
 .PHONY: help dev test lint format validate build bench load invoke browser clean
 
 help:
-	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS)"
+	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS), its demo shop on :$(DEMO_PORT)"
+	@echo "                (PORT=3100 DEMO_PORT=3101: a second stack beside the first)"
 	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
 	@echo "make bench      benchmark figures as JSON (bench/results.json)"
 	@echo "make load       20k clicks and 2k postbacks through the local stack, then a reconciliation"
@@ -39,7 +41,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	@touch $@
 
 dev: $(VENV)/.installed
-	$(PY) -m devstack serve --port $(PORT)
+	$(PY) -m devstack serve --port $(PORT) --demo-port $(DEMO_PORT)
 
 invoke: $(VENV)/.installed
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing_sender" >&2; exit 2; }

@@ -15,7 +15,6 @@ import json
 import sys
 import time
 from datetime import timedelta
-from types import SimpleNamespace
 
 from bench.embedded import ReadCounter, moto_stack, run_child
 from bench.measure import figure
@@ -62,8 +61,8 @@ def measure() -> dict:
         )
         program.save()
         # The demo's profile, template (en, de) and channel subjects: one email profile, as `make dev` has.
-        demo = seed._seed_remarketing(
-            SimpleNamespace(demo_url="https://www.example.com", url="https://track.example.com"), program
+        demo = seed.seed_remarketing(
+            program, gateway_url="https://track.example.com", shop_url="https://www.example.com"
         )
         today = utcnow().date()
         started = time.perf_counter()

@@ -17,8 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run Waymark locally on an embedded AWS")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--demo-port", type=int, default=3001)
+    serve.add_argument("--port", type=int, default=3000, help="the gateway's port (make dev PORT=); 0: any free one")
+    serve.add_argument(
+        "--demo-port",
+        type=int,
+        default=3001,
+        help="the demo merchant site's port (make dev DEMO_PORT=); 0: any free one",
+    )
     serve.add_argument("--ready-file", help="write URLs and demo credentials here as JSON once serving")
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.add_argument("--no-seed", action="store_true", help="start without the demo program")
@@ -37,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from devstack.local import LocalWaymark, PortInUse, log, write_ready_file
+    from devstack.local import LocalWaymark, PortInUse, banner, log, write_ready_file
 
     local = LocalWaymark(
         host=args.host, port=args.port, demo_port=args.demo_port, quiet=args.quiet, seed_demo=not args.no_seed
@@ -54,7 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    log(local.banner())
+    log(banner(info))
     if args.ready_file:
         write_ready_file(args.ready_file, info)
     stopping.wait()

@@ -6,12 +6,14 @@ import email
 import html
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import policy
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from devstack.local import LocalWaymark
+from devstack.runtime import FunctionRuntime
+from devstack.template import Stack
+
+Endpoint = Callable[[str, str, bytes], tuple[int, dict, bytes]]
 
 
 def scheduled_event(stack, spec, schedule: dict | None) -> dict:
@@ -32,22 +34,24 @@ def scheduled_event(stack, spec, schedule: dict | None) -> dict:
     }
 
 
-def install(local: LocalWaymark) -> None:
+def endpoints(stack: Stack, runtime: FunctionRuntime, drain: Callable[[], None], info: dict) -> dict[str, Endpoint]:
+    """The /_local/ endpoints by path prefix; `info` is what /_local/health answers (the ready file's facts)."""
+
     def invoke(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
         if method != "POST":
             return 405, {"Content-Type": "text/plain"}, b"POST /_local/invoke/<function>\n"
         name = path.removeprefix("/_local/invoke/").strip("/")
         try:
-            spec = local.stack.function(name)
+            spec = stack.function(name)
         except KeyError as error:
             return 404, {"Content-Type": "text/plain"}, f"{error}\n".encode()
-        event = json.loads(body) if body.strip() else scheduled_event(local.stack, spec, (spec.schedules or [None])[0])
-        result = local.runtime.invoke(spec.logical_id, event)
-        local.drain()
+        event = json.loads(body) if body.strip() else scheduled_event(stack, spec, (spec.schedules or [None])[0])
+        result = runtime.invoke(spec.logical_id, event)
+        drain()
         return 200, {"Content-Type": "application/json"}, json.dumps(result, default=str).encode()
 
     def mail(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
-        messages = sent_messages(local.stack)
+        messages = sent_messages(stack)
         wanted = path.removeprefix("/_local/mail").strip("/")
         if wanted:
             for message in messages:
@@ -57,20 +61,18 @@ def install(local: LocalWaymark) -> None:
         return 200, {"Content-Type": "text/html; charset=utf-8"}, _render_list(messages).encode()
 
     def health(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
-        return 200, {"Content-Type": "application/json"}, json.dumps(local.info, default=str).encode()
+        return 200, {"Content-Type": "application/json"}, json.dumps(info, default=str).encode()
 
-    def drain(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
-        local.drain()
+    def drain_now(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
+        drain()
         return 200, {"Content-Type": "application/json"}, b'{"drained":true}'
 
-    local.gateway.control.update(
-        {
-            "/_local/invoke/": invoke,
-            "/_local/mail": mail,
-            "/_local/health": health,
-            "/_local/drain": drain,
-        }
-    )
+    return {
+        "/_local/invoke/": invoke,
+        "/_local/mail": mail,
+        "/_local/health": health,
+        "/_local/drain": drain_now,
+    }
 
 
 def sent_messages(stack) -> list[dict]:

@@ -9,16 +9,13 @@ from __future__ import annotations
 import html
 import json
 import secrets
+import socket
 import threading
 import urllib.error
 import urllib.request
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
-
-if TYPE_CHECKING:
-    from devstack.local import LocalWaymark
 
 TOURS = {
     "sunset-cruise": ("Sunset cruise", "89.00", "cruises"),
@@ -33,8 +30,18 @@ BANNER = (
 )
 
 
-def start(local: LocalWaymark, host: str, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), _handler(local))
+def listen(host: str, port: int) -> socket.socket:
+    """The site's address, taken before the demo program exists: the program's landing pages and
+    links need the site's URL, and the site needs the program's postback token to serve."""
+    return socket.create_server((host, port))
+
+
+def serve(listener: socket.socket, *, gateway_url: str, postback_token: str) -> ThreadingHTTPServer:
+    """Serve the site on `listener`, sending bookings to `gateway_url` with the shop's token."""
+    server = ThreadingHTTPServer(listener.getsockname(), _handler(gateway_url, postback_token), bind_and_activate=False)
+    server.socket.close()  # the socket it made unbound gives way to the one already listening
+    server.socket = listener
+    server.server_address = listener.getsockname()
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="demo-site", daemon=True).start()
     return server
@@ -50,7 +57,7 @@ def _page(title: str, body: str, gateway: str) -> bytes:
     ).encode()
 
 
-def _handler(local: LocalWaymark):
+def _handler(gateway_url: str, postback_token: str):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
@@ -66,24 +73,24 @@ def _handler(local: LocalWaymark):
                     f"<li><a href='/tours/{slug}'>{html.escape(t[0])}</a> from €{t[1]}</li>"
                     for slug, t in TOURS.items()
                 )
-                self._send(200, _page("Tours", _arrival(click_id) + f"<ul>{items}</ul>", local.url), cookies)
+                self._send(200, _page("Tours", _arrival(click_id) + f"<ul>{items}</ul>", gateway_url), cookies)
             elif url.path.startswith("/tours/") and url.path.removeprefix("/tours/") in TOURS:
                 slug = url.path.removeprefix("/tours/")
                 # A remarketing email's link opens the tour for an existing booking: that sale is remarketing's.
                 channel = "remarketing" if "booking" in query else "web"
                 form = _form(slug, channel, query.get("lang", "en"))
-                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + form, local.url), cookies)
+                self._send(200, _page(TOURS[slug][0], _arrival(click_id) + form, gateway_url), cookies)
             elif url.path == "/banner.svg":  # the banner partners' snippets show (program settings "banners")
                 self._send_bytes(200, "image/svg+xml", BANNER)
             elif url.path == "/order":
                 body = "<p>Concierge order desk: book on a customer's behalf.</p>" + _form("sunset-cruise", "concierge")
-                self._send(200, _page("Order for a customer", _arrival(click_id) + body, local.url), cookies)
+                self._send(200, _page("Order for a customer", _arrival(click_id) + body, gateway_url), cookies)
             else:
-                self._send(404, _page("Not found", "<p>No such page.</p>", local.url))
+                self._send(404, _page("Not found", "<p>No such page.</p>", gateway_url))
 
         def do_POST(self) -> None:
             if urlsplit(self.path).path != "/book":
-                self._send(404, _page("Not found", "", local.url))
+                self._send(404, _page("Not found", "", gateway_url))
                 return
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
@@ -92,7 +99,7 @@ def _handler(local: LocalWaymark):
             quantity = max(1, min(10, int(form.get("quantity", "1") or 1)))
             amount = str(Decimal(price) * quantity)
             order = {
-                "token": local.info["demo"]["advertiser_token"],
+                "token": postback_token,
                 "order_id": "D" + secrets.token_hex(4).upper(),
                 "amount": amount,
                 "currency": "EUR",
@@ -105,13 +112,13 @@ def _handler(local: LocalWaymark):
             click_id = form.get("click_id") or self._cookie("demo_click_id")
             if click_id:
                 order["click_id"] = click_id
-            result = _postback(local.url, {k: v for k, v in order.items() if v is not None})
+            result = _postback(gateway_url, {k: v for k, v in order.items() if v is not None})
             body = (
                 f"<p>Thank you! Order <b>{html.escape(order['order_id'])}</b>: {quantity} x {html.escape(name)}, "
                 f"€{amount}.</p>{_credit(result)}<h2>What the shop's backend got back from Waymark</h2>"
                 f"<pre id=postback>{html.escape(_pretty(result))}</pre>"
             )
-            self._send(200, _page("Booking confirmed", body, local.url))
+            self._send(200, _page("Booking confirmed", body, gateway_url))
 
         def _send_bytes(self, status: int, content_type: str, body: bytes) -> None:
             self.send_response(status)

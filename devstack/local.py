@@ -8,10 +8,17 @@ import logging
 import os
 import socket
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 from devstack.template import Stack
+
+if TYPE_CHECKING:
+    from devstack.gateway import Gateway
+    from devstack.pumps import Poller
+    from devstack.runtime import FunctionRuntime
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -26,7 +33,8 @@ class PortInUse(RuntimeError):
     pass
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, *, serving: str, setting: str, instead: int) -> None:
+    """Fail before anything starts, naming what wanted the port and the `make dev` setting that moves it."""
     if port == 0:
         return
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -35,102 +43,154 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             raise PortInUse(
-                f"port {port} on {host} is already in use ({error.strerror}); "
-                f"stop what is using it or choose another: make dev PORT=3100"
+                f"port {port} on {host} (the {serving}) is already in use ({error.strerror}); "
+                f"stop what is using it or choose another: make dev {setting}={instead}"
             ) from error
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The template deployed on the embedded AWS, its functions ready to run and not yet serving."""
+
+    stack: Stack
+    runtime: FunctionRuntime
+    gateway: Gateway
+    server: ThreadingHTTPServer
+    poller: Poller
+    gateway_url: str
+    aws_url: str
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo program (what `seed` made of it) and the merchant site its links lead to."""
+
+    facts: dict
+    url: str
+    site: ThreadingHTTPServer
+
+
+def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
+    """Provision the template's resources on the embedded AWS at `aws_url` and load its functions
+    behind a gateway bound to `host:port` (0: any free port)."""
+    os.environ["AWS_ENDPOINT_URL"] = aws_url
+    from devstack.gateway import Gateway, make_server
+    from devstack.provision import provision
+    from devstack.pumps import Poller, QueuePump, StreamPump
+    from devstack.runtime import FunctionRuntime
+
+    stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"])
+    provision(stack)
+    runtime = FunctionRuntime(stack)
+    gateway = Gateway(stack, runtime)
+    server = make_server(gateway, host, port, quiet=quiet)
+    gateway_url = f"http://localhost:{server.server_address[1]}"
+    # Links in emails (remarketing) point at this gateway, as a custom domain would in AWS.
+    stack.parameters["PublicBaseUrl"] = gateway_url
+    runtime.prepare()
+    poller = Poller(StreamPump(stack, runtime), QueuePump(stack, runtime))
+    return Deployment(stack, runtime, gateway, server, poller, gateway_url, aws_url)
+
+
+def open_demo(gateway_url: str, host: str, port: int) -> Demo:
+    """Seed the demo program and serve its merchant site on `host:port` (0: any free port)."""
+    from devstack import demo_site, seed
+
+    listener = demo_site.listen(host, port)
+    url = f"http://localhost:{listener.getsockname()[1]}"
+    facts = seed.seed(gateway_url=gateway_url, shop_url=url)
+    site = demo_site.serve(listener, gateway_url=gateway_url, postback_token=facts["advertiser_token"])
+    return Demo(facts, url, site)
+
+
+def ready_info(deployment: Deployment, demo: Demo | None) -> dict:
+    """What the ready file and /_local/health say: where everything answers, and the demo's facts."""
+    info: dict = {"gateway_url": deployment.gateway_url}
+    if demo:
+        info["demo_url"] = demo.url
+    info.update(
+        aws_endpoint_url=deployment.aws_url,
+        region=deployment.stack.region,
+        resources={lid: ids.get("Ref") for lid, ids in deployment.stack.physical.items()},
+        started_at=datetime.now(UTC).isoformat(),
+    )
+    if demo:
+        info["demo"] = demo.facts
+    return info
 
 
 @dataclass
 class LocalWaymark:
+    """`make dev`'s stack, started in the order its parts exist: the embedded AWS, the deployment on it
+    (resources, functions, gateway, pollers), then the demo program and its merchant site. The gateway
+    serves once all are in place, so /_local/health answers with the finished facts."""
+
     host: str = "127.0.0.1"
     port: int = 3000
     demo_port: int = 3001
     quiet: bool = False
     seed_demo: bool = True
-    stack: Stack = field(init=False)
 
     def start(self) -> dict:
-        check_port_free(self.host, self.port)
-        check_port_free(self.host, self.demo_port)
+        check_port_free(self.host, self.port, serving="gateway", setting="PORT", instead=3100)
+        if self.seed_demo:
+            if self.demo_port == self.port != 0:
+                raise PortInUse(
+                    f"the gateway and the demo merchant site cannot share port {self.port}: "
+                    f"give each its own, e.g. make dev PORT={self.port} DEMO_PORT={self.port + 1}"
+                )
+            check_port_free(self.host, self.demo_port, serving="demo merchant site", setting="DEMO_PORT", instead=3101)
         os.environ.update(LOCAL_CREDENTIALS)
         from moto.server import ThreadedMotoServer
 
-        from devstack import moto_fixes
+        from devstack import control, moto_fixes
+        from devstack.gateway import serve_in_thread
 
         moto_fixes.apply()
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()
         moto_host, moto_port = self.moto.get_host_and_port()
-        self.moto_url = f"http://{moto_host}:{moto_port}"
-        os.environ["AWS_ENDPOINT_URL"] = self.moto_url
+        aws_url = f"http://{moto_host}:{moto_port}"
 
-        from devstack.gateway import Gateway, make_server, serve_in_thread
-        from devstack.provision import provision
-        from devstack.pumps import Poller, QueuePump, StreamPump
-        from devstack.runtime import FunctionRuntime
-
-        self.stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"])
-        provision(self.stack)
-        self.runtime = FunctionRuntime(self.stack)
-        self.gateway = Gateway(self.stack, self.runtime)
-        self.server = make_server(self.gateway, self.host, self.port, quiet=self.quiet)
-        self.port = self.server.server_address[1]
-        self.url = f"http://localhost:{self.port}"
-        # Links in emails (remarketing) point at this gateway, as a custom domain would in AWS.
-        self.stack.parameters["PublicBaseUrl"] = self.url
-        self.runtime.prepare()
-        self.poller = Poller(StreamPump(self.stack, self.runtime), QueuePump(self.stack, self.runtime))
-
-        from devstack import control, demo_site, seed
-
-        control.install(self)
-        self.demo = demo_site.start(self, self.host, self.demo_port)
-        self.demo_port = self.demo.server_address[1]
-        self.demo_url = f"http://localhost:{self.demo_port}"
-        serve_in_thread(self.server)
-        self.poller.start()
-        self.info = {
-            "gateway_url": self.url,
-            "demo_url": self.demo_url,
-            "aws_endpoint_url": self.moto_url,
-            "region": self.stack.region,
-            "resources": {lid: ids.get("Ref") for lid, ids in self.stack.physical.items()},
-            "started_at": datetime.now(UTC).isoformat(),
-        }
-        if self.seed_demo:
-            self.info["demo"] = seed.seed(self)
-        self.poller.drain()
-        return self.info
-
-    def drain(self) -> None:
-        """Run every pending stream record and queue message through its consumer now."""
-        self.poller.drain()
+        self.deployment = deployment = deploy(aws_url, self.host, self.port, quiet=self.quiet)
+        # The demo writes through the library as the functions do: it needs the deployment whole.
+        self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port) if self.seed_demo else None
+        info = ready_info(deployment, self.demo)
+        deployment.gateway.control.update(
+            control.endpoints(deployment.stack, deployment.runtime, deployment.poller.drain, info)
+        )
+        serve_in_thread(deployment.server)
+        deployment.poller.start()
+        deployment.poller.drain()
+        return info
 
     def stop(self) -> None:
-        self.poller.stop()
-        self.server.shutdown()
-        self.demo.shutdown()
+        self.deployment.poller.stop()
+        self.deployment.server.shutdown()
+        if self.demo:
+            self.demo.site.shutdown()
         self.moto.stop()
 
-    def banner(self) -> str:
-        demo = self.info.get("demo", {})
-        lines = [
-            "",
-            "Waymark is running on an embedded AWS (moto). Ctrl-C stops it.",
-            "",
-            f"  Partner portal   {self.url}/login",
-            f"  Partner signup   {self.url}/signup",
-            f"  Admin console    {self.url}/admin",
-            f"  Demo merchant    {self.demo_url}/",
-            f"  Sent emails      {self.url}/_local/mail",
-            f"  Embedded AWS     {self.moto_url}  (region {self.stack.region}, any credentials)",
-        ]
-        for line in demo.get("lines", []):
-            lines.append(f"  {line}")
-        lines.append("")
-        return "\n".join(lines)
+
+def banner(info: dict) -> str:
+    lines = [
+        "",
+        "Waymark is running on an embedded AWS (moto). Ctrl-C stops it.",
+        "",
+        f"  Partner portal   {info['gateway_url']}/login",
+        f"  Partner signup   {info['gateway_url']}/signup",
+        f"  Admin console    {info['gateway_url']}/admin",
+    ]
+    if "demo_url" in info:
+        lines.append(f"  Demo merchant    {info['demo_url']}/")
+    lines += [
+        f"  Sent emails      {info['gateway_url']}/_local/mail",
+        f"  Embedded AWS     {info['aws_endpoint_url']}  (region {info['region']}, any credentials)",
+    ]
+    lines += [f"  {line}" for line in info.get("demo", {}).get("lines", [])]
+    lines.append("")
+    return "\n".join(lines)
 
 
 def write_ready_file(path: str, info: dict) -> None:

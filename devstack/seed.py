@@ -4,10 +4,6 @@ an approved partner with a login, and tracking links into the demo merchant site
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from devstack.local import LocalWaymark
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "Admin-demo-2026"
@@ -15,7 +11,12 @@ PARTNER_EMAIL = "partner@example.com"
 PARTNER_PASSWORD = "Partner-demo-2026"
 
 
-def seed(local: LocalWaymark) -> dict:
+def seed(gateway_url: str, shop_url: str) -> dict:
+    """The demo program, its logins and links; returns what a person (and the demo site) needs of it.
+
+    Writes through the library as the functions would, so the stack must be provisioned and the
+    functions' environment applied (the library finds its tables there) before it runs.
+    """
     from waymark.conversions.advertisers import create_advertiser
     from waymark.models import CommissionRule, Program
     from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
@@ -27,14 +28,14 @@ def seed(local: LocalWaymark) -> dict:
         program_id="demo",
         name="Demo Tours",
         currency="EUR",
-        default_landing_url=f"{local.demo_url}/",
+        default_landing_url=f"{shop_url}/",
         allowed_domains=["localhost"],
         allow_http=True,
         languages=["en", "de"],
         default_language="en",
-        order_page_url=f"{local.demo_url}/order",
+        order_page_url=f"{shop_url}/order",
         commission_rules=[CommissionRule(kind="percent", value=Decimal("10"), note="standard rate")],
-        settings={"banners": [{"image_url": f"{local.demo_url}/banner.svg", "width": 468, "height": 60}]},
+        settings={"banners": [{"image_url": f"{shop_url}/banner.svg", "width": 468, "height": 60}]},
     )
     program.save()
     advertiser, token = create_advertiser(program, "demo-shop", "Demo Tours booking system")
@@ -48,11 +49,11 @@ def seed(local: LocalWaymark) -> dict:
         status="active",
     )
     create_login(PARTNER_EMAIL, PARTNER_PASSWORD, group=PARTNERS_GROUP, agent_id=agent.agent_id)
-    link = create_link(agent, program, destination=f"{local.demo_url}/tours/sunset-cruise", name="Sunset cruise")
-    remarketing = _seed_remarketing(local, program)
-    default_url = f"{local.url}/c/{agent.agent_id}"
-    link_url = f"{local.url}/c/{link.code}"
-    deep_url = f"{local.url}/c/{agent.agent_id}?url={local.demo_url}/tours/city-walk&sub1=newsletter"
+    link = create_link(agent, program, destination=f"{shop_url}/tours/sunset-cruise", name="Sunset cruise")
+    remarketing = seed_remarketing(program, gateway_url, shop_url)
+    default_url = f"{gateway_url}/c/{agent.agent_id}"
+    link_url = f"{gateway_url}/c/{link.code}"
+    deep_url = f"{gateway_url}/c/{agent.agent_id}?url={shop_url}/tours/city-walk&sub1=newsletter"
     return {
         "program_id": program.program_id,
         "advertiser_id": advertiser.advertiser_id,
@@ -72,7 +73,7 @@ def seed(local: LocalWaymark) -> dict:
             f"Deep link        {deep_url}",
             f"Postback token   {token}",
             "Remarketing      book on the demo site, then `make invoke FN=remarketing_sender` and open /_local/mail",
-            f"Email offers     {local.url}/admin/remarketing (profiles, templates, subjects; operator login)",
+            f"Email offers     {gateway_url}/admin/remarketing (profiles, templates, subjects; operator login)",
         ],
     }
 
@@ -106,7 +107,7 @@ _DEMO_OFFERS = [
 ]
 
 
-def _seed_remarketing(local: LocalWaymark, program) -> dict:
+def seed_remarketing(program, gateway_url: str, shop_url: str) -> dict:
     """A demo cross-sell profile (web and email), its template in English and German, and the
     web and concierge channels' subjects, so a demo booking gets an email from `make invoke`."""
     from waymark.remarketing import config
@@ -120,7 +121,7 @@ def _seed_remarketing(local: LocalWaymark, program) -> dict:
         ),
         by="seed",
     )
-    booking_page = f"{local.demo_url}/tours/{{product}}?booking={{booking_ref}}&lang={{lang}}"
+    booking_page = f"{shop_url}/tours/{{product}}?booking={{booking_ref}}&lang={{lang}}"
     subjects = {
         "web": {"en": "Add to your trip, {{ booking.ref }}", "de": "Ergänzen Sie Ihre Reise, {{ booking.ref }}"},
         "concierge": {"en": "Your concierge suggests more", "de": "Ihr Concierge empfiehlt mehr"},
@@ -140,9 +141,7 @@ def _seed_remarketing(local: LocalWaymark, program) -> dict:
             name="Tour add-ons",
             kind="both",
             offers=[
-                config.OfferInput(
-                    code=code, names={"en": en, "de": de}, price=price, link=f"{local.demo_url}/tours/{code}"
-                )
+                config.OfferInput(code=code, names={"en": en, "de": de}, price=price, link=f"{shop_url}/tours/{code}")
                 for code, en, de, price in _DEMO_OFFERS
             ],
             schedule=[
@@ -153,4 +152,4 @@ def _seed_remarketing(local: LocalWaymark, program) -> dict:
         ),
         by="seed",
     )
-    return {"profile_id": profile.profile_id, "template_id": "demo-addons", "offers_url": f"{local.url}/offers/demo"}
+    return {"profile_id": profile.profile_id, "template_id": "demo-addons", "offers_url": f"{gateway_url}/offers/demo"}
