@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.add_argument("--no-seed", action="store_true", help="start without the demo program")
     invoke = commands.add_parser("invoke", help="fire a function (e.g. a schedule) on the running local stack")
-    invoke.add_argument("function", help="folder or logical id, e.g. remarketing")
+    invoke.add_argument("function", help="folder or logical id, e.g. remarketing_sender")
     invoke.add_argument("--port", type=int, default=3000)
     when = invoke.add_mutually_exclusive_group()
     when.add_argument("--event", help="JSON file with the event (default: the scheduled event)")
