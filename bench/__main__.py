@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(report, indent=2)
     output.write_text(text + "\n")
     if output.resolve() == table.RESULTS:
-        table.main(["--write"])  # the README shows what was just measured
+        table.main(["--write"])  # docs/development.md shows what was just measured
     print(text)
     return 0
 

@@ -1,7 +1,7 @@
-"""The README's table of figures, made from bench/results.json (so the two cannot disagree).
+"""The figures table of docs/development.md, made from bench/results.json (so the two cannot disagree).
 
 python -m bench.table            print the table
-python -m bench.table --write    put it into README.md between its bench-table markers
+python -m bench.table --write    put it into docs/development.md between its bench-table markers
 """
 
 import argparse
@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-README = ROOT / "README.md"
+DEVELOPMENT = ROOT / "docs" / "development.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 _BETWEEN = re.compile(re.escape(START) + r"(.*?)" + re.escape(END), re.DOTALL)
 
@@ -43,24 +43,24 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-def readme_table(text: str) -> str:
+def documented_table(text: str) -> str:
     found = _BETWEEN.search(text)
     if not found:
-        raise ValueError("README.md has no bench-table markers")
+        raise ValueError("docs/development.md has no bench-table markers")
     return found.group(1).strip("\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.table")
-    parser.add_argument("--write", action="store_true", help="update README.md")
+    parser.add_argument("--write", action="store_true", help="update docs/development.md")
     args = parser.parse_args(argv)
     table = markdown(json.loads(RESULTS.read_text()))
     if not args.write:
         print(table)
         return 0
-    text = README.read_text()
-    readme_table(text)  # the markers must be there
-    README.write_text(_BETWEEN.sub(lambda _: f"{START}\n{table}\n{END}", text, count=1))
+    text = DEVELOPMENT.read_text()
+    documented_table(text)  # the markers must be there
+    DEVELOPMENT.write_text(_BETWEEN.sub(lambda _: f"{START}\n{table}\n{END}", text, count=1))
     return 0
 
 

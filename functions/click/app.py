@@ -1,7 +1,7 @@
 """GET|HEAD /c/{code}: record the click as a session and send the visitor on with its click id.
 
 No Powertools resolver and no Tracer SDK here: both cost more cold-start time than this
-function's whole budget (README "Cold starts"). Lambda's active tracing still records it.
+function's whole budget (docs/architecture.md "Cold starts"). Lambda's active tracing still records it.
 """
 
 from aws_lambda_powertools import Logger, Metrics

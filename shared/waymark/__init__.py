@@ -1,7 +1,7 @@
 """Waymark's own library: domain logic and data access shared by every Lambda function.
 
 One sub-package per domain; each `__init__` names its modules and imports nothing, so a
-handler that needs clicks never loads Jinja2, pydantic or report code (docs/architecture.md,
+handler that needs clicks never loads Jinja2, pydantic or report code (docs/architecture.md
 "Dependency rules").
 
   click        the click path: rules, tracking I/O, cached lookups, sessions, destinations, user agents

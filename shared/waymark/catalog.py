@@ -2,7 +2,7 @@
 
 A warm click reads nothing; a miss costs one GetItem per kind. Items are read with the
 shared botocore client and decoded by the PynamoDB models, so there is one schema and one
-client. Changes reach warm containers within the TTL (README "Limits").
+client. Changes reach warm containers within the TTL (docs/operators.md "Limits").
 """
 
 from pynamodb.models import Model

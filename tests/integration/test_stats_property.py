@@ -2,7 +2,7 @@
 failures, batches delivered again), the counters equal a recount from scratch of what is stored.
 
 The recount below is written independently of waymark.reporting.counters, from the documented key layout
-(README "Reports") and the documented unique-click rule.
+(docs/architecture.md "Counters") and the documented unique-click rule.
 """
 
 import itertools

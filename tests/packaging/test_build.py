@@ -26,7 +26,8 @@ PACKAGE_BUDGET_MB = 10
 
 
 def _sam_env() -> dict[str, str]:
-    # sam build looks for python3.12 on PATH; PIP_NO_DEPS keeps the SDK out of the layers (README "Layers").
+    # sam build looks for python3.12 on PATH; PIP_NO_DEPS keeps the SDK out of the layers
+    # (docs/architecture.md "Layers").
     base_python = Path(getattr(sys, "_base_executable", sys.executable)).resolve().parent
     return {
         **os.environ,

@@ -1,13 +1,13 @@
-"""The README's benchmark table is the one bench/results.json gives (`python -m bench.table --write`)."""
+"""docs/development.md's figures table is the one bench/results.json gives (`python -m bench.table --write`)."""
 
 import json
 
 from bench import table
 
 
-def test_the_readme_table_matches_the_latest_results():
+def test_the_documented_table_matches_the_latest_results():
     results = json.loads(table.RESULTS.read_text())
-    assert table.readme_table(table.README.read_text()) == table.markdown(results)
+    assert table.documented_table(table.DEVELOPMENT.read_text()) == table.markdown(results)
 
 
 def test_every_figure_records_its_value_budget_and_whether_it_holds():

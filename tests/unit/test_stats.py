@@ -133,7 +133,7 @@ def test_the_worst_record_fits_one_transaction():
     items = aggregate.transaction_items(
         "event-1", stats.change(stats.conversion_deltas(old), stats.conversion_deltas(new))
     )
-    assert len(items) == 21 <= aggregate.MAX_TRANSACTION_ITEMS  # README "The stream consumer"
+    assert len(items) == 21 <= aggregate.MAX_TRANSACTION_ITEMS  # docs/architecture.md "The stream consumer"
     assert items[0]["Put"]["Item"]["pk"] == {"S": "EVENT#event-1"}
     assert items[0]["Put"]["ConditionExpression"] == "attribute_not_exists(pk)"
 

@@ -1,7 +1,7 @@
 """The click path's cached lookups: one GetItem per kind on a miss, nothing on a hit.
 
 Like waymark.catalog, but returning the light views of waymark.click.projections, so the click function
-never imports PynamoDB. Changes reach warm containers within the TTL (README "Limits").
+never imports PynamoDB. Changes reach warm containers within the TTL (docs/operators.md "Limits").
 """
 
 import os

@@ -44,5 +44,5 @@ def quantum(code: str) -> Decimal:
 
 
 def round_money(value: Decimal, code: str) -> Decimal:
-    """Round to the currency's minor unit, half up (commercial rounding; see README "Commission")."""
+    """Round to the currency's minor unit, half up (commercial rounding; see docs/architecture.md "Commissions")."""
     return value.quantize(quantum(code), rounding=ROUND_HALF_UP)

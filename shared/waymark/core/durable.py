@@ -113,7 +113,8 @@ def keep(operation: str, request: dict) -> None:
     try:
         aws.client("sqs").send_message(QueueUrl=os.environ["REPLAY_QUEUE_URL"], MessageBody=body)
     except (BotoCoreError, ClientError, KeyError):
-        # Last resort: the whole request is in the log line, replayable by hand (README "Operations").
+        # Last resort: the whole request is in the log line, replayable by hand
+        # (docs/operators.md "Replaying a lost write").
         logger.exception("write lost from the queue too; replay it from this log line", extra={"unsaved": body})
 
 

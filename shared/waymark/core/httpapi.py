@@ -1,7 +1,7 @@
 """Reading API Gateway HTTP API (payload 2.0) events and shaping their responses, without a framework.
 
 The click path uses this instead of the Powertools resolver, whose import alone costs
-about as much as the click function's whole cold-start budget (README "Cold starts").
+about as much as the click function's whole cold-start budget (docs/architecture.md "Cold starts").
 """
 
 import base64

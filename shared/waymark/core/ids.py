@@ -43,7 +43,7 @@ def ref_code(click_id: str) -> str:
 
     Deterministic, so the merchant's page script can show it without asking the server
     (the same arithmetic lives in waymark/conversions/page_script.js). 30^6 ≈ 7.3e8 values: two live
-    sessions can share a code, so lookups take the newest session (README "Limits").
+    sessions can share a code, so lookups take the newest session (docs/operators.md "Limits").
     """
     value = 0
     for ch in click_id[-8:]:

@@ -1,7 +1,7 @@
 """Partners (agents): creating them with their default link, listing them, and changing their status.
 
 A partner's status lives on its Agent item and every portal request checks it there, so
-approving or suspending a partner never touches Cognito (README "Partner portal").
+approving or suspending a partner never touches Cognito (docs/architecture.md "Authorisation").
 """
 
 from dataclasses import dataclass

@@ -126,7 +126,7 @@ class EmailContext:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def variables(self) -> dict[str, Any]:
-        """What templates see (README "Remarketing", template variables)."""
+        """What templates see (docs/operators.md "Email templates")."""
         return {
             "lang": self.lang,
             "program": {"name": self.program_name},

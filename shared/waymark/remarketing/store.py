@@ -3,7 +3,7 @@
 Profiles, templates and channel settings share the program's ConfigTable partition
 (`PROGRAM#<id>`, sort keys `REMARKETING#...`), so the offers API, the planner and the daily
 job load all of it with one paginated Query and no scan. Changes reach warm containers
-within LOOKUP_TTL_SECONDS, as the link and program lookups do (README "Limits").
+within LOOKUP_TTL_SECONDS, as the link and program lookups do (docs/operators.md "Limits").
 """
 
 from dataclasses import dataclass, field

@@ -2,7 +2,7 @@
 
 Every counter is one StatsTable item (pk, sk) holding the numbers in COUNTER_FIELDS. Reports
 read them with GetItem/Query only, so a report costs the same for a thousand clicks as for a
-hundred million. The key layout (README "Reports") is the contract between the stream
+hundred million. The key layout (docs/architecture.md "Counters") is the contract between the stream
 consumer (waymark.reporting.consumer) and the read API (waymark.reporting.reads):
 
     MONTH#<YYYY-MM>                        PROGRAM#<program>     program x month

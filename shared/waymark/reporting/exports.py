@@ -11,8 +11,8 @@ aborts the upload (no partial file becomes visible) and raises for the caller's 
 CSV: UTF-8 with a byte-order mark (Excel then reads non-Latin names correctly; read it back
 with the `utf-8-sig` codec), RFC 4180 quoting, CRLF line ends, money as exact decimals with
 a dot ("1234.50", never rounded, never in exponent form). Text that a spreadsheet would run
-as a formula (starting with = + - @ or a tab) gets a leading apostrophe. Columns: README
-"Reports".
+as a formula (starting with = + - @ or a tab) gets a leading apostrophe. Columns:
+docs/architecture.md "Exports".
 """
 
 import csv
@@ -224,7 +224,7 @@ def presigned_url(
     """A GET URL for one export that stops working after `expires_in` seconds.
 
     The URL carries the signer's credentials: on Lambda those are the function role's session,
-    so it also stops working when that session ends (README "Limits").
+    so it also stops working when that session ends (docs/operators.md "Limits").
     """
     signed_at = now or datetime.now(UTC)
     url = aws.s3_presigner().generate_presigned_url(
