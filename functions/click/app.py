@@ -26,7 +26,7 @@ def click(event: dict) -> dict:
             query=httpapi.query(event),
             user_agent=httpapi.header(event, "user-agent"),
             referer=httpapi.header(event, "referer"),
-            country=httpapi.header(event, "cloudfront-viewer-country"),
+            country=httpapi.viewer_country(event),
             source_ip=httpapi.source_ip(event),
         )
     except httpapi.BadQuery as error:

@@ -41,7 +41,7 @@ def offer(token: str) -> Response[str]:
     visitor = links.Visitor(
         user_agent=event.headers.get("user-agent"),
         referer=event.headers.get("referer"),
-        country=event.headers.get("cloudfront-viewer-country"),
+        country=httpapi.viewer_country(event.raw_event),
         source_ip=event.request_context.http.source_ip,
     )
     try:

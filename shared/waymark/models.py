@@ -18,6 +18,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
@@ -98,6 +99,8 @@ class Program(Model):
     order_page_url = UnicodeAttribute(null=True)  # concierges' sales links open this page
     commission_rules = ListAttribute(of=CommissionRule, default=list)
     settings = MapAttribute(default=dict)  # feature settings owned by other modules (remarketing, ...)
+    # Advertisers whose postback token was sent to the public pixel: leaked, to be rotated.
+    token_exposed_by = UnicodeSetAttribute(null=True)
 
     @staticmethod
     def key(program_id: str) -> tuple[str, str]:
@@ -287,6 +290,7 @@ class Conversion(Model):
     source = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(default="web")
     attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
+    reported_by = UnicodeAttribute(null=True)  # postback | pixel: a pending pixel sale gives way to a postback
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()

@@ -24,7 +24,9 @@ def sessions() -> list[Session]:
     return list(Session.scan())
 
 
-def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, aws_requests):
+def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, aws_requests, monkeypatch):
+    runtime.handler("ClickFunction")  # loading a handler applies the template's environment
+    monkeypatch.setenv("TRUST_VIEWER_COUNTRY", "true")  # as with TrustViewerCountry=true: CloudFront in front
     response = runtime.invoke("ClickFunction", click_event(shop.link.code))
     calls = list(aws_requests.calls)
 
@@ -54,6 +56,14 @@ def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, a
     assert session.ttl > session.expires_at
     # Cold container: one GetItem per lookup, then the write.
     assert sorted(calls) == ["GetItem", "GetItem", "GetItem", "PutItem"]
+
+
+def test_without_cloudfront_in_front_a_sent_country_is_not_stored(runtime, shop):
+    """Anyone can send CloudFront-Viewer-Country to an API Gateway URL: it means something only behind CloudFront."""
+    event = click_event(shop.link.code)
+    assert event["headers"]["cloudfront-viewer-country"] == "DE"
+    assert runtime.invoke("ClickFunction", event)["statusCode"] == 302
+    assert [session.country for session in sessions()] == [None]
 
 
 def test_a_warm_click_makes_exactly_one_write_and_no_read(runtime, shop, aws_requests):

@@ -27,40 +27,39 @@ def assert_gif(response: dict) -> None:
     assert response["isBase64Encoded"] and base64.b64decode(response["body"]) == GIF
 
 
+def sale(**extra) -> dict:
+    return {"advertiser": "shop-backend", "order_id": "P-1", "amount": "50.00", "currency": "EUR", **extra}
+
+
 def test_the_pixel_records_the_sale_for_the_cookies_click(runtime, merchant):
     click_id = click(runtime, merchant.link.code)
-    response = pixel(
-        runtime,
-        {"order_id": "P-1", "amount": "50.00", "currency": "EUR", "token": merchant.token, "status": "approved"},
-        cookie=click_id,
-    )
-    assert_gif(response)
+    assert_gif(pixel(runtime, sale(), cookie=click_id))
     conversion = Conversion.get("shop-backend:P-1")
     assert (conversion.agent_id, conversion.click_id) == (merchant.agent.agent_id, click_id)
-    assert conversion.status == "pending"  # the pixel's token is public in the page: never approved by it
+    assert (conversion.status, conversion.channel, conversion.reported_by) == ("pending", "web", "pixel")
     assert conversion.history[0].by == "pixel:shop-backend"
 
 
 def test_a_click_id_parameter_beats_the_cookie(runtime, merchant):
     cookie_click = click(runtime, merchant.link.code)
     page_click = click(runtime, merchant.link.code)
-    params = {"order_id": "P-1", "amount": "5", "currency": "EUR", "token": merchant.token, "click_id": page_click}
-    assert_gif(pixel(runtime, params, cookie=cookie_click))
+    assert_gif(pixel(runtime, sale(click_id=page_click), cookie=cookie_click))
     assert Conversion.get("shop-backend:P-1").click_id == page_click
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "order_id=P-1&amount=5&currency=EUR&token=shop-backend.wrong",
-        "order_id=P-1&amount=-5&currency=EUR&token={token}",
+        "advertiser=shop-backend&order_id=P-1&amount=-5&currency=EUR",
+        "advertiser=nobody&order_id=P-1&amount=5&currency=EUR",
         "order_id=P-1&amount=5&currency=EUR",
+        "advertiser=shop-backend&order_id=P-1&amount=5&currency=EUR&click_id=00000000000000000000000",
         "%FF%FE=1",
         "",
     ],
 )
 def test_a_pixel_that_cannot_be_recorded_is_still_a_gif_and_writes_nothing(runtime, merchant, aws_requests, query):
-    response = pixel(runtime, query.format(token=merchant.token), cookie=click(runtime, merchant.link.code))
+    response = pixel(runtime, query, cookie=click(runtime, merchant.link.code) if "click_id" not in query else None)
     assert_gif(response)
     assert Conversion.count() == 0
 
@@ -69,7 +68,7 @@ def test_a_pixel_during_an_outage_is_still_a_gif(runtime, merchant, inject_failu
     from botocore.exceptions import ReadTimeoutError
 
     inject_failure("dynamodb", "GetItem", exception=ReadTimeoutError(endpoint_url="https://dynamodb"))
-    assert_gif(pixel(runtime, {"order_id": "P-1", "amount": "5", "currency": "EUR", "token": merchant.token}))
+    assert_gif(pixel(runtime, sale()))
 
 
 def test_an_unexpected_error_is_still_a_gif(runtime, merchant, monkeypatch):
@@ -79,7 +78,7 @@ def test_an_unexpected_error_is_still_a_gif(runtime, merchant, monkeypatch):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(postbacks, "handle", broken)
-    assert_gif(pixel(runtime, {"order_id": "P-1", "amount": "5", "currency": "EUR", "token": merchant.token}))
+    assert_gif(pixel(runtime, sale()))
 
 
 def test_an_unexpected_postback_error_is_a_503_not_a_500(runtime, merchant, monkeypatch):

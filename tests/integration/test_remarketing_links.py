@@ -40,7 +40,11 @@ def request(aws, runtime, method: str, url: str, **kwargs) -> dict:
     return runtime.invoke(function, event)
 
 
-def test_an_offer_link_credits_the_bookings_partner_and_opens_the_booking_page(aws, runtime, shop, emailed):
+def test_an_offer_link_credits_the_bookings_partner_and_opens_the_booking_page(
+    aws, runtime, shop, emailed, monkeypatch
+):
+    runtime.handler("RemarketingLinkFunction")  # loading a handler applies the template's environment
+    monkeypatch.setenv("TRUST_VIEWER_COUNTRY", "true")  # as with TrustViewerCountry=true: CloudFront in front
     from waymark.models import RemarketingClick, Session
 
     email = emailed(agent_id=shop.agent.agent_id, lang="de")

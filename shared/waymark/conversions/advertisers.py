@@ -4,7 +4,12 @@ import hashlib
 import hmac
 import secrets
 
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import UpdateError
+
 from waymark.models import Advertiser, Program
+
+logger = Logger(child=True)
 
 
 def token_digest(token: str) -> str:
@@ -39,3 +44,17 @@ def create_advertiser(
     )
     advertiser.save(condition=Advertiser.pk.does_not_exist())
     return advertiser, token
+
+
+def flag_exposed_token(advertiser: Advertiser) -> None:
+    """Mark on the program that this advertiser's postback token was seen in public (sent to the pixel).
+
+    The console shows the flag until the token is rotated. Best effort: the pixel still answers if
+    the write fails, and the next hit with the leaked token tries again.
+    """
+    try:
+        Program(*Program.key(advertiser.program_id)).update(
+            actions=[Program.token_exposed_by.add({advertiser.advertiser_id})], condition=Program.pk.exists()
+        )
+    except UpdateError as error:
+        logger.warning("could not flag the exposed token", extra={"error": str(error)})

@@ -123,6 +123,7 @@ def new_conversion(
         link_code=session.link_code if session else None,
         channel=report.channel,
         attributed_by=attribution.attributed_by,
+        reported_by=report.reported_by,
         amount=report.amount,
         currency=report.currency,
         commission=price.commission if attribution.earns else Decimal(0),

@@ -77,13 +77,28 @@ def source_allowed(cidrs: list[str] | None, source_ip: str) -> bool:
     return False
 
 
+def token_owner(token: str, lookup: Callable[[str], Advertiser | None] = catalog.advertiser) -> Advertiser | None:
+    """The active advertiser whose postback token this is, or None."""
+    advertiser_id = advertisers.advertiser_id_of(token)
+    advertiser = _active(advertiser_id, lookup) if advertiser_id else None
+    return advertiser if advertiser is not None and advertisers.token_matches(advertiser, token) else None
+
+
+def named_advertiser(advertiser_id: str, lookup: Callable[[str], Advertiser | None] = catalog.advertiser) -> Advertiser:
+    """The active advertiser a pixel names. A name proves nothing: callers credit only live clicks."""
+    advertiser = _active(advertiser_id, lookup) if advertiser_id else None
+    if advertiser is None:
+        raise Unauthorized("name an active advertiser with the advertiser parameter")
+    return advertiser
+
+
 def _by_token(credentials: Credentials, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
     token = credentials.token or ""
     advertiser_id = advertisers.advertiser_id_of(token)
     if advertiser_id is None or (credentials.advertiser_id and credentials.advertiser_id != advertiser_id):
         raise Unauthorized("the token is not valid")
-    advertiser = _active(advertiser_id, lookup)
-    if advertiser is None or not advertisers.token_matches(advertiser, token):
+    advertiser = token_owner(token, lookup)
+    if advertiser is None:
         raise Unauthorized("the token is not valid")
     return advertiser
 

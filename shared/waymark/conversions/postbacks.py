@@ -2,13 +2,20 @@
 
 Parameters come from the query string, and for a POST also from a form or JSON body; they
 are merged into one dict and validated by one pydantic model, so GET, form and JSON obey
-the same rules. Anything wrong answers a 4xx with a clear message and writes nothing.
+the same rules. Anything wrong answers a 4xx with a clear message and writes nothing. A
+signed POST carries everything in its signed body: query parameters would ride unsigned.
+
+The pixel is public (it sits in the thank-you page), so it proves nothing: it names its
+advertiser, carries no secret, and records a sale only for a live click of that program
+(the wm_click cookie or a click id), always pending, as a web sale. Whatever else it says
+(partner, channel, status, email, cart) is ignored. A postback token sent to it is refused
+and the program is flagged, so the console tells operators the token has leaked.
 """
 
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -18,8 +25,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
+from waymark.conversions import advertisers, postback_auth, recording
 from waymark.conversions import attribution as conversions
-from waymark.conversions import postback_auth, recording
 from waymark.conversions.attribution import Report
 from waymark.core import currencies, ids
 from waymark.core.times import utcnow
@@ -73,19 +80,24 @@ class CartLineIn(BaseModel):
     price: Money | None = None  # unit price
 
 
+OrderId = Annotated[
+    str, Field(validation_alias=AliasChoices("order_id", "adv_sub"), min_length=1, max_length=100, pattern=r"^[!-~]+$")
+]
+Currency = Annotated[str, Field(min_length=3, max_length=3)]
+ClickId = Annotated[
+    str | None, Field(validation_alias=AliasChoices("click_id", "transaction_id"), pattern=r"^[A-Za-z0-9_-]{1,64}$")
+]
+
+
 class PostbackParams(BaseModel):
     """One reported sale (the `token`/`advertiser` credentials are read before this)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
-    order_id: str = Field(
-        validation_alias=AliasChoices("order_id", "adv_sub"), min_length=1, max_length=100, pattern=r"^[!-~]+$"
-    )
+    order_id: OrderId
     amount: Money
-    currency: str = Field(min_length=3, max_length=3)
-    click_id: str | None = Field(
-        None, validation_alias=AliasChoices("click_id", "transaction_id"), pattern=r"^[A-Za-z0-9_-]{1,64}$"
-    )
+    currency: Currency
+    click_id: ClickId = None
     ref: str | None = Field(None, max_length=16)
     channel: Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"] = "web"
     agent: Code | None = None
@@ -95,6 +107,19 @@ class PostbackParams(BaseModel):
     lang: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
     service_date: date | None = None
     booking_ref: str | None = Field(None, max_length=100)
+
+
+class PixelParams(BaseModel):
+    """What the pixel may say: whose pixel it is, the sale, and its click. Anyone can load a pixel
+    URL with any parameters, so the rest of a postback's parameters are ignored, not trusted."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    advertiser: str = Field(min_length=1, max_length=postback_auth.MAX_ID_LENGTH, pattern=r"^[A-Za-z0-9_-]+$")
+    order_id: OrderId
+    amount: Money
+    currency: Currency
+    click_id: ClickId = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +138,9 @@ class PostbackRequest:
 class PostbackOutcome:
     status: int
     body: dict
-    outcome: str  # for metrics: Recorded, Repeated, Conflict, Queued, Invalid, Unauthorized, Forbidden, Unavailable
+    # for metrics: Recorded, Repeated, Conflict, Queued, Invalid, Unauthorized, Forbidden, Unavailable;
+    # the pixel also: NoClick (no live click, nothing written), TokenExposed (a secret sent to it)
+    outcome: str
     replayed: bool = False  # a repeat answered from the stored conversion
 
 
@@ -121,12 +148,13 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
     """Authenticate, validate and record one postback or pixel hit; never raises for bad input."""
     now = now or utcnow()
     try:
+        if request.pixel:
+            return _pixel(request, now)
         params = parameters(request)
+        if request.method == "POST" and request.headers.get(postback_auth.SIGNATURE_HEADER) and request.raw_query:
+            raise BadRequest("a signed POST sends every parameter in its body: the query string is not signed")
         advertiser = postback_auth.authenticate(credentials(request, params), now=now.timestamp())
-        report = validate(params, reported_by="pixel" if request.pixel else "postback")
-        if request.pixel and report.click_id is None and report.ref_code is None and request.cookie_click_id:
-            report = _with_cookie_click(report, request.cookie_click_id)
-        recorded = recording.record(report, advertiser, now)
+        return shape(recording.record(validate(params), advertiser, now))
     except BadRequest as error:
         return PostbackOutcome(error.status, error.body(), "Invalid")
     except postback_auth.Unauthorized as error:
@@ -136,15 +164,58 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
     except recording.WrongCurrency as error:
         body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
         return PostbackOutcome(400, body, "Invalid")
-    except recording.ProgramMissing:
-        logger.error("advertiser without a program", extra={"advertiser": advertiser.advertiser_id})
+    except recording.NoLiveClick as error:
+        return PostbackOutcome(422, {"error": "no_live_click", "message": str(error)}, "NoClick")
+    except recording.ProgramMissing as error:
+        logger.error("advertiser without a program", extra={"error": str(error)})
         body = {"error": "forbidden", "message": "this advertiser's program is not configured"}
         return PostbackOutcome(403, body, "Forbidden")
     except (BotoCoreError, ClientError):
         logger.exception("a lookup failed; the advertiser is asked to retry")
         body = {"error": "unavailable", "message": "Waymark cannot record conversions right now; please retry"}
         return PostbackOutcome(503, body, "Unavailable")
-    return shape(recorded)
+
+
+def _pixel(request: PostbackRequest, now: datetime) -> PostbackOutcome:
+    params = parameters(request)
+    authorization = request.headers.get("authorization", "")
+    token = params.get("token") or (authorization[7:].strip() if authorization[:7].lower() == "bearer " else None)
+    if token:
+        exposed = postback_auth.token_owner(token) if isinstance(token, str) else None
+        if exposed is not None:
+            logger.warning("a postback token was sent to the public pixel", extra={"advertiser": exposed.advertiser_id})
+            advertisers.flag_exposed_token(exposed)
+        body = {"error": "token_exposed", "message": "the pixel takes no token: a token in a page is public"}
+        return PostbackOutcome(400, body, "TokenExposed")
+    report = validate_pixel(params, request.cookie_click_id)
+    advertiser = postback_auth.named_advertiser(report_advertiser(params))
+    if report.click_id is None:
+        return PostbackOutcome(422, {"error": "no_live_click", "message": "no click to credit"}, "NoClick")
+    return shape(recording.record(report, advertiser, now))
+
+
+def report_advertiser(params: dict[str, Any]) -> str:
+    advertiser = params.get("advertiser")
+    return advertiser if isinstance(advertiser, str) else ""
+
+
+def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> Report:
+    """The pixel's sale: a web sale for the click id given, else the cookie's; nothing else is read."""
+    try:
+        checked = PixelParams.model_validate(params)
+    except ValidationError as error:
+        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
+        raise BadRequest("the pixel has invalid parameters", fields=problems) from None
+    currency = _currency(checked.currency)
+    _check_decimals("amount", checked.amount, currency)
+    cookie = cookie_click_id if cookie_click_id and ids.is_click_id(cookie_click_id) else None
+    return Report(
+        order_id=checked.order_id,
+        amount=currencies.round_money(checked.amount, currency),
+        currency=currency,
+        click_id=checked.click_id or cookie,
+        reported_by="pixel",
+    )
 
 
 def shape(recorded: recording.Recorded) -> PostbackOutcome:
@@ -205,7 +276,7 @@ def credentials(request: PostbackRequest, params: dict[str, Any]) -> postback_au
     )
 
 
-def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report:
+def validate(params: dict[str, Any]) -> Report:
     fields = {k: v for k, v in params.items() if k not in AUTH_FIELDS}
     if isinstance(fields.get("items"), str):
         fields["items"] = _json_value(fields["items"], "items")
@@ -214,17 +285,11 @@ def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report
     except ValidationError as error:
         problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
         raise BadRequest("the postback has invalid parameters", fields=problems) from None
-    currency = checked.currency.upper()
-    minor = currencies.minor_units(currency)
-    if minor is None:
-        raise BadRequest("currency is no ISO 4217 currency code", fields=[_field("currency", "unknown currency")])
+    currency = _currency(checked.currency)
     for name, amount in [("amount", checked.amount)] + [
         (f"items.{i}.price", line.price) for i, line in enumerate(checked.items) if line.price is not None
     ]:
-        if amount != currencies.round_money(amount, currency):
-            raise BadRequest(
-                f"{name} has more decimals than {currency} allows ({minor})", fields=[_field(name, "too many decimals")]
-            )
+        _check_decimals(name, amount, currency)
     ref_code = None
     if checked.ref:
         ref_code = ids.normalize_ref_code(checked.ref)
@@ -254,12 +319,22 @@ def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report
         lang=checked.lang,
         service_date=checked.service_date,
         booking_ref=checked.booking_ref,
-        reported_by=reported_by,
     )
 
 
-def _with_cookie_click(report: Report, cookie: str) -> Report:
-    return replace(report, click_id=cookie) if ids.is_click_id(cookie) else report
+def _currency(given: str) -> str:
+    currency = given.upper()
+    if currencies.minor_units(currency) is None:
+        raise BadRequest("currency is no ISO 4217 currency code", fields=[_field("currency", "unknown currency")])
+    return currency
+
+
+def _check_decimals(name: str, amount: Decimal, currency: str) -> None:
+    if amount != currencies.round_money(amount, currency):
+        minor = currencies.minor_units(currency)
+        raise BadRequest(
+            f"{name} has more decimals than {currency} allows ({minor})", fields=[_field(name, "too many decimals")]
+        )
 
 
 def _pairs(text: str, where: str) -> dict[str, Any]:

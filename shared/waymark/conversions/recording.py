@@ -18,12 +18,23 @@ from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
+# A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+# the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+PIXEL_SALE_PENDING = (
+    "reported_by = :pixel AND #status = :pending",
+    {"#status": "status"},
+    {":pixel": {"S": "pixel"}, ":pending": {"S": "pending"}},
+)
 REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
 CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
 
 
 class ProgramMissing(LookupError):
     """The advertiser's program is not configured."""
+
+
+class NoLiveClick(LookupError):
+    """A pixel sale without a live click of this program: the pixel proves nothing else, so nothing is written."""
 
 
 class WrongCurrency(ValueError):
@@ -50,6 +61,8 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
     attribution = conversions.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
+    if report.reported_by == "pixel" and not (attribution.earns and attribution.attributed_by == "click"):
+        raise NoLiveClick("the pixel credits only a live click of this program: none was found")
     price = commissions.Price(Decimal(0), None)
     if attribution.earns and agent is not None:
         price = commissions.price(
@@ -73,7 +86,7 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     customer = remarketing_customer(report, program, conversion, now)
     if customer is not None:
         puts.append((Customer.Meta.table_name, customer.serialize(), "pk"))
-    created = durable.create_new(puts)
+    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else PIXEL_SALE_PENDING)
     if created.stored:
         return Recorded(conversion)
     if created.kept_for_replay:

@@ -42,8 +42,11 @@ class Created:
 _CONTENDED_ATTEMPTS = 3
 
 
-def create_new(puts: list[tuple[str, dict, str]]) -> Created:
+def create_new(puts: list[tuple[str, dict, str]], *, or_replace: tuple[str, dict, dict] | None = None) -> Created:
     """Write new items all or nothing: (table, item, key attribute) each, conditional on the key being new.
+
+    `or_replace` (a condition expression, its names and its values) lets the first item also overwrite a
+    stored one that meets the condition.
 
     One conditional PutItem for one item, else one TransactWriteItems. When the first item
     exists already, DynamoDB hands back its stored copy (no extra read). A transaction that
@@ -60,6 +63,11 @@ def create_new(puts: list[tuple[str, dict, str]]) -> Created:
         }
         for table, item, key_name in puts
     ]
+    if or_replace is not None:
+        expression, names, values = or_replace
+        writes[0]["ConditionExpression"] = f"attribute_not_exists(#key) OR ({expression})"
+        writes[0]["ExpressionAttributeNames"] = {**writes[0]["ExpressionAttributeNames"], **names}
+        writes[0]["ExpressionAttributeValues"] = values
     if len(writes) == 1:
         operation, request = "put_item", writes[0]
     else:

@@ -7,6 +7,7 @@ about as much as the click function's whole cold-start budget (docs/architecture
 import base64
 import binascii
 import html
+import os
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,15 @@ def method(event: Mapping) -> str:
 
 def source_ip(event: Mapping) -> str:
     return event.get("requestContext", {}).get("http", {}).get("sourceIp", "")
+
+
+def viewer_country(event: Mapping) -> str | None:
+    """CloudFront's country of the visitor, only where CloudFront is known to be in front
+    (TRUST_VIEWER_COUNTRY=true): without it, anyone could send the header and choose a country."""
+    if os.environ.get("TRUST_VIEWER_COUNTRY", "false").lower() != "true":
+        return None
+    country = header(event, "cloudfront-viewer-country")
+    return country if country and len(country) == 2 and country.isascii() and country.isalpha() else None
 
 
 def header(event: Mapping, name: str) -> str | None:

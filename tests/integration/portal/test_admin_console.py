@@ -233,3 +233,17 @@ def test_the_inside_sales_directory_lists_active_concierges_and_their_sales_link
     page = as_admin.get("/admin/inside-sales", query="q=bravo").body
     assert "Bravo Hotel" in page and "Grand Hotel" not in page
     assert "No active concierge" in as_admin.get("/admin/inside-sales", query="q=nobody").body
+
+
+def test_the_console_warns_when_a_postback_token_was_sent_to_the_pixel(world, as_admin):
+    from tests.support import make_advertiser
+    from waymark.conversions.advertisers import flag_exposed_token
+    from waymark.core import cache
+
+    assert "postback token has leaked" not in as_admin.get("/admin").body
+    advertiser, _ = make_advertiser(world.program, "shop-web")
+    flag_exposed_token(advertiser)
+    cache.clear_all()  # warm containers see the flag within their lookup TTL (a minute)
+    for path in ("/admin", "/admin/partners", "/admin/conversions"):
+        page = as_admin.get(path).body
+        assert "A postback token has leaked" in page and "shop-web" in page, path
