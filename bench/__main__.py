@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import click, export, local_load, package, postback, remarketing, report, table, traffic
+from bench import bots, click, export, local_load, package, postback, remarketing, report, table, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = {
@@ -20,6 +20,7 @@ SUITES = {
     "report": report.run,
     "export": export.run,
     "remarketing": remarketing.run,
+    "bots": bots.run,
     "load": traffic.run,
 }
 

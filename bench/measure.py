@@ -55,4 +55,5 @@ def median(values: list[float]) -> float:
 
 def figure(value: float, budget: float, *, unit: str, higher_is_better: bool = False, **extra) -> dict:
     holds = value >= budget if higher_is_better else value <= budget
-    return {"value": round(value, 4), "budget": budget, "unit": unit, "holds": holds, **extra}
+    direction = {"higher_is_better": True} if higher_is_better else {}
+    return {"value": round(value, 4), "budget": budget, "unit": unit, "holds": holds, **direction, **extra}

@@ -36,7 +36,8 @@ def markdown(results: dict) -> str:
             lines.append(f"| `{name}` | could not run: {figure['error'][:80]} | | **no** |")
             continue
         budget = figure["budget"]
-        budget_text = f"≤ {_number(budget)}" if isinstance(budget, int | float) else str(budget)
+        bound = "≥" if figure.get("higher_is_better") else "≤"
+        budget_text = f"{bound} {_number(budget)}" if isinstance(budget, int | float) else str(budget)
         unit = figure.get("unit", "")
         holds = "yes" if figure["holds"] else "**no**"
         lines.append(f"| `{name}` | {_number(figure['value'])} {unit} | {budget_text} | {holds} |")

@@ -27,5 +27,7 @@ def test_every_figure_records_its_value_budget_and_whether_it_holds():
         "export.peak_mb_delta",
         "remarketing.items_read_per_due",
         "load.reconciliation",
+        "bots.crawler_detected_ratio",
+        "bots.browser_false_positives",
     }
     assert expected <= set(results["figures"])

@@ -82,11 +82,12 @@ def test_views_take_the_models_defaults_for_missing_attributes():
     assert AgentView.from_item({"agent_id": {"S": "a"}}).status == Agent().status
 
 
-def test_the_click_function_loads_no_pynamodb_pydantic_or_jinja():
+def test_the_click_function_loads_no_pynamodb_pydantic_jinja_or_bot_lists():
     probe = (
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
         "print(json.dumps(sorted(m for m in ('pynamodb', 'pydantic', 'jinja2', 'waymark.models', "
-        "'aws_xray_sdk', 'boto3', 'waymark.reporting.reads', 'waymark.catalog') if m in sys.modules)))"
+        "'aws_xray_sdk', 'boto3', 'waymark.reporting.reads', 'waymark.catalog', 'waymark.click.useragents', "
+        "'crawlerdetect', 'is_bot', 'regex', 'ua_parser') if m in sys.modules)))"
     )
     env = {**os.environ, "WAYMARK_SECRET": "x" * 32}
     result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "click"), str(ROOT / "shared")],
