@@ -1,9 +1,14 @@
 """PynamoDB models: the one schema of every stored item.
 
-Table names and the endpoint come from the environment (template.yaml sets the names; the
-local stack and tests set AWS_ENDPOINT_URL), so moto's server or its in-process mock swap
-in with no code change. Key schemas and indexes must match template.yaml: a unit test
-compares them.
+Importing this module reads the environment, once, as each model's Meta is built
+(template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
+server or its in-process mock swap in with no code change:
+  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE
+      the table names (absent: the variable's name in lower case)
+  AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
+  AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
+Changing them later does not move the models (only `connection()` reads them again, on its
+first call). Key schemas and indexes must match template.yaml: a unit test compares them.
 """
 
 import os
@@ -24,8 +29,8 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.click.projections import program_key
 from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
+from waymark.core.table_keys import program_key
 
 
 def table_meta(env_name: str) -> type:

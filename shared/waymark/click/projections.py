@@ -3,11 +3,6 @@ JSON. The PynamoDB models (waymark.models) are the schema; these views carry onl
 click needs and tests/unit/test_click_path_items.py holds them to the models."""
 
 
-def program_key(program_id: str) -> tuple[str, str]:
-    """The ConfigTable key of a program (waymark.models.Program.key uses it too)."""
-    return f"PROGRAM#{program_id}", "PROGRAM"
-
-
 def _s(item: dict, name: str, default: str | None = None) -> str | None:
     value = item.get(name)
     return value["S"] if value and "S" in value else default
