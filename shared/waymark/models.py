@@ -30,7 +30,10 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
+from waymark.conversions.vocabulary import Channel
 from waymark.core.table_keys import program_key
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
+from waymark.remarketing.vocabulary import SendStatus
 
 
 def table_meta(env_name: str) -> type:
@@ -72,7 +75,7 @@ class CommissionRule(MapAttribute):
 
     kind = UnicodeAttribute()  # "percent" | "fixed" | "relative"
     value = DecimalAttribute()
-    channel = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # a Channel; None: every channel
     currency = UnicodeAttribute(null=True)  # fixed rules: the sum's currency (default: the program's)
     valid_from = UnicodeAttribute(null=True)  # ISO date, inclusive
     valid_until = UnicodeAttribute(null=True)  # ISO date, inclusive
@@ -150,8 +153,8 @@ class Agent(Model):
     name = UnicodeAttribute()
     email = UnicodeAttribute()
     website = UnicodeAttribute(null=True)
-    partner_type = UnicodeAttribute(default="affiliate")  # affiliate | marketplace_partner | concierge
-    status = UnicodeAttribute(default="pending")  # pending | active | suspended
+    partner_type = UnicodeAttribute(default=PartnerType.AFFILIATE)  # a PartnerType
+    status = UnicodeAttribute(default=PartnerStatus.PENDING)  # a PartnerStatus
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     cognito_sub = UnicodeAttribute(null=True)
@@ -185,7 +188,7 @@ class Link(Model):
     name = UnicodeAttribute(null=True)
     destination = UnicodeAttribute(null=True)  # None: the program's default landing page
     sub_defaults = MapAttribute(default=dict)  # sub1..sub5 / source used when the click has none
-    status = UnicodeAttribute(default="active")  # active | paused
+    status = UnicodeAttribute(default=LinkStatus.ACTIVE)  # a LinkStatus
     is_default = BooleanAttribute(default=False)
 
     by_agent = AgentIndex()
@@ -290,13 +293,13 @@ class Conversion(Model):
     sub4 = UnicodeAttribute(null=True)
     sub5 = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
-    channel = UnicodeAttribute(default="web")
+    channel = UnicodeAttribute(default=Channel.WEB)  # a Channel
     attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()
     commission_rule = UnicodeAttribute(null=True)  # which rule priced it, for partners and audits
-    status = UnicodeAttribute()  # pending | approved | rejected | reversed
+    status = UnicodeAttribute()  # a ConversionStatus (waymark.conversions.vocabulary)
     reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
@@ -455,7 +458,7 @@ class RemarketingSend(Model):
     due_date = UnicodeAttribute(null=True)  # ISO date while pending; removed when done
     due_key = UnicodeAttribute(null=True)  # "<program_id>#<conversion_id>#<profile_id>#<step>"
     send_date = UnicodeAttribute()
-    status = UnicodeAttribute(default="pending")  # see waymark.remarketing.sender.SendStatus
+    status = UnicodeAttribute(default=SendStatus.PENDING)  # a SendStatus
     reason = UnicodeAttribute(null=True)
     conversion_id = UnicodeAttribute()
     program_id = UnicodeAttribute()
@@ -528,10 +531,6 @@ class RemarketingClick(Model):
     agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
-
-
-CONVERSION_STATUSES = ("pending", "approved", "rejected", "reversed")
-CHANNELS = ("web", "chat", "phone", "concierge", "inside_sales", "remarketing")
 
 
 def as_dict(value: Any) -> dict[str, Any]:

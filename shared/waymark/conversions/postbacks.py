@@ -20,7 +20,8 @@ from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Email
 
 from waymark.conversions import attribution as conversions
 from waymark.conversions import postback_auth, recording
-from waymark.conversions.attribution import Report
+from waymark.conversions.attribution import INITIAL_STATUSES, Report
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import currencies, ids
 from waymark.core.times import utcnow
 
@@ -87,9 +88,9 @@ class PostbackParams(BaseModel):
         None, validation_alias=AliasChoices("click_id", "transaction_id"), pattern=r"^[A-Za-z0-9_-]{1,64}$"
     )
     ref: str | None = Field(None, max_length=16)
-    channel: Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"] = "web"
+    channel: Channel = Channel.WEB
     agent: Code | None = None
-    status: Literal["pending", "approved"] | None = None
+    status: Literal[tuple(status.value for status in INITIAL_STATUSES)] | None = None  # type: ignore[valid-type]
     items: list[CartLineIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     email: EmailStr | None = Field(None, max_length=254)
     lang: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -240,7 +241,7 @@ def validate(params: dict[str, Any], *, reported_by: str = "postback") -> Report
         click_id=checked.click_id,
         ref_code=ref_code,
         agent=checked.agent,
-        status=checked.status,
+        status=ConversionStatus(checked.status) if checked.status else None,
         items=tuple(
             {
                 "product": line.product,
