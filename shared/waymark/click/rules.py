@@ -10,6 +10,7 @@ from functools import lru_cache
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.click.sessions import SUB_ID_FIELDS, SessionRecord, new_session, window_days
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 MAX_SUB_ID_LENGTH = 500
 MAX_PASSTHROUGH_PARAMS = 20
@@ -108,9 +109,9 @@ def decide(
 def _not_credited_reason(request: ClickRequest, link: LinkView, agent: AgentView | None) -> str | None:
     if request.method == "HEAD":
         return "head request"
-    if link.status != "active":
+    if link.status != LinkStatus.ACTIVE:
         return "link paused"
-    if agent is None or agent.status != "active":
+    if agent is None or agent.status != PartnerStatus.ACTIVE:
         return "partner not active"
     return None
 

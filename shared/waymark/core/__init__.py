@@ -7,5 +7,6 @@ durable       writes that must not be lost: try once, else keep the exact reques
 httpapi       API Gateway HTTP API (payload 2.0) events and responses, without a framework
 ids           click ids, link codes and phone reference codes
 signing_keys  purpose-bound HMAC keys derived from the deployment secret
+table_keys    DynamoDB keys the schema and the click path's lookups both build
 times         UTC timestamps as stored (ISO 8601, milliseconds) and report months
 """

@@ -11,6 +11,7 @@ from waymark.click.destinations import UnsafeDestination
 from waymark.models import Agent, Link, Program
 from waymark.partners import links
 from waymark.partners import management as partners
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.portal.schemas import LinkCreate
 
 PAGE_SIZE = 50
@@ -84,8 +85,8 @@ def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) ->
 
 
 def partners_page(program: Program, status: str | None, cursor: str | None) -> tuple[list[Agent], str | None]:
-    if status is not None and status not in partners.STATUSES:
-        raise web.BadRequest(f"status must be one of {', '.join(partners.STATUSES)}")
+    if status is not None and status not in PartnerStatus:
+        raise web.BadRequest(f"status must be one of {', '.join(PartnerStatus)}")
     scope = f"partners:{program.program_id}:{status or ''}"
     page = partners.partners_of(
         program.program_id, status=status, after=web.decode_cursor(cursor, scope), limit=PAGE_SIZE

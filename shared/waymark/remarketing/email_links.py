@@ -23,6 +23,7 @@ from waymark.click.rules import CLICK_COOKIE
 from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, ids
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
 from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, UnsubscribeLink
@@ -91,7 +92,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
             400, title="This offer cannot be opened", message="The booking page for this offer is not available."
         )
     agent = catalog.agent(customer.agent_id) if customer.agent_id else None
-    credited = agent is not None and agent.status == "active" and agent.program_id == program.program_id
+    credited = agent is not None and agent.status == PartnerStatus.ACTIVE and agent.program_id == program.program_id
     click_id = ids.new_click_id(int(now.timestamp() * 1000))
     macros = {
         "click_id": click_id if credited else "",

@@ -13,9 +13,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from waymark import catalog
 from waymark.click.destinations import allowed_domains
+from waymark.conversions.vocabulary import Channel
 from waymark.models import Program
 from waymark.remarketing import rules, store
-from waymark.remarketing.config import Channel, Code, Lang, Money, Name, StrictInput
+from waymark.remarketing.config import Code, Lang, Money, Name, StrictInput
 
 CORS_METHODS = "POST, OPTIONS"
 CORS_MAX_AGE = "600"
@@ -32,7 +33,7 @@ class CartItem(StrictInput):
 class OffersRequest(StrictInput):
     items: list[CartItem] = Field(min_length=1, max_length=50)
     lang: Lang | None = None
-    channel: Channel = "web"
+    channel: Channel = Channel.WEB
     amount: Money | None = Field(None, description="The cart's total; the items' prices are summed when omitted")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 

@@ -84,15 +84,6 @@ def render(source: str, context: Mapping[str, Any], *, html: bool) -> str:
         raise RenderError(f"{type(error).__name__}: {error}") from error
 
 
-def check_syntax(source: str, *, html: bool) -> None:
-    if len(source) > MAX_BODY_CHARS:
-        raise RenderError(f"longer than {MAX_BODY_CHARS} characters")
-    try:
-        _compile(source, html)
-    except TemplateError as error:
-        raise RenderError(error.message or type(error).__name__, getattr(error, "lineno", None)) from error
-
-
 # ---------------------------------------------------------------------------- context
 
 

@@ -29,8 +29,9 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from waymark import catalog
+from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import aws
-from waymark.models import CONVERSION_STATUSES, SUB_ID_FIELDS, Agent, Conversion, Program
+from waymark.models import SUB_ID_FIELDS, Agent, Conversion, Program
 from waymark.reporting import reads as reports
 from waymark.reporting.reads import Counters, money
 
@@ -240,7 +241,7 @@ def export_statement(program: Program, agent: Agent, month: str) -> ExportedFile
     """One partner's month: every conversion line (any status, from the agent-index GSI, page by page),
     then one total line per status. Totals are running sums, so memory stays flat."""
     key = export_key(program.program_id, month, agent.agent_id)
-    totals = {status: [0, Decimal(0), Decimal(0)] for status in CONVERSION_STATUSES}
+    totals = {status: [0, Decimal(0), Decimal(0)] for status in ConversionStatus}
     common = {"program_id": program.program_id, "month": month, "agent_id": agent.agent_id, "partner_name": agent.name}
 
     def lines() -> Iterator[dict]:

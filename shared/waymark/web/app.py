@@ -24,6 +24,7 @@ from pynamodb.exceptions import PynamoDBException
 from waymark import catalog
 from waymark.core import httpapi
 from waymark.models import Agent, Program
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.web import auth, csrf
 from waymark.web.access import Access, required_access
 from waymark.web.auth import Principal
@@ -78,7 +79,7 @@ class Viewer:
 
     @property
     def is_active_partner(self) -> bool:
-        return self.agent is not None and self.agent.status == "active" and self.program is not None
+        return self.agent is not None and self.agent.status == PartnerStatus.ACTIVE and self.program is not None
 
     @property
     def email(self) -> str:
@@ -254,7 +255,7 @@ def _require_active_partner(viewer: Viewer) -> Viewer:
         if viewer.is_admin:
             raise Forbidden("The partner portal is for partners; operators use the admin console.")
         raise Forbidden("This login has no partner account.")
-    if viewer.agent.status != "active":
+    if viewer.agent.status != PartnerStatus.ACTIVE:
         raise AccountNotActive(viewer.agent.status)
     if viewer.program is None:
         raise Forbidden("This partner's program no longer exists.")

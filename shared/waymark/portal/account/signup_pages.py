@@ -17,6 +17,7 @@ from waymark import web
 from waymark.models import Program
 from waymark.partners import signup
 from waymark.partners.management import AgentCodeTaken
+from waymark.partners.vocabulary import PartnerType
 from waymark.portal import actions
 from waymark.portal.schemas import SignupRequest, SignupResult
 
@@ -25,9 +26,13 @@ metrics = Metrics()
 
 ProgramId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 PARTNER_TYPE_CHOICES = (
-    ("affiliate", "Affiliate", "you publish links on a website, blog, newsletter or social media"),
-    ("marketplace_partner", "Marketplace partner", "you list and sell the merchant's offers on your platform"),
-    ("concierge", "Concierge", "you recommend and book for guests, e.g. at a hotel desk"),
+    (PartnerType.AFFILIATE, "Affiliate", "you publish links on a website, blog, newsletter or social media"),
+    (
+        PartnerType.MARKETPLACE_PARTNER,
+        "Marketplace partner",
+        "you list and sell the merchant's offers on your platform",
+    ),
+    (PartnerType.CONCIERGE, "Concierge", "you recommend and book for guests, e.g. at a hotel desk"),
 )
 DUPLICATE = "There already is an account with this email address. Log in instead."
 

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from waymark import catalog, web
 from waymark.core.times import MONTH_PATTERN
-from waymark.partners.management import OPERATOR_FIELDS
+from waymark.partners.management import OPERATOR_FIELDS, TRANSITIONS
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.portal import actions
 from waymark.portal.partner.views import directory_entry, link_out, partner_out
 from waymark.portal.reports import figures as reporting
@@ -37,13 +38,13 @@ Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor o
 class StatusAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["approve", "suspend", "reactivate"]
+    action: Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
 
 
 @router.get("/api/admin/partners", tags=["admin"], summary="A program's partners by status, oldest first")
 def list_partners(
     program: ProgramId = None,
-    status: Annotated[Literal["pending", "active", "suspended"] | None, Query()] = None,
+    status: Annotated[PartnerStatus | None, Query()] = None,
     cursor: Cursor = None,
     month: Annotated[
         str | None, Query(pattern=MONTH_PATTERN, description="Figures of this month (default: now)")

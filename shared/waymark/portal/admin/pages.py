@@ -10,8 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
 
 from waymark import catalog, web
-from waymark.models import CHANNELS, Agent, Program, as_dict
-from waymark.partners.management import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
+from waymark.conversions.vocabulary import Channel
+from waymark.models import Agent, Program, as_dict
+from waymark.partners.management import OPERATOR_FIELDS, PAST_TENSE, TRANSITIONS
+from waymark.partners.vocabulary import PartnerStatus, PartnerType
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
 from waymark.portal.partner.pages import link_from_form, status_change
@@ -27,7 +29,7 @@ AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9
 Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 ProgramId = Annotated[str | None, Query(max_length=64)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
-Status = Annotated[Literal["pending", "active", "suspended"] | None, Query()]
+Status = Annotated[PartnerStatus | None, Query()]
 ACTION_LABELS = {"approve": "Approve", "reactivate": "Reactivate", "suspend": "Suspend"}
 NOTICES = {
     "saved": "Saved.",
@@ -66,7 +68,7 @@ def _partners_page(
 
 @router.get("/admin")
 def pending(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
-    return _partners_page("Partners awaiting approval", program, "pending", cursor)
+    return _partners_page("Partners awaiting approval", program, PartnerStatus.PENDING, cursor)
 
 
 @router.get("/admin/partners")
@@ -117,9 +119,9 @@ def _partner_page(
             "attribution_window_days": int(window) if window else None,
         },
         errors=errors or {},
-        partner_types=PARTNER_TYPES,
+        partner_types=list(PartnerType),
         program_window=int(program.attribution_window_days) if program else 365,
-        channels=CHANNELS,
+        channels=list(Channel),
         rule_rows=rule_rows if rule_rows is not None else _rule_rows(agent),
         rule_errors=rule_errors or {},
         links=[link_out(link, program, base) for link in found] if program else [],

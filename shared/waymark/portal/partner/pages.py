@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners.management import PROFILE_FIELDS
+from waymark.partners.vocabulary import LinkStatus
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
 from waymark.portal.partner.views import link_out, partner_out
@@ -97,7 +98,7 @@ def status_change() -> LinkStatusChange:
     try:
         return LinkStatusChange(status=web.form().get("status", ""))  # type: ignore[arg-type]
     except ValidationError as error:
-        raise web.BadRequest("the link's status must be active or paused") from error
+        raise web.BadRequest(f"the link's status must be {' or '.join(LinkStatus)}") from error
 
 
 @router.post("/portal/links/<code>/status")

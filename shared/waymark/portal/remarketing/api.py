@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.models import CHANNELS
+from waymark.conversions.vocabulary import Channel
 from waymark.portal import actions
 from waymark.portal.remarketing import actions as remarketing
 from waymark.portal.remarketing.views import (
@@ -29,7 +29,6 @@ from waymark.portal.remarketing.views import (
     profile_out,
     template_out,
 )
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.config import ChannelSettingsInput, ProfileInput, TemplateInput, list_profiles
 from waymark.remarketing.rules import EMAIL_KINDS
@@ -165,7 +164,7 @@ def list_channels(program: ProgramId = None) -> ChannelSettingsList:
         program_id=chosen.program_id,
         languages=list(chosen.languages),
         fallback_channel=store.FALLBACK_CHANNEL,
-        channels=[channel_out(found[c]) for c in CHANNELS if c in found],
+        channels=[channel_out(found[c]) for c in Channel if c in found],
     )
 
 

@@ -13,12 +13,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.models import CHANNELS, Program
+from waymark.conversions.vocabulary import Channel
+from waymark.models import Program
 from waymark.portal import actions
 from waymark.portal.remarketing import actions as remarketing
 from waymark.portal.remarketing import forms
 from waymark.portal.remarketing.views import channel_out, profile_out, template_out
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.rules import EMAIL_KINDS
 
@@ -68,7 +68,7 @@ def overview(program: ProgramId = None, done: Done = None) -> Response[str]:
         email_enabled=any(p.active and p.kind in EMAIL_KINDS for p in profiles),
         profiles=[profile_out(p) for p in profiles],
         templates=[template_out(t, chosen, profiles) for t in sorted(loaded.templates.values(), key=lambda t: t.name)],
-        channels=[(c, channel_out(loaded.channels[c]) if c in loaded.channels else None) for c in CHANNELS],
+        channels=[(c, channel_out(loaded.channels[c]) if c in loaded.channels else None) for c in Channel],
         fallback_channel=store.FALLBACK_CHANNEL,
     )
 
@@ -97,7 +97,7 @@ def _profile_page(
         problems=problems or forms.Problems(),
         notice=NOTICES.get(notice or ""),
         kinds=KINDS,
-        channels=CHANNELS,
+        channels=list(Channel),
         templates=sorted(((t.template_id, t.name) for t in templates.values()), key=lambda t: t[1]),
     )
 
@@ -175,7 +175,7 @@ def _template_page(
         values=values,
         problems=problems or forms.Problems(),
         notice=NOTICES.get(notice or ""),
-        channels=CHANNELS,
+        channels=list(Channel),
         profiles=sorted(((p.profile_id, p.name) for p in loaded.profiles), key=lambda p: p[1]),
         preview=preview or {"lang": program.default_language, "channel": store.FALLBACK_CHANNEL, "profile": ""},
     )
@@ -187,7 +187,7 @@ def _preview(program: Program, values: dict[str, Any], form: dict[str, str]) -> 
     channel = form.get("preview-channel", "")
     profile = form.get("preview-profile", "")
     shown: dict[str, Any] = {"lang": lang, "channel": channel, "profile": profile}
-    if lang not in program.languages or channel not in CHANNELS:
+    if lang not in program.languages or channel not in Channel:
         return shown, forms.describe([{"field": "preview", "message": "choose a language and a channel"}])
     data, problems = forms.template_input(values, for_preview=True)
     if data is None:

@@ -1,12 +1,13 @@
 """JSON API for operators' figures (paths under /api/admin): conversions and their review, the
 all-partners monthly report, any partner's monthly report, and exports."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core.times import MONTH_PATTERN
 from waymark.portal import actions
 from waymark.portal.reports import figures as reporting
@@ -20,7 +21,6 @@ from waymark.portal.reports.schemas import (
     ProgramReportOut,
 )
 from waymark.portal.reports.views import admin_conversion_out, partner_report_out, program_report_out
-from waymark.portal.schemas import Channel
 
 router = Router()
 
@@ -39,7 +39,7 @@ PartnerFilter = Annotated[str | None, Query(min_length=4, max_length=64, pattern
 def list_conversions(
     program: ProgramId = None,
     month: MonthQuery = None,
-    status: Annotated[Literal["pending", "approved", "rejected", "reversed"] | None, Query()] = None,
+    status: Annotated[ConversionStatus | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
     partner: PartnerFilter = None,
     cursor: Cursor = None,

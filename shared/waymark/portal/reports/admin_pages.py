@@ -1,6 +1,7 @@
 """The admin console's figures (/admin): conversions to review, the all-partners monthly report,
 any partner's monthly report, and CSV exports."""
 
+from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
@@ -11,8 +12,9 @@ from pydantic import ValidationError
 
 from waymark import web
 from waymark.conversions.attribution import TRANSITIONS, Reason
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core.times import MONTH_PATTERN
-from waymark.models import CHANNELS, CONVERSION_STATUSES, Conversion
+from waymark.models import Conversion
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
 from waymark.portal.reports import figures as reporting
@@ -47,7 +49,7 @@ NOTICES = {
 }
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+def _choice(value: str | None, allowed: type[StrEnum], name: str) -> str | None:
     """A filter's value: empty is "any", anything else must be one of `allowed` (400 otherwise)."""
     if not value:
         return None
@@ -77,8 +79,8 @@ def conversions(
     filters = reporting.ConversionFilters(
         chosen.program_id,
         picked_month(month),
-        _choice(status, CONVERSION_STATUSES, "status"),
-        _choice(channel, CHANNELS, "channel"),
+        _choice(status, ConversionStatus, "status"),
+        _choice(channel, Channel, "channel"),
         partner or None,
     )
     page = reporting.program_conversions(filters, cursor)
@@ -88,8 +90,8 @@ def conversions(
         program_param=program,
         filters=filters,
         page=page,
-        statuses=CONVERSION_STATUSES,
-        channels=CHANNELS,
+        statuses=list(ConversionStatus),
+        channels=list(Channel),
         months=reporting.recent_months(count=PICKER_MONTHS),
         conversion_url=conversion_url,
         next_url=page_url("/admin/conversions", "cursor", page.next_cursor, "list", program=program, **filters.query()),
@@ -118,7 +120,7 @@ def _conversion_page(
 @router.get("/admin/conversions/<conversion_id>")
 def conversion(
     conversion_id: ConversionId,
-    done: Annotated[Literal["approved", "rejected", "reversed"] | None, Query()] = None,
+    done: Annotated[Literal[tuple(NOTICES)] | None, Query()] = None,  # type: ignore[valid-type]
 ) -> Response[str]:
     web.admin()
     return _conversion_page(reporting.conversion(reporting.conversion_id_from_path(conversion_id)), notice=done)

@@ -14,8 +14,9 @@ from urllib.parse import unquote
 from waymark import web
 from waymark.conversions import queries as conversion_queries
 from waymark.conversions import status_changes as conversion_status
+from waymark.conversions.vocabulary import Channel
 from waymark.core import times
-from waymark.models import CHANNELS, Conversion
+from waymark.models import Conversion
 from waymark.portal.reports.charts import DailyChart, daily_chart
 from waymark.reporting import counters as stats
 from waymark.reporting import exports
@@ -80,7 +81,7 @@ def recent_months(until: str | None = None, count: int = MONTHS_SHOWN) -> list[s
 def all_channels(found: list[ChannelCounters]) -> list[ChannelCounters]:
     """Every sales channel in the usual order (zeros where nothing happened), then any other the counters hold."""
     by_name = {row.channel: row.counters for row in found}
-    rows = [ChannelCounters(channel, by_name.pop(channel, reports.ZERO)) for channel in CHANNELS]
+    rows = [ChannelCounters(channel, by_name.pop(channel, reports.ZERO)) for channel in Channel]
     return rows + [ChannelCounters(channel, counters) for channel, counters in sorted(by_name.items())]
 
 
