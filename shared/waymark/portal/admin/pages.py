@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import catalog, web
@@ -14,6 +14,7 @@ from waymark.models import CHANNELS, Agent, Program, as_dict
 from waymark.partners.management import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
 from waymark.portal.partner.views import directory_entry, link_out, partner_out
 from waymark.portal.reports import figures as reporting
@@ -23,10 +24,6 @@ from waymark.reporting import reads as reports
 
 router = Router()
 
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ProgramId = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 Status = Annotated[Literal["pending", "active", "suspended"] | None, Query()]
 ACTION_LABELS = {"approve": "Approve", "reactivate": "Reactivate", "suspend": "Suspend"}
 NOTICES = {
@@ -74,7 +71,7 @@ def partners(
     program: ProgramId = None,
     status: Status = None,
     cursor: Cursor = None,
-    month: Annotated[str | None, Query(max_length=20)] = None,
+    month: PickedMonth = None,
 ) -> Response[str]:
     return _partners_page("Partners", program, status, cursor, pages_reports.picked_month(month))
 
@@ -209,14 +206,14 @@ def create_link(agent_id: AgentId) -> Response[str]:
 
 
 @router.post("/admin/links/<code>/status")
-def link_status(code: Code) -> Response[str]:
+def link_status(code: LinkCode) -> Response[str]:
     web.admin()
     link = actions.set_link_status(code, status_change().status, owner=None)
     return web.redirect(safe_next(web.form().get("back")) or f"/admin/partners/{link.agent_id}?done=link-status")
 
 
 @router.get("/admin/inside-sales")
-def inside_sales(program: ProgramId = None, q: Annotated[str | None, Query(max_length=100)] = None) -> Response[str]:
+def inside_sales(program: ProgramId = None, q: NameContains = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
     base = web.base_url()

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
@@ -12,15 +12,13 @@ from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.params import Cursor, LinkCode
 from waymark.portal.partner.views import link_out, partner_out
 from waymark.portal.reports import figures as reporting
 from waymark.portal.reports import pages as pages_reports
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
 
 router = Router()
-
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 
 
 @router.get("/portal")
@@ -79,7 +77,7 @@ def create_link() -> Response[str]:
 
 
 @router.get("/portal/links/<code>")
-def link(code: Code) -> Response[str]:
+def link(code: LinkCode) -> Response[str]:
     me = web.partner()
     found = actions.link(code, owner=me.agent.agent_id)
     return pages_reports.render(
@@ -101,7 +99,7 @@ def status_change() -> LinkStatusChange:
 
 
 @router.post("/portal/links/<code>/status")
-def link_status(code: Code) -> Response[str]:
+def link_status(code: LinkCode) -> Response[str]:
     me = web.partner()
     actions.set_link_status(code, status_change().status, owner=me.agent.agent_id)
     return web.redirect(safe_next(web.form().get("back")) or f"/portal/links/{code}")

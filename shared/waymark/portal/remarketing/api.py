@@ -5,15 +5,13 @@ Bodies are the domain's own input models; refusals are 422 with {"message", "err
 "message"}]} (templates add "missing_languages"), unknown ids 404, an id taken 409.
 """
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
 from waymark.models import CHANNELS
 from waymark.portal import actions
+from waymark.portal.params import ChannelName, ProgramId, RemarketingId
 from waymark.portal.remarketing import actions as remarketing
 from waymark.portal.remarketing.views import (
     ChannelSettingsBody,
@@ -29,7 +27,6 @@ from waymark.portal.remarketing.views import (
     profile_out,
     template_out,
 )
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.config import ChannelSettingsInput, ProfileInput, TemplateInput, list_profiles
 from waymark.remarketing.rules import EMAIL_KINDS
@@ -38,9 +35,6 @@ router = Router()
 
 BASE = "/api/admin/remarketing"
 TAGS = ["admin: remarketing"]
-Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ChannelName = Annotated[Channel, Path()]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
 DELETED = {204: {"description": "Deleted"}}
 
 
@@ -70,17 +64,17 @@ def create_profile(body: ProfileInput, program: ProgramId = None) -> ProfileOut:
 
 
 @router.get(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="One cross-sell profile")
-def get_profile(profile_id: Id, program: ProgramId = None) -> ProfileOut:
+def get_profile(profile_id: RemarketingId, program: ProgramId = None) -> ProfileOut:
     return profile_out(remarketing.profile(_program(program), profile_id))
 
 
 @router.put(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="Replace a cross-sell profile")
-def put_profile(profile_id: Id, body: ProfileInput, program: ProgramId = None) -> ProfileOut:
+def put_profile(profile_id: RemarketingId, body: ProfileInput, program: ProgramId = None) -> ProfileOut:
     return profile_out(remarketing.save_profile(_program(program), body, replace=profile_id))
 
 
 @router.delete(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="Delete a cross-sell profile", responses=DELETED)
-def delete_profile(profile_id: Id, program: ProgramId = None) -> Response[None]:
+def delete_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[None]:
     remarketing.delete_profile(_program(program), profile_id)
     return Response(status_code=204, body="")
 
@@ -117,13 +111,13 @@ def create_template(body: TemplateInput, program: ProgramId = None) -> TemplateO
 
 
 @router.get(f"{BASE}/templates/<template_id>", tags=TAGS, summary="One email template")
-def get_template(template_id: Id, program: ProgramId = None) -> TemplateOut:
+def get_template(template_id: RemarketingId, program: ProgramId = None) -> TemplateOut:
     chosen = _program(program)
     return _template_out(chosen, remarketing.template(chosen, template_id))
 
 
 @router.put(f"{BASE}/templates/<template_id>", tags=TAGS, summary="Replace an email template")
-def put_template(template_id: Id, body: TemplateInput, program: ProgramId = None) -> TemplateOut:
+def put_template(template_id: RemarketingId, body: TemplateInput, program: ProgramId = None) -> TemplateOut:
     chosen = _program(program)
     return _template_out(chosen, remarketing.save_template(chosen, body, replace=template_id))
 
@@ -134,7 +128,7 @@ def put_template(template_id: Id, body: TemplateInput, program: ProgramId = None
     summary="Delete an email template (409 while a profile's schedule uses it)",
     responses=DELETED,
 )
-def delete_template(template_id: Id, program: ProgramId = None) -> Response[None]:
+def delete_template(template_id: RemarketingId, program: ProgramId = None) -> Response[None]:
     remarketing.delete_template(_program(program), template_id)
     return Response(status_code=204, body="")
 

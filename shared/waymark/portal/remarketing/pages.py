@@ -10,24 +10,21 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from waymark import web
 from waymark.models import CHANNELS, Program
 from waymark.portal import actions
+from waymark.portal.params import ChannelName, ProgramId, RemarketingId
 from waymark.portal.remarketing import actions as remarketing
 from waymark.portal.remarketing import forms
 from waymark.portal.remarketing.views import channel_out, profile_out, template_out
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.rules import EMAIL_KINDS
 
 router = Router()
 
 BASE = "/admin/remarketing"
-Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ChannelName = Annotated[Channel, Path()]
-ProgramId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 NOTICES = {
     "saved": "Saved.",
     "deleted": "Deleted.",
@@ -130,20 +127,20 @@ def create_profile(program: ProgramId = None) -> Response[str]:
 
 
 @router.get(f"{BASE}/profiles/<profile_id>")
-def edit_profile(profile_id: Id, program: ProgramId = None, done: Done = None) -> Response[str]:
+def edit_profile(profile_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
     found = remarketing.profile(chosen, profile_id)
     return _profile_page(chosen, query, forms.profile_values(found), profile_id=profile_id, notice=done)
 
 
 @router.post(f"{BASE}/profiles/<profile_id>")
-def save_profile(profile_id: Id, program: ProgramId = None) -> Response[str]:
+def save_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     return _save_profile(chosen, query, profile_id)
 
 
 @router.post(f"{BASE}/profiles/<profile_id>/delete")
-def delete_profile(profile_id: Id, program: ProgramId = None) -> Response[str]:
+def delete_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     remarketing.delete_profile(chosen, profile_id)
     return _after(BASE, query, "deleted")
@@ -236,20 +233,20 @@ def create_template(program: ProgramId = None) -> Response[str]:
 
 
 @router.get(f"{BASE}/templates/<template_id>")
-def edit_template(template_id: Id, program: ProgramId = None, done: Done = None) -> Response[str]:
+def edit_template(template_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
     found = remarketing.template(chosen, template_id)
     return _template_page(chosen, query, forms.template_values(found, chosen), template_id=template_id, notice=done)
 
 
 @router.post(f"{BASE}/templates/<template_id>")
-def save_template(template_id: Id, program: ProgramId = None) -> Response[str]:
+def save_template(template_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     return _save_template(chosen, query, template_id)
 
 
 @router.post(f"{BASE}/templates/<template_id>/delete")
-def delete_template(template_id: Id, program: ProgramId = None) -> Response[str]:
+def delete_template(template_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     remarketing.delete_template(chosen, template_id)
     return _after(BASE, query, "deleted")

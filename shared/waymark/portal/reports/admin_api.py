@@ -4,11 +4,11 @@ all-partners monthly report, any partner's monthly report, and exports."""
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from waymark import web
-from waymark.core.times import MONTH_PATTERN
 from waymark.portal import actions
+from waymark.portal.params import AgentId, ConversionId, Cursor, MonthPath, MonthQuery, PartnerFilter, ProgramId
 from waymark.portal.reports import figures as reporting
 from waymark.portal.reports.schemas import (
     AdminConversionOut,
@@ -23,16 +23,6 @@ from waymark.portal.reports.views import admin_conversion_out, partner_report_ou
 from waymark.portal.schemas import Channel
 
 router = Router()
-
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ConversionId = Annotated[
-    str, Path(min_length=3, max_length=600, description="<advertiser>:<order id>, percent-encoded")
-]
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
-MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
-PartnerFilter = Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @router.get("/api/admin/conversions", tags=["admin"], summary="A program's conversions of a month, newest first")

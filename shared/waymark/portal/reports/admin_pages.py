@@ -6,15 +6,25 @@ from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
 from waymark.conversions.attribution import TRANSITIONS, Reason
-from waymark.core.times import MONTH_PATTERN
 from waymark.models import CHANNELS, CONVERSION_STATUSES, Conversion
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.params import (
+    AgentId,
+    ChannelField,
+    ConversionId,
+    Cursor,
+    MonthPath,
+    PartnerField,
+    PickedMonth,
+    ProgramId,
+    StatusField,
+)
 from waymark.portal.reports import figures as reporting
 from waymark.portal.reports.pages import (
     PICKER_MONTHS,
@@ -29,16 +39,6 @@ from waymark.portal.reports.schemas import ConversionStatusIn
 
 router = Router()
 
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ConversionId = Annotated[str, Path(min_length=3, max_length=600)]
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
-MonthQuery = Annotated[str | None, Query(max_length=20)]
-ProgramId = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
-# The filter form sends empty fields for "any": plain text here, checked by _choice.
-StatusFilter = Annotated[str | None, Query(max_length=20)]
-ChannelFilter = Annotated[str | None, Query(max_length=20)]
-PartnerFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
 ACTION_LABELS = {"approved": "Approve", "rejected": "Reject", "reversed": "Reverse"}
 NOTICES = {
     "approved": "The conversion is approved: its commission counts as approved.",
@@ -66,10 +66,10 @@ def conversion_url(conversion: Conversion) -> str:
 @router.get("/admin/conversions")
 def conversions(
     program: ProgramId = None,
-    month: MonthQuery = None,
-    status: StatusFilter = None,
-    channel: ChannelFilter = None,
-    partner: PartnerFilter = None,
+    month: PickedMonth = None,
+    status: StatusField = None,
+    channel: ChannelField = None,
+    partner: PartnerField = None,
     cursor: Cursor = None,
 ) -> Response[str]:
     web.admin()
@@ -152,7 +152,7 @@ def change_status(conversion_id: ConversionId) -> Response[str]:
 
 
 @router.get("/admin/reports")
-def reports_home(program: ProgramId = None, month: MonthQuery = None) -> Response[str]:
+def reports_home(program: ProgramId = None, month: PickedMonth = None) -> Response[str]:
     web.admin()
     query = f"?{urlencode({'program': program})}" if program else ""
     return web.redirect(f"/admin/reports/{picked_month(month)}{query}")
@@ -196,7 +196,7 @@ def partner_report(
 
 
 @router.get("/admin/partners/<agent_id>/reports")
-def partner_reports_home(agent_id: AgentId, month: MonthQuery = None) -> Response[str]:
+def partner_reports_home(agent_id: AgentId, month: PickedMonth = None) -> Response[str]:
     web.admin()
     return web.redirect(f"/admin/partners/{actions.partner(agent_id).agent_id}/reports/{picked_month(month)}")
 

@@ -7,11 +7,11 @@ are checked for ownership first, and page cursors are signed for the caller's mo
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from waymark import web
-from waymark.core.times import MONTH_PATTERN
 from waymark.portal import actions
+from waymark.portal.params import Cursor, LinkCode, MonthPath
 from waymark.portal.reports import figures as reporting
 from waymark.portal.reports.schemas import (
     ConversionOut,
@@ -28,10 +28,6 @@ from waymark.portal.schemas import CountersOut
 
 router = Router()
 
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
-
 
 @router.get("/api/dashboard", tags=["reports"], summary="This month, the last 12 months and the last 30 days")
 def dashboard() -> DashboardOut:
@@ -42,7 +38,7 @@ def dashboard() -> DashboardOut:
 
 @router.get("/api/links/<code>/stats", tags=["reports"], summary="One of the caller's links: totals and daily figures")
 def link_stats(
-    code: Code, days: Annotated[int, Query(ge=1, le=400, description="Days up to today (UTC)")] = 30
+    code: LinkCode, days: Annotated[int, Query(ge=1, le=400, description="Days up to today (UTC)")] = 30
 ) -> LinkStatsOut:
     me = web.partner()
     link = actions.link(code, owner=me.agent.agent_id)

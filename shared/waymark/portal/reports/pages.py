@@ -6,25 +6,21 @@ stops a browser from following a form's redirect to another origin (the bucket),
 page says how long the link works.
 """
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.core.times import MONTH_PATTERN
 from waymark.models import Agent, Program
+from waymark.portal.params import Cursor, MonthPath, PickedMonth
 from waymark.portal.reports import figures as reporting
 from waymark.reporting import exports
 from waymark.reporting import reads as reports
 
 router = Router()
 
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
-MonthQuery = Annotated[str | None, Query(max_length=20)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 PICKER_MONTHS = 24
 
 
@@ -39,7 +35,7 @@ def picked_month(month: str | None) -> str:
 
 
 @router.get("/portal/reports")
-def reports_home(month: MonthQuery = None) -> Response[str]:
+def reports_home(month: PickedMonth = None) -> Response[str]:
     web.partner()
     return web.redirect(f"/portal/reports/{picked_month(month)}")
 
