@@ -19,8 +19,6 @@ tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 
-REDIRECT_HEADERS = {**httpapi.NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
-
 
 def _page(page: links.Page) -> Response[str]:
     headers = {**httpapi.NO_STORE, "Referrer-Policy": "no-referrer"}
@@ -57,8 +55,8 @@ def offer(token: str) -> Response[str]:
         metrics.add_metric(name="RemarketingClickKeptForReplay", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=302,
-        headers={**REDIRECT_HEADERS, "Location": outcome.location or ""},
-        cookies=links.click_cookie(outcome),
+        headers={**httpapi.REDIRECT_HEADERS, "Location": outcome.location or ""},
+        cookies=links.cookies(outcome),
         body="",
     )
 

@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from waymark import catalog
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
-from waymark.click.rules import CLICK_COOKIE
+from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, ids
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
@@ -145,14 +145,11 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     )
 
 
-def click_cookie(outcome: LinkOutcome) -> list[str]:
+def cookies(outcome: LinkOutcome) -> list[str]:
     """The same first-party click cookie a tracking link sets (for the pixel fallback)."""
     if outcome.session is None:
         return []
-    return [
-        f"{CLICK_COOKIE}={outcome.session.click_id}; Max-Age={outcome.cookie_max_age}; Path=/; "
-        "Secure; HttpOnly; SameSite=Lax"
-    ]
+    return [click_cookie(outcome.session.click_id, outcome.cookie_max_age)]
 
 
 # ---------------------------------------------------------------------------- unsubscribe
