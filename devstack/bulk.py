@@ -32,7 +32,7 @@ from decimal import Decimal
 
 import boto3
 
-from waymark.core import ids
+from waymark.core import aws, ids
 from waymark.models import Conversion, Session
 from waymark.reporting import consumer as aggregate
 from waymark.reporting import counters as stats
@@ -41,7 +41,7 @@ _BATCH = 25
 
 
 def _client():
-    return boto3.client("dynamodb", region_name=os.environ.get("AWS_REGION", "eu-west-1"))
+    return boto3.client("dynamodb", region_name=aws.region())
 
 
 def _moments(month: str, count: int) -> Iterator[datetime]:
@@ -79,7 +79,7 @@ def _store_in_moto(table_name: str, items: Iterator[dict]) -> int:
     from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ.get("AWS_REGION", "eu-west-1")].get_table(table_name)
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][aws.region()].get_table(table_name)
     written = 0
     for attrs in items:
         # Item() re-checks the 400 KB limit over all attributes for each one it adds (quadratic);

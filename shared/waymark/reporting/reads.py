@@ -363,25 +363,8 @@ def program_months(program_id: str, until: str, count: int = 12) -> list[MonthCo
 
 
 def _batch_get(keys: list[stats.CounterKey]) -> dict[tuple[str, str], Counters]:
-    items = batch_get_items(_table(), [_key(key.pk, key.sk) for key in keys])
+    items = aws.batch_get_items(_client(), _table(), [_key(key.pk, key.sk) for key in keys])
     return {(item["pk"]["S"], item["sk"]["S"]): Counters.from_item(item) for item in items}
-
-
-def batch_get_items(table: str, keys: list[dict], *, background: bool = False, **projection: Any) -> list[dict]:
-    """Items by key, a hundred keys per BatchGetItem, retrying what DynamoDB leaves unprocessed."""
-    client = _client(background)
-    found: list[dict] = []
-    for start in range(0, len(keys), 100):
-        pending: dict = {table: {"Keys": keys[start : start + 100], **projection}}
-        for _ in range(10):
-            response = client.batch_get_item(RequestItems=pending)
-            found += response.get("Responses", {}).get(table, [])
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
-                break
-        else:
-            raise RuntimeError("DynamoDB kept keys unprocessed; try again")
-    return found
 
 
 def partner_links(agent_id: str) -> list[LinkCounters]:
@@ -451,10 +434,10 @@ def _with_names(rows: list[PartnerCounters], *, background: bool = False) -> lis
 def agent_names(agent_ids: list[str], *, background: bool = False) -> dict[str, str]:
     """Partner names by agent id (unknown ids are absent)."""
     keys = [{"agent_id": {"S": agent_id}} for agent_id in dict.fromkeys(agent_ids)]
-    items = batch_get_items(
+    items = aws.batch_get_items(
+        _client(background),
         os.environ["AGENTS_TABLE"],
         keys,
-        background=background,
         ProjectionExpression="agent_id, #name",
         ExpressionAttributeNames={"#name": "name"},
     )

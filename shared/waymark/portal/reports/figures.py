@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from waymark import web
 from waymark.conversions import queries as conversion_queries
 from waymark.conversions import status_changes as conversion_status
-from waymark.core import times
+from waymark.core import aws, times
 from waymark.models import CHANNELS, Conversion
 from waymark.portal.reports.charts import DailyChart, daily_chart
 from waymark.reporting import counters as stats
@@ -185,7 +185,8 @@ def link_names(agent_id: str, codes: list[str]) -> dict[str, str | None]:
     """Names of a partner's links by code (one BatchGetItem per hundred); codes of other partners are left out."""
     if not codes:
         return {}
-    items = reports.batch_get_items(
+    items = aws.batch_get_items(
+        aws.client("dynamodb"),
         os.environ["LINKS_TABLE"],
         [{"code": {"S": code}} for code in dict.fromkeys(codes)],
         ProjectionExpression="#code, #agent, #name",  # names, not words DynamoDB might reserve
