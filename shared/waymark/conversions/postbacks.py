@@ -18,8 +18,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
-from waymark.conversions import attribution as conversions
-from waymark.conversions import postback_auth, recording
+from waymark.conversions import attribution, postback_auth, recording
 from waymark.conversions.attribution import Report
 from waymark.core import currencies, ids
 from waymark.core.times import utcnow
@@ -148,7 +147,7 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
 
 
 def shape(recorded: recording.Recorded) -> PostbackOutcome:
-    answer = conversions.answer(recorded.conversion)
+    answer = attribution.answer(recorded.conversion)
     if recorded.kept_for_replay:
         body = {
             "queued": True,

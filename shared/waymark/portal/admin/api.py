@@ -12,7 +12,7 @@ from waymark.partners.management import OPERATOR_FIELDS
 from waymark.portal import actions
 from waymark.portal.params import AgentId, Cursor, LinkCode, MonthQuery, NameContains, ProgramId
 from waymark.portal.partner.views import directory_entry, link_out, partner_out
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
     Directory,
@@ -24,7 +24,7 @@ from waymark.portal.schemas import (
     PartnerOut,
     PartnerUpdate,
 )
-from waymark.reporting import reads as reports
+from waymark.reporting import reads
 
 router = Router()
 
@@ -45,8 +45,8 @@ def list_partners(
     web.admin()
     chosen = actions.program(program)
     found, next_cursor = actions.partners_page(chosen, status, cursor)
-    month = reporting.checked_month(month)
-    totals = reports.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
+    month = figures.checked_month(month)
+    totals = reads.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
     base = web.base_url()
     listed = [partner_out(agent, chosen, base) for agent in found]
     for row in listed:

@@ -17,10 +17,10 @@ from waymark.portal.account.pages import safe_next
 from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
 from waymark.portal.partner.views import directory_entry, link_out, partner_out
-from waymark.portal.reports import figures as reporting
-from waymark.portal.reports import pages as pages_reports
+from waymark.portal.reports import figures
+from waymark.portal.reports.pages import PICKER_MONTHS, picked_month, render
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
-from waymark.reporting import reads as reports
+from waymark.reporting import reads
 
 router = Router()
 
@@ -46,8 +46,8 @@ def _partners_page(
     found, next_cursor = actions.partners_page(program, status, cursor)
     program_query = f"{urlencode({'program': program_id})}&" if program_id else ""
     next_query = urlencode({k: v for k, v in (("status", status), ("month", month), ("cursor", next_cursor)) if v})
-    totals = reports.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
-    return pages_reports.render(
+    totals = reads.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
+    return render(
         "admin/partners.html",
         heading=heading,
         program=program,
@@ -57,7 +57,7 @@ def _partners_page(
         next_url=f"/admin/partners?{program_query}{next_query}" if next_cursor else None,
         month=month,
         totals=totals,
-        months=reporting.recent_months(count=pages_reports.PICKER_MONTHS),
+        months=figures.recent_months(count=PICKER_MONTHS),
     )
 
 
@@ -73,7 +73,7 @@ def partners(
     cursor: Cursor = None,
     month: PickedMonth = None,
 ) -> Response[str]:
-    return _partners_page("Partners", program, status, cursor, pages_reports.picked_month(month))
+    return _partners_page("Partners", program, status, cursor, picked_month(month))
 
 
 def _rule_rows(agent: Agent) -> list[dict[str, Any]]:
@@ -98,11 +98,11 @@ def _partner_page(
     base = web.base_url()
     found, next_cursor = actions.links_page(agent.agent_id, cursor)
     window = agent.attribution_window_days
-    month = reporting.current_month()
-    return pages_reports.render(
+    month = figures.current_month()
+    return render(
         "admin/partner.html",
         status,
-        months=reports.partner_months(agent.program_id, agent.agent_id, month, reporting.MONTHS_SHOWN),
+        months=reads.partner_months(agent.program_id, agent.agent_id, month, figures.MONTHS_SHOWN),
         currency=program.currency if program else "",
         partner=partner_out(agent, program, base),
         actions=[(action, ACTION_LABELS[action], starts) for action, (starts, _) in TRANSITIONS.items()],

@@ -7,7 +7,7 @@ from waymark.partners.management import PROFILE_FIELDS
 from waymark.portal import actions
 from waymark.portal.params import Cursor, LinkCode
 from waymark.portal.partner.views import link_out, partner_out
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
     LinkCreate,
@@ -40,7 +40,7 @@ def list_links(cursor: Cursor = None) -> LinkList:
     me = web.partner()
     found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
     listed = [link_out(link, me.program, web.base_url()) for link in found]
-    stats = reporting.link_totals(me.agent.agent_id)
+    stats = figures.link_totals(me.agent.agent_id)
     for row in listed:
         row.stats = CountersOut.of(stats.get(row.code, ZERO))
     return LinkList(links=listed, next_cursor=next_cursor)

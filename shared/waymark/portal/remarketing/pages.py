@@ -16,7 +16,7 @@ from waymark import web
 from waymark.models import CHANNELS, Program
 from waymark.portal import actions
 from waymark.portal.params import ChannelName, ProgramId, RemarketingId
-from waymark.portal.remarketing import actions as remarketing
+from waymark.portal.remarketing import actions as remarketing_actions
 from waymark.portal.remarketing import forms
 from waymark.portal.remarketing.views import channel_out, profile_out, template_out
 from waymark.remarketing import store
@@ -106,8 +106,8 @@ def _save_profile(program: Program, query: str, profile_id: str | None) -> Respo
     data, problems, positions = forms.profile_input(values)
     if data is not None:
         try:
-            saved = remarketing.save_profile(program, data, replace=profile_id)
-        except remarketing.Unprocessable as error:
+            saved = remarketing_actions.save_profile(program, data, replace=profile_id)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}], positions)
         else:
             return _after(f"{BASE}/profiles/{saved.profile_id}", query, "saved")
@@ -129,7 +129,7 @@ def create_profile(program: ProgramId = None) -> Response[str]:
 @router.get(f"{BASE}/profiles/<profile_id>")
 def edit_profile(profile_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
-    found = remarketing.profile(chosen, profile_id)
+    found = remarketing_actions.profile(chosen, profile_id)
     return _profile_page(chosen, query, forms.profile_values(found), profile_id=profile_id, notice=done)
 
 
@@ -142,7 +142,7 @@ def save_profile(profile_id: RemarketingId, program: ProgramId = None) -> Respon
 @router.post(f"{BASE}/profiles/<profile_id>/delete")
 def delete_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
-    remarketing.delete_profile(chosen, profile_id)
+    remarketing_actions.delete_profile(chosen, profile_id)
     return _after(BASE, query, "deleted")
 
 
@@ -190,8 +190,8 @@ def _preview(program: Program, values: dict[str, Any], form: dict[str, str]) -> 
     if data is None:
         return shown, problems
     try:
-        rendered = remarketing.preview(program, data, lang=lang, channel=channel, profile_id=profile or None)
-    except remarketing.Unprocessable as error:
+        rendered = remarketing_actions.preview(program, data, lang=lang, channel=channel, profile_id=profile or None)
+    except remarketing_actions.Unprocessable as error:
         return shown, forms.describe(error.errors or [{"field": "", "message": error.message}])
     except web.NotFound as error:
         return shown, forms.describe([{"field": "preview", "message": error.message}])
@@ -212,8 +212,8 @@ def _save_template(program: Program, query: str, template_id: str | None) -> Res
     data, problems = forms.template_input(values)
     if data is not None:
         try:
-            saved = remarketing.save_template(program, data, replace=template_id)
-        except remarketing.Unprocessable as error:
+            saved = remarketing_actions.save_template(program, data, replace=template_id)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}])
         else:
             return _after(f"{BASE}/templates/{saved.template_id}", query, "saved")
@@ -235,7 +235,7 @@ def create_template(program: ProgramId = None) -> Response[str]:
 @router.get(f"{BASE}/templates/<template_id>")
 def edit_template(template_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
-    found = remarketing.template(chosen, template_id)
+    found = remarketing_actions.template(chosen, template_id)
     return _template_page(chosen, query, forms.template_values(found, chosen), template_id=template_id, notice=done)
 
 
@@ -248,7 +248,7 @@ def save_template(template_id: RemarketingId, program: ProgramId = None) -> Resp
 @router.post(f"{BASE}/templates/<template_id>/delete")
 def delete_template(template_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
-    remarketing.delete_template(chosen, template_id)
+    remarketing_actions.delete_template(chosen, template_id)
     return _after(BASE, query, "deleted")
 
 
@@ -292,8 +292,8 @@ def save_channel(channel: ChannelName, program: ProgramId = None) -> Response[st
     data, problems = forms.channel_input(channel, values)
     if data is not None:
         try:
-            remarketing.save_channel_settings(chosen, data)
-        except remarketing.Unprocessable as error:
+            remarketing_actions.save_channel_settings(chosen, data)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}])
         else:
             return _after(f"{BASE}/channels/{channel}", query, "saved")
