@@ -212,13 +212,17 @@ def _program_name(program_id: str) -> str:
     return program.name if program else program_id
 
 
+def _not_valid() -> Page:
+    texts = _texts("en")
+    return Page(400, "en", texts["bad_title"], texts["bad"])
+
+
 def unsubscribe_page(token: str) -> Page:
     """GET: a confirmation page (a link preview or scanner must not unsubscribe anyone)."""
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     texts = _texts(link.lang)
     message = texts["confirm"].format(program=_program_name(link.program_id))
     return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
@@ -230,8 +234,7 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     suppress_hash(link.email_hash, "one-click" if one_click else "link")
     texts = _texts(link.lang)
     return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))

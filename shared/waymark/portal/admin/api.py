@@ -11,7 +11,7 @@ from waymark import catalog, web
 from waymark.partners.management import OPERATOR_FIELDS
 from waymark.portal import actions
 from waymark.portal.params import AgentId, Cursor, LinkCode, MonthQuery, NameContains, ProgramId
-from waymark.portal.partner.views import directory_entry, link_out, partner_out
+from waymark.portal.partner.views import directory, link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
@@ -121,6 +121,5 @@ def patch_link(code: LinkCode, body: LinkStatusChange) -> LinkOut:
 def inside_sales(program: ProgramId = None, q: NameContains = None) -> Directory:
     web.admin()
     chosen = actions.program(program)
-    base = web.base_url()
-    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
-    return Directory(program_id=chosen.program_id, query=q, concierges=[e for e in entries if e is not None])
+    entries = directory(actions.concierges(chosen, q), chosen, web.base_url())
+    return Directory(program_id=chosen.program_id, query=q, concierges=entries)

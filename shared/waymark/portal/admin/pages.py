@@ -16,7 +16,7 @@ from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
 from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
-from waymark.portal.partner.views import directory_entry, link_out, partner_out
+from waymark.portal.partner.views import directory, link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import PICKER_MONTHS, picked_month, render
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
@@ -216,12 +216,10 @@ def link_status(code: LinkCode) -> Response[str]:
 def inside_sales(program: ProgramId = None, q: NameContains = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    base = web.base_url()
-    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
     return web.render(
         "admin/inside_sales.html",
         program=chosen,
         program_id_param=program,
         query=q,
-        entries=[entry for entry in entries if entry is not None],
+        entries=directory(actions.concierges(chosen, q), chosen, web.base_url()),
     )
