@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from waymark.reporting import consumer as aggregate
+from waymark.reporting import consumer
 
 logger = Logger()
 tracer = Tracer()
@@ -35,7 +35,7 @@ def count_record(record: DynamoDBRecord) -> None:
     if BatchFailed.is_set:
         raise NotTriedAfterFailure(record.event_id)
     try:
-        result = aggregate.count_record(
+        result = consumer.count_record(
             record.event_source_arn or "",
             record.raw_event.get("eventName", ""),
             record.event_id or "",
@@ -45,10 +45,10 @@ def count_record(record: DynamoDBRecord) -> None:
     except Exception:
         BatchFailed.is_set = True
         raise
-    if isinstance(result, aggregate.ClickCount):
+    if isinstance(result, consumer.ClickCount):
         metrics.add_metric(name="BotClicks" if result.bot else "Clicks", unit=MetricUnit.Count, value=1)
         result = result.outcome
-    if result is aggregate.Outcome.ALREADY_COUNTED:
+    if result is consumer.Outcome.ALREADY_COUNTED:
         metrics.add_metric(name="StatsRecordsAlreadyCounted", unit=MetricUnit.Count, value=1)
 
 

@@ -32,6 +32,7 @@ from pynamodb.models import Model
 
 from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
 from waymark.conversions.vocabulary import Channel
+from waymark.core import aws
 from waymark.core.table_keys import program_key
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 from waymark.remarketing.vocabulary import SendStatus
@@ -40,7 +41,7 @@ from waymark.remarketing.vocabulary import SendStatus
 def table_meta(env_name: str) -> type:
     class Meta:
         table_name = os.environ.get(env_name, env_name.lower())
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+        region = aws.region()
         host = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL") or None
         connect_timeout_seconds = 2
         read_timeout_seconds = 5

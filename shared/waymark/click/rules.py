@@ -17,6 +17,14 @@ MAX_PASSTHROUGH_PARAMS = 20
 CLICK_COOKIE = "wm_click"
 
 
+def click_cookie(click_id: str, max_age: int) -> str:
+    """The first-party cookie that lets the pixel credit a sale whose thank-you page lost the click id.
+
+    Lax, not Strict: the visitor arrives at the merchant's site by following a link from elsewhere.
+    """
+    return f"{CLICK_COOKIE}={click_id}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Lax"
+
+
 class ClickRequest:
     __slots__ = ("code", "country", "method", "query", "referer", "source_ip", "user_agent")
 

@@ -25,8 +25,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
-from waymark.conversions import advertisers, postback_auth, recording
-from waymark.conversions import attribution as conversions
+from waymark.conversions import advertisers, attribution, postback_auth, recording
 from waymark.conversions.attribution import INITIAL_STATUSES, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import currencies, ids
@@ -220,7 +219,7 @@ def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> Repor
 
 
 def shape(recorded: recording.Recorded) -> PostbackOutcome:
-    answer = conversions.answer(recorded.conversion)
+    answer = attribution.answer(recorded.conversion)
     if recorded.kept_for_replay:
         body = {
             "queued": True,

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution as conversions
-from waymark.conversions import commissions
+from waymark.conversions import attribution, commissions
 from waymark.conversions.attribution import Report
 from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
@@ -60,11 +59,11 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     session = _session(report, program.program_id)
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
-    attribution = conversions.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
-    if report.reported_by == "pixel" and not (attribution.earns and attribution.attributed_by == "click"):
+    credit = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
+    if report.reported_by == "pixel" and not (credit.earns and credit.attributed_by == "click"):
         raise NoLiveClick("the pixel credits only a live click of this program: none was found")
     price = commissions.Price(Decimal(0), None)
-    if attribution.earns and agent is not None:
+    if credit.earns and agent is not None:
         price = commissions.price(
             report.amount,
             report.currency,
@@ -74,11 +73,11 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
             partner_rules=agent.commission_rules,
             program_currency=program.currency,
         )
-    conversion = conversions.new_conversion(
+    conversion = attribution.new_conversion(
         report,
         advertiser_id=advertiser.advertiser_id,
         program_id=program.program_id,
-        attribution=attribution,
+        attribution=credit,
         price=price,
         now=now,
     )
@@ -96,7 +95,7 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     if not stored:
         raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
     existing = Conversion.from_raw_data(stored)
-    return Recorded(existing, repeat=True, same_sale=conversions.same_sale(existing, report))
+    return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
 
 
 def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:

@@ -1,6 +1,6 @@
 """Primitives every domain stands on; no domain rules here.
 
-aws           low-level AWS clients, created once per container
+aws           low-level AWS clients, created once per container; the region; BatchGetItem with its retries
 cache         a time-bounded cache for hot lookups in a warm container
 currencies    ISO 4217 codes and their minor units
 durable       writes that must not be lost: try once, else keep the exact request for replay

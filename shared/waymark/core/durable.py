@@ -19,15 +19,19 @@ logger = Logger(child=True)
 _ALREADY_DONE = {"ConditionalCheckFailedException"}
 
 
-def put_new(table: str, item: dict, key_name: str) -> bool:
-    """Put `item` unless its key exists. True when stored now (or already), False when kept for replay."""
-    request = {
+def _new_item(table: str, item: dict, key_name: str) -> dict:
+    """A Put that DynamoDB refuses when an item with this key exists, which makes it safe to replay."""
+    return {
         "TableName": table,
         "Item": item,
         "ConditionExpression": "attribute_not_exists(#key)",
         "ExpressionAttributeNames": {"#key": key_name},
     }
-    return _write_or_keep("put_item", request)
+
+
+def put_new(table: str, item: dict, key_name: str) -> bool:
+    """Put `item` unless its key exists. True when stored now (or already), False when kept for replay."""
+    return _write_or_keep("put_item", _new_item(table, item, key_name))
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,7 @@ def create_new(puts: list[tuple[str, dict, str]], *, or_replace: tuple[str, dict
     DynamoDB fails, the request is kept for replay.
     """
     writes = [
-        {
-            "TableName": table,
-            "Item": item,
-            "ConditionExpression": "attribute_not_exists(#key)",
-            "ExpressionAttributeNames": {"#key": key_name},
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
+        {**_new_item(table, item, key_name), "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
         for table, item, key_name in puts
     ]
     if or_replace is not None:

@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from waymark import catalog
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
-from waymark.click.rules import CLICK_COOKIE
+from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, ids
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
@@ -146,14 +146,11 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     )
 
 
-def click_cookie(outcome: LinkOutcome) -> list[str]:
+def cookies(outcome: LinkOutcome) -> list[str]:
     """The same first-party click cookie a tracking link sets (for the pixel fallback)."""
     if outcome.session is None:
         return []
-    return [
-        f"{CLICK_COOKIE}={outcome.session.click_id}; Max-Age={outcome.cookie_max_age}; Path=/; "
-        "Secure; HttpOnly; SameSite=Lax"
-    ]
+    return [click_cookie(outcome.session.click_id, outcome.cookie_max_age)]
 
 
 # ---------------------------------------------------------------------------- unsubscribe
@@ -216,13 +213,17 @@ def _program_name(program_id: str) -> str:
     return program.name if program else program_id
 
 
+def _not_valid() -> Page:
+    texts = _texts("en")
+    return Page(400, "en", texts["bad_title"], texts["bad"])
+
+
 def unsubscribe_page(token: str) -> Page:
     """GET: a confirmation page (a link preview or scanner must not unsubscribe anyone)."""
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     texts = _texts(link.lang)
     message = texts["confirm"].format(program=_program_name(link.program_id))
     return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
@@ -234,8 +235,7 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     suppress_hash(link.email_hash, "one-click" if one_click else "link")
     texts = _texts(link.lang)
     return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))

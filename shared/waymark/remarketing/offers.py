@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from waymark import catalog
 from waymark.click.destinations import allowed_domains
 from waymark.conversions.vocabulary import Channel
+from waymark.core import httpapi
 from waymark.models import Program
 from waymark.remarketing import rules, store
 from waymark.remarketing.config import Code, Lang, Money, Name, StrictInput
@@ -98,7 +99,7 @@ def allowed_origin(program: Program, origin: str | None) -> bool:
 
 
 def cors_headers(origin: str | None) -> dict[str, str]:
-    headers = {"Vary": "Origin", "Cache-Control": "no-store"}
+    headers = {"Vary": "Origin", **httpapi.NO_STORE}
     if origin:
         headers |= {
             "Access-Control-Allow-Origin": origin,

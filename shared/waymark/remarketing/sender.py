@@ -228,21 +228,19 @@ class Run:
     # ------------------------------------------------------------------ one send
     def _suppressed(self, hashes: set[str]) -> set[str]:
         """Which of these addresses are suppressed: one consistent BatchGetItem (100 keys at most)."""
-        found: set[str] = set()
         if not hashes:
-            return found
+            return set()
         self.summary.suppression_lookups += len(hashes)
         keys = [dict(zip(("pk", "sk"), ({"S": k} for k in Suppression.key(h)), strict=True)) for h in hashes]
-        table = Suppression.Meta.table_name
-        request = {table: {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": "email_hash"}}
-        for _ in range(10):
-            response = self.dynamodb.batch_get_item(RequestItems=request)
-            found |= {item["email_hash"]["S"] for item in response.get("Responses", {}).get(table, [])}
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return found
-            self.clock.sleep(0.2)
-        raise RuntimeError("suppression lookups stayed unprocessed")
+        items = aws.batch_get_items(
+            self.dynamodb,
+            Suppression.Meta.table_name,
+            keys,
+            pause=lambda: self.clock.sleep(0.2),
+            ConsistentRead=True,
+            ProjectionExpression="email_hash",
+        )
+        return {item["email_hash"]["S"] for item in items}
 
     def _process(self, send: RemarketingSend, *, suppressed: bool = False) -> None:
         if send.status == SendStatus.SENDING and self._stale(send):

@@ -4,12 +4,11 @@ The program is `?program=<id>` (or a `program` field), else the deployment's DEF
 """
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
@@ -19,12 +18,12 @@ from waymark.partners import signup
 from waymark.partners.management import AgentCodeTaken
 from waymark.partners.vocabulary import PartnerType
 from waymark.portal import actions
+from waymark.portal.params import ProgramId
 from waymark.portal.schemas import SignupRequest, SignupResult
 
 router = Router()
 metrics = Metrics()
 
-ProgramId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 PARTNER_TYPE_CHOICES = (
     (PartnerType.AFFILIATE, "Affiliate", "you publish links on a website, blog, newsletter or social media"),
     (
