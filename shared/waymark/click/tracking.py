@@ -15,6 +15,6 @@ def track_click(request: ClickRequest, now: datetime | None = None) -> ClickOutc
     program = lookups.program(link.program_id) if link else None
     outcome = rules.decide(request, link, agent, program, now or datetime.now(UTC))
     if outcome.session is not None:
-        stored = durable.put_new(os.environ["SESSIONS_TABLE"], outcome.session.to_item(), "click_id")
+        stored = durable.put_new(os.environ["SESSIONS_TABLE"], outcome.session.to_item())
         outcome.kept_for_replay = not stored
     return outcome

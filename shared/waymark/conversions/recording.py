@@ -17,13 +17,6 @@ from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
-# A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
-# the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
-PIXEL_SALE_PENDING = (
-    "reported_by = :pixel AND #status = :pending",
-    {"#status": "status"},
-    {":pixel": {"S": "pixel"}, ":pending": {"S": "pending"}},
-)
 REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
 CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
 
@@ -81,11 +74,13 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
         price=price,
         now=now,
     )
-    puts = [(Conversion.Meta.table_name, conversion.serialize(), "conversion_id")]
+    puts = [(Conversion.Meta.table_name, conversion.serialize())]
     customer = remarketing_customer(report, program, conversion, now)
     if customer is not None:
-        puts.append((Customer.Meta.table_name, customer.serialize(), "pk"))
-    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else PIXEL_SALE_PENDING)
+        puts.append((Customer.Meta.table_name, customer.serialize()))
+    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
     if created.stored:
         return Recorded(conversion)
     if created.kept_for_replay:

@@ -123,7 +123,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
             country=visitor.country,
             sub_ids={"source": REMARKETING_LINK_CODE, "sub1": link.profile_id, "sub2": offer.code},
         )
-        stored = durable.put_new(Session.Meta.table_name, session.to_item(), "click_id")
+        stored = durable.put_new(Session.Meta.table_name, session.to_item())
     click = RemarketingClick(
         customer.pk,
         f"CLICK#{click_id}",
@@ -136,7 +136,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
         created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
         ttl=int(customer.ttl),
     )
-    stored = durable.put_new(RemarketingClick.Meta.table_name, click.serialize(), "pk") and stored
+    stored = durable.put_new(RemarketingClick.Meta.table_name, click.serialize()) and stored
     return LinkOutcome(
         302,
         location=location,
