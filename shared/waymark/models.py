@@ -30,7 +30,6 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
 from waymark.conversions.vocabulary import Channel
 from waymark.core import aws
 from waymark.core.table_keys import program_key

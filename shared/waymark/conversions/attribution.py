@@ -9,10 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.commissions import Price
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core.times import iso
-from waymark.models import SUB_ID_FIELDS, Agent, CartLine, Conversion, Session, StatusChange
+from waymark.models import Agent, CartLine, Conversion, Session, StatusChange
 from waymark.partners.vocabulary import PartnerStatus
 
 

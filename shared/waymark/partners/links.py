@@ -8,9 +8,10 @@ from pynamodb.transactions import TransactWrite
 from waymark import catalog
 from waymark.click.destinations import allowed_domains, check_destination
 from waymark.click.rules import MAX_SUB_ID_LENGTH
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.core import ids
 from waymark.core.times import iso, utcnow
-from waymark.models import SUB_ID_FIELDS, Agent, Link, Program, connection
+from waymark.models import Agent, Link, Program, connection
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 MAX_NAME_LENGTH = 200

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import Channel
-from waymark.models import SUB_ID_FIELDS
 from waymark.partners.links import MAX_NAME_LENGTH
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 

@@ -29,9 +29,10 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from waymark import catalog
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import aws
-from waymark.models import SUB_ID_FIELDS, Agent, Conversion, Program
+from waymark.models import Agent, Conversion, Program
 from waymark.reporting import reads
 from waymark.reporting.reads import Counters, money
 
