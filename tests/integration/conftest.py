@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.support import make_advertiser, make_agent, make_link, make_program
+from tests.helpers.programs import make_advertiser, make_agent, make_link, make_program
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.support import http_event, load_event
+from tests.helpers.events import http_event, load_event
 from waymark.core import ids
 from waymark.models import Session
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conversions_support import click, postback
-from tests.support import make_agent, make_link
+from tests.helpers.programs import make_agent, make_link
+from tests.helpers.tracking import click, postback
 from waymark.core import cache, ids
 from waymark.models import CHANNELS, CommissionRule, Conversion, Customer, Session
 
@@ -75,7 +75,7 @@ def test_clicks_that_earn_nothing_are_recorded_with_their_reason(runtime, mercha
     elif case == "unknown_click":
         fields["click_id"] = ids.new_click_id()
     else:
-        from tests.support import make_program
+        from tests.helpers.programs import make_program
 
         other = make_program("other-program")
         other_agent = make_agent(other)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conversions_support import click, postback
-from tests.support import make_agent, make_link
+from tests.helpers.programs import make_agent, make_link
+from tests.helpers.tracking import click, postback
 from waymark.conversions.queries import BadQuery, commission_totals, conversions_of_agent, conversions_of_program
 from waymark.conversions.status_changes import ConversionNotFound, TransitionRefused, change_status
 from waymark.models import Conversion

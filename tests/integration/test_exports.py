@@ -13,8 +13,8 @@ import requests
 
 from devstack.control import scheduled_event
 from devstack.pumps import QueuePump
-from tests.reporting import SLACK, T0, FailCalls, click, sale, set_status
-from tests.support import make_agent, make_program
+from tests.helpers.programs import make_agent, make_program
+from tests.helpers.reporting import SLACK, T0, FailCalls, click, sale, set_status
 from waymark.reporting import exports
 from waymark.reporting.exports import ExportForbidden, ExportNotFound, ExportRejected, MultipartWriter, Requester
 

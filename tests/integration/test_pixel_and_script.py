@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.integration.conversions_support import click
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.tracking import click
 from waymark.models import Conversion
 
 GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -124,7 +124,7 @@ def test_the_page_script_is_served_with_the_programs_settings(runtime, merchant)
 def test_the_sample_events_are_answered(runtime, shop, name):
     import json
 
-    from tests.support import load_event
+    from tests.helpers.events import load_event
     from waymark.conversions.advertisers import token_digest
     from waymark.models import Advertiser
 

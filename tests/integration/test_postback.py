@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.integration.conversions_support import click, postback
+from tests.helpers.tracking import click, postback
 from waymark.models import Conversion, Customer
 
 WRITES = ("PutItem", "TransactWriteItems", "UpdateItem", "DeleteItem", "BatchWriteItem")

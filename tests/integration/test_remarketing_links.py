@@ -9,8 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from devstack.pumps import QueuePump, StreamPump
-from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.remarketing import (
+    VirtualClock,
+    VirtualContext,
+    configure,
+    make_customer,
+    scheduled_event,
+    sent_emails,
+)
 
 
 @pytest.fixture
@@ -214,7 +221,7 @@ def test_an_unsubscribe_dynamodb_could_not_take_is_replayed(aws, runtime, emaile
 
 @pytest.mark.parametrize("name", ["offer-bad-token", "unsubscribe-page", "one-click-bad-token"])
 def test_the_sample_events_get_pages(aws, runtime, name):
-    from tests.support import load_event
+    from tests.helpers.events import load_event
 
     response = runtime.invoke("RemarketingLinkFunction", load_event("remarketing_links", name))
     assert response["statusCode"] == 400 and response["headers"]["Content-Type"].startswith("text/html")

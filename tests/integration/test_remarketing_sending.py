@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from devstack.pumps import StreamPump
-from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
+from tests.helpers.remarketing import (
+    VirtualClock,
+    VirtualContext,
+    configure,
+    make_customer,
+    scheduled_event,
+    sent_emails,
+)
 
 
 @pytest.fixture

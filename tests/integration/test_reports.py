@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from devstack import bulk
-from tests.reporting import DESKTOP, SLACK, T0, click, sale, set_status
-from tests.support import make_agent, make_program
+from tests.helpers.programs import make_agent, make_program
+from tests.helpers.reporting import DESKTOP, SLACK, T0, click, sale, set_status
 from waymark.reporting import reads as reports
 from waymark.reporting.reads import BadPeriod, Counters
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import boto3
 import pytest
 
+from tests.helpers.reporting import DESKTOP, SLACK, T0, FailCalls, click, counter_items, sale, set_status
 from tests.integration.test_click import click_event
-from tests.reporting import DESKTOP, SLACK, T0, FailCalls, click, counter_items, sale, set_status
 from waymark.models import Session
 
 PARTNER_MONTH = ("PROGRAM#shop#MONTH#2026-05", "AGENT#ag1")

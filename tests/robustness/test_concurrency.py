@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from devstack.pumps import StreamPump
-from tests.remarketing import VirtualClock, configure, make_customer, sent_emails
+from tests.helpers.remarketing import VirtualClock, configure, make_customer, sent_emails
 
 
 def test_two_simultaneous_remarketing_runs_send_each_email_once(aws, shop, runtime):

@@ -16,8 +16,8 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from devstack.pumps import QueuePump
-from tests.integration.conversions_support import postback
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.tracking import postback
 from waymark.models import Conversion, Session
 
 
@@ -107,7 +107,14 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
     from datetime import timedelta
 
     from devstack.pumps import StreamPump
-    from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
+    from tests.helpers.remarketing import (
+        VirtualClock,
+        VirtualContext,
+        configure,
+        make_customer,
+        scheduled_event,
+        sent_emails,
+    )
     from waymark.core import aws as waymark_aws
     from waymark.core.times import utcnow
     from waymark.models import RemarketingSend

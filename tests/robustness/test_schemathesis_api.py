@@ -17,8 +17,8 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from devstack.gateway import Gateway
+from tests.helpers.events import http_event
 from tests.integration.portal.conftest import admin_token, build_world, partner_token, stored_state
-from tests.support import http_event
 
 BASE = "http://waymark.test"
 EXAMPLES = 12  # per operation, role and mode: ~15 operations x 2 roles x 2 modes

@@ -16,8 +16,8 @@ import jwt
 import pytest
 
 from tests.conftest import MOTO_COGNITO_KEYS
-from tests.support import make_agent, make_link, make_program
-from tests.webclient import WebClient
+from tests.helpers.programs import make_agent, make_link, make_program
+from tests.helpers.web import WebClient
 
 ADMIN = ("ops@example.com", "Operator-pass-1")
 
@@ -177,7 +177,7 @@ def frozen_now(moment: datetime = NOW):
 def add_activity(world) -> SimpleNamespace:
     """Clicks and sales of A and B in May 2026 (and a sale nobody earned), counted by the real stream consumer."""
     from devstack.pumps import StreamPump
-    from tests.reporting import T0, click, sale
+    from tests.helpers.reporting import T0, click, sale
 
     program, a, b = world.program.program_id, world.a.agent_id, world.b.agent_id
     click(program, a, world.a_link.code, sub1="spring", visitor="visitor-a1")

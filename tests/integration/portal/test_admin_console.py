@@ -3,8 +3,8 @@ links on a partner's behalf and the inside-sales directory."""
 
 from decimal import Decimal
 
+from tests.helpers.programs import make_agent
 from tests.integration.portal.conftest import client, partner_token
-from tests.support import make_agent
 from waymark.models import Agent, Link
 
 

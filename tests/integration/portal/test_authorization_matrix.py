@@ -17,6 +17,7 @@ import pytest
 
 from devstack.gateway import Gateway
 from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
+from tests.helpers.remarketing import configure_console
 from tests.integration.portal.conftest import (
     MONTH,
     admin_token,
@@ -26,7 +27,6 @@ from tests.integration.portal.conftest import (
     stored_state,
     world_with_figures,
 )
-from tests.remarketing import configure_console
 from waymark import web
 from waymark.web import auth, csrf
 
@@ -57,7 +57,7 @@ def _b_sale(w) -> str:
     return quote(w.b_sale, safe="")
 
 
-# The remarketing console (the matrix world has tests.remarketing.configure_console's configuration).
+# The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
 _PROFILE_FORM = {"name": "P", "kind": "web", "offer-0-code": "x1", "offer-0-price": "1", "offer-0-name-en": "X"}
 _PROFILE_FORM |= {"offer-0-name-de": "X", "active": "on"}

@@ -71,7 +71,7 @@ def test_json_answers_are_json_even_with_hostile_content(hostile, api_admin):
 
 
 def test_a_signup_with_markup_in_its_name_is_escaped_in_the_console(world, as_admin):
-    from tests.webclient import WebClient
+    from tests.helpers.web import WebClient
 
     browser = WebClient(world.stack, world.runtime)
     answer = browser.post(

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.helpers.web import WebClient
 from tests.integration.portal.conftest import ADMIN, client, id_token, partner_token
-from tests.webclient import WebClient
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
 from waymark.web import csrf
 
@@ -150,7 +150,7 @@ def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
     also checks that the agent belongs to the login: its Cognito sub, else its email."""
     import boto3
 
-    from tests.webclient import WebClient
+    from tests.helpers.web import WebClient
 
     browser = WebClient(world.stack, world.runtime)
     signup = browser.post(

@@ -2,7 +2,7 @@
 
 from openapi_spec_validator import validate
 
-from tests.webclient import WebClient
+from tests.helpers.web import WebClient
 
 
 def test_the_description_is_public_valid_and_covers_every_api_route(world):

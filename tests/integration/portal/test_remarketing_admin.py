@@ -7,7 +7,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from tests.remarketing import DE_HTML, EN_HTML, OFFERS, configure
+from tests.helpers.remarketing import DE_HTML, EN_HTML, OFFERS, configure
 from waymark.models import Program
 
 
@@ -307,7 +307,7 @@ def test_channel_subjects_are_set_per_language(setup, world, as_admin):
 
 
 def test_pages_follow_the_chosen_program(setup, world, as_admin):
-    from tests.support import make_program
+    from tests.helpers.programs import make_program
 
     make_program("other", name="Other Tours", languages=["en", "fr"])
     page = as_admin.get("/admin/remarketing", query={"program": "other"})

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from tests.support import http_event
+from tests.helpers.events import http_event
 
 _CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 

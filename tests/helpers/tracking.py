@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support import http_event
+from tests.helpers.events import http_event
 
 
 def click(runtime, code: str) -> str:
