@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import start_local_stack, wait_ready
+from tests.helpers.local_stack import start_local_stack, wait_ready
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
+from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,7 @@
 """Lambda events for tests: the sample events in events/, and API Gateway events for a request,
 routed by template.yaml as the local gateway routes them."""
 
+import copy
 import json
 
 from devstack.gateway import Gateway
@@ -11,6 +12,15 @@ EVENTS = ROOT / "events"
 
 def load_event(function: str, name: str) -> dict:
     return json.loads((EVENTS / function / f"{name}.json").read_text())
+
+
+def click_event(code: str, name: str = "link", **changes) -> dict:
+    """The click function's sample event `name` (events/click/) for link `code`, with `changes`."""
+    event = copy.deepcopy(load_event("click", name))
+    event["pathParameters"]["code"] = code
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/c/{code}"
+    event.update(changes)
+    return event
 
 
 def http_event(

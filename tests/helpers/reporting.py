@@ -1,6 +1,7 @@
 """Helpers for the report tests: sessions and conversions written as items (the stream consumer
 then sees them as it would in production), the stream pump, and raw counter reads."""
 
+import copy
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -145,3 +146,18 @@ class FailCalls:
 
     def __exit__(self, *exc) -> None:
         self.client.meta.events.unregister(self.event, self)
+
+
+class Recording:
+    """Wraps runtime.invoke to keep every event the pump delivered to StatsFunction."""
+
+    def __init__(self, runtime, monkeypatch):
+        self.events: list[dict] = []
+        original = runtime.invoke
+
+        def invoke(logical_id, event):
+            if logical_id == "StatsFunction":
+                self.events.append(copy.deepcopy(event))
+            return original(logical_id, event)
+
+        monkeypatch.setattr(runtime, "invoke", invoke)

@@ -1,6 +1,5 @@
 """The stats consumer (StatsFunction) fed by the template's stream mappings, against moto."""
 
-import copy
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -8,8 +7,8 @@ from decimal import Decimal
 import boto3
 import pytest
 
-from tests.helpers.reporting import DESKTOP, SLACK, T0, FailCalls, click, counter_items, sale, set_status
-from tests.integration.test_click import click_event
+from tests.helpers.events import click_event
+from tests.helpers.reporting import DESKTOP, SLACK, T0, FailCalls, Recording, click, counter_items, sale, set_status
 from waymark.models import Session
 
 PARTNER_MONTH = ("PROGRAM#shop#MONTH#2026-05", "AGENT#ag1")
@@ -112,21 +111,6 @@ def test_unattributed_conversions_count_for_the_program_only(runtime, streams):
         ("MONTH#2026-05", "PROGRAM#shop"): {"conversions_pending": 1, "sales_pending": Decimal("80")},
         ("PROGRAM#shop#MONTH#2026-05", "CHANNEL#chat"): {"conversions_pending": 1, "sales_pending": Decimal("80")},
     }
-
-
-class Recording:
-    """Wraps runtime.invoke to keep every event the pump delivered to StatsFunction."""
-
-    def __init__(self, runtime, monkeypatch):
-        self.events: list[dict] = []
-        original = runtime.invoke
-
-        def invoke(logical_id, event):
-            if logical_id == "StatsFunction":
-                self.events.append(copy.deepcopy(event))
-            return original(logical_id, event)
-
-        monkeypatch.setattr(runtime, "invoke", invoke)
 
 
 def test_a_redelivered_batch_changes_nothing(runtime, streams, monkeypatch):

@@ -13,8 +13,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.reporting import DESKTOP, HUMAN, SLACK, T0, FailCalls, click, counter_items, sale
-from tests.integration.test_stats import Recording
+from tests.helpers.reporting import DESKTOP, HUMAN, SLACK, T0, FailCalls, Recording, click, counter_items, sale
 
 AGENTS = 2
 LINKS = 2

@@ -3,8 +3,9 @@ links on a partner's behalf and the inside-sales directory."""
 
 from decimal import Decimal
 
+from tests.helpers.portal import client
 from tests.helpers.programs import make_agent
-from tests.integration.portal.conftest import client, partner_token
+from tests.helpers.tokens import partner_token
 from waymark.models import Agent, Link
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.integration.portal.conftest import client, partner_token
+from tests.helpers.portal import client
+from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Link
 

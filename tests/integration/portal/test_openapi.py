@@ -2,6 +2,7 @@
 
 from openapi_spec_validator import validate
 
+from tests.helpers.portal import resolver_routes
 from tests.helpers.web import WebClient
 
 
@@ -25,8 +26,6 @@ def test_the_description_is_public_valid_and_covers_every_api_route(world):
 
 
 def test_every_api_route_of_the_resolver_is_described(world):
-    from tests.integration.portal.test_authorization_matrix import resolver_routes
-
     document = WebClient(world.stack, world.runtime).get("/api/openapi.json").json
     for key, function in resolver_routes().items():
         method, path = key.split(" ", 1)

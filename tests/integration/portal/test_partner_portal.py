@@ -5,8 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 from markupsafe import escape
 
 from tests.helpers.events import http_event
+from tests.helpers.portal import client
 from tests.helpers.programs import make_link
-from tests.integration.portal.conftest import client, partner_token
+from tests.helpers.tokens import partner_token
 from waymark.models import Agent, Link, Program, Session
 
 

@@ -12,8 +12,9 @@ import requests
 from markupsafe import escape
 
 from devstack.pumps import StreamPump
+from tests.helpers.portal import MONTH, client, figure
 from tests.helpers.reporting import T0, click, sale
-from tests.integration.portal.conftest import MONTH, client, figure, partner_token
+from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Conversion, Link
 from waymark.portal.reports import figures as reporting

@@ -3,9 +3,9 @@
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from tests.helpers.portal import aws_client
 from tests.helpers.programs import make_program
 from tests.helpers.web import WebClient
-from tests.integration.portal.conftest import aws_client
 from waymark.models import Agent, Link
 from waymark.partners import signup
 
