@@ -37,6 +37,7 @@ def embedded_dynamodb(local_stack):
 
 def write_customer(local_stack, email: str) -> str:
     """The customer item the postback writes with a demo booking (pk CUSTOMER#<conversion_id>)."""
+    from waymark.core.times import iso
     from waymark.models import CartLine, Customer
 
     demo = local_stack["demo"]
@@ -50,7 +51,7 @@ def write_customer(local_stack, email: str) -> str:
         email=email,
         lang="de",
         booking_ref=conversion_id.split(":")[1],
-        booked_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        booked_at=iso(datetime.now(UTC)),
         amount=Decimal("178.00"),
         currency="EUR",
         items=[CartLine(product="sunset-cruise", category="cruises", quantity=2, price=Decimal("89.00"))],

@@ -99,17 +99,19 @@ def frozen_now(moment: datetime = NOW):
 def add_activity(world) -> SimpleNamespace:
     """Clicks and sales of A and B in May 2026 (and a sale nobody earned), counted by the real stream consumer."""
     from devstack.pumps import StreamPump
-    from tests.helpers.reporting import T0, click, sale
+    from tests.helpers.reporting import T0, stored_click, stored_sale
 
     program, a, b = world.program.program_id, world.a.agent_id, world.b.agent_id
-    click(program, a, world.a_link.code, sub1="spring", visitor="visitor-a1")
-    click(program, a, world.a_link.code, at=T0 + timedelta(days=1), visitor="visitor-a2", source="newsletter")
-    click(program, b, world.b_link.code, sub1="bravo-desk", visitor="visitor-b1")
-    a_sale = sale(program, a, "o-a1", amount="200.00", commission="20.00", link_code=world.a_link.code, sub1="spring")
-    b_sale = sale(
+    stored_click(program, a, world.a_link.code, sub1="spring", visitor="visitor-a1")
+    stored_click(program, a, world.a_link.code, at=T0 + timedelta(days=1), visitor="visitor-a2", source="newsletter")
+    stored_click(program, b, world.b_link.code, sub1="bravo-desk", visitor="visitor-b1")
+    a_sale = stored_sale(
+        program, a, "o-a1", amount="200.00", commission="20.00", link_code=world.a_link.code, sub1="spring"
+    )
+    b_sale = stored_sale(
         program, b, "o-b1", amount="80.00", commission="8.00", channel="concierge", link_code=world.b_link.code
     )
-    sale(
+    stored_sale(
         program,
         None,
         "o-x1",

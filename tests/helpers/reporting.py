@@ -1,11 +1,14 @@
-"""Helpers for the report tests: sessions and conversions written as items (the stream consumer
-then sees them as it would in production), the stream pump, and raw counter reads."""
+"""Helpers for the report tests: sessions and conversions stored as items, the way the click and
+postback functions write them (`stored_click`, `stored_sale`; the stream consumer then sees them as it
+would in production), raw counter reads, outages of the background clients, and a recording of what
+the stream delivered to the consumer."""
 
 import copy
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from waymark.core import ids
+from waymark.core.times import iso
 from waymark.models import Conversion, Session
 
 HUMAN = (
@@ -19,11 +22,7 @@ SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"
 T0 = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def click(
+def stored_click(
     program_id: str,
     agent_id: str,
     link_code: str,
@@ -54,7 +53,7 @@ def click(
     return session
 
 
-def sale(
+def stored_sale(
     program_id: str,
     agent_id: str | None,
     order_id: str,

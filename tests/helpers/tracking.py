@@ -1,25 +1,26 @@
-"""Helpers for the conversion tests: clicks through the click function, postbacks through the postback function."""
+"""The public tracking endpoints as their callers use them: a visitor's click through the click
+function, a merchant's postback through the postback function."""
 
 import json
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.helpers.events import http_event
+from tests.helpers.web import Answer
+
+
+def follow(runtime, tracking_url: str) -> Answer:
+    """A visitor following a tracking link (a URL, or a path and its query): the click function's answer."""
+    parts = urlsplit(tracking_url)
+    function, event = http_event(runtime.stack, "GET", parts.path, query=parts.query)
+    assert function == "ClickFunction"
+    return Answer.of(function, runtime.invoke(function, event))
 
 
 def click(runtime, code: str) -> str:
-    """A real click through the click function; returns the click id."""
-    _, event = http_event(runtime.stack, "GET", f"/c/{code}")
-    response = runtime.invoke("ClickFunction", event)
-    assert response["statusCode"] == 302, response
-    return parse_qs(urlsplit(response["headers"]["Location"]).query)["click_id"][0]
-
-
-@dataclass
-class Answer:
-    status: int
-    body: dict
-    headers: dict
+    """A real click on link `code` through the click function; returns the click id."""
+    answer = follow(runtime, f"/c/{code}")
+    assert answer.status == 302, answer
+    return parse_qs(urlsplit(answer.location).query)["click_id"][0]
 
 
 def postback(
@@ -45,5 +46,4 @@ def postback(
         runtime.stack, method, "/postback", query=query, headers=headers, body=payload, source_ip=source_ip
     )
     assert function == "PostbackFunction"
-    response = runtime.invoke(function, event)
-    return Answer(response["statusCode"], json.loads(response["body"] or "{}"), response.get("headers") or {})
+    return Answer.of(function, runtime.invoke(function, event))

@@ -27,7 +27,7 @@ def recorded(runtime, merchant):
             "click_id": click(runtime, merchant.link.code),
         },
     )
-    assert answer.body["status"] == "pending"
+    assert answer.json["status"] == "pending"
     return merchant
 
 

@@ -14,8 +14,8 @@ from tests.helpers.remarketing import (
     VirtualClock,
     VirtualContext,
     configure,
+    daily_run,
     make_customer,
-    scheduled_event,
     sent_emails,
 )
 
@@ -34,7 +34,7 @@ def emailed(shop, aws, runtime, monkeypatch):
         make_customer(shop.program, **customer)
         StreamPump(aws, runtime).drain()
         day = utcnow().date() + timedelta(days=1)
-        runtime.handler("RemarketingSenderFunction")(scheduled_event(day), VirtualContext(clock))
+        runtime.handler("RemarketingSenderFunction")(daily_run(aws, day), VirtualContext(clock))
         message = sent_emails(aws)[-1]
         offers = re.findall(r'href="([^"]+/x/[^"]+)"', message["html"])
         return {"offers": offers, "unsubscribe": message["message"]["List-Unsubscribe"].strip("<>"), **message}

@@ -13,8 +13,8 @@ from tests.helpers.remarketing import (
     VirtualClock,
     VirtualContext,
     configure,
+    daily_run,
     make_customer,
-    scheduled_event,
     sent_emails,
 )
 
@@ -48,7 +48,7 @@ def plan(stack, runtime) -> int:
 
 def run_job(runtime, day, clock, timeout_ms: int = 300_000) -> dict:
     handler = runtime.handler("RemarketingSenderFunction")
-    return handler(scheduled_event(day), VirtualContext(clock, timeout_ms=timeout_ms))
+    return handler(daily_run(runtime.stack, day), VirtualContext(clock, timeout_ms=timeout_ms))
 
 
 def test_due_emails_are_sent_in_the_customers_language_with_the_channels_subject(aws, booked):

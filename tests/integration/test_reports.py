@@ -8,7 +8,7 @@ import pytest
 
 from devstack import bulk
 from tests.helpers.programs import make_agent, make_program
-from tests.helpers.reporting import DESKTOP, SLACK, T0, click, sale, set_status
+from tests.helpers.reporting import DESKTOP, SLACK, T0, set_status, stored_click, stored_sale
 from waymark.reporting import reads as reports
 from waymark.reporting.reads import BadPeriod, Counters
 
@@ -22,17 +22,17 @@ def activity(runtime, streams):
     first = make_agent(program, name='Hôtel "Le Port", Nice')
     second = make_agent(program, name="Ὀδυσσεύς Tours")
     a, b = first.agent_id, second.agent_id
-    click("shop", a, "lnk1", sub1="news")
-    click("shop", a, "lnk1", at=T0 + timedelta(minutes=5), sub1="news")  # a repeat: not unique
-    click("shop", a, "lnk2", at=T0 + timedelta(days=1), source="instagram", user_agent=DESKTOP)
-    click("shop", a, "lnk1", user_agent=SLACK)
-    click("shop", b, "lnk3", at=T0 + timedelta(days=3))
-    approved = sale("shop", a, "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="news")
-    sale("shop", a, "o2", amount="100", commission="10", channel="phone", at=T0 + timedelta(days=1))
-    reversed_ = sale("shop", a, "o3", amount="40", commission="4", link_code="lnk2", at=T0 + timedelta(days=1))
-    sale("shop", b, "o4", amount="10.01", commission="1.001", status="rejected")
-    sale("shop", None, "o5", amount="75.50", commission="0", channel="chat")
-    sale("shop", a, "o6", amount="1", commission="0.1", at=T0 + timedelta(days=20))  # 9 June
+    stored_click("shop", a, "lnk1", sub1="news")
+    stored_click("shop", a, "lnk1", at=T0 + timedelta(minutes=5), sub1="news")  # a repeat: not unique
+    stored_click("shop", a, "lnk2", at=T0 + timedelta(days=1), source="instagram", user_agent=DESKTOP)
+    stored_click("shop", a, "lnk1", user_agent=SLACK)
+    stored_click("shop", b, "lnk3", at=T0 + timedelta(days=3))
+    approved = stored_sale("shop", a, "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="news")
+    stored_sale("shop", a, "o2", amount="100", commission="10", channel="phone", at=T0 + timedelta(days=1))
+    reversed_ = stored_sale("shop", a, "o3", amount="40", commission="4", link_code="lnk2", at=T0 + timedelta(days=1))
+    stored_sale("shop", b, "o4", amount="10.01", commission="1.001", status="rejected")
+    stored_sale("shop", None, "o5", amount="75.50", commission="0", channel="chat")
+    stored_sale("shop", a, "o6", amount="1", commission="0.1", at=T0 + timedelta(days=20))  # 9 June
     set_status(approved, "approved")
     set_status(reversed_, "approved")
     set_status(reversed_, "reversed")
@@ -75,7 +75,7 @@ def test_the_partner_month_report(activity, aws_requests):
 
 def test_sub_ids_come_in_pages(runtime, streams):
     for index in range(5):
-        click("shop", "ag1", "lnk1", sub1=f"campaign-{index}", visitor=f"v{index}")
+        stored_click("shop", "ag1", "lnk1", sub1=f"campaign-{index}", visitor=f"v{index}")
     streams.drain()
     report = reports.partner_month("shop", "ag1", "2026-05", max_sub_ids=2)
     assert report.sub_ids_truncated and [row.value for row in report.by_sub_id] == ["campaign-0", "campaign-1"]
