@@ -1,4 +1,4 @@
-"""Operators' status changes (conversion_status) and the portal's month queries (conversion_queries)."""
+"""Operators' status changes (conversions.status_changes) and the portal's month queries (conversions.queries)."""
 
 import threading
 from datetime import UTC, datetime
@@ -89,12 +89,12 @@ def test_unknown_conversions_and_anonymous_changes_are_refused(recorded):
 def test_two_operators_at_once_cannot_both_change_it(recorded, monkeypatch):
     """The update is conditional on the status read: the second operator, who read "pending"
     before the first one's change landed, is refused instead of overwriting it."""
-    from waymark.conversions import status_changes as conversion_status
+    from waymark.conversions import status_changes
 
     original_get = Conversion.get
     stale = original_get(CONVERSION)
     change_status(CONVERSION, "approved", by="first@example.com")
-    monkeypatch.setattr(conversion_status.Conversion, "get", classmethod(lambda cls, *a, **k: stale))
+    monkeypatch.setattr(status_changes.Conversion, "get", classmethod(lambda cls, *a, **k: stale))
     with pytest.raises(TransitionRefused, match="no longer pending"):
         change_status(CONVERSION, "rejected", by="second@example.com", reason="fraud")
     monkeypatch.undo()

@@ -17,7 +17,7 @@ from tests.helpers.reporting import T0, stored_click, stored_sale
 from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Conversion, Link
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.reporting import exports
 
 SCRIPT = "<script>alert(1)</script>"
@@ -34,8 +34,8 @@ def stored_csv(key: str) -> list[dict]:
 
 def test_sub_ids_and_conversions_come_in_signed_pages_bound_to_the_partner(activity, as_a, api_a, api_b, monkeypatch):
     world = activity
-    monkeypatch.setattr(reporting, "SUB_ID_PAGE", 1)
-    monkeypatch.setattr(reporting, "CONVERSION_PAGE", 1)
+    monkeypatch.setattr(figures, "SUB_ID_PAGE", 1)
+    monkeypatch.setattr(figures, "CONVERSION_PAGE", 1)
     stored_sale(world.program.program_id, world.a.agent_id, "o-a2", amount="10", commission="1", at=T0)
 
     data = api_a.get(f"/api/reports/{MONTH}").json
@@ -106,7 +106,7 @@ def test_an_operator_approves_a_sale_and_the_partner_sees_approved_commission(ac
 
 def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admin, monkeypatch):
     world = activity
-    monkeypatch.setattr(reporting, "CONVERSION_PAGE", 1)
+    monkeypatch.setattr(figures, "CONVERSION_PAGE", 1)
     everything = api_admin.get("/api/admin/conversions", query={"month": MONTH})
     assert everything.status == 200
     first = everything.json
@@ -120,7 +120,7 @@ def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admi
     assert sorted(seen) == ["o-a1", "o-b1", "o-x1"]
 
     def orders(**filters) -> list[str]:
-        monkeypatch.setattr(reporting, "CONVERSION_PAGE", 50)
+        monkeypatch.setattr(figures, "CONVERSION_PAGE", 50)
         found = api_admin.get("/api/admin/conversions", query={"month": MONTH, **filters})
         assert found.status == 200, found.body
         return sorted(c["order_id"] for c in found.json["conversions"])
