@@ -39,6 +39,7 @@ from moto import mock_aws  # noqa: E402
 from devstack import moto_fixes  # noqa: E402
 from devstack.provision import provision  # noqa: E402
 from devstack.runtime import FunctionRuntime, LambdaContext  # noqa: E402
+from tests.helpers.faults import FailCalls  # noqa: E402
 from tests.helpers.programs import make_advertiser, make_agent, make_link, make_program  # noqa: E402
 from tests.helpers.stack import (  # noqa: E402
     MOTO_COGNITO_KEYS,
@@ -123,9 +124,7 @@ def inject_failure():
 
     `inject(...)` returns a function that ends the outage.
     """
-    from waymark.core import aws
-
-    registered = []
+    outages = []
 
     def inject(
         service: str,
@@ -133,24 +132,13 @@ def inject_failure():
         code: str = "ProvisionedThroughputExceededException",
         exception: Exception | None = None,
     ):
-        def fail(**kwargs):
-            if exception is not None:
-                raise exception
-            response = SimpleNamespace(status_code=400, headers={})
-            return response, {
-                "Error": {"Code": code, "Message": f"injected {code}"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            }
-
-        events = aws.client(service).meta.events
-        name = f"before-call.{aws.client(service).meta.service_model.endpoint_prefix}.{operation}"
-        events.register(name, fail)
-        registered.append((events, name, fail))
-        return lambda: events.unregister(name, fail)  # heal: the outage is over
+        outage = FailCalls(service, operation, code=code, exception=exception, background=False).__enter__()
+        outages.append(outage)
+        return outage.__exit__  # heal: the outage is over
 
     yield inject
-    for events, name, handler in registered:
-        events.unregister(name, handler)
+    for outage in outages:
+        outage.__exit__()
 
 
 @pytest.fixture

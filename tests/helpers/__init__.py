@@ -8,7 +8,9 @@
 - `tokens`: ID tokens signed as moto's user pool signs them, and the operator's login.
 - `portal`: the portal's world (partners A and B, a pending and a suspended one), its clients, stored
   state, figures for the report pages, and the web functions' routes.
-- `reporting`: clicks and sales stored as the request paths write them, raw counter reads, outages.
+- `reporting`: clicks and sales stored as the request paths write them, raw counter reads, the stream's deliveries.
+- `faults`: outages of one operation on Waymark's shared AWS clients.
+- `concurrency`: callers at the same moment (threads released together).
 - `remarketing`: remarketing configuration, customer items, a virtual clock, the sender's daily run, sent emails.
 - `fuzzing`: hostile values and the properties every public endpoint keeps.
 - `policies`: template.yaml's IAM statements by action and resource.

@@ -1,6 +1,6 @@
 """Helpers for the report tests: sessions and conversions stored as items, the way the click and
 postback functions write them (`stored_click`, `stored_sale`; the stream consumer then sees them as it
-would in production), raw counter reads, outages of the background clients, and a recording of what
+would in production), raw counter reads, and a recording of what
 the stream delivered to the consumer."""
 
 import copy
@@ -112,39 +112,6 @@ def counter_items() -> dict[tuple[str, str], dict]:
             }
             out[(pk, sk)] = {name: value for name, value in values.items() if value != 0}
     return {key: values for key, values in out.items() if values}
-
-
-class FailCalls:
-    """Makes chosen calls of one operation fail on Waymark's background clients, as an outage would.
-
-    `calls` are the 1-based numbers of the calls to fail (counted from installation); None fails all.
-    """
-
-    def __init__(self, service: str, operation: str, calls=None, code: str = "ProvisionedThroughputExceededException"):
-        from waymark.core import aws
-
-        self.client = aws.client(service, background=True)
-        self.event = f"before-call.{self.client.meta.service_model.endpoint_prefix}.{operation}"
-        self.calls, self.code, self.seen, self.failed = calls, code, 0, 0
-
-    def __call__(self, **kwargs):
-        from types import SimpleNamespace
-
-        self.seen += 1
-        if self.calls is None or self.seen in self.calls:
-            self.failed += 1
-            return SimpleNamespace(status_code=400, headers={}), {
-                "Error": {"Code": self.code, "Message": f"injected {self.code}"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            }
-        return None
-
-    def __enter__(self) -> "FailCalls":
-        self.client.meta.events.register(self.event, self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.client.meta.events.unregister(self.event, self)
 
 
 class Recording:

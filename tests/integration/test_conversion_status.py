@@ -1,11 +1,11 @@
 """Operators' status changes (conversions.status_changes) and the portal's month queries (conversions.queries)."""
 
-import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
+from tests.helpers.concurrency import all_at_once
 from tests.helpers.programs import make_agent, make_link
 from tests.helpers.tracking import click, postback
 from waymark.conversions.queries import BadQuery, commission_totals, conversions_of_agent, conversions_of_program
@@ -164,23 +164,14 @@ def test_partners_see_pending_and_approved_commission_separately(runtime, mercha
 def test_concurrent_status_changes_on_moto_leave_one_winner(recorded):
 
     results: list = []
-    barrier = threading.Barrier(2)
 
     def act(target: str, reason: str | None) -> None:
-        barrier.wait()
         try:
             results.append(change_status(CONVERSION, target, by=target, reason=reason).status)
         except TransitionRefused:
             results.append("refused")
 
-    threads = [
-        threading.Thread(target=act, args=("approved", None)),
-        threading.Thread(target=act, args=("rejected", "fraud")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(lambda: act("approved", None), lambda: act("rejected", "fraud"))
     stored = Conversion.get(CONVERSION)
     assert sorted(results).count("refused") == 1 and stored.status in results
     assert len(stored.history) == 2

@@ -13,8 +13,9 @@ import requests
 
 from devstack.control import scheduled_event
 from devstack.pumps import QueuePump
+from tests.helpers.faults import FailCalls
 from tests.helpers.programs import make_agent, make_program
-from tests.helpers.reporting import SLACK, T0, FailCalls, set_status, stored_click, stored_sale
+from tests.helpers.reporting import SLACK, T0, set_status, stored_click, stored_sale
 from waymark.reporting import exports
 from waymark.reporting.exports import ExportForbidden, ExportNotFound, ExportRejected, MultipartWriter, Requester
 

@@ -1,7 +1,6 @@
 """GET|POST /postback through the postback function's lambda_handler, against moto."""
 
 import json
-import threading
 import time
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -9,6 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
+from tests.helpers.concurrency import all_at_once
 from tests.helpers.tracking import click, postback
 from waymark.models import Conversion, Customer
 
@@ -122,18 +122,8 @@ def test_fifty_concurrent_identical_postbacks_record_exactly_one_conversion(runt
     request = postbacks.PostbackRequest(
         method="POST", body=body, content_type="application/json", source_ip="198.51.100.7"
     )
-    barrier = threading.Barrier(50)
     outcomes: list = []
-
-    def send() -> None:
-        barrier.wait()
-        outcomes.append(postbacks.handle(request))
-
-    threads = [threading.Thread(target=send) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(*[lambda: outcomes.append(postbacks.handle(request))] * 50)
 
     assert len(outcomes) == 50
     assert {o.status for o in outcomes} == {200}

@@ -8,11 +8,11 @@ import boto3
 import pytest
 
 from tests.helpers.events import click_event
+from tests.helpers.faults import FailCalls
 from tests.helpers.reporting import (
     DESKTOP,
     SLACK,
     T0,
-    FailCalls,
     Recording,
     counter_items,
     set_status,

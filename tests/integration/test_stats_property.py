@@ -13,12 +13,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.faults import FailCalls
 from tests.helpers.reporting import (
     DESKTOP,
     HUMAN,
     SLACK,
     T0,
-    FailCalls,
     Recording,
     counter_items,
     stored_click,
