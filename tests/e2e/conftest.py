@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT, start_local_stack, wait_ready
+from tests.helpers.local_stack import VISITOR_USER_AGENT, screenshot, start_local_stack, wait_ready
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +49,5 @@ def page(browser, request):
     context = browser.new_context(user_agent=VISITOR_USER_AGENT)
     page = context.new_page()
     yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    screenshot(page, request.node.name)
     context.close()

@@ -1,13 +1,16 @@
 """The local stack (`python -m devstack serve`, what `make dev` runs) in its own process, as the
-end-to-end tests start it, and what they keep of a run (screenshots)."""
+end-to-end tests start it, reach it (plain HTTP, its embedded AWS) and keep pictures of a run."""
 
+import http.client
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import boto3
 import pytest
 
 from devstack.template import ROOT
@@ -59,3 +62,31 @@ def wait_ready(process: subprocess.Popen, ready: Path, timeout: float = 90) -> d
         time.sleep(0.1)
     process.kill()
     pytest.fail("local stack did not start:\n" + ready.with_suffix(".log").read_text()[-5000:])
+
+
+def fetch(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
+    """One plain HTTP request, redirects not followed: (the response, its body)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request(
+        method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {}
+    )
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def embedded_client(local_stack: dict, service: str):
+    """A boto3 client of the local stack's embedded AWS (what its ready file names), for checking what it stored."""
+    return boto3.client(
+        service,
+        endpoint_url=local_stack["aws_endpoint_url"],
+        region_name=local_stack["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page as test-artifacts/<name>.png, to see what a run showed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
