@@ -195,11 +195,13 @@ def sent_emails(stack) -> list[dict]:
     return out
 
 
-def daily_run(stack, day: date) -> dict:
-    """The event of the sender's daily schedule for `day`, at 08:00 UTC as template.yaml's cron fires
-    (the event is the local stack's; only its time is set: the sender reads the day from it)."""
-    spec = stack.functions["RemarketingSenderFunction"]
-    return {**scheduled_event(stack, spec, spec.schedules[0]), "time": f"{day.isoformat()}T08:00:00Z"}
+def run_sender(runtime, day: date, clock: VirtualClock, timeout_ms: int = 300_000) -> dict:
+    """The sender's daily run for `day`, started as its schedule starts it (08:00 UTC, template.yaml's
+    cron), with its remaining time kept by `clock`. The event is the local stack's; only its time is
+    set, which is where the sender reads the day from."""
+    spec = runtime.stack.functions["RemarketingSenderFunction"]
+    event = {**scheduled_event(runtime.stack, spec, spec.schedules[0]), "time": f"{day.isoformat()}T08:00:00Z"}
+    return runtime.handler("RemarketingSenderFunction")(event, VirtualContext(clock, timeout_ms=timeout_ms))
 
 
 def configure_console(program) -> SimpleNamespace:

@@ -10,14 +10,7 @@ import pytest
 
 from devstack.pumps import QueuePump, StreamPump
 from tests.helpers.events import http_event
-from tests.helpers.remarketing import (
-    VirtualClock,
-    VirtualContext,
-    configure,
-    daily_run,
-    make_customer,
-    sent_emails,
-)
+from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def emailed(shop, aws, runtime, monkeypatch):
         make_customer(shop.program, **customer)
         StreamPump(aws, runtime).drain()
         day = utcnow().date() + timedelta(days=1)
-        runtime.handler("RemarketingSenderFunction")(daily_run(aws, day), VirtualContext(clock))
+        run_sender(runtime, day, clock)
         message = sent_emails(aws)[-1]
         offers = re.findall(r'href="([^"]+/x/[^"]+)"', message["html"])
         return {"offers": offers, "unsubscribe": message["message"]["List-Unsubscribe"].strip("<>"), **message}

@@ -98,14 +98,7 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
     from datetime import timedelta
 
     from devstack.pumps import StreamPump
-    from tests.helpers.remarketing import (
-        VirtualClock,
-        VirtualContext,
-        configure,
-        daily_run,
-        make_customer,
-        sent_emails,
-    )
+    from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
     from waymark.core import aws as waymark_aws
     from waymark.core.times import utcnow
     from waymark.models import RemarketingSend
@@ -127,12 +120,11 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
 
     ses.meta.events.register("after-call.sesv2.SendEmail", second_times_out)
     day = utcnow().date() + timedelta(days=1)
-    handler = runtime.handler("RemarketingSenderFunction")
     try:
-        first = handler(daily_run(aws, day), VirtualContext(clock))
+        first = run_sender(runtime, day, clock)
     finally:
         ses.meta.events.unregister("after-call.sesv2.SendEmail", second_times_out)
-    second = handler(daily_run(aws, day), VirtualContext(clock))
+    second = run_sender(runtime, day, clock)
 
     assert (first["sent"], first["uncertain"], second["sent"]) == (3, 1, 0)
     recipients = sorted(address for e in sent_emails(aws) for address in e["to"])

@@ -1,9 +1,7 @@
 """The template grants the postback and replay functions exactly the DynamoDB access the conversion code uses."""
 
-from devstack.template import Stack
 from tests.helpers.policies import grants
-
-STACK = Stack(name="waymark-test")
+from tests.helpers.stack import STACK
 
 
 def dynamodb_grants(logical_id: str) -> dict[str, set[str]]:

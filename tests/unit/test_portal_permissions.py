@@ -1,9 +1,7 @@
 """The portal and API functions get exactly the access their pages and routes use (PortalDataPolicy)."""
 
-from devstack.template import Stack
 from tests.helpers.policies import grants, listed, resource_name
-
-STACK = Stack(name="waymark-test")
+from tests.helpers.stack import STACK
 
 
 def policy_grants() -> dict[str, set[str]]:
