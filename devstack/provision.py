@@ -1,5 +1,6 @@
 """Creates the template's resources in moto: tables (keys, indexes, TTL, streams), queues,
-the exports bucket, the Cognito user pool, the SES sender and the deployment secret.
+the exports bucket, the Cognito user pool, the SES sender, the deployment secret, the alarm
+topic and the access log group. NOT_PROVISIONED names the types it leaves out, and why.
 
 Works against moto's server (AWS_ENDPOINT_URL set) and its in-process mock alike, because
 it only speaks boto3. Nothing here is hand-listed: every resource comes from template.yaml.
@@ -15,6 +16,40 @@ import boto3
 
 from devstack.template import NoValue, Stack
 
+# Resource types provision() creates (or, for functions and the HTTP API, gives local ids).
+PROVISIONED = frozenset(
+    {
+        "AWS::SecretsManager::Secret",
+        "AWS::DynamoDB::Table",
+        "AWS::SQS::Queue",
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::SES::EmailIdentity",
+        "AWS::SNS::Topic",
+        "AWS::SNS::Subscription",
+        "AWS::Logs::LogGroup",
+        "AWS::Serverless::Function",
+        "AWS::Serverless::HttpApi",
+    }
+)
+
+# Types the local stack leaves out. A type in template.yaml that is in neither set fails
+# tests/unit/test_operations.py, so each new kind of resource gets a decision here.
+_NO_DOMAIN = "the local gateway answers on localhost: no certificate, custom domain or DNS"
+NOT_PROVISIONED = {
+    "AWS::Serverless::LayerVersion": "the local runtime imports shared/ and the .venv packages directly",
+    "AWS::IAM::ManagedPolicy": "moto does not enforce IAM",
+    "AWS::SQS::QueuePolicy": "it lets EventBridge deliver failed schedules; nothing delivers through it locally",
+    "AWS::CloudWatch::Alarm": "moto never evaluates alarms; tests/unit/test_operations.py checks them",
+    "AWS::CloudWatch::Dashboard": "it only draws CloudWatch metrics; locally metrics are in the functions' log lines",
+    "AWS::ApiGatewayV2::DomainName": _NO_DOMAIN,
+    "AWS::ApiGatewayV2::ApiMapping": _NO_DOMAIN,
+    "AWS::Route53::RecordSetGroup": _NO_DOMAIN,
+}
+
 
 def provision(stack: Stack) -> None:
     """Create every supported resource of `stack` and record its physical ids on `stack.physical`."""
@@ -29,11 +64,12 @@ def provision(stack: Stack) -> None:
         _queue(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
         _bucket(stack, clients, logical_id, resource)
-    for resource in stack.of_type("AWS::S3::BucketPolicy").values():
+    for logical_id, resource in stack.of_type("AWS::S3::BucketPolicy").items():
         props = stack.resolve(resource["Properties"])
         policy = _local_bucket_policy(props["PolicyDocument"])
         if policy["Statement"]:
             clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(policy))
+        stack.physical[logical_id] = {"Ref": props["Bucket"]}
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPool").items():
         _user_pool(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolClient").items():
@@ -57,6 +93,19 @@ def provision(stack: Stack) -> None:
         identity = stack.resolve(resource["Properties"])["EmailIdentity"]
         clients.ses.verify_email_identity(EmailAddress=identity)
         stack.physical[logical_id] = {"Ref": identity}
+    for logical_id, resource in stack.of_type("AWS::SNS::Topic").items():
+        props = stack.resolve(resource.get("Properties", {}))
+        name = props.get("TopicName") or stack.local_name(logical_id)
+        arn = clients.sns.create_topic(Name=name)["TopicArn"]
+        stack.physical[logical_id] = {"Ref": arn, "TopicArn": arn, "TopicName": name}
+    for logical_id, resource in stack.of_type("AWS::SNS::Subscription").items():
+        props = stack.resolve(resource["Properties"])
+        subscription = clients.sns.subscribe(
+            TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"]
+        )
+        stack.physical[logical_id] = {"Ref": subscription["SubscriptionArn"]}
+    for logical_id, resource in stack.of_type("AWS::Logs::LogGroup").items():
+        _log_group(stack, clients, logical_id, resource)
     for logical_id in stack.functions:
         arn = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{stack.local_name(logical_id)}"
         stack.physical[logical_id] = {"Ref": stack.local_name(logical_id), "Arn": arn}
@@ -135,6 +184,16 @@ def _queue(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> 
     url = clients.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     arn = clients.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     stack.physical[logical_id] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _log_group(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    name = props.get("LogGroupName") or stack.local_name(logical_id)
+    clients.logs.create_log_group(logGroupName=name)
+    if "RetentionInDays" in props:
+        clients.logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+    arn = f"arn:aws:logs:{stack.region}:{stack.account}:log-group:{name}"
+    stack.physical[logical_id] = {"Ref": name, "Arn": f"{arn}:*"}
 
 
 def _bucket(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

@@ -152,7 +152,13 @@ class Stack:
 
     # ------------------------------------------------------------------ resources
     def of_type(self, resource_type: str) -> dict[str, dict]:
-        return {lid: r for lid, r in self.resources.items() if r["Type"] == resource_type}
+        """The resources of that type CloudFormation would create under these parameters."""
+        return {lid: r for lid, r in self.resources.items() if r["Type"] == resource_type and self.included(lid)}
+
+    def included(self, logical_id: str) -> bool:
+        """Whether the resource's Condition (if it has one) holds under these parameters."""
+        condition = self.resources[logical_id].get("Condition")
+        return condition is None or self.condition(condition)
 
     def local_name(self, logical_id: str) -> str:
         """The physical name a resource gets locally (CloudFormation would generate one)."""

@@ -8,6 +8,7 @@ suspended partner gets its status, never data. Handlers then read who is calling
 `viewer()`, `partner()` or `admin()`; the latter two assert the audience again.
 """
 
+import os
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -343,7 +344,12 @@ def add_cookie(cookie: str) -> None:
 
 
 def base_url() -> str:
-    """This API's public address (for tracking links), from API Gateway's own request data."""
+    """This API's public address (for tracking links): LINK_BASE_URL when the deployment has a
+    custom domain or a public base URL, so links are always on it; else from API Gateway's own
+    request data."""
+    configured = os.environ.get("LINK_BASE_URL", "").rstrip("/")
+    if configured:
+        return configured
     state = current()
     proto = state.headers.get("x-forwarded-proto", "https").split(",")[0].strip().lower()
     host = state.event.request_context.domain_name or state.headers.get("host", "")
