@@ -1,23 +1,14 @@
 """GET|HEAD /c/{code} through the click function's lambda_handler, against moto."""
 
-import copy
 import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.support import http_event, load_event
+from tests.helpers.events import click_event, http_event, load_event
 from waymark.core import ids
 from waymark.models import Session
-
-
-def click_event(code: str, name: str = "link", **changes) -> dict:
-    event = copy.deepcopy(load_event("click", name))
-    event["pathParameters"]["code"] = code
-    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/c/{code}"
-    event.update(changes)
-    return event
 
 
 def sessions() -> list[Session]:

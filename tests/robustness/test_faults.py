@@ -10,14 +10,12 @@ twice). Each shows no click or conversion lost, none counted twice, and how it i
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from devstack.pumps import QueuePump
-from tests.integration.conversions_support import postback
-from tests.support import http_event
+from tests.helpers.tracking import click, postback
 from waymark.models import Conversion, Session
 
 
@@ -44,13 +42,6 @@ def lose_answers():
         events.unregister(name, handler)
 
 
-def click(runtime, code: str) -> str:
-    _, event = http_event(runtime.stack, "GET", f"/c/{code}")
-    response = runtime.invoke("ClickFunction", event)
-    assert response["statusCode"] == 302, response
-    return parse_qs(urlsplit(response["headers"]["Location"]).query)["click_id"][0]
-
-
 def test_a_click_stored_but_unconfirmed_is_replayed_without_a_duplicate(runtime, shop, lose_answers):
     lose_answers("dynamodb", "PutItem")
     click_id = click(runtime, shop.link.code)  # the visitor is redirected all the same
@@ -73,7 +64,7 @@ def test_a_postback_whose_write_times_out_is_queued_and_counted_once(
         heal = None
 
     queued = postback(runtime, params)
-    assert queued.status == 202 and queued.body["conversion_id"] == "shop-backend:T-1"
+    assert queued.status == 202 and queued.json["conversion_id"] == "shop-backend:T-1"
 
     assert QueuePump(runtime.stack, runtime).drain() == 1  # the replay function stores it (or finds it stored)
     [stored] = Conversion.scan()
@@ -107,7 +98,7 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
     from datetime import timedelta
 
     from devstack.pumps import StreamPump
-    from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
+    from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
     from waymark.core import aws as waymark_aws
     from waymark.core.times import utcnow
     from waymark.models import RemarketingSend
@@ -129,12 +120,11 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
 
     ses.meta.events.register("after-call.sesv2.SendEmail", second_times_out)
     day = utcnow().date() + timedelta(days=1)
-    handler = runtime.handler("RemarketingSenderFunction")
     try:
-        first = handler(scheduled_event(day), VirtualContext(clock))
+        first = run_sender(runtime, day, clock)
     finally:
         ses.meta.events.unregister("after-call.sesv2.SendEmail", second_times_out)
-    second = handler(scheduled_event(day), VirtualContext(clock))
+    second = run_sender(runtime, day, clock)
 
     assert (first["sent"], first["uncertain"], second["sent"]) == (3, 1, 0)
     recipients = sorted(address for e in sent_emails(aws) for address in e["to"])

@@ -2,7 +2,8 @@
 
 from openapi_spec_validator import validate
 
-from tests.webclient import WebClient
+from tests.helpers.portal import resolver_routes
+from tests.helpers.web import WebClient
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 
@@ -38,8 +39,6 @@ def test_the_vocabularies_are_described_with_their_values(world):
 
 
 def test_every_api_route_of_the_resolver_is_described(world):
-    from tests.integration.portal.test_authorization_matrix import resolver_routes
-
     document = WebClient(world.stack, world.runtime).get("/api/openapi.json").json
     for key, function in resolver_routes().items():
         method, path = key.split(" ", 1)
