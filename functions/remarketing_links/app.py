@@ -21,8 +21,9 @@ app = APIGatewayHttpResolver(enable_validation=True)
 
 
 def _page(page: email_links.Page) -> Response[str]:
-    headers = {**httpapi.NO_STORE, "Referrer-Policy": "no-referrer"}
-    return Response(status_code=page.status, content_type="text/html; charset=utf-8", body=page.html(), headers=headers)
+    headers = dict(httpapi.PUBLIC_PAGE_HEADERS)
+    content_type = headers.pop("Content-Type")
+    return Response(status_code=page.status, content_type=content_type, body=page.html(), headers=headers)
 
 
 def _unavailable() -> Response[str]:

@@ -19,7 +19,7 @@ def test_the_printed_tracking_links_answer_302_to_the_demo_site(local_stack):
         location = urlsplit(response.getheader("Location"))
         assert f"{location.scheme}://{location.netloc}" == local_stack["demo_url"]
         assert parse_qs(location.query)["click_id"]
-        assert response.getheader("Set-Cookie").startswith("wm_click=")
+        assert response.getheader("Set-Cookie").startswith("__Host-wm_click=")
     assert fetch(f"{local_stack['gateway_url']}/c/{demo['link_code']}?url=https://evil.example/")[0].status == 400
     assert fetch(f"{local_stack['gateway_url']}/no/such/route")[0].status == 404
 
@@ -31,8 +31,8 @@ def test_a_visitor_lands_on_the_merchant_page_with_its_click_id(local_stack, pag
     click_id = parse_qs(urlsplit(page.url).query)["click_id"][0]
     assert click_id in page.locator("#arrival").inner_text()
     cookies = {c["name"]: c for c in page.context.cookies()}
-    assert cookies["wm_click"]["value"] == click_id
-    assert cookies["wm_click"]["httpOnly"] and cookies["wm_click"]["sameSite"] == "Lax"
+    assert cookies["__Host-wm_click"]["value"] == click_id
+    assert cookies["__Host-wm_click"]["httpOnly"] and cookies["__Host-wm_click"]["sameSite"] == "Lax"
 
 
 def test_a_taken_port_is_a_clear_error_and_ctrl_c_stops_cleanly(local_stack, tmp_path):

@@ -44,7 +44,7 @@ def client(world, token: str | None = None, *, cookie: bool = True) -> WebClient
     """A browser with the login's session cookie (cookie=True) or an API client with a Bearer token."""
     web_client = WebClient(world.stack, world.runtime)
     if token and cookie:
-        web_client.cookies["wm_session"] = token
+        web_client.cookies["__Host-wm_session"] = token
     elif token:
         web_client.bearer = token
     return web_client

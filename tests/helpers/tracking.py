@@ -55,7 +55,7 @@ GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7
 
 def pixel(runtime, params: dict | str, cookie: str | None = None) -> dict:
     query = params if isinstance(params, str) else urlencode(params)
-    headers = {"cookie": f"wm_click={cookie}; other=1"} if cookie else {}
+    headers = {"cookie": f"__Host-wm_click={cookie}; other=1"} if cookie else {}
     function, event = http_event(runtime.stack, "GET", "/pixel.gif", query=query, headers=headers)
     assert function == "PostbackFunction"
     return runtime.invoke(function, event)

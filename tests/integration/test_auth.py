@@ -78,8 +78,8 @@ def test_tampered_or_foreign_signatures_are_refused(aws):
 
 
 def test_bearer_header_wins_over_the_cookie():
-    assert auth.bearer_or_cookie({"authorization": "Bearer abc"}, {"wm_session": "xyz"}) == "abc"
-    assert auth.bearer_or_cookie({}, {"wm_session": "xyz"}) == "xyz"
+    assert auth.bearer_or_cookie({"authorization": "Bearer abc"}, {"__Host-wm_session": "xyz"}) == "abc"
+    assert auth.bearer_or_cookie({}, {"__Host-wm_session": "xyz"}) == "xyz"
     assert auth.bearer_or_cookie({"authorization": "Basic abc"}, {}) is None
 
 

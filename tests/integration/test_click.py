@@ -30,7 +30,9 @@ def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, a
     assert "sub1" not in query
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["headers"]["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert response["cookies"] == [f"wm_click={click_id}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax"]
+    assert response["cookies"] == [
+        f"__Host-wm_click={click_id}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax"
+    ]
 
     [session] = sessions()
     assert session.click_id == click_id and ids.is_click_id(click_id)
@@ -152,7 +154,7 @@ def test_a_failed_session_write_still_redirects_and_the_click_is_replayed(runtim
     response = runtime.invoke("ClickFunction", click_event(shop.link.code))
     assert response["statusCode"] == 302
     click_id = parse_qs(urlsplit(response["headers"]["Location"]).query)["click_id"][0]
-    assert response["cookies"][0].startswith(f"wm_click={click_id};")
+    assert response["cookies"][0].startswith(f"__Host-wm_click={click_id};")
     assert sessions() == []  # not written yet...
 
     # The replay function's client is not the failing request-path client: the outage is over for it.

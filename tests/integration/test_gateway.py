@@ -59,7 +59,7 @@ def test_events_carry_cookies_query_and_binary_bodies(aws):
         raw_path="/c/abc%20d",
         raw_query="a=1&a=2&b=x%2Cy",
         headers=[
-            ("Cookie", "wm_click=1; other=2"),
+            ("Cookie", "__Host-wm_click=1; other=2"),
             ("X-Multi", "a"),
             ("x-multi", "b"),
             ("Content-Type", "application/octet-stream"),
@@ -69,7 +69,7 @@ def test_events_carry_cookies_query_and_binary_bodies(aws):
     )
     assert event["version"] == "2.0" and event["routeKey"] == "GET /c/{code}"
     assert event["pathParameters"] == {"code": "abc d"}
-    assert event["cookies"] == ["wm_click=1", "other=2"] and "cookie" not in event["headers"]
+    assert event["cookies"] == ["__Host-wm_click=1", "other=2"] and "cookie" not in event["headers"]
     assert event["headers"]["x-multi"] == "a,b"
     assert event["queryStringParameters"] == {"a": "1,2", "b": "x,y"}
     assert event["rawQueryString"] == "a=1&a=2&b=x%2Cy"

@@ -68,7 +68,7 @@ def test_an_offer_link_credits_the_bookings_partner_and_opens_the_booking_page(
         "wine-tasting",
     )
     assert session.country == "AT" and session.expires_at > time.time() + 364 * 86400
-    assert response["cookies"][0].startswith(f"wm_click={session.click_id};")
+    assert response["cookies"][0].startswith(f"__Host-wm_click={session.click_id};")
     (click,) = RemarketingClick.query(f"CUSTOMER#{_conversion(email)}", RemarketingClick.sk.startswith("CLICK#"))
     assert click.click_id == session.click_id and click.agent_id == shop.agent.agent_id
 

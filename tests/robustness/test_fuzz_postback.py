@@ -154,7 +154,7 @@ def test_the_pixel_is_always_a_gif_and_credits_only_the_live_click(runtime, worl
     params.pop("transaction_id", None)
     query = data.draw(st.one_of(st.just(urlencode(params)), st.sampled_from(RAW_QUERIES)))
     cookie = data.draw(st.sampled_from([None, world["click_id"], "garbage", "a;b=c", "x" * 300]))
-    headers = {"cookie": f"wm_click={cookie}"} if cookie else {}
+    headers = {"cookie": f"__Host-wm_click={cookie}"} if cookie else {}
     before = stored_conversions()
     aws_requests.calls.clear()
 

@@ -14,7 +14,7 @@ from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 MAX_SUB_ID_LENGTH = 500
 MAX_PASSTHROUGH_PARAMS = 20
-CLICK_COOKIE = "wm_click"
+CLICK_COOKIE = "__Host-wm_click"
 
 
 def click_cookie(click_id: str, max_age: int) -> str:

@@ -7,7 +7,7 @@ signed POST carries everything in its signed body: query parameters would ride u
 
 The pixel is public (it sits in the thank-you page), so it proves nothing: it names its
 advertiser, carries no secret, and records a sale only for a live click of that program
-(the wm_click cookie or a click id), always pending, as a web sale. Whatever else it says
+(the __Host-wm_click cookie or a click id), always pending, as a web sale. Whatever else it says
 (partner, channel, status, email, cart) is ignored. A postback token sent to it is refused
 and the program is flagged, so the console tells operators the token has leaked.
 """
@@ -130,7 +130,7 @@ class PostbackRequest:
     content_type: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     source_ip: str = ""
-    cookie_click_id: str | None = None  # the pixel's wm_click cookie
+    cookie_click_id: str | None = None  # the pixel's __Host-wm_click cookie
     pixel: bool = False
 
 

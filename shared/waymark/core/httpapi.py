@@ -86,17 +86,31 @@ NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 REDIRECT_HEADERS = {**NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
-def page(status: int, title: str, message: str) -> dict:
-    """A small self-contained HTML page for visitors (errors on public links)."""
-    body = (
-        "<!doctype html><html lang=en><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width,initial-scale=1">'
+# Public pages (link errors, offer links, unsubscribe) show text and, at most, a same-origin form:
+# no script may run and no other site may frame them (clickjacking the unsubscribe button).
+PUBLIC_PAGE_HEADERS = {
+    **NO_STORE,
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def page_html(title: str, message: str, *, lang: str = "en", extra: str = "") -> str:
+    """The markup of a small self-contained page; `extra` is trusted markup (a form) after the message."""
+    return (
+        f'<!doctype html><html lang="{html.escape(lang)}"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<meta name="robots" content="noindex">'
         f"<title>{html.escape(title)}</title>"
         '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{extra}</body></html>"
     )
-    return {
-        "statusCode": status,
-        "headers": {**NO_STORE, "Content-Type": "text/html; charset=utf-8"},
-        "body": body,
-    }
+
+
+def page(status: int, title: str, message: str) -> dict:
+    """A small self-contained HTML page for visitors (errors on public links)."""
+    return {"statusCode": status, "headers": dict(PUBLIC_PAGE_HEADERS), "body": page_html(title, message)}

@@ -21,7 +21,7 @@ from waymark import catalog
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
-from waymark.core import durable, ids
+from waymark.core import durable, httpapi, ids
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
@@ -191,14 +191,7 @@ class Page:
             if self.form
             else ""
         )
-        return (
-            f'<!doctype html><html lang="{html.escape(self.lang)}"><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width,initial-scale=1">'
-            '<meta name="robots" content="noindex">'
-            f"<title>{html.escape(self.title)}</title>"
-            '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
-            f"<h1>{html.escape(self.title)}</h1><p>{html.escape(self.message)}</p>{form}</body></html>"
-        )
+        return httpapi.page_html(self.title, self.message, lang=self.lang, extra=form)
 
 
 def _texts(lang: str) -> dict[str, str]:

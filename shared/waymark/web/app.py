@@ -286,7 +286,7 @@ def _check_csrf(state: RequestState) -> None:
 
 
 def _csrf_binding(state: RequestState) -> str | None:
-    """Logged-in forms bind to the login; the login and signup forms to the browser's wm_csrf cookie."""
+    """Logged-in forms bind to the login; the login and signup forms to the browser's __Host-wm_csrf cookie."""
     if state.viewer is not None:
         return state.viewer.principal.session_id
     return state.browser_id
@@ -330,7 +330,7 @@ def form() -> dict[str, str]:
 
 
 def csrf_token() -> str:
-    """A token for a form on this page, bound to the login, or to a wm_csrf cookie set now if need be."""
+    """A token for a form on this page, bound to the login, or to a __Host-wm_csrf cookie set now if need be."""
     state = current()
     binding = _csrf_binding(state)
     if binding is None:

@@ -1,6 +1,6 @@
 """Who is calling: Cognito ID tokens verified against the user pool's JWKS.
 
-One module for pages (the `wm_session` cookie) and the JSON API (`Authorization: Bearer`),
+One module for pages (the `__Host-wm_session` cookie) and the JSON API (`Authorization: Bearer`),
 so both make the same decision. Keys are fetched once and cached for the container's life;
 an unknown key id triggers one refetch (Cognito rotates keys rarely).
 """
@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from waymark.core import aws
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, user_pool_id
 
-SESSION_COOKIE = "wm_session"
+SESSION_COOKIE = "__Host-wm_session"
 _ALGORITHMS = ["RS256"]
 
 

@@ -1,7 +1,7 @@
 """CSRF tokens for forms: an HMAC over the visitor's session id and the time it was issued.
 
 Logged-in forms bind to the login (Principal.session_id); the login and signup forms bind
-to a random `wm_csrf` cookie, so a token lifted from one browser is useless in another.
+to a random `__Host-wm_csrf` cookie, so a token lifted from one browser is useless in another.
 """
 
 import base64
@@ -12,7 +12,7 @@ import time
 
 from waymark.core.signing_keys import derive_key
 
-CSRF_COOKIE = "wm_csrf"
+CSRF_COOKIE = "__Host-wm_csrf"
 MAX_AGE_SECONDS = 12 * 3600
 
 

@@ -26,10 +26,10 @@ def cookie_named(answer, name: str) -> str:
 def test_logging_in_sets_a_strict_session_cookie_and_lands_by_role(logins):
     browser = WebClient(logins.stack, logins.runtime)
     page = browser.get("/login")
-    assert page.status == 200 and "wm_csrf=" in " ".join(page.cookies)
+    assert page.status == 200 and "__Host-wm_csrf=" in " ".join(page.cookies)
     answer = browser.post("/login", form={"csrf_token": page.csrf(), "email": "A@Example.com", "password": PASSWORD})
     assert answer.status == 303 and answer.location == "/portal"
-    session = cookie_named(answer, "wm_session")
+    session = cookie_named(answer, "__Host-wm_session")
     for attribute in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=3600"):
         assert attribute in session
     assert browser.get("/portal").status == 200
@@ -55,7 +55,7 @@ def test_after_login_only_same_site_paths_are_followed(logins):
         token = browser.get("/login", query={"next": next_}).csrf()
         form = {"csrf_token": token, "email": logins.a.email, "password": PASSWORD, "next": next_}
         assert browser.post("/login", form=form).location == landing, next_
-        browser.cookies.pop("wm_session")
+        browser.cookies.pop("__Host-wm_session")
 
 
 def test_a_page_sends_anonymous_visitors_to_log_in_and_back(logins):
@@ -70,7 +70,7 @@ def test_wrong_credentials_show_the_form_again_without_a_session(logins):
     browser = WebClient(logins.stack, logins.runtime)
     answer = browser.submit("/login", "/login", {"email": logins.a.email, "password": "Wrong-pass-2026"})
     assert answer.status == 401 and "Wrong email or password" in answer.body
-    assert "wm_session" not in browser.cookies
+    assert "__Host-wm_session" not in browser.cookies
     assert browser.submit("/login", "/login", {"email": "", "password": ""}).status == 400
 
 
@@ -80,11 +80,11 @@ def test_login_and_logout_forms_need_their_csrf_token(logins):
     assert browser.post("/login", form={"email": logins.a.email, "password": PASSWORD}).status == 403
     browser.log_in(logins.a.email, PASSWORD)
     assert browser.post("/logout", form={"csrf_token": "1.forged"}).status == 403
-    assert "wm_session" in browser.cookies
+    assert "__Host-wm_session" in browser.cookies
     token = browser.get("/portal").csrf()
     answer = browser.post("/logout", form={"csrf_token": token})
     assert answer.status == 303 and answer.location == "/login"
-    assert "Max-Age=0" in cookie_named(answer, "wm_session")
+    assert "Max-Age=0" in cookie_named(answer, "__Host-wm_session")
     assert browser.get("/portal").location.startswith("/login")
 
 
@@ -93,7 +93,7 @@ def test_an_expired_or_forged_session_cookie_is_cleared_and_the_visitor_asked_to
     browser = client(world, expired)
     answer = browser.get("/portal")
     assert answer.status == 303 and answer.location.startswith("/login")
-    assert "Max-Age=0" in cookie_named(answer, "wm_session")
+    assert "Max-Age=0" in cookie_named(answer, "__Host-wm_session")
     assert client(world, "not-a-jwt").get("/portal/profile").location.startswith("/login")
 
 
