@@ -1,7 +1,7 @@
 """Partners: who they are, how they log in, and the links and snippets they share.
 
 management  creating partners with their default link, listing them, changing their status
-accounts    Cognito logins of partners (group `partners`) and operators (group `admins`)
+accounts    Cognito logins of partners (group `partners`) and operators (group `admins`): create, invite, list, delete
 signup      partner self-signup: one login and one partner, or neither
 links       creating tracking links: checked destinations, unguessable codes, never reused
 snippets    copy-ready tracking URLs and HTML snippets (pure)
