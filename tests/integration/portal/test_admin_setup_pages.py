@@ -128,3 +128,18 @@ def test_partners_are_refused_the_set_up_pages(world):
     for path in ("/admin/programs", "/admin/advertisers", "/admin/operators", "/admin/changes"):
         assert partner.get(path).status == 403
     assert client(world, admin_token()).get("/admin/changes").status == 200
+
+
+def test_a_partner_sees_the_programs_rate_beside_its_own_override(world, as_admin, as_a, api_a):
+    from decimal import Decimal
+
+    from waymark.partners.management import update_partner
+
+    update_partner(world.a.agent_id, {"commission_rules": [{"kind": "fixed", "value": Decimal("7"), "channel": "chat"}]},
+                   allowed=("commission_rules",))  # fmt: skip
+    page = as_a.get("/portal").body
+    mine, standard = page.index("Your personal rates"), page.index("standard rates</caption>")
+    assert mine < page.index("7 EUR per sale") < standard < page.index("10 %")
+    profile = api_a.get("/api/profile").json
+    assert [r["value"] for r in profile["commission_rules"]] == ["7"]
+    assert [r["value"] for r in profile["program_commission_rules"]] == ["10"]
