@@ -135,8 +135,8 @@ def test_a_partner_sees_the_programs_rate_beside_its_own_override(world, as_admi
 
     from waymark.partners.management import update_partner
 
-    update_partner(world.a.agent_id, {"commission_rules": [{"kind": "fixed", "value": Decimal("7"), "channel": "chat"}]},
-                   allowed=("commission_rules",))  # fmt: skip
+    override = [{"kind": "fixed", "value": Decimal("7"), "channel": "chat"}]
+    update_partner(world.a.agent_id, {"commission_rules": override}, allowed=("commission_rules",))
     page = as_a.get("/portal").body
     mine, standard = page.index("Your personal rates"), page.index("standard rates</caption>")
     assert mine < page.index("7 EUR per sale") < standard < page.index("10 %")
