@@ -84,8 +84,14 @@ def decoded(text: str | None) -> dict[str, Any] | None:
 
 
 def _plain(value: Any) -> Any:
-    """A value as it would be stored and compared: Decimals as strings, maps and lists recursively."""
-    return json.loads(json.dumps(value, default=str, sort_keys=True))
+    """A value as compared: numbers by value (10 == 10.0), maps and lists recursively."""
+    return json.loads(json.dumps(value, default=_canonical, sort_keys=True))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return _json_default(value)
 
 
 def _encode(values: dict[str, Any] | None) -> str | None:
