@@ -256,3 +256,26 @@ def test_partners_cannot_reach_the_set_up_api(world):
     partner = client(world, partner_token(world.a), cookie=False)
     assert partner.get("/api/admin/programs").status == 403
     assert partner.post("/api/admin/advertisers", json={"program_id": "demo", "name": "X"}).status == 403
+
+
+def test_a_partners_login_can_neither_be_removed_nor_made_an_operator_here(world, api_admin):
+    from waymark.partners import accounts
+
+    accounts.create_login("agent@example.com", "Partner-pass-1", group=accounts.PARTNERS_GROUP, agent_id="abcd1234")
+    partner_login = accounts.logins_in(accounts.PARTNERS_GROUP)[0]
+    api_admin.post("/api/admin/operators", json={"email": "one@example.com"})
+    api_admin.post("/api/admin/operators", json={"email": "two@example.com"})
+    assert api_admin.request("DELETE", f"/api/admin/operators/{partner_login.username}").status == 404
+    taken = api_admin.post("/api/admin/operators", json={"email": "agent@example.com"})
+    assert taken.status == 409 and "already has a login" in taken.json["message"]
+    assert [login.email for login in accounts.logins_in(accounts.PARTNERS_GROUP)] == ["agent@example.com"]
+    assert "agent@example.com" not in [login.email for login in accounts.logins_in(accounts.ADMINS_GROUP)]
+
+
+def test_the_openapi_description_shows_where_secrets_appear(world, api_admin):
+    document = api_admin.get("/api/openapi.json").json
+    schemas = document["components"]["schemas"]
+    assert not {"token", "hmac_secret"} & set(schemas["AdvertiserOut"]["properties"])
+    assert {"token", "hmac_secret"} <= set(schemas["AdvertiserCredentials"]["properties"])
+    assert set(document["paths"]["/api/admin/programs/{program_id}"]) == {"get", "patch"}
+    assert "delete" in document["paths"]["/api/admin/operators/{username}"]
