@@ -198,8 +198,12 @@ def rotate_credentials(
             Advertiser.previous_hmac_secret.remove(),
             Advertiser.previous_valid_until.remove(),
         ]
-    program = catalog.program(advertiser.program_id)
-    exposed = program is not None and advertiser_id in (program.token_exposed_by or set())
+    # Read now, not from the lookup cache: the pixel may have flagged the token a moment ago elsewhere.
+    try:
+        flagged = Program.get(*Program.key(advertiser.program_id), consistent_read=True).token_exposed_by or set()
+    except Program.DoesNotExist:
+        flagged = set()
+    exposed = advertiser_id in flagged
     entry = changes.record(
         advertiser.program_id,
         by=by,
