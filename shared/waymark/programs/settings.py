@@ -101,17 +101,33 @@ def update_program(program_id: str, values: dict[str, Any], *, by: str) -> Progr
         return program
     actions: list[Action] = []
     for name, value in after.items():
-        if name == "banners":
-            actions.append(Program.settings["banners"].set(value))
-        elif name == "commission_rules":
+        if name == "commission_rules":
             actions.append(Program.commission_rules.set([CommissionRule(**rule) for rule in value]))
+        elif name == "banners":
+            continue  # below: inside the settings map, which other modules write too
         elif value is None:
             actions.append(getattr(Program, name).remove())
         else:
             actions.append(getattr(Program, name).set(value))
     entry = changes.record(program_id, by=by, subject="program", action="update", before=before, after=after)
-    with TransactWrite(connection=connection()) as transaction:
-        transaction.update(program, actions=actions, condition=Program.pk.exists())
-        transaction.save(entry)
+    if "banners" not in after:
+        _update(program, actions, Program.pk.exists(), entry)
+    else:
+        try:  # only the banners, so a remarketing flag written meanwhile stays
+            _update(
+                program, [*actions, Program.settings["banners"].set(after["banners"])], Program.settings.exists(), entry
+            )
+        except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                raise
+            # An item stored without a settings map (written by hand): the whole map, which is empty.
+            whole = Program.settings.set({**as_dict(program.settings), "banners": after["banners"]})
+            _update(program, [*actions, whole], Program.pk.exists(), entry)
     catalog.forget_program(program_id)
     return get_program(program_id)
+
+
+def _update(program: Program, actions: list[Action], condition: Any, entry: Any) -> None:
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.update(program, actions=actions, condition=condition)
+        transaction.save(entry)

@@ -279,3 +279,18 @@ def test_the_openapi_description_shows_where_secrets_appear(world, api_admin):
     assert {"token", "hmac_secret"} <= set(schemas["AdvertiserCredentials"]["properties"])
     assert set(document["paths"]["/api/admin/programs/{program_id}"]) == {"get", "patch"}
     assert "delete" in document["paths"]["/api/admin/operators/{username}"]
+
+
+def test_banners_change_inside_the_settings_map_and_keep_the_rest(world, api_admin):
+    from waymark.models import Program
+
+    program = Program.get(*Program.key(world.program.program_id))
+    program.update(actions=[Program.settings["remarketing"].set({"email": True})])
+    banner = {"image_url": "https://www.example.com/b.png", "alt": "Tours"}
+    assert api_admin.patch(f"/api/admin/programs/{program.program_id}", json={"banners": [banner]}).status == 200
+    settings = Program.get(*Program.key(program.program_id)).settings.as_dict()
+    assert settings == {"remarketing": {"email": True}, "banners": [banner]}
+    # An item stored by hand without the map gets one.
+    program.update(actions=[Program.settings.remove()])
+    assert api_admin.patch(f"/api/admin/programs/{program.program_id}", json={"banners": [banner]}).status == 200
+    assert Program.get(*Program.key(program.program_id)).settings.as_dict() == {"banners": [banner]}

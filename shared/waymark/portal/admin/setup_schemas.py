@@ -194,7 +194,8 @@ _REQUIRED += ("commission_rules",)
 
 
 class ProgramPatch(BaseModel):
-    """Fields left out stay as they are; null clears order_page_url or terms_url."""
+    """Fields left out stay as they are; null clears order_page_url or terms_url. Each field takes
+    what ProgramSettings does, checked with the rest of the program (`merged`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -210,8 +211,8 @@ class ProgramPatch(BaseModel):
     languages: list[str] | None = None
     default_language: str | None = None
     terms_url: str | None = None
-    banners: list[dict[str, Any]] | None = None
-    commission_rules: list[dict[str, Any]] | None = None
+    banners: list[BannerIn] | None = Field(default=None, max_length=MAX_BANNERS)
+    commission_rules: list[CommissionRuleIn] | None = Field(default=None, max_length=MAX_COMMISSION_RULES)
 
     @model_validator(mode="after")
     def _required_stay(self) -> "ProgramPatch":
@@ -223,6 +224,9 @@ class ProgramPatch(BaseModel):
     def merged(self, current: dict[str, Any], *, allow_http: bool = False) -> ProgramSettings:
         """The program as it would be (raises pydantic's ValidationError naming each field)."""
         given = {name: getattr(self, name) for name in self.model_fields_set}
+        for name in ("banners", "commission_rules"):
+            if given.get(name) is not None:
+                given[name] = [item.model_dump() for item in given[name]]
         return ProgramSettings.model_validate({**current, **given}, context={"allow_http": allow_http})
 
 
