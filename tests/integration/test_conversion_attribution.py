@@ -8,8 +8,9 @@ import pytest
 
 from tests.integration.conversions_support import click, postback
 from tests.support import make_agent, make_link
+from waymark.conversions.vocabulary import Channel
 from waymark.core import cache, ids
-from waymark.models import CHANNELS, CommissionRule, Conversion, Customer, Session
+from waymark.models import CommissionRule, Conversion, Customer, Session
 
 
 def sale(merchant, **fields) -> dict:
@@ -20,7 +21,7 @@ def stored(order_id: str = "A-1") -> Conversion:
     return Conversion.get(f"shop-backend:{order_id}")
 
 
-@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("channel", list(Channel))
 def test_every_channel_is_credited_through_the_click_and_reported(runtime, merchant, channel):
     click_id = click(runtime, merchant.link.code)
     answer = postback(runtime, sale(merchant, click_id=click_id, channel=channel))

@@ -95,7 +95,7 @@ def test_with_dynamodb_and_the_replay_queue_down_a_click_is_kept_in_the_log(runt
 
     # The retry path: the log line holds the exact write, and replaying it stores the click once.
     [unsaved] = [r.unsaved for r in caplog.records if click_id in getattr(r, "unsaved", "")]
-    assert json.loads(unsaved)["operation"] == "put_item"
+    assert [write["table"] for write in json.loads(unsaved)["writes"]] == ["SESSIONS_TABLE"]
     durable.replay(unsaved)
     durable.replay(unsaved)
     assert [s.click_id for s in Session.scan()] == [click_id]
@@ -141,3 +141,17 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
     assert recipients == [f"t{n}@example.org" for n in range(4)]  # each once, the uncertain one included
     statuses = sorted(s.status for s in RemarketingSend.scan() if re.match(r"SEND#", s.sk))
     assert statuses == ["sent", "sent", "sent", "uncertain"]
+
+
+def test_a_write_lost_from_the_queue_too_is_logged_without_the_customers_email(runtime, shop, inject_failure, caplog):
+    from waymark.core import durable
+    from waymark.models import Customer
+
+    inject_failure("sqs", "SendMessage", code="ServiceUnavailable")
+    customer = {"pk": {"S": "CUSTOMER#shop-backend:A-1"}, "email": {"S": "guest@example.org"}, "lang": {"S": "de"}}
+    durable.keep([(Customer.Meta.table_name, customer)])
+    [unsaved] = [r.unsaved for r in caplog.records if hasattr(r, "unsaved")]
+    assert "guest@example.org" not in unsaved
+    assert json.loads(unsaved)["writes"] == [
+        {"table": "REMARKETING_TABLE", "item": {k: customer[k] for k in ("pk", "lang")}}
+    ]
