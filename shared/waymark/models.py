@@ -30,7 +30,7 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.conversions.vocabulary import Channel
+from waymark.conversions.vocabulary import AdvertiserStatus, Channel
 from waymark.core import aws
 from waymark.core.table_keys import program_key
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
@@ -159,7 +159,7 @@ class Advertiser(Model):
     token_sha256 = UnicodeAttribute()
     hmac_secret = UnicodeAttribute()
     allowed_cidrs = ListAttribute(of=UnicodeAttribute, default=list)
-    status = UnicodeAttribute(default="active")  # active | disabled
+    status = UnicodeAttribute(default=AdvertiserStatus.ACTIVE)  # an AdvertiserStatus
     # After a rotation the previous credentials keep working until previous_valid_until (epoch seconds).
     previous_token_sha256 = UnicodeAttribute(null=True)
     previous_hmac_secret = UnicodeAttribute(null=True)

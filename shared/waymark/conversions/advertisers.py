@@ -20,13 +20,13 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
+from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Program, advertisers_listing, connection
 from waymark.programs import changes
 
 logger = Logger(child=True)
 
-STATUSES = ("active", "disabled")
 MAX_GRACE_HOURS = 720
 # What an operator may see and change; never the credentials.
 PUBLIC_FIELDS = ("name", "program_id", "allowed_cidrs", "status")
@@ -149,15 +149,15 @@ def update_advertiser(advertiser_id: str, values: dict[str, Any], *, by: str) ->
     unknown = set(values) - {"name", "allowed_cidrs", "status"}
     if unknown:
         raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
-    if "status" in values and values["status"] not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    if "status" in values and values["status"] not in set(AdvertiserStatus):
+        raise ValueError(f"status must be one of {', '.join(AdvertiserStatus)}")
     advertiser = get_advertiser(advertiser_id)
     before, after = changes.diff(public_fields(advertiser), {**public_fields(advertiser), **values})
     if not after:
         return advertiser
     actions: list[Action] = [Advertiser.updated_at.set(iso(utcnow()))]
     actions += [getattr(Advertiser, name).set(value) for name, value in after.items()]
-    action = "disable" if after.get("status") == "disabled" else "update"
+    action = "disable" if after.get("status") == AdvertiserStatus.DISABLED else "update"
     entry = changes.record(
         advertiser.program_id, by=by, subject=f"advertiser:{advertiser_id}", action=action, before=before, after=after
     )

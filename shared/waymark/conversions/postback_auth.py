@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from waymark import catalog
 from waymark.conversions import advertisers
+from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.models import Advertiser
 
 SIGNATURE_HEADER = "x-waymark-signature"
@@ -133,7 +134,7 @@ def _active(advertiser_id: str, lookup: Callable[[str], Advertiser | None]) -> A
     if len(advertiser_id) > MAX_ID_LENGTH or not advertiser_id.isascii():
         return None
     advertiser = lookup(advertiser_id)
-    return advertiser if advertiser is not None and advertiser.status == "active" else None
+    return advertiser if advertiser is not None and advertiser.status == AdvertiserStatus.ACTIVE else None
 
 
 def _mac(secret: str, timestamp: str, payload: bytes) -> str:

@@ -7,7 +7,7 @@ caller cannot put one in by mistake.
 """
 
 import json
-import secrets as random
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -45,7 +45,7 @@ def record(
         if leaked:
             raise ValueError(f"a change record never holds secrets: {', '.join(sorted(leaked))}")
     at = iso(now or utcnow())
-    change_id = random.token_hex(6)
+    change_id = secrets.token_hex(6)
     return ChangeRecord(
         *ChangeRecord.key(program_id, at, change_id),
         program_id=program_id,

@@ -5,16 +5,13 @@ Credentials appear only in the answers that make them (creating an advertiser, r
 reads never carry a secret.
 """
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.conversions import advertisers as advertisers_domain
+from waymark.conversions import advertisers
 from waymark.portal import actions
-from waymark.portal.admin import setup_actions as setup
+from waymark.portal.admin import setup_actions
 from waymark.portal.admin.setup_schemas import (
     AdvertiserCreate,
     AdvertiserCredentials,
@@ -31,35 +28,31 @@ from waymark.portal.admin.setup_schemas import (
     ProgramPatch,
     Rotation,
 )
+from waymark.portal.params import AdvertiserId, Cursor, OperatorUsername, ProgramId, ProgramPath
 from waymark.programs import operators, settings
 
 router = Router()
 
 TAGS = ["admin: set-up"]
-ProgramPath = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-AdvertiserId = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@+-]+$")]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 SHOWN_ONCE = "The token and HMAC secret are in this answer only: Waymark keeps no copy of the token"
 
 
 @router.get("/api/admin/programs", tags=TAGS, summary="Every program")
 def list_programs() -> ProgramList:
     web.admin()
-    return ProgramList(programs=[setup.program_out(program) for program in settings.list_programs()])
+    return ProgramList(programs=[setup_actions.program_out(program) for program in settings.list_programs()])
 
 
 @router.post("/api/admin/programs", status_code=201, tags=TAGS, summary="Create a program (409 if the id is taken)")
 def create_program(body: ProgramCreate) -> ProgramOut:
     web.admin()
-    return setup.program_out(setup.create_program(body))
+    return setup_actions.program_out(setup_actions.create_program(body))
 
 
 @router.get("/api/admin/programs/<program_id>", tags=TAGS, summary="One program's settings and commission rules")
 def get_program(program_id: ProgramPath) -> ProgramOut:
     web.admin()
-    return setup.program_out(setup.stored_program(program_id))
+    return setup_actions.program_out(setup_actions.stored_program(program_id))
 
 
 @router.patch(
@@ -69,29 +62,29 @@ def get_program(program_id: ProgramPath) -> ProgramOut:
 )
 def patch_program(program_id: ProgramPath, body: ProgramPatch) -> ProgramOut:
     web.admin()
-    return setup.program_out(setup.update_program(program_id, body))
+    return setup_actions.program_out(setup_actions.update_program(program_id, body))
 
 
 @router.get("/api/admin/advertisers", tags=TAGS, summary="A program's advertisers (never their secrets)")
 def list_advertisers(program: ProgramId = None) -> AdvertiserList:
     web.admin()
-    chosen = setup.fresh_program(program)
-    found = advertisers_domain.advertisers_of(chosen.program_id)
+    chosen = setup_actions.fresh_program(program)
+    found = advertisers.advertisers_of(chosen.program_id)
     return AdvertiserList(
-        program_id=chosen.program_id, advertisers=[setup.advertiser_out(item, chosen) for item in found]
+        program_id=chosen.program_id, advertisers=[setup_actions.advertiser_out(item, chosen) for item in found]
     )
 
 
 @router.post("/api/admin/advertisers", status_code=201, tags=TAGS, summary=f"Create an advertiser. {SHOWN_ONCE}")
 def create_advertiser(body: AdvertiserCreate) -> AdvertiserCredentials:
     web.admin()
-    return setup.credentials_out(*setup.create_advertiser(body))
+    return setup_actions.credentials_out(*setup_actions.create_advertiser(body))
 
 
 @router.get("/api/admin/advertisers/<advertiser_id>", tags=TAGS, summary="One advertiser (never its secrets)")
 def get_advertiser(advertiser_id: AdvertiserId) -> AdvertiserOut:
     web.admin()
-    return setup.advertiser_out(setup.advertiser(advertiser_id))
+    return setup_actions.advertiser_out(setup_actions.advertiser(advertiser_id))
 
 
 @router.patch(
@@ -101,7 +94,7 @@ def get_advertiser(advertiser_id: AdvertiserId) -> AdvertiserOut:
 )
 def patch_advertiser(advertiser_id: AdvertiserId, body: AdvertiserUpdate) -> AdvertiserOut:
     web.admin()
-    return setup.advertiser_out(setup.update_advertiser(advertiser_id, body.changes()))
+    return setup_actions.advertiser_out(setup_actions.update_advertiser(advertiser_id, body.changes()))
 
 
 @router.post(
@@ -111,13 +104,13 @@ def patch_advertiser(advertiser_id: AdvertiserId, body: AdvertiserUpdate) -> Adv
 )
 def rotate(advertiser_id: AdvertiserId, body: Rotation) -> AdvertiserCredentials:
     web.admin()
-    return setup.credentials_out(*setup.rotate(advertiser_id, body.grace_hours))
+    return setup_actions.credentials_out(*setup_actions.rotate(advertiser_id, body.grace_hours))
 
 
 @router.get("/api/admin/operators", tags=TAGS, summary="The console's operators (Cognito group admins)")
 def list_operators() -> OperatorList:
     web.admin()
-    return OperatorList(operators=[setup.operator_out(login) for login in operators.operators()])
+    return OperatorList(operators=[setup_actions.operator_out(login) for login in operators.operators()])
 
 
 @router.post(
@@ -128,7 +121,7 @@ def list_operators() -> OperatorList:
 )
 def invite_operator(body: OperatorInvite, program: ProgramId = None) -> OperatorOut:
     web.admin()
-    return setup.operator_out(setup.invite_operator(body.email, actions.program(program).program_id))
+    return setup_actions.operator_out(setup_actions.invite_operator(body.email, actions.program(program).program_id))
 
 
 @router.delete(
@@ -137,9 +130,9 @@ def invite_operator(body: OperatorInvite, program: ProgramId = None) -> Operator
     summary="Remove an operator's login (409 for the last one)",
     responses={204: {"description": "Removed"}},
 )
-def remove_operator(username: Username, program: ProgramId = None) -> Response[None]:
+def remove_operator(username: OperatorUsername, program: ProgramId = None) -> Response[None]:
     web.admin()
-    setup.remove_operator(username, actions.program(program).program_id)
+    setup_actions.remove_operator(username, actions.program(program).program_id)
     return Response(status_code=204, body="")
 
 
@@ -147,7 +140,9 @@ def remove_operator(username: Username, program: ProgramId = None) -> Response[N
 def list_changes(program: ProgramId = None, cursor: Cursor = None) -> ChangeList:
     web.admin()
     chosen = actions.program(program)
-    found, next_cursor = setup.changes_page(chosen, cursor)
+    found, next_cursor = setup_actions.changes_page(chosen, cursor)
     return ChangeList(
-        program_id=chosen.program_id, changes=[setup.change_out(entry) for entry in found], next_cursor=next_cursor
+        program_id=chosen.program_id,
+        changes=[setup_actions.change_out(entry) for entry in found],
+        next_cursor=next_cursor,
     )

@@ -8,15 +8,16 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
-from waymark.conversions import advertisers as advertisers_domain
+from waymark.conversions import advertisers
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
-from waymark.models import CHANNELS, Program
+from waymark.conversions.vocabulary import Channel
+from waymark.models import Program
 from waymark.portal import actions
-from waymark.portal.admin import setup_actions as setup
+from waymark.portal.admin import setup_actions
 from waymark.portal.admin.pages import posted_rules
 from waymark.portal.admin.setup_schemas import (
     MAX_BANNERS,
@@ -27,16 +28,12 @@ from waymark.portal.admin.setup_schemas import (
     ProgramSettings,
     Rotation,
 )
+from waymark.portal.params import AdvertiserId, Cursor, OperatorUsername, ProgramId, ProgramPath
 from waymark.portal.schemas import MAX_COMMISSION_RULES
 from waymark.programs import operators, settings
 
 router = Router()
 
-ProgramPath = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-AdvertiserId = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@+-]+$")]
-ProgramId = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 NOTICES = {
     "created": "The program is created.",
     "saved": "Saved.",
@@ -106,7 +103,7 @@ def _program_page(
         program=program,
         values=values if values is not None else (_program_values(program) if program else {"passthrough": True}),
         errors=errors or {},
-        channels=CHANNELS,
+        channels=list(Channel),
         rule_rows=rule_rows if rule_rows is not None else _rows(stored["commission_rules"], MAX_COMMISSION_RULES),
         rule_errors=rule_errors or {},
         banner_rows=banner_rows if banner_rows is not None else _rows(stored["banners"], MAX_BANNERS),
@@ -169,7 +166,7 @@ def _refused_program(program: Program | None, error: ValidationError, posted: tu
 
 
 @router.get("/admin/programs")
-def programs() -> Response[str]:
+def programs_list() -> Response[str]:
     web.admin()
     return web.render("admin/programs.html", programs=settings.list_programs())
 
@@ -188,20 +185,20 @@ def create_program() -> Response[str]:
         body = ProgramCreate.model_validate(posted[0])
     except ValidationError as error:
         return _refused_program(None, error, posted)
-    program = setup.create_program(body)
+    program = setup_actions.create_program(body)
     return web.redirect(f"/admin/programs/{program.program_id}?done=created")
 
 
 @router.get("/admin/programs/<program_id>")
-def program(program_id: ProgramPath, done: Done = None) -> Response[str]:
+def program_detail(program_id: ProgramPath, done: Done = None) -> Response[str]:
     web.admin()
-    return _program_page(setup.stored_program(program_id), notice=done)
+    return _program_page(setup_actions.stored_program(program_id), notice=done)
 
 
 @router.post("/admin/programs/<program_id>")
 def save_program(program_id: ProgramPath) -> Response[str]:
     web.admin()
-    program = setup.stored_program(program_id)
+    program = setup_actions.stored_program(program_id)
     posted = _posted_program(web.form())
     posted[0].pop("program_id", None)
     try:
@@ -210,7 +207,7 @@ def save_program(program_id: ProgramPath) -> Response[str]:
         return _refused_program(program, error, posted)
     stored = body.stored()
     # A field left empty in the form clears it only where clearing is allowed.
-    settings.update_program(program_id, stored, by=setup.by())
+    settings.update_program(program_id, stored, by=setup_actions.by())
     return web.redirect(f"/admin/programs/{program_id}?done=saved")
 
 
@@ -220,12 +217,12 @@ def save_program(program_id: ProgramPath) -> Response[str]:
 def _advertisers_page(
     program: Program, *, status: int = 200, values: dict | None = None, errors: dict | None = None
 ) -> Response[str]:
-    found = advertisers_domain.advertisers_of(program.program_id)
+    found = advertisers.advertisers_of(program.program_id)
     return web.render(
         "admin/advertisers.html",
         status,
         program=program,
-        advertisers=[setup.advertiser_out(item, program) for item in found],
+        advertisers=[setup_actions.advertiser_out(item, program) for item in found],
         values=values or {},
         errors=errors or {},
     )
@@ -236,9 +233,9 @@ def _cidrs_of(text: str) -> list[str]:
 
 
 @router.get("/admin/advertisers")
-def advertisers(program: ProgramId = None) -> Response[str]:
+def advertisers_list(program: ProgramId = None) -> Response[str]:
     web.admin()
-    return _advertisers_page(setup.fresh_program(program))
+    return _advertisers_page(setup_actions.fresh_program(program))
 
 
 @router.post("/admin/advertisers")
@@ -246,7 +243,7 @@ def create_advertiser() -> Response[str]:
     web.admin()
     form = web.form()
     values = {name: form.get(name, "").strip() for name in ("program_id", "name", "advertiser_id", "allowed_cidrs")}
-    program = setup.fresh_program(values["program_id"] or None)
+    program = setup_actions.fresh_program(values["program_id"] or None)
     try:
         body = AdvertiserCreate(
             program_id=program.program_id,
@@ -257,7 +254,7 @@ def create_advertiser() -> Response[str]:
     except ValidationError as error:
         return _advertisers_page(program, status=400, values=values, errors=web.field_errors(error))
     try:
-        advertiser, token = setup.create_advertiser(body)
+        advertiser, token = setup_actions.create_advertiser(body)
     except web.Conflict as error:
         return _advertisers_page(program, status=409, values=values, errors={"advertiser_id": error.message})
     return _credentials_page(advertiser, token, created=True)
@@ -267,8 +264,8 @@ def _credentials_page(advertiser, token: str, *, created: bool) -> Response[str]
     return web.render(
         "admin/credentials.html",
         201 if created else 200,
-        program=setup.stored_program(advertiser.program_id),
-        advertiser=setup.credentials_out(advertiser, token),
+        program=setup_actions.stored_program(advertiser.program_id),
+        advertiser=setup_actions.credentials_out(advertiser, token),
         created=created,
         base_url=web.base_url(),
     )
@@ -277,9 +274,9 @@ def _credentials_page(advertiser, token: str, *, created: bool) -> Response[str]
 def _advertiser_page(
     advertiser_id: str, *, status: int = 200, values: dict | None = None, errors: dict | None = None, notice=None
 ) -> Response[str]:
-    found = setup.advertiser(advertiser_id)
-    program = setup.stored_program(found.program_id)
-    shown = setup.advertiser_out(found, program)
+    found = setup_actions.advertiser(advertiser_id)
+    program = setup_actions.stored_program(found.program_id)
+    shown = setup_actions.advertiser_out(found, program)
     return web.render(
         "admin/advertiser.html",
         status,
@@ -293,7 +290,7 @@ def _advertiser_page(
 
 
 @router.get("/admin/advertisers/<advertiser_id>")
-def advertiser(advertiser_id: AdvertiserId, done: Done = None) -> Response[str]:
+def advertiser_detail(advertiser_id: AdvertiserId, done: Done = None) -> Response[str]:
     web.admin()
     return _advertiser_page(advertiser_id, notice=done)
 
@@ -310,7 +307,7 @@ def save_advertiser(advertiser_id: AdvertiserId) -> Response[str]:
         body = AdvertiserUpdate.model_validate(fields)
     except ValidationError as error:
         return _advertiser_page(advertiser_id, status=400, values=values, errors=web.field_errors(error))
-    setup.update_advertiser(advertiser_id, body.changes())
+    setup_actions.update_advertiser(advertiser_id, body.changes())
     return web.redirect(f"/admin/advertisers/{advertiser_id}?done=saved")
 
 
@@ -322,7 +319,7 @@ def rotate(advertiser_id: AdvertiserId) -> Response[str]:
     except ValidationError:
         message = f"The grace period is a whole number of hours from 0 to {MAX_GRACE_HOURS}."
         return _advertiser_page(advertiser_id, status=400, errors={"grace_hours": message})
-    advertiser, token = setup.rotate(advertiser_id, body.grace_hours)
+    advertiser, token = setup_actions.rotate(advertiser_id, body.grace_hours)
     return _credentials_page(advertiser, token, created=False)
 
 
@@ -334,7 +331,7 @@ def _operators_page(program: Program, *, status=200, values=None, errors=None, n
         "admin/operators.html",
         status,
         program=program,
-        operators=[setup.operator_out(login) for login in operators.operators()],
+        operators=[setup_actions.operator_out(login) for login in operators.operators()],
         me=web.admin().email,
         values=values or {},
         errors=errors or {},
@@ -358,32 +355,32 @@ def invite_operator(program: ProgramId = None) -> Response[str]:
     except ValidationError as error:
         return _operators_page(chosen, status=400, values={"email": email}, errors=web.field_errors(error))
     try:
-        setup.invite_operator(body.email, chosen.program_id)
+        setup_actions.invite_operator(body.email, chosen.program_id)
     except web.Conflict as error:
         return _operators_page(chosen, status=409, values={"email": email}, errors={"email": error.message})
     return web.redirect("/admin/operators?done=invited")
 
 
 @router.post("/admin/operators/<username>/remove")
-def remove_operator(username: Username, program: ProgramId = None) -> Response[str]:
+def remove_operator(username: OperatorUsername, program: ProgramId = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
     try:
-        setup.remove_operator(username, chosen.program_id)
+        setup_actions.remove_operator(username, chosen.program_id)
     except web.Conflict as error:
         return _operators_page(chosen, status=409, errors={"operator": error.message})
     return web.redirect("/admin/operators?done=removed")
 
 
 @router.get("/admin/changes")
-def changes(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
+def changes_list(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    found, next_cursor = setup.changes_page(chosen, cursor)
+    found, next_cursor = setup_actions.changes_page(chosen, cursor)
     query = f"program={chosen.program_id}&cursor={next_cursor}" if next_cursor else None
     return web.render(
         "admin/changes.html",
         program=chosen,
-        changes=[setup.change_out(entry) for entry in found],
+        changes=[setup_actions.change_out(entry) for entry in found],
         next_url=f"/admin/changes?{query}" if query else None,
     )

@@ -7,13 +7,14 @@ allowed domain, the default language among the languages) hold after every edit.
 
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from waymark.click.destinations import AllowedDomains, UnsafeDestination, check_destination
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
+from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.currencies import minor_units
 from waymark.portal.schemas import MAX_COMMISSION_RULES, CommissionRuleIn, CommissionRuleOut, _text
 
@@ -300,7 +301,7 @@ class AdvertiserUpdate(BaseModel):
 
     name: str | None = Field(default=None, max_length=1000)
     allowed_cidrs: list[str] | None = Field(default=None, max_length=MAX_CIDRS)
-    status: Literal["active", "disabled"] | None = None
+    status: AdvertiserStatus | None = None
 
     @field_validator("name")
     @classmethod
