@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from waymark import web
 from waymark.portal.account import pages as pages_account
 from waymark.portal.admin import pages as pages_admin
+from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.partner import pages as pages_partner
 from waymark.portal.remarketing import pages as pages_remarketing
 from waymark.portal.reports import admin_pages as pages_admin_reports
@@ -18,6 +19,7 @@ app = web.page_app()
 app.include_router(pages_account.router)
 app.include_router(pages_partner.router)
 app.include_router(pages_admin.router)
+app.include_router(pages_admin_setup.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)

@@ -51,3 +51,11 @@ def forget_link(code: str) -> None:
 
 def forget_agent(agent_id: str) -> None:
     _agents.forget(agent_id)
+
+
+def forget_program(program_id: str) -> None:
+    _programs.forget(program_id)
+
+
+def forget_advertiser(advertiser_id: str) -> None:
+    _advertisers.forget(advertiser_id)

@@ -30,7 +30,7 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.conversions.vocabulary import Channel
+from waymark.conversions.vocabulary import AdvertiserStatus, Channel
 from waymark.core import aws
 from waymark.core.table_keys import program_key
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
@@ -85,6 +85,34 @@ class CommissionRule(MapAttribute):
 
 # ---------------------------------------------------------------------------- config
 
+PROGRAMS_LISTING = "PROGRAMS"
+
+
+def advertisers_listing(program_id: str) -> str:
+    return f"ADVERTISERS#{program_id}"
+
+
+class ProgramListingIndex(GlobalSecondaryIndex):
+    """listing-index: every program under one key, so the console lists them without a Scan."""
+
+    class Meta:
+        index_name = "listing-index"
+        projection = AllProjection()
+
+    listed_in = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
+class AdvertiserListingIndex(GlobalSecondaryIndex):
+    """listing-index again: a program's advertisers under "ADVERTISERS#<program_id>"."""
+
+    class Meta:
+        index_name = "listing-index"
+        projection = AllProjection()
+
+    listed_in = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
 
 class Program(Model):
     """A merchant's partner program: where links may point and how partners are paid."""
@@ -109,6 +137,10 @@ class Program(Model):
     settings = MapAttribute(default=dict)  # feature settings owned by other modules (remarketing, ...)
     # Advertisers whose postback token was sent to the public pixel: leaked, to be rotated.
     token_exposed_by = UnicodeSetAttribute(null=True)
+    terms_url = UnicodeAttribute(null=True)  # the partner program's terms, linked from signup
+    listed_in = UnicodeAttribute(default=PROGRAMS_LISTING)
+
+    by_listing = ProgramListingIndex()
 
     @staticmethod
     def key(program_id: str) -> tuple[str, str]:
@@ -127,11 +159,40 @@ class Advertiser(Model):
     token_sha256 = UnicodeAttribute()
     hmac_secret = UnicodeAttribute()
     allowed_cidrs = ListAttribute(of=UnicodeAttribute, default=list)
-    status = UnicodeAttribute(default="active")
+    status = UnicodeAttribute(default=AdvertiserStatus.ACTIVE)  # an AdvertiserStatus
+    # After a rotation the previous credentials keep working until previous_valid_until (epoch seconds).
+    previous_token_sha256 = UnicodeAttribute(null=True)
+    previous_hmac_secret = UnicodeAttribute(null=True)
+    previous_valid_until = NumberAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    listed_in = UnicodeAttribute(null=True)  # advertisers_listing(program_id)
+
+    by_listing = AdvertiserListingIndex()
 
     @staticmethod
     def key(advertiser_id: str) -> tuple[str, str]:
         return f"ADVERTISER#{advertiser_id}", "ADVERTISER"
+
+
+class ChangeRecord(Model):
+    """One change an operator made: who, when, what, and the changed fields before and after (never secrets)."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>"
+    sk = UnicodeAttribute(range_key=True)  # "CHANGE#<at>#<change_id>": a Query reads them in time order
+    program_id = UnicodeAttribute()
+    change_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    by = UnicodeAttribute()
+    subject = UnicodeAttribute()  # "program", "advertiser:<id>", "operator:<email>"
+    action = UnicodeAttribute()  # create | update | rotate | disable | invite | remove
+    before = UnicodeAttribute(null=True)  # JSON object of the changed fields as they were
+    after = UnicodeAttribute(null=True)  # JSON object of the changed fields as they are now
+
+    @staticmethod
+    def key(program_id: str, at: str, change_id: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"CHANGE#{at}#{change_id}"
 
 
 # ---------------------------------------------------------------------------- partners

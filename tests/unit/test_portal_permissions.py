@@ -4,9 +4,9 @@ from tests.helpers.policies import grants, listed, resource_name
 from tests.helpers.stack import STACK
 
 
-def policy_grants() -> dict[str, set[str]]:
-    """action -> resources (tables, indexes, bucket objects) PortalDataPolicy allows it on."""
-    statements = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+def policy_grants(policy: str = "PortalDataPolicy") -> dict[str, set[str]]:
+    """action -> resources (tables, indexes, bucket objects) the policy allows it on."""
+    statements = STACK.resources[policy]["Properties"]["PolicyDocument"]["Statement"]
     assert all(statement["Effect"] == "Allow" for statement in statements)
     return grants(statements)
 
@@ -48,3 +48,23 @@ def test_both_web_functions_use_it_and_know_the_exports_bucket():
         spec = STACK.functions[function]
         assert {"Ref": "PortalDataPolicy"} in spec.properties["Policies"]
         assert spec.properties["Environment"]["Variables"]["EXPORTS_BUCKET"] == {"Ref": "ExportsBucket"}
+
+
+def test_the_console_set_up_policy_is_least_privilege():
+    assert policy_grants("ConsoleSetupPolicy") == {
+        "dynamodb:Query": {"ConfigTable/index/listing-index"},  # programs and a program's advertisers
+        "dynamodb:PutItem": {"ConfigTable"},  # advertisers' items only: see below
+        "dynamodb:UpdateItem": {"ConfigTable"},
+        "cognito-idp:ListUsersInGroup": {"UserPool"},
+        "cognito-idp:AdminCreateUser": {"UserPool"},
+        "cognito-idp:AdminAddUserToGroup": {"UserPool"},
+        "cognito-idp:AdminDeleteUser": {"UserPool"},
+    }
+    document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
+    for statement in document["Statement"]:
+        if set(statement["Action"]) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]}}
+    users = [
+        name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]
+    ]
+    assert sorted(users) == ["ApiFunction", "PortalFunction"]

@@ -132,3 +132,37 @@ def test_the_allow_list_is_checked_after_the_credentials():
 )
 def test_source_allowed(cidrs, ip, allowed):
     assert source_allowed(cidrs, ip) is allowed
+
+
+def rotated(*, valid_until: int) -> Advertiser:
+    """After a rotation: new credentials, the old TOKEN and SECRET kept as the previous pair."""
+    found = advertiser(previous_token_sha256=token_digest(TOKEN), previous_hmac_secret=SECRET)
+    found.token_sha256, found.hmac_secret = token_digest("shop.new-token"), "new-secret"
+    found.previous_valid_until = valid_until
+    return found
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-3600, True), (-1, True), (0, False), (3600, False)])
+def test_the_previous_credentials_work_until_the_grace_period_ends(offset, accepted):
+    found = rotated(valid_until=NOW - offset)  # offset < 0: the grace period ends after NOW
+    body = b'{"order_id": "1"}'
+    for credentials in (
+        Credentials(token=TOKEN),
+        Credentials(advertiser_id="shop", signature=sign(SECRET, NOW, body), signed=body),
+    ):
+        if accepted:
+            assert auth(credentials, found).advertiser_id == "shop"
+        else:
+            with pytest.raises(Unauthorized):
+                auth(credentials, found)
+    # The new pair works whatever the grace period.
+    assert auth(Credentials(token="shop.new-token"), found).advertiser_id == "shop"
+    signed = Credentials(advertiser_id="shop", signature=sign("new-secret", NOW, body), signed=body)
+    assert auth(signed, found).advertiser_id == "shop"
+
+
+def test_a_previous_pair_without_an_end_is_never_accepted():
+    found = advertiser(previous_token_sha256=token_digest(TOKEN))
+    found.token_sha256 = token_digest("shop.new-token")
+    with pytest.raises(Unauthorized):
+        auth(Credentials(token=TOKEN), found)

@@ -1,15 +1,47 @@
-"""Advertisers: who reports conversions for a program, and the secrets they prove it with."""
+"""Advertisers: who reports conversions for a program, and the secrets they prove it with.
+
+Credentials are a postback token ("<advertiser id>.<secret>", stored only as its SHA-256) and an
+HMAC secret for signed postbacks. Both are shown once, when made. Rotating makes new ones; the
+previous pair keeps working until `previous_valid_until` (a grace period the operator chooses,
+so the merchant can switch without losing postbacks), then is refused. Every change an operator
+makes is recorded (waymark.programs.changes) in the same transaction, without the secrets.
+"""
 
 import hashlib
 import hmac
 import secrets
+import time
+from datetime import datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from waymark.models import Advertiser, Program
+from waymark import catalog
+from waymark.conversions.vocabulary import AdvertiserStatus
+from waymark.core.times import iso, utcnow
+from waymark.models import Advertiser, Program, advertisers_listing, connection
+from waymark.programs import changes
 
 logger = Logger(child=True)
+
+MAX_GRACE_HOURS = 720
+# What an operator may see and change; never the credentials.
+PUBLIC_FIELDS = ("name", "program_id", "allowed_cidrs", "status")
+
+
+class AdvertiserNotFound(LookupError):
+    pass
+
+
+class AdvertiserExists(ValueError):
+    pass
+
+
+class RotationConflict(RuntimeError):
+    """Someone else rotated the credentials at the same moment: their new pair stands."""
 
 
 def token_digest(token: str) -> str:
@@ -22,28 +54,185 @@ def advertiser_id_of(token: str) -> str | None:
     return advertiser_id if dot and advertiser_id and secret else None
 
 
-def token_matches(advertiser: Advertiser, token: str) -> bool:
-    return hmac.compare_digest(advertiser.token_sha256, token_digest(token))
+def in_grace(advertiser: Advertiser, now: float) -> bool:
+    """Whether the credentials from before the last rotation are still accepted at `now` (epoch seconds)."""
+    until = advertiser.previous_valid_until
+    return until is not None and now < float(until)
+
+
+def token_matches(advertiser: Advertiser, token: str, now: float | None = None) -> bool:
+    digest = token_digest(token)
+    if hmac.compare_digest(advertiser.token_sha256, digest):
+        return True
+    previous = advertiser.previous_token_sha256
+    moment = time.time() if now is None else now
+    return bool(previous) and in_grace(advertiser, moment) and hmac.compare_digest(previous, digest)
+
+
+def hmac_secrets(advertiser: Advertiser, now: float) -> list[str]:
+    """The HMAC secrets a signature may be made with at `now`: the current one, and the previous within grace."""
+    found = [advertiser.hmac_secret]
+    if advertiser.previous_hmac_secret and in_grace(advertiser, now):
+        found.append(advertiser.previous_hmac_secret)
+    return found
+
+
+def public_fields(advertiser: Advertiser) -> dict[str, Any]:
+    return {
+        "name": advertiser.name,
+        "program_id": advertiser.program_id,
+        "allowed_cidrs": list(advertiser.allowed_cidrs or []),
+        "status": advertiser.status,
+    }
+
+
+def _new_credentials(advertiser_id: str) -> tuple[str, str]:
+    return f"{advertiser_id}.{secrets.token_urlsafe(24)}", secrets.token_urlsafe(32)
 
 
 def create_advertiser(
-    program: Program, advertiser_id: str, name: str, *, allowed_cidrs: list[str] | None = None
+    program: Program,
+    advertiser_id: str,
+    name: str,
+    *,
+    allowed_cidrs: list[str] | None = None,
+    by: str = "system",
 ) -> tuple[Advertiser, str]:
     """Store a new advertiser; returns it with its postback token (shown once, stored only as a hash)."""
-    token = f"{advertiser_id}.{secrets.token_urlsafe(24)}"
-    pk, sk = Advertiser.key(advertiser_id)
+    token, hmac_secret = _new_credentials(advertiser_id)
+    now = iso(utcnow())
     advertiser = Advertiser(
-        pk,
-        sk,
+        *Advertiser.key(advertiser_id),
         advertiser_id=advertiser_id,
         program_id=program.program_id,
         name=name,
         token_sha256=token_digest(token),
-        hmac_secret=secrets.token_urlsafe(32),
+        hmac_secret=hmac_secret,
         allowed_cidrs=allowed_cidrs or [],
+        created_at=now,
+        updated_at=now,
+        listed_in=advertisers_listing(program.program_id),
     )
-    advertiser.save(condition=Advertiser.pk.does_not_exist())
+    entry = changes.record(
+        program.program_id,
+        by=by,
+        subject=f"advertiser:{advertiser_id}",
+        action="create",
+        before=None,
+        after=public_fields(advertiser),
+    )
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(advertiser, condition=Advertiser.pk.does_not_exist())
+            transaction.save(entry)
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise AdvertiserExists(advertiser_id) from error
+        raise
     return advertiser, token
+
+
+def get_advertiser(advertiser_id: str) -> Advertiser:
+    try:
+        return Advertiser.get(*Advertiser.key(advertiser_id), consistent_read=True)
+    except Advertiser.DoesNotExist as error:
+        raise AdvertiserNotFound(advertiser_id) from error
+
+
+def advertisers_of(program_id: str) -> list[Advertiser]:
+    """A program's advertisers, by id: a Query on listing-index (advertisers are few; no paging)."""
+    return list(Advertiser.by_listing.query(advertisers_listing(program_id)))
+
+
+def update_advertiser(advertiser_id: str, values: dict[str, Any], *, by: str) -> Advertiser:
+    """Change name, allowed_cidrs or status (validated already); recorded, nothing written when nothing changes."""
+    unknown = set(values) - {"name", "allowed_cidrs", "status"}
+    if unknown:
+        raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+    if "status" in values and values["status"] not in set(AdvertiserStatus):
+        raise ValueError(f"status must be one of {', '.join(AdvertiserStatus)}")
+    advertiser = get_advertiser(advertiser_id)
+    before, after = changes.diff(public_fields(advertiser), {**public_fields(advertiser), **values})
+    if not after:
+        return advertiser
+    actions: list[Action] = [Advertiser.updated_at.set(iso(utcnow()))]
+    actions += [getattr(Advertiser, name).set(value) for name, value in after.items()]
+    action = "disable" if after.get("status") == AdvertiserStatus.DISABLED else "update"
+    entry = changes.record(
+        advertiser.program_id, by=by, subject=f"advertiser:{advertiser_id}", action=action, before=before, after=after
+    )
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.update(advertiser, actions=actions, condition=Advertiser.pk.exists())
+        transaction.save(entry)
+    catalog.forget_advertiser(advertiser_id)
+    return get_advertiser(advertiser_id)
+
+
+def rotate_credentials(
+    advertiser_id: str, *, grace_hours: int, by: str, now: datetime | None = None
+) -> tuple[Advertiser, str]:
+    """New token and HMAC secret (returned once); the current pair stays valid `grace_hours` more, then is refused.
+
+    A rotation during a grace period ends the older pair at once: only one previous pair is kept.
+    The advertiser's id leaves the program's token_exposed_by, since the leaked token is replaced.
+    """
+    if not 0 <= grace_hours <= MAX_GRACE_HOURS:
+        raise ValueError(f"the grace period is 0 to {MAX_GRACE_HOURS} hours")
+    moment = now or utcnow()
+    advertiser = get_advertiser(advertiser_id)
+    token, hmac_secret = _new_credentials(advertiser_id)
+    actions: list[Action] = [
+        Advertiser.token_sha256.set(token_digest(token)),
+        Advertiser.hmac_secret.set(hmac_secret),
+        Advertiser.updated_at.set(iso(moment)),
+    ]
+    if grace_hours:
+        actions += [
+            Advertiser.previous_token_sha256.set(advertiser.token_sha256),
+            Advertiser.previous_hmac_secret.set(advertiser.hmac_secret),
+            Advertiser.previous_valid_until.set(int(moment.timestamp()) + grace_hours * 3600),
+        ]
+    else:
+        actions += [
+            Advertiser.previous_token_sha256.remove(),
+            Advertiser.previous_hmac_secret.remove(),
+            Advertiser.previous_valid_until.remove(),
+        ]
+    # Read now, not from the lookup cache: the pixel may have flagged the token a moment ago elsewhere.
+    try:
+        flagged = Program.get(*Program.key(advertiser.program_id), consistent_read=True).token_exposed_by or set()
+    except Program.DoesNotExist:
+        flagged = set()
+    exposed = advertiser_id in flagged
+    entry = changes.record(
+        advertiser.program_id,
+        by=by,
+        subject=f"advertiser:{advertiser_id}",
+        action="rotate",
+        before={"token_exposed": True} if exposed else None,
+        after={"grace_hours": grace_hours},
+        now=moment,
+    )
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            # Conditional on the credentials read, so two rotations at once cannot both hand out a pair.
+            transaction.update(
+                advertiser, actions=actions, condition=Advertiser.token_sha256 == advertiser.token_sha256
+            )
+            if exposed:
+                transaction.update(
+                    Program(*Program.key(advertiser.program_id)),
+                    actions=[Program.token_exposed_by.delete({advertiser_id})],
+                    condition=Program.pk.exists(),
+                )
+            transaction.save(entry)
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise RotationConflict(advertiser_id) from error
+        raise
+    catalog.forget_advertiser(advertiser_id)
+    catalog.forget_program(advertiser.program_id)
+    return get_advertiser(advertiser_id), token
 
 
 def flag_exposed_token(advertiser: Advertiser) -> None:

@@ -3,7 +3,9 @@
 Signature header (Stripe-like): `X-Waymark-Signature: t=<unix seconds>,v1=<hex>` where
 hex = HMAC-SHA256(advertiser's hmac_secret, f"{t}." + raw body) for a POST, or over the raw
 query string for a GET; the advertiser is named by `X-Waymark-Advertiser` (or the
-`advertiser` parameter). Several `v1=` entries may be sent (while rotating secrets).
+`advertiser` parameter). Several `v1=` entries may be sent (while rotating secrets). After an
+operator rotates the credentials, the previous token and HMAC secret are accepted until the
+grace period the operator chose ends (waymark.conversions.advertisers.rotate_credentials).
 Signatures older (or newer) than five minutes are refused, so a captured request cannot be
 replayed later; within the five minutes a replay is a repeat of the same order and writes
 nothing (idempotency).
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from waymark import catalog
 from waymark.conversions import advertisers
+from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.models import Advertiser
 
 SIGNATURE_HEADER = "x-waymark-signature"
@@ -53,7 +56,7 @@ def authenticate(
     if credentials.signature:
         advertiser = _by_signature(credentials, now, lookup)
     elif credentials.token:
-        advertiser = _by_token(credentials, lookup)
+        advertiser = _by_token(credentials, now, lookup)
     else:
         raise Unauthorized("credentials are missing: send the token parameter or an X-Waymark-Signature header")
     if not source_allowed(advertiser.allowed_cidrs, credentials.source_ip):
@@ -77,11 +80,13 @@ def source_allowed(cidrs: list[str] | None, source_ip: str) -> bool:
     return False
 
 
-def token_owner(token: str, lookup: Callable[[str], Advertiser | None] = catalog.advertiser) -> Advertiser | None:
-    """The active advertiser whose postback token this is, or None."""
+def token_owner(
+    token: str, lookup: Callable[[str], Advertiser | None] = catalog.advertiser, *, now: float | None = None
+) -> Advertiser | None:
+    """The active advertiser whose postback token (current, or previous within its grace period) this is, or None."""
     advertiser_id = advertisers.advertiser_id_of(token)
     advertiser = _active(advertiser_id, lookup) if advertiser_id else None
-    return advertiser if advertiser is not None and advertisers.token_matches(advertiser, token) else None
+    return advertiser if advertiser is not None and advertisers.token_matches(advertiser, token, now) else None
 
 
 def named_advertiser(advertiser_id: str, lookup: Callable[[str], Advertiser | None] = catalog.advertiser) -> Advertiser:
@@ -92,12 +97,12 @@ def named_advertiser(advertiser_id: str, lookup: Callable[[str], Advertiser | No
     return advertiser
 
 
-def _by_token(credentials: Credentials, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
+def _by_token(credentials: Credentials, now: float, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
     token = credentials.token or ""
     advertiser_id = advertisers.advertiser_id_of(token)
     if advertiser_id is None or (credentials.advertiser_id and credentials.advertiser_id != advertiser_id):
         raise Unauthorized("the token is not valid")
-    advertiser = token_owner(token, lookup)
+    advertiser = token_owner(token, lookup, now=now)
     if advertiser is None:
         raise Unauthorized("the token is not valid")
     return advertiser
@@ -118,8 +123,9 @@ def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], 
     advertiser = _active(credentials.advertiser_id, lookup)
     if advertiser is None:
         raise Unauthorized("the signature is not valid")
-    expected = _mac(advertiser.hmac_secret, timestamp, credentials.signed)
-    if not any(given.isascii() and hmac.compare_digest(expected, given.lower()) for given in parts["v1"]):
+    expected = [_mac(secret, timestamp, credentials.signed) for secret in advertisers.hmac_secrets(advertiser, now)]
+    given = [value.lower() for value in parts["v1"] if value.isascii()]
+    if not any(hmac.compare_digest(mac, value) for mac in expected for value in given):
         raise Unauthorized("the signature is not valid")
     return advertiser
 
@@ -128,7 +134,7 @@ def _active(advertiser_id: str, lookup: Callable[[str], Advertiser | None]) -> A
     if len(advertiser_id) > MAX_ID_LENGTH or not advertiser_id.isascii():
         return None
     advertiser = lookup(advertiser_id)
-    return advertiser if advertiser is not None and advertiser.status == "active" else None
+    return advertiser if advertiser is not None and advertiser.status == AdvertiserStatus.ACTIVE else None
 
 
 def _mac(secret: str, timestamp: str, payload: bytes) -> str:

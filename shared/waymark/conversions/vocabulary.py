@@ -1,4 +1,5 @@
-"""The words a conversion is described in: its status and the sales channel it came through.
+"""The words a conversion is described in: its status, the sales channel it came through, and whether
+the advertiser reporting it is accepted.
 
 Standard library only, so every handler may import it (the click path too). The values are
 what is stored and answered; the rules that use them live in waymark.conversions.attribution.
@@ -25,3 +26,10 @@ class Channel(StrEnum):
     CONCIERGE = "concierge"
     INSIDE_SALES = "inside_sales"
     REMARKETING = "remarketing"
+
+
+class AdvertiserStatus(StrEnum):
+    """Whether an advertiser's postbacks and pixel hits are accepted."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"  # an operator turned it off: everything it sends is refused (401)

@@ -3,7 +3,8 @@
 One sub-package per area, each with its pages, JSON API routes, views and schemas:
   account      the start page, logging in and out, signup, the OpenAPI description
   partner      the partner's dashboard, links, snippets and profile
-  admin        operators' partner management: approval, edits, commission overrides, inside sales
+  admin        operators' console: partners (approval, edits, overrides, inside sales) and the set-up
+               (programs, advertisers, operators, the change record)
   reports      figures for partners and operators: reports, conversions review, exports, charts
   remarketing  operators' remarketing configuration: profiles, templates, channel subjects
 

@@ -28,6 +28,17 @@ RemarketingId = Annotated[
 ]
 ChannelName = Annotated[Channel, Path(description="The sales channel")]
 MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
+ProgramPath = Annotated[str, Path(min_length=2, max_length=64, pattern=ID_PATTERN, description="The program's id")]
+AdvertiserId = Annotated[str, Path(min_length=2, max_length=64, pattern=ID_PATTERN, description="The advertiser's id")]
+OperatorUsername = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_.@+-]+$",
+        description="The operator's login in the user pool (username of GET /api/admin/operators)",
+    ),
+]
 
 # ------------------------------------------------------------------------------------------ in the query
 

@@ -264,7 +264,10 @@ class PartnerOut(BaseModel):
     created_at: str
     updated_at: str | None
     attribution_window_days: int | None
-    commission_rules: list[CommissionRuleOut]
+    commission_rules: list[CommissionRuleOut] = Field(description="The partner's own rules (overrides)")
+    program_commission_rules: list[CommissionRuleOut] = Field(
+        default_factory=list, description="The program's standard rules, which apply where no override does"
+    )
     partner_link: str = Field(description="Tracking link to the program's landing page (add ?url= for any page)")
     sales_link: str | None = Field(description="Concierges: tracking link to the merchant's order page")
     month_totals: CountersOut | None = Field(

@@ -88,6 +88,75 @@ REMARKETING_CASES: dict[str, Case] = {
 }
 
 
+# The console's set-up (the matrix world has advertiser "matrix-shop" and operators in Cognito: see `matrix`).
+_PROGRAM_FORM = {
+    "name": "Demo Tours",
+    "currency": "EUR",
+    "allowed_domains": "www.example.com\n*.example.com",
+    "default_landing_url": "https://www.example.com/",
+    "languages": "en, de",
+    "default_language": "en",
+    "attribution_window_days": "30",
+    "click_param": "click_id",
+    "rule-0-kind": "percent",
+    "rule-0-value": "9",
+}
+_NEW_PROGRAM = {
+    "program_id": "other",
+    "name": "Other",
+    "currency": "EUR",
+    "allowed_domains": ["www.other.example"],
+    "default_landing_url": "https://www.other.example/",
+}
+SETUP_CASES: dict[str, Case] = {
+    "GET /admin/programs": Case(lambda w: "/admin/programs"),
+    "GET /admin/programs/new": Case(lambda w: "/admin/programs/new"),
+    "POST /admin/programs": Case(lambda w: "/admin/programs", form={**_PROGRAM_FORM, "program_id": "other"}, ok=303),
+    "GET /admin/programs/<program_id>": Case(lambda w: f"/admin/programs/{w.program.program_id}"),
+    "POST /admin/programs/<program_id>": Case(
+        lambda w: f"/admin/programs/{w.program.program_id}", form=_PROGRAM_FORM, ok=303
+    ),
+    "GET /admin/advertisers": Case(lambda w: "/admin/advertisers"),
+    "POST /admin/advertisers": Case(lambda w: "/admin/advertisers", form={"name": "Till"}, ok=201),
+    "GET /admin/advertisers/<advertiser_id>": Case(lambda w: "/admin/advertisers/matrix-shop"),
+    "POST /admin/advertisers/<advertiser_id>": Case(
+        lambda w: "/admin/advertisers/matrix-shop", form={"name": "Shop", "allowed_cidrs": "203.0.113.0/24"}, ok=303
+    ),
+    "POST /admin/advertisers/<advertiser_id>/rotate": Case(
+        lambda w: "/admin/advertisers/matrix-shop/rotate", form={"grace_hours": "1"}
+    ),
+    "GET /admin/operators": Case(lambda w: "/admin/operators"),
+    "POST /admin/operators": Case(lambda w: "/admin/operators", form={"email": "page-invite@example.com"}, ok=303),
+    "POST /admin/operators/<username>/remove": Case(lambda w: f"/admin/operators/{w.operators['page']}/remove", ok=303),
+    "GET /admin/changes": Case(lambda w: "/admin/changes"),
+    "GET /api/admin/programs": Case(lambda w: "/api/admin/programs"),
+    "POST /api/admin/programs": Case(lambda w: "/api/admin/programs", json=_NEW_PROGRAM, ok=201),
+    "GET /api/admin/programs/<program_id>": Case(lambda w: f"/api/admin/programs/{w.program.program_id}"),
+    "PATCH /api/admin/programs/<program_id>": Case(
+        lambda w: f"/api/admin/programs/{w.program.program_id}", json={"auto_approve": True}
+    ),
+    "GET /api/admin/advertisers": Case(lambda w: "/api/admin/advertisers"),
+    "POST /api/admin/advertisers": Case(
+        lambda w: "/api/admin/advertisers", json={"program_id": "demo", "name": "Till"}, ok=201
+    ),
+    "GET /api/admin/advertisers/<advertiser_id>": Case(lambda w: "/api/admin/advertisers/matrix-shop"),
+    "PATCH /api/admin/advertisers/<advertiser_id>": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop", json={"status": "disabled"}
+    ),
+    "POST /api/admin/advertisers/<advertiser_id>/rotate": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop/rotate", json={"grace_hours": 0}
+    ),
+    "GET /api/admin/operators": Case(lambda w: "/api/admin/operators"),
+    "POST /api/admin/operators": Case(
+        lambda w: "/api/admin/operators", json={"email": "api-invite@example.com"}, ok=201
+    ),
+    "DELETE /api/admin/operators/<username>": Case(
+        lambda w: f"/api/admin/operators/{w.operators['api']}", json={}, ok=204
+    ),
+    "GET /api/admin/changes": Case(lambda w: "/api/admin/changes"),
+}
+
+
 CASES: dict[str, Case] = {
     # public pages
     "GET /": Case(lambda w: "/", ok=303),
@@ -182,6 +251,7 @@ CASES: dict[str, Case] = {
     ),
     "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
     **REMARKETING_CASES,
+    **SETUP_CASES,
 }
 
 
@@ -235,8 +305,17 @@ def _leaks(body: str, other) -> list[str]:
 @pytest.fixture(scope="module")
 def matrix():
     """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
+    from tests.helpers.programs import make_advertiser
+    from waymark.partners import accounts
+
     with world_with_figures() as world:
         configure_console(world.program)
+        make_advertiser(world.program, "matrix-shop")
+        # Operators to remove (Cognito is not restored between routes, so each removal has its own).
+        world.operators = {
+            name: accounts.invite_login(f"{name}-operator@example.com", group=accounts.ADMINS_GROUP).username
+            for name in ("stays", "page", "api")
+        }
         yield world, stored_state()
 
 

@@ -1,5 +1,9 @@
-"""The operators' console for partners (/admin, /api/admin).
+"""The operators' console (/admin, /api/admin): partners, and setting Waymark up.
 
-pages  partners by status, approval, edits, commission overrides, links, the inside-sales directory
-api    the same as JSON
+pages          partners by status, approval, edits, commission overrides, links, the inside-sales directory
+api            the same as JSON
+setup_pages    programs and their commission rules, advertisers and their credentials, operators, the change record
+setup_api      the same as JSON (credentials only in the answers that make them)
+setup_schemas  what the set-up pages and API accept and answer (pydantic)
+setup_actions  the set-up domain calls with their refusals as HTTP errors, and the answer models
 """

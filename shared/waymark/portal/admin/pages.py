@@ -139,7 +139,7 @@ def partner(
     return _partner_page(actions.partner(agent_id), cursor=cursor, notice=done)
 
 
-def _posted_rules(form: dict[str, str]) -> tuple[list[dict[str, str]], list[dict[str, str]], list[int]]:
+def posted_rules(form: dict[str, str]) -> tuple[list[dict[str, str]], list[dict[str, str]], list[int]]:
     """(every row as posted, the rows with a value, each kept row's form row) from rule-<i>-<field> fields."""
     rows, kept, positions = [], [], []
     for i in range(MAX_COMMISSION_RULES + 1):
@@ -161,7 +161,7 @@ def save_partner(agent_id: AgentId) -> Response[str]:
     values = {
         name: form.get(name, "").strip() for name in ("name", "website", "partner_type", "attribution_window_days")
     }
-    rows, kept, positions = _posted_rules(form)
+    rows, kept, positions = posted_rules(form)
     try:
         update = PartnerUpdate(
             name=values["name"],

@@ -18,6 +18,9 @@ def partner_out(agent: Agent, program: Program | None, base_url: str) -> Partner
         updated_at=agent.updated_at,
         attribution_window_days=int(agent.attribution_window_days) if agent.attribution_window_days else None,
         commission_rules=[CommissionRuleOut(**as_dict(rule)) for rule in agent.commission_rules or []],
+        program_commission_rules=[
+            CommissionRuleOut(**as_dict(rule)) for rule in (program.commission_rules if program else None) or []
+        ],
         partner_link=snippets.tracking_url(base_url, agent.agent_id),
         sales_link=snippets.sales_link(base_url, agent, program) if program else None,
     )
