@@ -1,11 +1,26 @@
 """Logins in the Cognito user pool: one per partner (group `partners`) or operator (group `admins`)."""
 
 import os
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
 
 from waymark.core import aws
 
 PARTNERS_GROUP = "partners"
 ADMINS_GROUP = "admins"
+
+
+class LoginExists(Exception):
+    """There already is a login with this email."""
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    status: str  # Cognito's UserStatus: CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, ...
+    groups: frozenset[str]
+    agent_id: str | None
 
 
 def user_pool_id() -> str:
@@ -24,3 +39,50 @@ def create_login(email: str, password: str, *, group: str, agent_id: str | None 
     cognito.admin_set_user_password(UserPoolId=user_pool_id(), Username=email, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=user_pool_id(), Username=email, GroupName=group)
     return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+
+
+def invite_login(email: str, *, group: str, temporary_password: str | None = None) -> str:
+    """Create a login that must choose its password at first login, in `group`; returns its `sub`.
+
+    Cognito emails the invitation with a temporary password it makes up. A given
+    `temporary_password` is for the local stack, whose embedded user pool sends no email:
+    the invitation is then not sent. Raises LoginExists.
+    """
+    cognito = aws.client("cognito-idp", background=True)
+    request = {
+        "UserPoolId": user_pool_id(),
+        "Username": email,
+        # The address is the one the merchant gave; the invitation proves it reaches its owner.
+        "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+        "DesiredDeliveryMediums": ["EMAIL"],
+    }
+    if temporary_password is not None:
+        request.update(TemporaryPassword=temporary_password, MessageAction="SUPPRESS")
+    try:
+        user = cognito.admin_create_user(**request)["User"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("UsernameExistsException", "AliasExistsException"):
+            raise LoginExists(email) from error
+        raise
+    add_to_group(email, group)
+    return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+
+
+def add_to_group(email: str, group: str) -> None:
+    aws.client("cognito-idp", background=True).admin_add_user_to_group(
+        UserPoolId=user_pool_id(), Username=email, GroupName=group
+    )
+
+
+def describe_login(email: str) -> Login:
+    """The login's status, groups and partner code (AdminGetUser, AdminListGroupsForUser)."""
+    cognito = aws.client("cognito-idp", background=True)
+    user = cognito.admin_get_user(UserPoolId=user_pool_id(), Username=email)
+    attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    groups = cognito.admin_list_groups_for_user(UserPoolId=user_pool_id(), Username=email, Limit=60)["Groups"]
+    return Login(
+        email=attributes.get("email", email),
+        status=user.get("UserStatus", ""),
+        groups=frozenset(g["GroupName"] for g in groups),
+        agent_id=attributes.get("custom:agent_id"),
+    )
