@@ -2,6 +2,8 @@
 
 import pytest
 
+from devstack.template import Stack
+from tests.unit.test_conversion_permissions import _name
 from waymark.setup import bootstrap, custom_resource
 
 GOOD = {
@@ -156,3 +158,24 @@ def test_in_lambda_loopback_is_refused_too(monkeypatch):
     opened = []
     monkeypatch.setattr(custom_resource.urllib.request, "urlopen", lambda *a, **k: opened.append(a))
     assert custom_resource.send("http://127.0.0.1:9001/2018-06-01/runtime", {}) is False and not opened
+
+
+def test_the_bootstrap_function_may_only_create_a_program_and_invite_logins():
+    stack = Stack(name="waymark-test")
+    [policy] = stack.functions["BootstrapFunction"].properties["Policies"]
+    grants = {}
+    for statement in policy["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        for action in actions:
+            grants[action] = (_name(statement["Resource"]), statement.get("Condition"))
+    program_partitions = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
+    assert grants == {
+        "dynamodb:PutItem": ("ConfigTable", program_partitions),
+        "cognito-idp:AdminCreateUser": ("UserPool", None),
+        "cognito-idp:AdminAddUserToGroup": ("UserPool", None),
+        "cognito-idp:AdminGetUser": ("UserPool", None),
+        "cognito-idp:AdminListGroupsForUser": ("UserPool", None),
+    }
+    resource = stack.resources["Bootstrap"]
+    assert resource["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["BootstrapFunction", "Arn"]}
+    assert "Events" not in stack.resources["BootstrapFunction"]["Properties"]  # CloudFormation is its only caller

@@ -86,3 +86,8 @@ def describe_login(email: str) -> Login:
         groups=frozenset(g["GroupName"] for g in groups),
         agent_id=attributes.get("custom:agent_id"),
     )
+
+
+def user_pool_client_id() -> str:
+    """The app client people log in through (USER_PASSWORD_AUTH)."""
+    return os.environ["USER_POOL_CLIENT_ID"]
