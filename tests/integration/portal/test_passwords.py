@@ -147,3 +147,36 @@ def test_a_logged_in_partner_and_operator_change_their_password(logins):
 def test_changing_a_password_needs_a_login(logins):
     assert browser(logins).get("/portal/password").location.startswith("/login")
     assert browser(logins).get("/admin/password").location.startswith("/login")
+
+
+def test_the_json_api_does_the_same(logins):
+    api = browser(logins)
+    challenge = api.post("/api/login", json={"email": ADMIN[0], "password": TEMPORARY})
+    assert challenge.status == 200 and challenge.json["challenge"] == "NEW_PASSWORD_REQUIRED"
+    assert "id_token" not in challenge.json
+    session = challenge.json["session"]
+    weak = api.post("/api/login/new-password", json={"email": ADMIN[0], "session": session, "new_password": "short"})
+    assert (
+        weak.status == 400 and weak.json["field"] == "new_password" and "at least 10 characters" in weak.json["message"]
+    )
+    stale = api.post("/api/login/new-password", json={"email": ADMIN[0], "session": "stale", "new_password": CHOSEN})
+    assert stale.status == 401
+    done = api.post("/api/login/new-password", json={"email": ADMIN[0], "session": session, "new_password": CHOSEN})
+    assert done.status == 200 and done.json["id_token"]
+
+    operator = browser(logins)
+    operator.bearer = done.json["id_token"]
+    body = {"current_password": CHOSEN, "new_password": "Second-pass-2026"}
+    assert operator.post("/api/admin/password", json=body).status == 200
+    assert operator.post("/api/password", json=body).status == 403  # an operator's is under /api/admin
+    assert api.post("/api/login", json={"email": ADMIN[0], "password": "Second-pass-2026"}).json["id_token"]
+
+    for email in (logins.a.email, "nobody@example.com"):
+        sent = api.post("/api/password/forgot", json={"email": email})
+        assert sent.status == 202 and sent.json["message"].startswith(f"if {email} has a login")
+    code = moto_reset_code(logins.a.email)
+    reset = {"email": logins.a.email, "code": code, "new_password": CHOSEN}
+    assert api.post("/api/password/reset", json={**reset, "code": "moto-confirmation-code:1"}).status == 400
+    assert api.post("/api/password/reset", json=reset).status == 200
+    assert api.post("/api/login", json={"email": logins.a.email, "password": CHOSEN}).json["id_token"]
+    assert api.post("/api/password/reset", json={"email": "x@example.com"}).status == 422
