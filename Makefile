@@ -43,7 +43,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	@touch $@
 
 dev: $(VENV)/.installed
-	$(PY) -m devstack serve --port $(PORT) --demo-port $(DEMO_PORT) $(if $(filter 0,$(DEMO)),--no-seed)
+	$(PY) -m devstack serve --port $(PORT) --demo-port $(DEMO_PORT)$(if $(filter 0,$(DEMO)), --no-seed)
 
 invoke: $(VENV)/.installed
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing_sender" >&2; exit 2; }
