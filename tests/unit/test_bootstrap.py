@@ -73,6 +73,29 @@ def test_properties_from_a_comma_delimited_list_parameter_are_accepted():
         bootstrap.settings_from_properties({**properties, "ProgramName": {"Ref": "x"}})
 
 
+def _login(status="FORCE_CHANGE_PASSWORD", groups=(), agent_id=None):
+    from waymark.partners.accounts import Login
+
+    return Login("ops@example.com", status, frozenset(groups), agent_id)
+
+
+@pytest.mark.parametrize(
+    ("login", "decision"),
+    [
+        (_login("CONFIRMED", ["admins"]), "kept"),
+        (_login("FORCE_CHANGE_PASSWORD", ["admins"]), "kept"),
+        (_login(), "invitation completed"),  # our invitation, its group step failed last time
+        # never promoted: a partner (signup gives a partner code and a password its owner chose)
+        (_login("CONFIRMED", ["partners"], "ag123456"), "not made an operator"),
+        (_login("FORCE_CHANGE_PASSWORD", [], "ag123456"), "not made an operator"),
+        (_login("CONFIRMED"), "not made an operator"),
+        (_login("RESET_REQUIRED"), "not made an operator"),
+    ],
+)
+def test_an_existing_login_is_kept_completed_or_never_promoted(login, decision):
+    assert bootstrap.existing_login_decision(login) == decision
+
+
 EVENT = {
     "RequestType": "Create",
     "ResponseURL": "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x",

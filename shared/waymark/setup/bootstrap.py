@@ -177,12 +177,21 @@ def ensure_operator(email: str, *, temporary_password: str | None = None) -> tup
     except accounts.LoginExists:
         pass
     login = accounts.describe_login(email)
+    decision = existing_login_decision(login)
+    if decision == "invitation completed":
+        accounts.add_to_group(email, accounts.ADMINS_GROUP)
+    if decision == "not made an operator":
+        note = f"{email} already has a login that is not an operator's; it was left as it is"
+        logger.warning(note)
+        return decision, [note]
+    return decision, []
+
+
+def existing_login_decision(login: accounts.Login) -> str:
+    """What to do with a login that exists under the operator's address (pure: see ensure_operator)."""
     if accounts.ADMINS_GROUP in login.groups:
-        return "kept", []
+        return "kept"
     if not login.groups and login.status == "FORCE_CHANGE_PASSWORD" and login.agent_id is None:
         # Only the invitation's own email holds its temporary password, so this gives nobody else a way in.
-        accounts.add_to_group(email, accounts.ADMINS_GROUP)
-        return "invitation completed", []
-    note = f"{email} already has a login that is not an operator's; it was left as it is"
-    logger.warning(note)
-    return "not made an operator", [note]
+        return "invitation completed"
+    return "not made an operator"
