@@ -42,16 +42,16 @@ def test_a_token_is_only_good_for_its_purpose():
 
 
 def test_tokens_depend_on_the_deployment_secret(monkeypatch):
-    from waymark.core import signing_keys as keys
+    from waymark.core import signing_keys
 
     token = UnsubscribeLink("h" * 32, "shop", "en").token()
     monkeypatch.setenv("WAYMARK_SECRET", "another-deployment-secret-0123456789")
-    keys.derive_key.cache_clear()
+    signing_keys.derive_key.cache_clear()
     try:
         with pytest.raises(BadToken):
             UnsubscribeLink.parse(token)
     finally:
-        keys.derive_key.cache_clear()
+        signing_keys.derive_key.cache_clear()
 
 
 def test_no_personal_data_in_tokens():
