@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 
-from tests.support import load_event
+from tests.helpers.events import load_event
 from waymark.models import Program
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login, describe_login
 

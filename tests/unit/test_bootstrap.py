@@ -3,7 +3,7 @@
 import pytest
 
 from devstack.template import Stack
-from tests.unit.test_conversion_permissions import _name
+from tests.helpers.policies import resource_name
 from waymark.setup import bootstrap, custom_resource
 
 GOOD = {
@@ -190,7 +190,7 @@ def test_the_bootstrap_function_may_only_create_a_program_and_invite_logins():
     for statement in policy["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         for action in actions:
-            grants[action] = (_name(statement["Resource"]), statement.get("Condition"))
+            grants[action] = (resource_name(statement["Resource"]), statement.get("Condition"))
     program_partitions = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
     assert grants == {
         "dynamodb:PutItem": ("ConfigTable", program_partitions),

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.integration.portal.conftest import ADMIN
-from tests.webclient import WebClient
+from tests.helpers.tokens import ADMIN
+from tests.helpers.web import WebClient
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login, invite_login
 
 TEMPORARY = "Temporary-pass-1"
