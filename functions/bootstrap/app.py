@@ -1,4 +1,4 @@
-"""CloudFormation custom resource `Bootstrap`: on every deploy, the first program and operator exist.
+"""CloudFormation custom resource `Bootstrap`: after a deploy, the first program and operator exist.
 
 Create and Update ensure them (created if absent, never overwritten); Delete keeps everything.
 """

@@ -1,10 +1,11 @@
-"""The first program and the first operator, ensured on every deploy and at every local start.
+"""The first program and the first operator, ensured by each deploy that runs it and at every local start.
 
 `sam deploy` runs this through the stack's custom resource (functions/bootstrap), with the
-template's parameters as its properties; `make dev` runs the same `ensure` with the local
-values. Creating and updating do the same work: what is absent is created, what exists is
-left exactly as it is (an operator may have changed the program since; a login may have
-its own password), so running it again is harmless and nothing is ever deleted.
+template's parameters as its properties, when the stack is created and whenever one of them
+changes; `make dev` runs the same `ensure` with the local values. Creating and updating do
+the same work: what is absent is created, what exists is left exactly as it is (an operator
+may have changed the program since; a login may have its own password), so running it again
+is harmless and nothing is ever deleted.
 """
 
 import re
