@@ -16,12 +16,14 @@ PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 PORT ?= 3000
 DEMO_PORT ?= 3001
+# DEMO=0: only what a fresh deployment holds (the bootstrap's program and operator), no demo.
+DEMO ?= 1
 
 .PHONY: help dev test lint format validate build bench load invoke browser clean
 
 help:
 	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS), its demo shop on :$(DEMO_PORT)"
-	@echo "                (PORT=3100 DEMO_PORT=3101: a second stack beside the first)"
+	@echo "                (PORT=3100 DEMO_PORT=3101: a second stack beside the first; DEMO=0: no demo, as freshly deployed)"
 	@echo "make test       ruff, template checks, unit/integration/e2e/packaging tests"
 	@echo "make bench      benchmark figures as JSON (bench/results.json)"
 	@echo "make load       20k clicks and 2k postbacks through the local stack, then a reconciliation"
@@ -41,7 +43,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	@touch $@
 
 dev: $(VENV)/.installed
-	$(PY) -m devstack serve --port $(PORT) --demo-port $(DEMO_PORT)
+	$(PY) -m devstack serve --port $(PORT) --demo-port $(DEMO_PORT)$(if $(filter 0,$(DEMO)), --no-seed)
 
 invoke: $(VENV)/.installed
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing_sender" >&2; exit 2; }

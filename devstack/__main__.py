@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--ready-file", help="write URLs and demo credentials here as JSON once serving")
     serve.add_argument("--quiet", action="store_true", help="no access log")
-    serve.add_argument("--no-seed", action="store_true", help="start without the demo program")
+    serve.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="only what a fresh deployment holds: the bootstrap's program and operator (make dev DEMO=0)",
+    )
     invoke = commands.add_parser("invoke", help="fire a function (e.g. a schedule) on the running local stack")
     invoke.add_argument("function", help="folder or logical id, e.g. remarketing_sender")
     invoke.add_argument("--port", type=int, default=3000)

@@ -29,6 +29,19 @@ LOCAL_CREDENTIALS = {
 }
 
 
+# The template parameters a deployment is given (samconfig.toml or --guided), as the local stack gives them.
+LOCAL_PARAMETERS = {
+    "OperatorEmail": "admin@example.com",
+    "ProgramName": "Demo Tours",
+    "ProgramCurrency": "EUR",
+    "ProgramLandingPage": "https://www.example.com/",
+    "ProgramAllowedDomains": "www.example.com",
+}
+# Deployed, Cognito makes up the invitation's temporary password and emails it; the embedded user
+# pool sends no email, so the local operator's is known and printed.
+LOCAL_TEMPORARY_PASSWORD = "First-login-2026"  # noqa: S105 - local only, printed on purpose
+
+
 class PortInUse(RuntimeError):
     pass
 
@@ -79,7 +92,7 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
     from devstack.pumps import Poller, QueuePump, StreamPump
     from devstack.runtime import FunctionRuntime
 
-    stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"])
+    stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"], parameters=LOCAL_PARAMETERS)
     provision(stack)
     runtime = FunctionRuntime(stack)
     gateway = Gateway(stack, runtime)
@@ -92,19 +105,43 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
     return Deployment(stack, runtime, gateway, server, poller, gateway_url, aws_url)
 
 
-def open_demo(gateway_url: str, host: str, port: int) -> Demo:
-    """Seed the demo program and serve its merchant site on `host:port` (0: any free port)."""
+def bootstrap(stack: Stack) -> dict:
+    """What `sam deploy` does through the template's Bootstrap custom resource, with the same code and
+    the resource's own properties: the first program and operator, created if absent."""
+    from waymark.setup import bootstrap as first_minute
+
+    facts: dict = {}
+    for resource in stack.of_type("Custom::WaymarkBootstrap").values():
+        chosen = first_minute.settings_from_properties(stack.resolve(resource["Properties"]))
+        outcome = first_minute.ensure(chosen, temporary_password=LOCAL_TEMPORARY_PASSWORD)
+        email = chosen.operator_email
+        facts = {
+            "program_id": chosen.program.program_id,
+            "operator": {"email": email, "temporary_password": LOCAL_TEMPORARY_PASSWORD},
+            "outcome": outcome.as_data(),
+            "lines": [
+                f"Operator login   {email} / {LOCAL_TEMPORARY_PASSWORD} (temporary: choose yours at first login)"
+            ],
+        }
+    return facts
+
+
+def open_demo(gateway_url: str, host: str, port: int, first: dict) -> Demo:
+    """Seed the demo into the bootstrapped program and serve its merchant site on `host:port` (0: any free port)."""
     from devstack import demo_site, seed
 
     listener = demo_site.listen(host, port)
     url = f"http://localhost:{listener.getsockname()[1]}"
-    facts = seed.seed(gateway_url=gateway_url, shop_url=url)
+    facts = seed.seed(
+        gateway_url=gateway_url, shop_url=url, program_id=first["program_id"], operator=first["operator"]["email"]
+    )
     site = demo_site.serve(listener, gateway_url=gateway_url, postback_token=facts["advertiser_token"])
     return Demo(facts, url, site)
 
 
-def ready_info(deployment: Deployment, demo: Demo | None) -> dict:
-    """What the ready file and /_local/health say: where everything answers, and the demo's facts."""
+def ready_info(deployment: Deployment, first: dict, demo: Demo | None) -> dict:
+    """What the ready file and /_local/health say: where everything answers, what the bootstrap made
+    (`bootstrap`) and the demo's facts."""
     info: dict = {"gateway_url": deployment.gateway_url}
     if demo:
         info["demo_url"] = demo.url
@@ -113,6 +150,7 @@ def ready_info(deployment: Deployment, demo: Demo | None) -> dict:
         region=deployment.stack.region,
         resources={lid: ids.get("Ref") for lid, ids in deployment.stack.physical.items()},
         started_at=datetime.now(UTC).isoformat(),
+        bootstrap=first,
     )
     if demo:
         info["demo"] = demo.facts
@@ -122,8 +160,9 @@ def ready_info(deployment: Deployment, demo: Demo | None) -> dict:
 @dataclass
 class LocalWaymark:
     """`make dev`'s stack, started in the order its parts exist: the embedded AWS, the deployment on it
-    (resources, functions, gateway, pollers), then the demo program and its merchant site. The gateway
-    serves once all are in place, so /_local/health answers with the finished facts."""
+    (resources, functions, gateway, pollers), the bootstrap a deployment runs, then (unless `seed_demo`
+    is off: `make dev DEMO=0`) the demo and its merchant site. The gateway serves once all are in
+    place, so /_local/health answers with the finished facts."""
 
     host: str = "127.0.0.1"
     port: int = 3000
@@ -154,9 +193,10 @@ class LocalWaymark:
         aws_url = f"http://{moto_host}:{moto_port}"
 
         self.deployment = deployment = deploy(aws_url, self.host, self.port, quiet=self.quiet)
-        # The demo writes through the library as the functions do: it needs the deployment whole.
-        self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port) if self.seed_demo else None
-        info = ready_info(deployment, self.demo)
+        # The bootstrap and the demo write through the library as the functions do: they need the deployment whole.
+        first = bootstrap(deployment.stack)
+        self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port, first) if self.seed_demo else None
+        info = ready_info(deployment, first, self.demo)
         deployment.gateway.control.update(
             control.endpoints(deployment.stack, deployment.runtime, deployment.poller.drain, info)
         )
@@ -188,7 +228,9 @@ def banner(info: dict) -> str:
         f"  Sent emails      {info['gateway_url']}/_local/mail",
         f"  Embedded AWS     {info['aws_endpoint_url']}  (region {info['region']}, any credentials)",
     ]
-    lines += [f"  {line}" for line in info.get("demo", {}).get("lines", [])]
+    # The demo's operator has a permanent password; without the demo, the bootstrap's temporary one.
+    facts = info.get("demo") or info.get("bootstrap") or {}
+    lines += [f"  {line}" for line in facts.get("lines", [])]
     lines.append("")
     return "\n".join(lines)
 

@@ -44,6 +44,7 @@ NOT_PROVISIONED = {
     "AWS::IAM::ManagedPolicy": "moto does not enforce IAM",
     "AWS::SQS::QueuePolicy": "it lets EventBridge deliver failed schedules; nothing delivers through it locally",
     "AWS::CloudWatch::Alarm": "moto never evaluates alarms; tests/unit/test_operations.py checks them",
+    "Custom::WaymarkBootstrap": "the local stack runs the same bootstrap code itself (devstack/local.py)",
     "AWS::CloudWatch::Dashboard": "it only draws CloudWatch metrics; locally metrics are in the functions' log lines",
     "AWS::ApiGatewayV2::DomainName": _NO_DOMAIN,
     "AWS::ApiGatewayV2::ApiMapping": _NO_DOMAIN,

@@ -1,5 +1,6 @@
-"""The demo program `make dev` starts with: a merchant, its shop's postback token, an operator,
-an approved partner with a login, and tracking links into the demo merchant site."""
+"""The demo `make dev` adds to what the bootstrap made (the program and its operator): the program's
+demo settings, a merchant, its shop's postback token, the operator's known password, an approved
+partner with a login, and tracking links into the demo merchant site. `make dev DEMO=0` skips it."""
 
 from __future__ import annotations
 
@@ -11,35 +12,36 @@ PARTNER_EMAIL = "partner@example.com"
 PARTNER_PASSWORD = "Partner-demo-2026"
 
 
-def seed(gateway_url: str, shop_url: str) -> dict:
-    """The demo program, its logins and links; returns what a person (and the demo site) needs of it.
+def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: str = ADMIN_EMAIL) -> dict:
+    """The demo on top of the bootstrapped program and operator; returns what a person (and the demo
+    site) needs of it.
 
-    Writes through the library as the functions would, so the stack must be provisioned and the
-    functions' environment applied (the library finds its tables there) before it runs.
+    Writes through the library as the functions would, so the stack must be provisioned, the
+    functions' environment applied (the library finds its tables there) and the bootstrap run.
     """
     from waymark.conversions.advertisers import create_advertiser
+    from waymark.core import aws
     from waymark.models import CommissionRule, Program
-    from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+    from waymark.partners.accounts import PARTNERS_GROUP, create_login, user_pool_id
     from waymark.partners.links import create_link
     from waymark.partners.management import create_agent
 
-    program = Program(
-        *Program.key("demo"),
-        program_id="demo",
-        name="Demo Tours",
-        currency="EUR",
-        default_landing_url=f"{shop_url}/",
-        allowed_domains=["localhost"],
-        allow_http=True,
-        languages=["en", "de"],
-        default_language="en",
-        order_page_url=f"{shop_url}/order",
-        commission_rules=[CommissionRule(kind="percent", value=Decimal("10"), note="standard rate")],
-        settings={"banners": [{"image_url": f"{shop_url}/banner.svg", "width": 468, "height": 60}]},
-    )
+    # An operator would set these in the console; the demo's links lead to the local shop over http.
+    program = Program.get(*Program.key(program_id))
+    program.default_landing_url = f"{shop_url}/"
+    program.allowed_domains = ["localhost"]
+    program.allow_http = True
+    program.languages = ["en", "de"]
+    program.default_language = "en"
+    program.order_page_url = f"{shop_url}/order"
+    program.commission_rules = [CommissionRule(kind="percent", value=Decimal("10"), note="standard rate")]
+    program.settings = {"banners": [{"image_url": f"{shop_url}/banner.svg", "width": 468, "height": 60}]}
     program.save()
     advertiser, token = create_advertiser(program, "demo-shop", "Demo Tours booking system")
-    create_login(ADMIN_EMAIL, ADMIN_PASSWORD, group=ADMINS_GROUP)
+    # The bootstrap invited the operator; the demo skips the first login's new password.
+    aws.client("cognito-idp", background=True).admin_set_user_password(
+        UserPoolId=user_pool_id(), Username=operator, Password=ADMIN_PASSWORD, Permanent=True
+    )
     agent = create_agent(
         program,
         name="Harbour View Hotel",
@@ -61,12 +63,12 @@ def seed(gateway_url: str, shop_url: str) -> dict:
         "hmac_secret": advertiser.hmac_secret,
         "agent_id": agent.agent_id,
         "link_code": link.code,
-        "admin": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+        "admin": {"email": operator, "password": ADMIN_PASSWORD},
         "partner": {"email": PARTNER_EMAIL, "password": PARTNER_PASSWORD},
         "tracking_links": [link_url, default_url, deep_url],
         "remarketing": remarketing,
         "lines": [
-            f"Operator login   {ADMIN_EMAIL} / {ADMIN_PASSWORD}",
+            f"Operator login   {operator} / {ADMIN_PASSWORD}",
             f"Partner login    {PARTNER_EMAIL} / {PARTNER_PASSWORD}",
             f"Tracking link    {link_url}",
             f"Partner link     {default_url}",

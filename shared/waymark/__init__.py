@@ -11,6 +11,7 @@ handler that needs clicks never loads Jinja2, pydantic or report code (docs/arch
   remarketing  cross-sell profiles, templates, planning, the daily sender, email links, offers
   web          the web kit: resolver, authentication, CSRF, errors, forms, rendering
   portal       pages and JSON API routes by area (account, partner, admin, reports, remarketing)
+  setup        a deployment's first minute: the first program and operator, the custom-resource protocol
   core         AWS clients, cache, signing keys, times, ids, currencies, durable writes, HTTP API helpers
   models       PynamoDB models: the one schema of every stored item
   catalog      cached GetItem of links, partners, programs and advertisers for request paths

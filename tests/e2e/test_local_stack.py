@@ -41,11 +41,55 @@ def test_a_taken_port_is_a_clear_error_and_ctrl_c_stops_cleanly(local_stack, tmp
     assert clash.wait(timeout=60) == 2
     assert f"port {taken}" in (tmp_path / "clash.log").read_text()
 
-    second = start_local_stack(tmp_path / "second.json", "--no-seed")
-    wait_ready(second, tmp_path / "second.json")
-    second.send_signal(signal.SIGINT)
+
+def _embedded_aws(info: dict, service: str):
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=info["aws_endpoint_url"],
+        region_name=info["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        aws_session_token="local",
+    )
+
+
+def test_without_the_demo_the_stack_holds_what_a_fresh_deployment_holds(tmp_path, page):
+    """`make dev DEMO=0`: the bootstrap's program and operator only; the operator's first login sets a password."""
+    fresh = start_local_stack(tmp_path / "fresh.json", "--no-seed")
     try:
-        assert second.wait(timeout=20) == 0
-    except subprocess.TimeoutExpired:
-        second.kill()
-        raise
+        info = wait_ready(fresh, tmp_path / "fresh.json")
+        assert "demo" not in info and "demo_url" not in info
+        dynamodb = _embedded_aws(info, "dynamodb")
+        stored = {}
+        for logical_id, name in info["resources"].items():
+            if logical_id.endswith("Table"):
+                stored[logical_id] = [item.get("pk", {}).get("S") for item in dynamodb.scan(TableName=name)["Items"]]
+        assert stored.pop("ConfigTable") == ["PROGRAM#demo"]
+        assert all(items == [] for items in stored.values()), stored
+        cognito = _embedded_aws(info, "cognito-idp")
+        pool = info["resources"]["UserPool"]
+        [user] = cognito.list_users(UserPoolId=pool)["Users"]
+        assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+        operator = info["bootstrap"]["operator"]
+        groups = cognito.admin_list_groups_for_user(UserPoolId=pool, Username=operator["email"])["Groups"]
+        assert [group["GroupName"] for group in groups] == ["admins"]
+        assert operator["temporary_password"] in info["bootstrap"]["lines"][0]
+
+        page.goto(f"{info['gateway_url']}/login")
+        page.fill("#f-email", operator["email"])
+        page.fill("#f-password", operator["temporary_password"])
+        page.click("button[type=submit]")
+        assert page.locator("h1").inner_text() == "Choose your password"
+        page.fill("#f-new_password", "My-own-password-1")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{info['gateway_url']}/admin")
+        assert operator["email"] in page.locator(".who").inner_text()
+    finally:
+        fresh.send_signal(signal.SIGINT)
+        try:
+            assert fresh.wait(timeout=20) == 0  # Ctrl-C stops cleanly
+        except subprocess.TimeoutExpired:
+            fresh.kill()
+            raise

@@ -76,6 +76,8 @@ def test_make_dev_passes_demo_port_as_it_passes_port():
 
     assert dev_command().endswith("-m devstack serve --port 3000 --demo-port 3001")
     assert dev_command("PORT=3100", "DEMO_PORT=3101").endswith("-m devstack serve --port 3100 --demo-port 3101")
+    assert dev_command("DEMO=0").endswith("-m devstack serve --port 3000 --demo-port 3001 --no-seed")
+    assert dev_command("DEMO=1").endswith("--demo-port 3001")
 
 
 def test_each_stack_answers_on_the_ports_it_was_given(two_stacks):

@@ -336,3 +336,51 @@ class SignupResult(BaseModel):
         description="pending (awaits an operator) or active (the program approves automatically)"
     )
     login_url: str
+
+
+# ----------------------------------------------------------------------------- passwords
+
+_PASSWORD = Field(min_length=1, max_length=256)
+
+
+class NewPasswordRequest(BaseModel):
+    """The first login's new password, with the session POST /api/login answered."""
+
+    email: str = Field(min_length=1, max_length=254)
+    session: str = Field(min_length=1, max_length=4096, description="`session` from POST /api/login's challenge")
+    new_password: str = _PASSWORD
+
+
+class NewPasswordChallenge(BaseModel):
+    """POST /api/login's answer to a temporary password: choose one with POST /api/login/new-password."""
+
+    challenge: Literal["NEW_PASSWORD_REQUIRED"] = "NEW_PASSWORD_REQUIRED"
+    session: str = Field(description="Valid for three minutes; send it with the new password")
+    message: str
+
+
+class ForgotPasswordRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+
+
+class ResetPasswordRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    code: str = Field(min_length=1, max_length=64, description="The code emailed by POST /api/password/forgot")
+    new_password: str = _PASSWORD
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("enter the code from the email")
+        return value
+
+
+class ChangePasswordRequest(BaseModel):
+    current_password: str = _PASSWORD
+    new_password: str = _PASSWORD
+
+
+class Done(BaseModel):
+    message: str

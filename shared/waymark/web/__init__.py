@@ -49,6 +49,7 @@ from waymark.web.errors import (
     LoginRequired,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
     Unavailable,
     UnsupportedMediaType,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "LoginRequired",
     "NotFound",
     "PayloadTooLarge",
+    "TooManyRequests",
     "Unavailable",
     "UnsupportedMediaType",
     "Viewer",

@@ -20,7 +20,22 @@ class Access(StrEnum):
     ADMIN = "admin"
 
 
-PUBLIC_PATHS = frozenset({"/", "/login", "/logout", "/signup", "/api/login", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/",
+        "/login",
+        "/login/new-password",
+        "/password/forgot",
+        "/password/reset",
+        "/logout",
+        "/signup",
+        "/api/login",
+        "/api/login/new-password",
+        "/api/password/forgot",
+        "/api/password/reset",
+        "/api/openapi.json",
+    }
+)
 PUBLIC_PREFIXES = ("/static/",)
 ADMIN_AREAS = ("/admin", "/api/admin")
 

@@ -25,6 +25,18 @@ class NotAuthenticated(Exception):
     """No valid credentials; the message is safe to show."""
 
 
+class NewPasswordRequired(Exception):
+    """The password was a temporary one (an invitation): the login must choose its own first.
+
+    `session` is Cognito's handle for that step (waymark.partners.passwords.choose_first_password);
+    it stands in for the temporary password for a few minutes, so it goes only to whoever sent it.
+    """
+
+    def __init__(self, session: str) -> None:
+        super().__init__("choose a new password")
+        self.session = session
+
+
 @dataclass(frozen=True)
 class Principal:
     sub: str
@@ -120,7 +132,10 @@ def bearer_or_cookie(headers: dict[str, str], cookies: dict[str, str]) -> str | 
 
 
 def login(email: str, password: str) -> tuple[str, int]:
-    """Username and password through Cognito (USER_PASSWORD_AUTH): (ID token, seconds valid)."""
+    """Username and password through Cognito (USER_PASSWORD_AUTH): (ID token, seconds valid).
+
+    Raises NotAuthenticated, or NewPasswordRequired for an invited login's temporary password.
+    """
     cognito = aws.client("cognito-idp")
     try:
         result = cognito.initiate_auth(
@@ -135,6 +150,8 @@ def login(email: str, password: str) -> tuple[str, int]:
         if code in ("TooManyRequestsException", "LimitExceededException"):
             raise NotAuthenticated("too many attempts; wait a moment and try again") from error
         raise
+    if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        raise NewPasswordRequired(result["Session"])
     if "AuthenticationResult" not in result:
         raise NotAuthenticated("this account needs its password set by an operator first")
     tokens = result["AuthenticationResult"]

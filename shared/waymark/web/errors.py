@@ -61,6 +61,11 @@ class PayloadTooLarge(HttpError):
     title = "Too large"
 
 
+class TooManyRequests(HttpError):
+    status = 429
+    title = "Too many attempts"
+
+
 class Unavailable(HttpError):
     status = 503
     title = "Please try again"

@@ -163,6 +163,15 @@ CASES: dict[str, Case] = {
     "GET /login": Case(lambda w: "/login"),
     "POST /login": Case(lambda w: "/login", form={"email": "x@example.com", "password": "wrong"}),
     "POST /logout": Case(lambda w: "/logout", ok=303),
+    "POST /login/new-password": Case(
+        lambda w: "/login/new-password", form={"email": "x@example.com", "session": "stale", "new_password": "x"}
+    ),
+    "GET /password/forgot": Case(lambda w: "/password/forgot"),
+    "POST /password/forgot": Case(lambda w: "/password/forgot", form={"email": "x@example.com"}),
+    "GET /password/reset": Case(lambda w: "/password/reset"),
+    "POST /password/reset": Case(
+        lambda w: "/password/reset", form={"email": "x@example.com", "code": "1", "new_password": "Long-enough-1"}
+    ),
     "GET /static/<name>": Case(lambda w: "/static/waymark.css"),
     "GET /signup": Case(lambda w: "/signup"),
     "POST /signup": Case(lambda w: "/signup", form={"name": ""}),
@@ -178,6 +187,19 @@ CASES: dict[str, Case] = {
     ),
     "GET /portal/profile": Case(lambda w: "/portal/profile"),
     "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
+    # the matrix's logins have no Cognito user: the current password is wrong, and nothing changes
+    "GET /portal/password": Case(lambda w: "/portal/password"),
+    "POST /portal/password": Case(
+        lambda w: "/portal/password",
+        form={"current_password": "Current-pass-1", "new_password": "Chosen-pass-1"},
+        ok=400,
+    ),
+    "GET /admin/password": Case(lambda w: "/admin/password"),
+    "POST /admin/password": Case(
+        lambda w: "/admin/password",
+        form={"current_password": "Current-pass-1", "new_password": "Chosen-pass-1"},
+        ok=400,
+    ),
     # admin console
     "GET /admin": Case(lambda w: "/admin"),
     "GET /admin/partners": Case(lambda w: "/admin/partners", query="status=active"),
@@ -214,6 +236,21 @@ CASES: dict[str, Case] = {
     # JSON API
     "POST /api/login": Case(lambda w: "/api/login", json={"email": "x@example.com", "password": "wrong"}),
     "GET /api/openapi.json": Case(lambda w: "/api/openapi.json"),
+    "POST /api/login/new-password": Case(
+        lambda w: "/api/login/new-password", json={"email": "x@example.com", "session": "stale", "new_password": "x"}
+    ),
+    "POST /api/password/forgot": Case(lambda w: "/api/password/forgot", json={"email": "x@example.com"}),
+    "POST /api/password/reset": Case(
+        lambda w: "/api/password/reset", json={"email": "x@example.com", "code": "1", "new_password": "Long-enough-1"}
+    ),
+    "POST /api/password": Case(
+        lambda w: "/api/password", json={"current_password": "Current-pass-1", "new_password": "Chosen-pass-1"}, ok=400
+    ),
+    "POST /api/admin/password": Case(
+        lambda w: "/api/admin/password",
+        json={"current_password": "Current-pass-1", "new_password": "Chosen-pass-1"},
+        ok=400,
+    ),
     "GET /api/profile": Case(lambda w: "/api/profile"),
     "PATCH /api/profile": Case(lambda w: "/api/profile", json={"website": "https://renamed.example"}),
     "GET /api/links": Case(lambda w: "/api/links"),

@@ -1,4 +1,5 @@
-"""JSON API, public part: logging in for a Bearer token, and the OpenAPI description."""
+"""JSON API, account part: logging in for a Bearer token (and an invited login's first password),
+forgotten and changed passwords, and the OpenAPI description."""
 
 import json
 
@@ -7,8 +8,18 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from waymark import web
+from waymark.partners import passwords
 from waymark.portal.account import signup_doc
-from waymark.portal.schemas import LoginRequest, LoginResult
+from waymark.portal.schemas import (
+    ChangePasswordRequest,
+    Done,
+    ForgotPasswordRequest,
+    LoginRequest,
+    LoginResult,
+    NewPasswordChallenge,
+    NewPasswordRequest,
+    ResetPasswordRequest,
+)
 from waymark.web import auth
 
 router = Router()
@@ -22,13 +33,73 @@ API_DESCRIPTION = (
 _document: str | None = None
 
 
-@router.post("/api/login", tags=["account"], summary="Log in; answers an ID token for Authorization: Bearer")
-def login(body: LoginRequest) -> LoginResult:
+@router.post(
+    "/api/login",
+    tags=["account"],
+    summary="Log in; answers an ID token for Authorization: Bearer, or, for a temporary password, "
+    "the NEW_PASSWORD_REQUIRED challenge to answer at POST /api/login/new-password",
+)
+def login(body: LoginRequest) -> LoginResult | NewPasswordChallenge:
     try:
         token, expires_in = auth.login(body.email.strip().lower(), body.password)
+    except auth.NewPasswordRequired as challenge:
+        message = "this is a temporary password: choose your own with POST /api/login/new-password"
+        return NewPasswordChallenge(session=challenge.session, message=message)
     except auth.NotAuthenticated as error:
         raise web.LoginRequired(str(error)) from error
     return LoginResult(id_token=token, expires_in=expires_in)
+
+
+def _refusal(error: passwords.PasswordNotChanged) -> web.HttpError:
+    if isinstance(error, passwords.TooManyAttempts):
+        return web.TooManyRequests(str(error))
+    if isinstance(error, passwords.StepExpired):
+        return web.LoginRequired(str(error))
+    return web.BadRequest(str(error), field=error.field)
+
+
+@router.post("/api/login/new-password", tags=["account"], summary="An invited login's own password; then logged in")
+def first_password(body: NewPasswordRequest) -> LoginResult:
+    try:
+        token, expires_in = passwords.choose_first_password(body.email.strip().lower(), body.session, body.new_password)
+    except passwords.PasswordNotChanged as error:
+        raise _refusal(error) from error
+    return LoginResult(id_token=token, expires_in=expires_in)
+
+
+@router.post(
+    "/api/password/forgot",
+    status_code=202,
+    tags=["account"],
+    summary="Email a reset code; the same answer whether or not the address has a login",
+)
+def forgot_password(body: ForgotPasswordRequest) -> Done:
+    email = body.email.strip().lower()
+    try:
+        passwords.send_reset_code(email)
+    except passwords.PasswordNotChanged as error:
+        raise _refusal(error) from error
+    return Done(message=f"if {email} has a login, a code is on its way; send it to POST /api/password/reset")
+
+
+@router.post("/api/password/reset", tags=["account"], summary="Set a new password with the emailed code")
+def reset_password(body: ResetPasswordRequest) -> Done:
+    try:
+        passwords.reset_password(body.email.strip().lower(), body.code, body.new_password)
+    except passwords.PasswordNotChanged as error:
+        raise _refusal(error) from error
+    return Done(message="the password is changed; log in with it")
+
+
+@router.post("/api/password", tags=["account"], summary="Change the calling partner's password")
+@router.post("/api/admin/password", tags=["admin"], summary="Change the calling operator's password")
+def change_password(body: ChangePasswordRequest) -> Done:
+    viewer = web.admin() if web.current().path.startswith("/api/admin") else web.partner()
+    try:
+        passwords.change_password(viewer.principal.email, body.current_password, body.new_password)
+    except passwords.PasswordNotChanged as error:
+        raise _refusal(error) from error
+    return Done(message="the password is changed; use it the next time you log in")
 
 
 @router.get("/api/openapi.json", include_in_schema=False)

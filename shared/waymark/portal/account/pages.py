@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
+from waymark.partners import passwords
 from waymark.web import auth
 
 router = Router()
@@ -50,11 +51,26 @@ def login() -> Response[str]:
         return web.render("account/login.html", 400, next=target, email=email, error="Enter your email and password.")
     try:
         token, expires_in = auth.login(email, form["password"])
+    except auth.NewPasswordRequired as challenge:
+        return first_password_page(email, challenge.session, target, {})
     except auth.NotAuthenticated as error:
         return web.render("account/login.html", 401, next=target, email=email, error=f"{str(error).capitalize()}.")
     principal = auth.verify(token)
     landing = target or ("/admin" if principal.is_admin else "/portal")
     return web.redirect(landing, cookies=[auth.session_cookie(token, expires_in)])
+
+
+def first_password_page(email: str, session: str, next_: str | None, errors: dict, status: int = 200) -> Response:
+    """The first login's form: the temporary password was right, now the login's own one."""
+    return web.render(
+        "account/new_password.html",
+        status,
+        email=email,
+        session=session,
+        next=next_,
+        errors=errors,
+        password_rules=passwords.policy_text(),
+    )
 
 
 @router.post("/logout")

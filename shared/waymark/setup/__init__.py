@@ -1,0 +1,6 @@
+"""A deployment's first minute: what exists before anyone has logged in.
+
+bootstrap        the first program and the first operator, ensured (created if absent, never overwritten);
+                 the stack's custom resource and the local stack both run it
+custom_resource  CloudFormation's custom-resource protocol: run the work, always answer the ResponseURL
+"""
