@@ -24,6 +24,7 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_
     os.environ.pop(_name, None)
 
 import gzip  # noqa: E402
+import json  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -86,7 +87,26 @@ def reset_process_state() -> None:
     from waymark.core import signing_keys as keys
 
     cache.clear_all()
-    keys.derive_key.cache_clear()
+    keys.forget()
+
+
+# Pure tests (no `aws` fixture) have no Secrets Manager: their key reads are answered with these
+# keyrings instead. Tests with moto read the secrets provisioned from template.yaml.
+PURE_TEST_KEYRINGS = {
+    name: json.dumps({"current": "k1", "k1": f"pure-test-{name.lower()}-key"})
+    for name in ("VISITOR_HASH_SECRET", "REMARKETING_HASH_SECRET", "EMAIL_LINK_KEYS_SECRET", "WEB_KEYS_SECRET")
+}
+
+
+@pytest.fixture(autouse=True)
+def keys_without_aws(request, monkeypatch):
+    from waymark.core import signing_keys as keys
+
+    keys.forget()
+    if "aws" not in request.fixturenames:
+        monkeypatch.setattr(keys, "_secret_text", PURE_TEST_KEYRINGS.__getitem__)
+    yield
+    keys.forget()
 
 
 @pytest.fixture
