@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import boto3
@@ -121,6 +122,7 @@ def test_a_warm_function_signs_with_the_new_key_once_the_keyring_is_older_than_i
     aws, runtime, mail, monkeypatch
 ):
     from waymark.core import cache
+    from waymark.core import signing_keys as keys
 
     assert key_id(mail("a@example.org")["unsubscribe"]) == "k1"
     client = boto3.client("secretsmanager")
@@ -129,5 +131,6 @@ def test_a_warm_function_signs_with_the_new_key_once_the_keyring_is_older_than_i
     client.put_secret_value(SecretId=arn, SecretString=json.dumps({**keyring, "k2": "x" * 40, "current": "k2"}))
 
     assert key_id(mail("b@example.org")["unsubscribe"]) == "k1"  # still within the max age
-    monkeypatch.setattr(cache.time, "monotonic", lambda: 10**9)  # ...and long after it
+    later = cache.time.monotonic() + keys.SIGNING_KEYRING_MAX_AGE + 1
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: later))  # ...and once it has passed
     assert key_id(mail("c@example.org")["unsubscribe"]) == "k2"
