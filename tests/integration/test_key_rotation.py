@@ -45,7 +45,8 @@ def mail(shop, aws, runtime, monkeypatch):
 
 
 def request(aws, runtime, method: str, url: str, body: str = "") -> dict:
-    function, event = http_event(aws, method, urlsplit(url).path, body=body)
+    parts = urlsplit(url)
+    function, event = http_event(aws, method, parts.path, query=parts.query, body=body)
     return runtime.invoke(function, event)
 
 
@@ -134,3 +135,30 @@ def test_a_warm_function_signs_with_the_new_key_once_the_keyring_is_older_than_i
     later = cache.time.monotonic() + keys.SIGNING_KEYRING_MAX_AGE + 1
     monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: later))  # ...and once it has passed
     assert key_id(mail("c@example.org")["unsubscribe"]) == "k2"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/c/{link}"),
+        ("GET", "/login"),
+        ("GET", "/signup?program=shop"),
+        ("GET", "/x/{offer}"),
+        ("GET", "/unsubscribe/{unsubscribe}"),
+        ("POST", "/unsubscribe/{unsubscribe}"),
+    ],
+)
+def test_public_pages_answer_503_while_secrets_manager_fails(aws, runtime, shop, mail, inject_failure, method, path):
+    from waymark.core import signing_keys as keys
+
+    links = mail("someone@example.org")
+    url = "https://track.example.com" + path.format(
+        link=shop.link.code,
+        offer=links["offer"].rsplit("/", 1)[1],
+        unsubscribe=links["unsubscribe"].rsplit("/", 1)[1],
+    )
+    assert request(aws, runtime, method, url)["statusCode"] in (200, 302)  # the page needs a key...
+    keys.forget()  # ...and a cold container cannot read it
+    inject_failure("secretsmanager", "GetSecretValue", code="InternalServiceError")
+    response = request(aws, runtime, method, url)
+    assert response["statusCode"] == 503 and response["headers"]["Retry-After"], response.get("body", "")[:300]
