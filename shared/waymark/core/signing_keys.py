@@ -66,13 +66,9 @@ class Keyring:
                 )
         return cls(current, value)
 
-    @property
-    def key_ids(self) -> tuple[str, ...]:
-        return tuple(self._keys)
-
     def key(self, purpose: str, key_id: str | None = None) -> bytes | None:
         """The purpose key under `key_id` (default: the current one); None for an id not listed."""
-        key_id = key_id or self.current
+        key_id = self.current if key_id is None else key_id
         root = self._keys.get(key_id)
         if root is None:
             return None
@@ -106,10 +102,13 @@ def verifying_key(secret_env: str, purpose: str, key_id: str) -> bytes | None:
 
 
 @cache
+def _hashing_keyring(secret_env: str) -> Keyring:
+    return Keyring.parse(_secret_text(secret_env), secret_env)
+
+
 def hashing_key(secret_env: str, purpose: str) -> bytes:
     """The key that derives stored values; read once per container and never rotated."""
-    keyring = Keyring.parse(_secret_text(secret_env), secret_env)
-    return keyring.key(purpose)  # type: ignore[return-value]  # parse guarantees the current key
+    return _hashing_keyring(secret_env).key(purpose)  # type: ignore[return-value]  # parse guarantees it
 
 
 def visitor_hash(ip: str) -> str:
@@ -120,4 +119,4 @@ def visitor_hash(ip: str) -> str:
 def forget() -> None:
     """Drop every key read in this process (tests; a warm container never needs to)."""
     _signing_cache.clear()
-    hashing_key.cache_clear()
+    _hashing_keyring.cache_clear()
