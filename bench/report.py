@@ -5,7 +5,7 @@ Two programs live side by side in the same embedded DynamoDB: one partner with 1
 conversions are stored items; their counters are what the stream consumer would have
 written (devstack.bulk). The two reports are read alternately, so machine noise hits both
 alike, and the figure is the worse of the two medians' ratios: the partner's month
-(`reports.partner_month`) and the all-partners month (`reports.program_month`).
+(`waymark.reporting.reads.partner_month`) and the all-partners month (`program_month`).
 """
 
 import json
@@ -49,12 +49,12 @@ def measure() -> dict:
     reads = ReadCounter()
     reads.install()
     with moto_stack():
-        from waymark.reporting import reads as reports
+        from waymark.reporting.reads import partner_month, program_month
 
         worlds = {scale: _world(f"p-{scale}", clicks) for scale, clicks in SCALES.items()}
         kinds = {
-            "partner_month": lambda program, agent: reports.partner_month(program, agent, MONTH),
-            "program_month": lambda program, agent: reports.program_month(program, MONTH),
+            "partner_month": lambda program, agent: partner_month(program, agent, MONTH),
+            "program_month": lambda program, agent: program_month(program, MONTH),
         }
         samples = {(kind, scale): [] for kind in kinds for scale in SCALES}
         shape = {}

@@ -171,15 +171,15 @@ def _reconcile(info: dict, tally: Tally, months: list[str]) -> dict:
         AWS_SECRET_ACCESS_KEY="local",
         AWS_REGION=info["region"],
     )
-    from waymark.reporting import reads as reports
+    from waymark.reporting import reads
 
     demo = info["demo"]
-    partner = program = reports.ZERO
+    partner = program = reads.ZERO
     links: Counter = Counter()
     for month in months:
-        partner += reports.partner_month(demo["program_id"], demo["agent_id"], month).totals
-        program += reports.program_month(demo["program_id"], month).totals
-    for row in reports.partner_links(demo["agent_id"]):
+        partner += reads.partner_month(demo["program_id"], demo["agent_id"], month).totals
+        program += reads.program_month(demo["program_id"], month).totals
+    for row in reads.partner_links(demo["agent_id"]):
         links[row.link_code] = row.counters.clicks
     expected = {
         "clicks": sum(tally.clicks.values()),

@@ -15,9 +15,9 @@ so 100k sessions take minutes through the API and seconds this way. Only the see
 direct; what a benchmark measures still goes through the API. Example:
 
     from devstack import bulk
-    from waymark.reporting import reads as reports, exports
+    from waymark.reporting import exports, reads
     bulk.seed_clicks("shop", agent_id, link_code, 100_000, month="2026-05")
-    reports.partner_month("shop", agent_id, "2026-05")             # time this: same reads at 1k
+    reads.partner_month("shop", agent_id, "2026-05")               # time this: same reads at 1k
     bulk.seed_conversions("shop", agent_id, 200_000, month="2026-05")
     exports.export_statement(program, agent, "2026-05")            # tracemalloc peak: flat
 """
@@ -32,16 +32,16 @@ from decimal import Decimal
 
 import boto3
 
-from waymark.core import ids
+from waymark.core import aws, ids
 from waymark.models import Conversion, Session
-from waymark.reporting import consumer as aggregate
-from waymark.reporting import counters as stats
+from waymark.reporting import consumer
+from waymark.reporting.counters import Deltas, click_deltas, conversion_deltas
 
 _BATCH = 25
 
 
 def _client():
-    return boto3.client("dynamodb", region_name=os.environ.get("AWS_REGION", "eu-west-1"))
+    return boto3.client("dynamodb", region_name=aws.region())
 
 
 def _moments(month: str, count: int) -> Iterator[datetime]:
@@ -79,7 +79,7 @@ def _store_in_moto(table_name: str, items: Iterator[dict]) -> int:
     from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ.get("AWS_REGION", "eu-west-1")].get_table(table_name)
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][aws.region()].get_table(table_name)
     written = 0
     for attrs in items:
         # Item() re-checks the 400 KB limit over all attributes for each one it adds (quadratic);
@@ -96,15 +96,15 @@ def _store_in_moto(table_name: str, items: Iterator[dict]) -> int:
     return written
 
 
-def add_counters(deltas: stats.Deltas) -> None:
+def add_counters(deltas: Deltas) -> None:
     """Add summed deltas to their counters (one UpdateItem each), as the consumer would have."""
     client, table = _client(), os.environ["STATS_TABLE"]
     for key, delta in deltas.items():
-        update = aggregate.counter_update(table, key, delta)["Update"]
+        update = consumer.counter_update(table, key, delta)["Update"]
         client.update_item(**update)
 
 
-def _merge(into: dict, deltas: stats.Deltas) -> None:
+def _merge(into: dict, deltas: Deltas) -> None:
     for key, delta in deltas.items():
         for name, value in delta.items():
             into[key][name] = into[key].get(name, 0) + value
@@ -142,7 +142,7 @@ def seed_clicks(
                 sub1=sub1,
             )
             if counters:
-                _merge(totals, stats.click_deltas(session.attribute_values, bot=False, unique=True))
+                _merge(totals, click_deltas(session.attribute_values, bot=False, unique=True))
             yield session.serialize()
 
     written = _write(Session.Meta.table_name, sessions(), direct=direct)
@@ -183,7 +183,7 @@ def seed_conversions(
                 created_at=moment.isoformat(timespec="milliseconds"),
             )
             if counters:
-                _merge(totals, stats.conversion_deltas(conversion.attribute_values))
+                _merge(totals, conversion_deltas(conversion.attribute_values))
             yield conversion.serialize()
 
     written = _write(Conversion.Meta.table_name, conversions(), direct=direct)

@@ -4,6 +4,9 @@ Order matters here. Credentials and region are fixed and moto is imported before
 can create an AWS client, so every client (boto3, botocore, PynamoDB, Powertools) carries
 moto's hook and no test can reach real AWS. The resources are then created from
 template.yaml, the way the local stack creates them, so tests cannot drift from it.
+
+The fixtures here serve every suite: the embedded AWS and its functions, and the worlds (a shop,
+its merchant) and outage switches the integration and robustness suites share.
 """
 
 import os
@@ -27,52 +30,35 @@ import gzip  # noqa: E402
 import json  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
 
 import botocore.handlers  # noqa: E402
-import moto  # noqa: E402  - registers moto's botocore hook before any client exists
+import moto  # noqa: E402, F401  - registers moto's botocore hook before any client exists
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from devstack import moto_fixes  # noqa: E402
 from devstack.provision import provision  # noqa: E402
 from devstack.runtime import FunctionRuntime, LambdaContext  # noqa: E402
-from devstack.template import Stack  # noqa: E402
-
-
-class RequestRecorder:
-    """A botocore `before-send` hook on every client in this process: which AWS calls were made.
-
-    Registered ahead of moto's own hook (which answers the request and ends the chain).
-    """
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-        self.recording = False
-
-    def __call__(self, request, **kwargs) -> None:
-        if self.recording:
-            target = request.headers.get("X-Amz-Target")
-            target = target.decode() if isinstance(target, bytes) else target
-            self.calls.append(target.split(".")[-1] if target else f"{request.method} {request.url}")
-
-    def of(self, *operations: str) -> list[str]:
-        return [call for call in self.calls if call in operations]
-
-
-RECORDER = RequestRecorder()
+from tests.helpers.faults import FailCalls  # noqa: E402
+from tests.helpers.programs import make_advertiser, make_agent, make_link, make_program  # noqa: E402
+from tests.helpers.stack import (  # noqa: E402
+    MOTO_COGNITO_KEYS,
+    RECORDER,
+    RUNTIME,
+    STACK,
+    RequestRecorder,
+    embedded_aws,
+)
 
 # In-process moto has no HTTP endpoint for the pool's JWKS; point token verification at the
 # public key set moto signs its tokens with (the same document its server serves).
-MOTO_COGNITO_KEYS = Path(moto.__file__).parent / "cognitoidp" / "resources"
 _jwks = Path(tempfile.mkdtemp(prefix="waymark-jwks-")) / "jwks.json"
 _jwks.write_bytes(gzip.decompress((MOTO_COGNITO_KEYS / "jwks-public.json.gz").read_bytes()))
 os.environ["COGNITO_JWKS_URL"] = _jwks.as_uri()
 botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", RECORDER))
 
 moto_fixes.apply()  # atomic writes and all-or-nothing transactions, as DynamoDB has them
-
-STACK = Stack(name="waymark-test")
-RUNTIME = FunctionRuntime(STACK)
 
 # One provisioning before any Waymark module is imported: table names (stable across tests)
 # land in the environment, where the PynamoDB models read them at import.
@@ -81,42 +67,33 @@ with mock_aws():
     RUNTIME.prepare()
 
 
-def reset_process_state() -> None:
-    """Forget what warm containers remember between invocations (caches, derived keys)."""
-    from waymark.core import cache
-    from waymark.core import signing_keys as keys
-
-    cache.clear_all()
-    keys.forget()
-
-
-# Pure tests (no `aws` fixture) have no Secrets Manager: their key reads are answered with these
-# keyrings instead. Tests with moto read the secrets provisioned from template.yaml.
+# Unit tests are pure: no Secrets Manager. Their key reads are answered with these keyrings;
+# every other suite reads the secrets provisioned from template.yaml in moto.
 PURE_TEST_KEYRINGS = {
     name: json.dumps({"current": "k1", "k1": f"pure-test-{name.lower()}-key"})
     for name in ("VISITOR_HASH_SECRET", "REMARKETING_HASH_SECRET", "EMAIL_LINK_KEYS_SECRET", "WEB_KEYS_SECRET")
 }
+UNIT_TESTS = Path(__file__).resolve().parent / "unit"
 
 
 @pytest.fixture(autouse=True)
 def keys_without_aws(request, monkeypatch):
-    from waymark.core import signing_keys as keys
+    from waymark.core import signing_keys
 
-    keys.forget()
-    if "aws" not in request.fixturenames:
-        monkeypatch.setattr(keys, "_secret_text", PURE_TEST_KEYRINGS.__getitem__)
-    yield
-    keys.forget()
+    if UNIT_TESTS in Path(request.node.path).resolve().parents:
+        monkeypatch.setattr(signing_keys, "_secret_text", PURE_TEST_KEYRINGS.__getitem__)
+        signing_keys.forget()
+        yield
+        signing_keys.forget()
+    else:
+        yield
 
 
 @pytest.fixture
 def aws():
     """A fresh embedded AWS with every template resource, for one test."""
-    with mock_aws():
-        provision(STACK)
-        RUNTIME.prepare()
-        reset_process_state()
-        yield STACK
+    with embedded_aws() as stack:
+        yield stack
 
 
 @pytest.fixture
@@ -128,10 +105,8 @@ def runtime(aws) -> FunctionRuntime:
 @pytest.fixture
 def aws_requests(aws) -> RequestRecorder:
     """Records every AWS request made while the test runs (after set-up)."""
-    RECORDER.calls.clear()
-    RECORDER.recording = True
-    yield RECORDER
-    RECORDER.recording = False
+    with RECORDER.listening() as recorder:
+        yield recorder
 
 
 @pytest.fixture
@@ -148,3 +123,51 @@ def reset_metric_set():
     metrics.clear_metrics()
     metrics.clear_default_dimensions()
     cold_start.is_cold_start = True
+
+
+@pytest.fixture
+def shop(aws):
+    """A program with an active partner and one link to a tour page."""
+    program = make_program()
+    agent = make_agent(program, email="partner@example.com")
+    link = make_link(agent, program, destination="https://www.example.com/tours/1")
+    return SimpleNamespace(program=program, agent=agent, link=link)
+
+
+@pytest.fixture
+def merchant(shop):
+    """The shop plus the advertiser (the shop's booking system) that reports its sales, and its token."""
+    advertiser, token = make_advertiser(shop.program)
+    return SimpleNamespace(**vars(shop), advertiser=advertiser, token=token)
+
+
+@pytest.fixture
+def inject_failure():
+    """Make one AWS operation fail on the clients Waymark's request paths use, like a real outage would.
+
+    `inject(...)` returns a function that ends the outage.
+    """
+    outages = []
+
+    def inject(
+        service: str,
+        operation: str,
+        code: str = "ProvisionedThroughputExceededException",
+        exception: Exception | None = None,
+    ):
+        outage = FailCalls(service, operation, code=code, exception=exception, background=False).__enter__()
+        outages.append(outage)
+        return outage.__exit__  # heal: the outage is over
+
+    yield inject
+    for outage in outages:
+        outage.__exit__()
+
+
+@pytest.fixture
+def streams(runtime):
+    """The template's DynamoDB stream mappings (BatchSize, filters, retries, OnFailure) feeding their
+    functions; `streams.drain()` delivers everything pending, as Lambda's pollers would."""
+    from devstack.pumps import StreamPump
+
+    return StreamPump(runtime.stack, runtime)

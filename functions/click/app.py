@@ -8,14 +8,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from waymark.click.rules import CLICK_COOKIE, ClickOutcome, ClickRequest
+from waymark.click.rules import ClickOutcome, ClickRequest, click_cookie
 from waymark.click.tracking import track_click
 from waymark.core import httpapi
 
 logger = Logger()
 metrics = Metrics()
-
-REDIRECT_HEADERS = {**httpapi.NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
 def click(event: dict) -> dict:
@@ -53,12 +51,9 @@ def shape(outcome: ClickOutcome) -> dict:
     metrics.add_metric(name="ClickCredited" if outcome.credited else "ClickNotCredited", unit=MetricUnit.Count, value=1)
     if outcome.kept_for_replay:
         metrics.add_metric(name="ClickKeptForReplay", unit=MetricUnit.Count, value=1)
-    response = {"statusCode": 302, "headers": {**REDIRECT_HEADERS, "Location": outcome.location}, "body": ""}
+    response = {"statusCode": 302, "headers": {**httpapi.REDIRECT_HEADERS, "Location": outcome.location}, "body": ""}
     if outcome.session is not None:
-        response["cookies"] = [
-            f"{CLICK_COOKIE}={outcome.session.click_id}; Max-Age={outcome.cookie_max_age}; Path=/; "
-            "Secure; HttpOnly; SameSite=Lax"
-        ]
+        response["cookies"] = [click_cookie(outcome.session.click_id, outcome.cookie_max_age)]
     return response
 
 

@@ -24,7 +24,6 @@ tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 # A transparent 1x1 GIF (43 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -76,14 +75,14 @@ def postback_post():
 def pixel():
     event = app.current_event
     try:
-        outcome = postbacks.handle(_request(event, pixel=True, cookie=httpapi.cookie(event.raw_event, CLICK_COOKIE)))
+        outcome = postbacks.handle(_request(event, pixel=True))
         if outcome.status >= 400:
             logger.warning("pixel not recorded", extra={"status": outcome.status, "answer": outcome.body})
         metrics.add_metric(name=f"Pixel{outcome.outcome}", unit=MetricUnit.Count, value=1)
     except Exception:
         logger.exception("pixel failed")
         metrics.add_metric(name="PixelFailed", unit=MetricUnit.Count, value=1)
-    return Response(200, "image/gif", PIXEL, headers=NO_STORE)
+    return Response(200, "image/gif", PIXEL, headers=httpapi.NO_STORE)
 
 
 @app.get("/waymark.js", summary="The merchant page script (Waymark.clickId(), Waymark.reference())")
@@ -96,7 +95,7 @@ def script():
 def _postback() -> Response:
     outcome = postbacks.handle(_request(app.current_event))
     metrics.add_metric(name=f"Postback{outcome.outcome}", unit=MetricUnit.Count, value=1)
-    headers = dict(NO_STORE)
+    headers = dict(httpapi.NO_STORE)
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
     if outcome.status == 503:
@@ -104,7 +103,7 @@ def _postback() -> Response:
     return Response(outcome.status, "application/json", outcome.body, headers=headers)
 
 
-def _request(event: APIGatewayProxyEventV2, *, pixel: bool = False, cookie: str | None = None):
+def _request(event: APIGatewayProxyEventV2, *, pixel: bool = False):
     raw = event.get("body") or ""
     body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
     return postbacks.PostbackRequest(
@@ -114,7 +113,7 @@ def _request(event: APIGatewayProxyEventV2, *, pixel: bool = False, cookie: str 
         content_type=event.headers.get("content-type", ""),
         headers={k.lower(): v for k, v in (event.headers or {}).items()},
         source_ip=event.request_context.http.source_ip,
-        cookie_click_id=cookie,
+        cookie_click_id=httpapi.cookies(event.raw_event).get(CLICK_COOKIE) if pixel else None,
         pixel=pixel,
     )
 
@@ -125,9 +124,9 @@ def unexpected(error: Exception) -> Response:
     logger.exception("unexpected failure")
     metrics.add_metric(name="PostbackUnexpected", unit=MetricUnit.Count, value=1)
     if app.current_event.raw_path == "/pixel.gif":
-        return Response(200, "image/gif", PIXEL, headers=NO_STORE)
+        return Response(200, "image/gif", PIXEL, headers=httpapi.NO_STORE)
     body = {"error": "unavailable", "message": "Waymark cannot record conversions right now; please retry"}
-    return Response(503, "application/json", body, headers={**NO_STORE, "Retry-After": "5"})
+    return Response(503, "application/json", body, headers={**httpapi.NO_STORE, "Retry-After": "5"})
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -12,23 +12,23 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from waymark.core import httpapi
 from waymark.core.times import utcnow
-from waymark.remarketing import email_links as links
+from waymark.remarketing import email_links
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 
-REDIRECT_HEADERS = {**httpapi.NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
 
-
-def _page(page: links.Page) -> Response[str]:
+def _page(page: email_links.Page) -> Response[str]:
     headers = {**httpapi.NO_STORE, "Referrer-Policy": "no-referrer"}
     return Response(status_code=page.status, content_type="text/html; charset=utf-8", body=page.html(), headers=headers)
 
 
 def _unavailable() -> Response[str]:
-    page = links.Page(503, "en", "Please try again", "This page is briefly unavailable. Please retry in a moment.")
+    page = email_links.Page(
+        503, "en", "Please try again", "This page is briefly unavailable. Please retry in a moment."
+    )
     response = _page(page)
     response.headers["Retry-After"] = "2"
     return response
@@ -38,27 +38,27 @@ def _unavailable() -> Response[str]:
 @tracer.capture_method
 def offer(token: str) -> Response[str]:
     event = app.current_event
-    visitor = links.Visitor(
+    visitor = email_links.Visitor(
         user_agent=event.headers.get("user-agent"),
         referer=event.headers.get("referer"),
         country=httpapi.viewer_country(event.raw_event),
         source_ip=event.request_context.http.source_ip,
     )
     try:
-        outcome = links.follow(token, visitor, utcnow())
+        outcome = email_links.follow(token, visitor, utcnow())
     except Exception:
         logger.exception("offer link lookup failed")
         return _unavailable()
     if outcome.status != 302:
         metrics.add_metric(name="RemarketingLinkRejected", unit=MetricUnit.Count, value=1)
-        return _page(links.Page(outcome.status, "en", outcome.title, outcome.message))
+        return _page(email_links.Page(outcome.status, "en", outcome.title, outcome.message))
     metrics.add_metric(name="RemarketingClick", unit=MetricUnit.Count, value=1)
     if outcome.kept_for_replay:
         metrics.add_metric(name="RemarketingClickKeptForReplay", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=302,
-        headers={**REDIRECT_HEADERS, "Location": outcome.location or ""},
-        cookies=links.click_cookie(outcome),
+        headers={**httpapi.REDIRECT_HEADERS, "Location": outcome.location or ""},
+        cookies=email_links.cookies(outcome),
         body="",
     )
 
@@ -66,7 +66,7 @@ def offer(token: str) -> Response[str]:
 @app.get("/unsubscribe/<token>")
 def confirm_unsubscribe(token: str) -> Response[str]:
     try:
-        page = links.unsubscribe_page(token)
+        page = email_links.unsubscribe_page(token)
     except Exception:
         logger.exception("unsubscribe page failed")  # the link key could not be read
         return _unavailable()
@@ -78,7 +78,7 @@ def confirm_unsubscribe(token: str) -> Response[str]:
 def unsubscribe(token: str) -> Response[str]:
     body = app.current_event.decoded_body or ""
     try:
-        page = links.unsubscribe(token, one_click="List-Unsubscribe=One-Click" in body)
+        page = email_links.unsubscribe(token, one_click="List-Unsubscribe=One-Click" in body)
     except Exception:
         logger.exception("unsubscribe failed")
         return _unavailable()
@@ -93,7 +93,7 @@ def unsubscribe(token: str) -> Response[str]:
 @app.exception_handler(UnicodeDecodeError)
 def not_text(error: UnicodeDecodeError) -> Response[str]:
     # A body that is not UTF-8 arrives base64-encoded, and Powertools cannot decode it.
-    return _page(links.Page(400, "en", "This request is not valid", "Please use the link in your email."))
+    return _page(email_links.Page(400, "en", "This request is not valid", "Please use the link in your email."))
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -7,13 +7,13 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
-from waymark.portal.account import signup_pages as pages_signup
+from waymark.portal.account import signup_pages
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = web.page_app()
-app.include_router(pages_signup.router)
+app.include_router(signup_pages.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from waymark.reporting import consumer as aggregate
+from waymark.reporting import consumer
 
 logger = Logger()
 tracer = Tracer()
@@ -20,10 +20,10 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-class InOrder:
-    """Remembers, within one batch, that a record failed."""
+class BatchFailed:
+    """Set once a record of the batch being handled has failed; cleared when the next batch starts."""
 
-    failed = False
+    is_set = False
 
 
 class NotTriedAfterFailure(Exception):
@@ -32,10 +32,10 @@ class NotTriedAfterFailure(Exception):
 
 @tracer.capture_method
 def count_record(record: DynamoDBRecord) -> None:
-    if InOrder.failed:
+    if BatchFailed.is_set:
         raise NotTriedAfterFailure(record.event_id)
     try:
-        result = aggregate.count_record(
+        result = consumer.count_record(
             record.event_source_arn or "",
             record.raw_event.get("eventName", ""),
             record.event_id or "",
@@ -43,12 +43,12 @@ def count_record(record: DynamoDBRecord) -> None:
             record.dynamodb.new_image or None,
         )
     except Exception:
-        InOrder.failed = True
+        BatchFailed.is_set = True
         raise
-    if isinstance(result, aggregate.ClickCount):
+    if isinstance(result, consumer.ClickCount):
         metrics.add_metric(name="BotClicks" if result.bot else "Clicks", unit=MetricUnit.Count, value=1)
         result = result.outcome
-    if result is aggregate.Outcome.ALREADY_COUNTED:
+    if result is consumer.Outcome.ALREADY_COUNTED:
         metrics.add_metric(name="StatsRecordsAlreadyCounted", unit=MetricUnit.Count, value=1)
 
 
@@ -56,5 +56,5 @@ def count_record(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context) -> dict:
-    InOrder.failed = False
+    BatchFailed.is_set = False
     return process_partial_response(event=event, record_handler=count_record, processor=processor, context=context)

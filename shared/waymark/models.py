@@ -1,9 +1,14 @@
 """PynamoDB models: the one schema of every stored item.
 
-Table names and the endpoint come from the environment (template.yaml sets the names; the
-local stack and tests set AWS_ENDPOINT_URL), so moto's server or its in-process mock swap
-in with no code change. Key schemas and indexes must match template.yaml: a unit test
-compares them.
+Importing this module reads the environment, once, as each model's Meta is built
+(template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
+server or its in-process mock swap in with no code change:
+  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE
+      the table names (absent: the variable's name in lower case)
+  AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
+  AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
+Changing them later does not move the models (only `connection()` reads them again, on its
+first call). Key schemas and indexes must match template.yaml: a unit test compares them.
 """
 
 import os
@@ -25,14 +30,17 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from waymark.click.projections import program_key
-from waymark.click.sessions import SUB_ID_FIELDS  # noqa: F401 - re-exported: the session's sub-ID attributes
+from waymark.conversions.vocabulary import Channel
+from waymark.core import aws
+from waymark.core.table_keys import program_key
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
+from waymark.remarketing.vocabulary import SendStatus
 
 
 def table_meta(env_name: str) -> type:
     class Meta:
         table_name = os.environ.get(env_name, env_name.lower())
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+        region = aws.region()
         host = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL") or None
         connect_timeout_seconds = 2
         read_timeout_seconds = 5
@@ -68,7 +76,7 @@ class CommissionRule(MapAttribute):
 
     kind = UnicodeAttribute()  # "percent" | "fixed" | "relative"
     value = DecimalAttribute()
-    channel = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # a Channel; None: every channel
     currency = UnicodeAttribute(null=True)  # fixed rules: the sum's currency (default: the program's)
     valid_from = UnicodeAttribute(null=True)  # ISO date, inclusive
     valid_until = UnicodeAttribute(null=True)  # ISO date, inclusive
@@ -148,8 +156,8 @@ class Agent(Model):
     name = UnicodeAttribute()
     email = UnicodeAttribute()
     website = UnicodeAttribute(null=True)
-    partner_type = UnicodeAttribute(default="affiliate")  # affiliate | marketplace_partner | concierge
-    status = UnicodeAttribute(default="pending")  # pending | active | suspended
+    partner_type = UnicodeAttribute(default=PartnerType.AFFILIATE)  # a PartnerType
+    status = UnicodeAttribute(default=PartnerStatus.PENDING)  # a PartnerStatus
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     cognito_sub = UnicodeAttribute(null=True)
@@ -183,7 +191,7 @@ class Link(Model):
     name = UnicodeAttribute(null=True)
     destination = UnicodeAttribute(null=True)  # None: the program's default landing page
     sub_defaults = MapAttribute(default=dict)  # sub1..sub5 / source used when the click has none
-    status = UnicodeAttribute(default="active")  # active | paused
+    status = UnicodeAttribute(default=LinkStatus.ACTIVE)  # a LinkStatus
     is_default = BooleanAttribute(default=False)
 
     by_agent = AgentIndex()
@@ -288,14 +296,14 @@ class Conversion(Model):
     sub4 = UnicodeAttribute(null=True)
     sub5 = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
-    channel = UnicodeAttribute(default="web")
+    channel = UnicodeAttribute(default=Channel.WEB)  # a Channel
     attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
     reported_by = UnicodeAttribute(null=True)  # postback | pixel: a pending pixel sale gives way to a postback
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()
     commission_rule = UnicodeAttribute(null=True)  # which rule priced it, for partners and audits
-    status = UnicodeAttribute()  # pending | approved | rejected | reversed
+    status = UnicodeAttribute()  # a ConversionStatus (waymark.conversions.vocabulary)
     reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
@@ -454,7 +462,7 @@ class RemarketingSend(Model):
     due_date = UnicodeAttribute(null=True)  # ISO date while pending; removed when done
     due_key = UnicodeAttribute(null=True)  # "<program_id>#<conversion_id>#<profile_id>#<step>"
     send_date = UnicodeAttribute()
-    status = UnicodeAttribute(default="pending")  # see waymark.remarketing.sender.SendStatus
+    status = UnicodeAttribute(default=SendStatus.PENDING)  # a SendStatus
     reason = UnicodeAttribute(null=True)
     conversion_id = UnicodeAttribute()
     program_id = UnicodeAttribute()
@@ -527,10 +535,6 @@ class RemarketingClick(Model):
     agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
-
-
-CONVERSION_STATUSES = ("pending", "approved", "rejected", "reversed")
-CHANNELS = ("web", "chat", "phone", "concierge", "inside_sales", "remarketing")
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -6,21 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.helpers.local_stack import embedded_client
 from waymark.core import ids
 
 pytestmark = pytest.mark.e2e
 
 
 def stored_conversion(local_stack, conversion_id: str) -> dict | None:
-    import boto3
-
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=local_stack["aws_endpoint_url"],
-        region_name=local_stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    dynamodb = embedded_client(local_stack, "dynamodb")
     table = local_stack["resources"]["ConversionsTable"]
     return dynamodb.get_item(TableName=table, Key={"conversion_id": {"S": conversion_id}}).get("Item")
 

@@ -1,37 +1,27 @@
 """`make dev` as a new user meets it: the printed links work over HTTP and in a real browser."""
 
-import http.client
 import signal
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import start_local_stack, wait_ready
+from tests.helpers.local_stack import fetch, start_local_stack, wait_ready
 
 pytestmark = pytest.mark.e2e
-
-
-def get(url: str, method: str = "GET") -> http.client.HTTPResponse:
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""))
-    response = connection.getresponse()
-    response.read()
-    return response
 
 
 def test_the_printed_tracking_links_answer_302_to_the_demo_site(local_stack):
     demo = local_stack["demo"]
     for link in demo["tracking_links"]:
-        response = get(link)
+        response, _ = fetch(link)
         assert response.status == 302, link
         location = urlsplit(response.getheader("Location"))
         assert f"{location.scheme}://{location.netloc}" == local_stack["demo_url"]
         assert parse_qs(location.query)["click_id"]
         assert response.getheader("Set-Cookie").startswith("wm_click=")
-    assert get(f"{local_stack['gateway_url']}/c/{demo['link_code']}?url=https://evil.example/").status == 400
-    assert get(f"{local_stack['gateway_url']}/no/such/route").status == 404
+    assert fetch(f"{local_stack['gateway_url']}/c/{demo['link_code']}?url=https://evil.example/")[0].status == 400
+    assert fetch(f"{local_stack['gateway_url']}/no/such/route")[0].status == 404
 
 
 def test_a_visitor_lands_on_the_merchant_page_with_its_click_id(local_stack, page):

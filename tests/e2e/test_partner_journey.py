@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
+from tests.helpers.local_stack import VISITOR_USER_AGENT, screenshot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Journey-pass-2026"
@@ -51,8 +51,7 @@ def log_in(page, gateway: str, email: str, password: str) -> None:
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"partner-journey-{name}.png"), full_page=True)
+    screenshot(page, f"partner-journey-{name}")
 
 
 def test_signup_approval_link_click_sale_approval_and_statement(local_stack, browser, page):

@@ -12,14 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, VISITOR_USER_AGENT
+from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT, screenshot
 
 pytestmark = pytest.mark.e2e
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"remarketing-{name}.png"), full_page=True)
+    screenshot(page, f"remarketing-{name}")
 
 
 def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, marker: str) -> None:

@@ -2,41 +2,22 @@
 the postback writes), `make invoke FN=remarketing_sender`, the email at /_local/mail, its links."""
 
 import html
-import http.client
 import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
+
+from tests.helpers.local_stack import embedded_client, fetch
 
 pytestmark = pytest.mark.e2e
 
 
-def call(url: str, method: str = "GET", body: bytes = b"", headers: dict | None = None):
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    connection.request(
-        method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {}
-    )
-    response = connection.getresponse()
-    return response, response.read().decode()
-
-
-def embedded_dynamodb(local_stack):
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=local_stack["aws_endpoint_url"],
-        region_name=local_stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-
-
 def write_customer(local_stack, email: str) -> str:
     """The customer item the postback writes with a demo booking (pk CUSTOMER#<conversion_id>)."""
+    from waymark.core.times import iso
     from waymark.models import CartLine, Customer
 
     demo = local_stack["demo"]
@@ -50,13 +31,13 @@ def write_customer(local_stack, email: str) -> str:
         email=email,
         lang="de",
         booking_ref=conversion_id.split(":")[1],
-        booked_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        booked_at=iso(datetime.now(UTC)),
         amount=Decimal("178.00"),
         currency="EUR",
         items=[CartLine(product="sunset-cruise", category="cruises", quantity=2, price=Decimal("89.00"))],
         ttl=int((datetime.now(UTC) + timedelta(days=30)).timestamp()),
     )
-    embedded_dynamodb(local_stack).put_item(
+    embedded_client(local_stack, "dynamodb").put_item(
         TableName=local_stack["resources"]["RemarketingTable"], Item=customer.serialize()
     )
     return customer.booking_ref
@@ -65,49 +46,50 @@ def write_customer(local_stack, email: str) -> str:
 def test_make_invoke_sends_the_demo_email_viewable_locally(local_stack):
     gateway, demo_url = local_stack["gateway_url"], local_stack["demo_url"]
     booking_ref = write_customer(local_stack, "e2e-guest@example.org")
-    call(f"{gateway}/_local/drain", "POST")  # the stream poller plans it (it also runs on its own)
+    fetch(f"{gateway}/_local/drain", "POST")  # the stream poller plans it (it also runs on its own)
 
-    response, body = call(
+    response, body = fetch(
         f"{gateway}/_local/invoke/remarketing_sender", "POST"
     )  # what `make invoke FN=remarketing_sender` does
     assert response.status == 200
     summary = json.loads(body)
     assert summary["sent"] >= 1 and summary["stopped"] is None
 
-    response, listing = call(f"{gateway}/_local/mail")
+    response, body = fetch(f"{gateway}/_local/mail")
+    listing = body.decode()
     assert response.status == 200 and "e2e-guest@example.org" in listing
     assert f"Ergänzen Sie Ihre Reise, {booking_ref}" in html.unescape(listing)
     message_id = re.search(r"/_local/mail/([^'\"]+)'>[^<]*" + booking_ref, html.unescape(listing)).group(1)
-    response, page = call(f"{gateway}/_local/mail/{message_id}")
-    email = html.unescape(html.unescape(page))
+    response, page = fetch(f"{gateway}/_local/mail/{message_id}")
+    email = html.unescape(html.unescape(page.decode()))
     assert "List-Unsubscribe-Post" in email and "Weinprobe im Weingut" in email
     assert "Bootsfahrt" not in email  # the booked tour is not offered again
 
     offer = re.search(r'href="(http://localhost:\d+/x/[^"]+)"', email).group(1)
-    response, _ = call(offer)
+    response, _ = fetch(offer)
     assert response.status == 302
     location = urlsplit(response.getheader("Location"))
     assert f"{location.scheme}://{location.netloc}" == demo_url and location.path.startswith("/tours/")
     query = parse_qs(location.query)
     assert query["booking"] == [booking_ref] and query["lang"] == ["de"] and query["click_id"]
 
-    response, landing = call(response.getheader("Location"))
-    assert response.status == 200 and "value='remarketing'" in landing  # the shop books it as remarketing
+    response, landing = fetch(response.getheader("Location"))
+    assert response.status == 200 and "value='remarketing'" in landing.decode()  # the shop books it as remarketing
 
     unsubscribe = re.search(r"List-Unsubscribe</th><td><(http://[^>]+)>", email).group(1)
-    response, done = call(
+    response, done = fetch(
         unsubscribe,
         "POST",
         b"List-Unsubscribe=One-Click",
         {"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert response.status == 200 and "abgemeldet" in done
+    assert response.status == 200 and "abgemeldet" in done.decode()
 
 
 def test_the_demo_offers_api_answers_the_shops_checkout(local_stack):
     gateway, demo_url = local_stack["gateway_url"], local_stack["demo_url"]
     cart = {"items": [{"product": "city-walk", "category": "walks", "price": "25.00"}], "lang": "en"}
-    response, body = call(
+    response, body = fetch(
         f"{gateway}/offers/demo",
         "POST",
         json.dumps(cart).encode(),
@@ -119,7 +101,7 @@ def test_the_demo_offers_api_answers_the_shops_checkout(local_stack):
 
 def test_the_demo_program_keeps_booking_emails_for_remarketing(local_stack):
     """The postback stores a booking's customer only when this flag is on; the seed's profile sets it."""
-    item = embedded_dynamodb(local_stack).get_item(
+    item = embedded_client(local_stack, "dynamodb").get_item(
         TableName=local_stack["resources"]["ConfigTable"], Key={"pk": {"S": "PROGRAM#demo"}, "sk": {"S": "PROGRAM"}}
     )["Item"]
     assert item["settings"]["M"]["remarketing"]["M"]["email"] == {"BOOL": True}

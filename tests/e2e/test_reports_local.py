@@ -2,14 +2,13 @@
 poller, and the monthly export's presigned URL downloads the CSV over real HTTP."""
 
 import csv
-import http.client
 import io
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
-import boto3
 import pytest
+
+from tests.helpers.local_stack import embedded_client, fetch
 
 pytestmark = pytest.mark.e2e
 
@@ -18,42 +17,26 @@ BROWSER = (
 )
 
 
-def request(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request(
-        method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {}
-    )
-    response = connection.getresponse()
-    return response.status, response.read()
-
-
 def test_clicks_reach_the_export_and_its_link_downloads_it(local_stack):
     demo, gateway = local_stack["demo"], local_stack["gateway_url"]
-    assert request(demo["tracking_links"][0], headers={"User-Agent": BROWSER})[0] == 302
-    assert request(demo["tracking_links"][0])[0] == 302  # no user agent at all: a bot
-    request(f"{gateway}/_local/drain", "POST")
+    assert fetch(demo["tracking_links"][0], headers={"User-Agent": BROWSER})[0].status == 302
+    assert fetch(demo["tracking_links"][0])[0].status == 302  # no user agent at all: a bot
+    fetch(f"{gateway}/_local/drain", "POST")
 
     month = datetime.now(UTC).strftime("%Y-%m")
     body = json.dumps({"detail": {"month": month}}).encode()
-    status, answer = request(f"{gateway}/_local/invoke/exports", "POST", body)
-    assert status == 200, answer
+    response, answer = fetch(f"{gateway}/_local/invoke/exports", "POST", body)
+    assert response.status == 200, answer
     [program] = [p for p in json.loads(answer)["programs"] if p["program_id"] == demo["program_id"]]
     assert program["all_partners"] == f"demo/{month}/all-partners.csv"
 
-    status, content = request(program["url"])  # the presigned URL, over HTTP, to the embedded S3
-    assert status == 200
+    response, content = fetch(program["url"])  # the presigned URL, over HTTP, to the embedded S3
+    assert response.status == 200
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
     [partner] = [row for row in rows if row["agent_id"] == demo["agent_id"]]
     assert partner["partner_name"] == "Harbour View Hotel"
     assert int(partner["clicks"]) >= 1 and int(partner["bot_clicks"]) >= 1
 
-    s3 = boto3.client(
-        "s3",
-        region_name=local_stack["region"],
-        endpoint_url=local_stack["aws_endpoint_url"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    s3 = embedded_client(local_stack, "s3")
     keys = {item["Key"] for item in s3.list_objects_v2(Bucket=local_stack["resources"]["ExportsBucket"])["Contents"]}
     assert f"demo/{month}/{demo['agent_id']}.csv" in keys  # the statement, written by the queue consumer

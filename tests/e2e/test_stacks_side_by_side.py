@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from devstack.template import ROOT
-from tests.e2e.conftest import start_local_stack, wait_ready
+from tests.helpers.local_stack import start_local_stack, wait_ready
 
 pytestmark = pytest.mark.e2e
 

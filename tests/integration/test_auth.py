@@ -1,13 +1,12 @@
 """Login through Cognito (moto) and token verification against the pool's JWKS."""
 
-import gzip
 import json
 import time
 
 import jwt
 import pytest
 
-from tests.conftest import MOTO_COGNITO_KEYS
+from tests.helpers.tokens import sign, token_claims
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
 from waymark.web import auth, csrf
 
@@ -39,33 +38,8 @@ def test_wrong_credentials_do_not_say_which_part_was_wrong(partner_login, email,
         auth.login(email, password)
 
 
-def _moto_private_key():
-    document = gzip.decompress((MOTO_COGNITO_KEYS / "jwks-private.json.gz").read_bytes())
-    return jwt.PyJWK.from_dict(json.loads(document)).key
-
-
-def _forge(claims: dict, key=None, kid: str = "dummy") -> str:
-    return jwt.encode(claims, key or _moto_private_key(), algorithm="RS256", headers={"kid": kid})
-
-
-def _claims(**overrides) -> dict:
-    now = int(time.time())
-    claims = {
-        "iss": auth.issuer(),
-        "aud": auth.client_id(),
-        "sub": "s-1",
-        "token_use": "id",
-        "iat": now,
-        "exp": now + 600,
-        "email": "x@example.com",
-        "cognito:groups": ["admins"],
-    }
-    claims.update(overrides)
-    return claims
-
-
 def test_a_well_formed_token_with_our_claims_verifies(aws):
-    assert auth.verify(_forge(_claims())).is_admin
+    assert auth.verify(sign(token_claims())).is_admin
 
 
 @pytest.mark.parametrize(
@@ -80,23 +54,25 @@ def test_a_well_formed_token_with_our_claims_verifies(aws):
 )
 def test_tokens_for_someone_else_or_expired_are_refused(aws, claims):
     with pytest.raises(auth.NotAuthenticated):
-        auth.verify(_forge(_claims(**claims)))
+        auth.verify(sign(token_claims(**claims)))
 
 
 def test_tampered_or_foreign_signatures_are_refused(aws):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    token = _forge(_claims())
+    token = sign(token_claims())
     header, _payload, signature = token.split(".")
-    forged_payload = jwt.utils.base64url_encode(json.dumps(_claims(**{"cognito:groups": ["admins", "x"]})).encode())
+    forged_payload = jwt.utils.base64url_encode(
+        json.dumps(token_claims(**{"cognito:groups": ["admins", "x"]})).encode()
+    )
     with pytest.raises(auth.NotAuthenticated):
         auth.verify(f"{header}.{forged_payload.decode()}.{signature}")
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(auth.NotAuthenticated):
-        auth.verify(_forge(_claims(), key=stranger))
+        auth.verify(sign(token_claims(), key=stranger))
     with pytest.raises(auth.NotAuthenticated):
         auth.verify("not-a-jwt")
-    unsigned = jwt.encode(_claims(), key=None, algorithm="none")
+    unsigned = jwt.encode(token_claims(), key=None, algorithm="none")
     with pytest.raises(auth.NotAuthenticated):
         auth.verify(unsigned)
 

@@ -1,23 +1,14 @@
 """GET|HEAD /c/{code} through the click function's lambda_handler, against moto."""
 
-import copy
 import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.support import http_event, load_event
+from tests.helpers.events import click_event, http_event, load_event
 from waymark.core import ids
 from waymark.models import Session
-
-
-def click_event(code: str, name: str = "link", **changes) -> dict:
-    event = copy.deepcopy(load_event("click", name))
-    event["pathParameters"]["code"] = code
-    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/c/{code}"
-    event.update(changes)
-    return event
 
 
 def sessions() -> list[Session]:
@@ -174,16 +165,30 @@ def test_replaying_twice_does_not_duplicate(runtime, shop):
     from waymark.core import durable
 
     item = {"click_id": {"S": ids.new_click_id()}, "ref_code": {"S": "ABCDEF"}}
-    request = {
-        "TableName": Session.Meta.table_name,
-        "Item": item,
-        "ConditionExpression": "attribute_not_exists(#key)",
-        "ExpressionAttributeNames": {"#key": "click_id"},
-    }
-    body = json.dumps({"operation": "put_item", "request": request})
+    body = json.dumps({"writes": [{"table": "SESSIONS_TABLE", "item": item}], "replace": None})
     durable.replay(body)
     durable.replay(body)
     assert Session.count() == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a raw request, as kept writes looked before: the message may not choose the operation
+        {"operation": "delete_item", "request": {"TableName": "waymark-test-SessionsTable", "Key": {}}},
+        {"writes": [{"table": "AGENTS_TABLE", "item": {"agent_id": {"S": "x"}}}]},  # not a kept table
+        {"writes": [{"table": "waymark-test-SessionsTable", "item": {"click_id": {"S": "x"}}}]},  # a name, not a role
+        {"writes": [{"table": "SESSIONS_TABLE", "item": {"ref_code": {"S": "ABCDEF"}}}]},  # no key
+        {"writes": [{"table": "SESSIONS_TABLE", "item": {"click_id": {"S": "x"}}}], "replace": "anything"},
+        {"writes": []},
+    ],
+)
+def test_a_replay_message_cannot_make_the_replay_function_write_anything_else(runtime, shop, aws_requests, message):
+    from waymark.core import durable
+
+    with pytest.raises((KeyError, ValueError)):
+        durable.replay(json.dumps(message))
+    assert aws_requests.calls == []
 
 
 def test_lookups_failing_with_nothing_cached_answer_503_not_500(runtime, shop, inject_failure):
@@ -193,9 +198,6 @@ def test_lookups_failing_with_nothing_cached_answer_503_not_500(runtime, shop, i
 
 
 def test_replay_function_handles_the_sample_event(runtime, shop):
-    event = copy.deepcopy(load_event("replay", "session"))
-    body = json.loads(event["Records"][0]["body"])
-    body["request"]["TableName"] = Session.Meta.table_name
-    event["Records"][0]["body"] = json.dumps(body)
+    event = load_event("replay", "session")  # names the table by its role: any stack's sessions table
     assert runtime.invoke("ReplayFunction", event) == {"batchItemFailures": []}
     assert Session.count() == 1

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conversions_support import click, postback
-from tests.support import make_agent, make_link
+from tests.helpers.programs import make_agent, make_link
+from tests.helpers.tracking import click, postback
+from waymark.conversions.vocabulary import Channel
 from waymark.core import cache, ids
-from waymark.models import CHANNELS, CommissionRule, Conversion, Customer, Session
+from waymark.models import CommissionRule, Conversion, Customer, Session
 
 
 def sale(merchant, **fields) -> dict:
@@ -20,12 +21,12 @@ def stored(order_id: str = "A-1") -> Conversion:
     return Conversion.get(f"shop-backend:{order_id}")
 
 
-@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("channel", list(Channel))
 def test_every_channel_is_credited_through_the_click_and_reported(runtime, merchant, channel):
     click_id = click(runtime, merchant.link.code)
     answer = postback(runtime, sale(merchant, click_id=click_id, channel=channel))
     assert answer.status == 200, answer.body
-    assert (answer.body["agent"], answer.body["channel"], answer.body["status"]) == (
+    assert (answer.json["agent"], answer.json["channel"], answer.json["status"]) == (
         merchant.agent.agent_id,
         channel,
         "pending",
@@ -38,15 +39,15 @@ def test_the_last_click_wins_and_the_click_id_decides(runtime, merchant):
     rival_link = make_link(rival, merchant.program)
     first = click(runtime, merchant.link.code)
     last = click(runtime, rival_link.code)
-    assert postback(runtime, sale(merchant, click_id=last)).body["agent"] == rival.agent_id
-    assert postback(runtime, sale(merchant, order_id="A-2", click_id=first)).body["agent"] == merchant.agent.agent_id
+    assert postback(runtime, sale(merchant, click_id=last)).json["agent"] == rival.agent_id
+    assert postback(runtime, sale(merchant, order_id="A-2", click_id=first)).json["agent"] == merchant.agent.agent_id
 
 
 def test_any_product_booked_counts(runtime, merchant):
     click_id = click(runtime, merchant.link.code)  # the link points at tour 1
     items = [{"product": "wine-tasting", "category": "food", "quantity": 3, "price": "64.50"}]
     answer = postback(runtime, sale(merchant, click_id=click_id, amount="193.50", items=items))
-    assert answer.body["agent"] == merchant.agent.agent_id and answer.body["commission"] == "19.35"
+    assert answer.json["agent"] == merchant.agent.agent_id and answer.json["commission"] == "19.35"
 
 
 def test_an_expired_click_is_recorded_rejected_for_operators(runtime, merchant):
@@ -54,7 +55,7 @@ def test_an_expired_click_is_recorded_rejected_for_operators(runtime, merchant):
     Session(click_id).update(actions=[Session.expires_at.set(int(time.time()) - 60)])
     answer = postback(runtime, sale(merchant, click_id=click_id, status="approved"))
     assert answer.status == 200
-    assert (answer.body["status"], answer.body["reason"], answer.body["commission"]) == ("rejected", "expired", "0")
+    assert (answer.json["status"], answer.json["reason"], answer.json["commission"]) == ("rejected", "expired", "0")
     conversion = stored()
     assert conversion.agent_id == merchant.agent.agent_id  # operators and the partner see why
     assert conversion.history[0].reason == "expired" and conversion.commission_rule is None
@@ -75,21 +76,21 @@ def test_clicks_that_earn_nothing_are_recorded_with_their_reason(runtime, mercha
     elif case == "unknown_click":
         fields["click_id"] = ids.new_click_id()
     else:
-        from tests.support import make_program
+        from tests.helpers.programs import make_program
 
         other = make_program("other-program")
         other_agent = make_agent(other)
         fields["click_id"] = click(runtime, make_link(other_agent, other).code)
     answer = postback(runtime, sale(merchant, **fields))
     expected = {"suspended": "agent_suspended", "foreign_click": "unknown_click"}.get(case, case)
-    assert (answer.status, answer.body["status"], answer.body["reason"]) == (200, "rejected", expected)
+    assert (answer.status, answer.json["status"], answer.json["reason"]) == (200, "rejected", expected)
     assert stored().commission == Decimal(0)
 
 
 @pytest.mark.parametrize("channel", ["concierge", "inside_sales"])
 def test_concierge_and_inside_sales_credit_the_named_partner_without_a_click(runtime, merchant, channel):
     answer = postback(runtime, sale(merchant, agent=merchant.agent.agent_id, channel=channel))
-    assert (answer.body["agent"], answer.body["status"], answer.body["commission"]) == (
+    assert (answer.json["agent"], answer.json["status"], answer.json["commission"]) == (
         merchant.agent.agent_id,
         "pending",
         "20.00",
@@ -99,11 +100,11 @@ def test_concierge_and_inside_sales_credit_the_named_partner_without_a_click(run
 
 def test_a_web_sale_naming_a_partner_without_a_click_earns_nothing(runtime, merchant):
     answer = postback(runtime, sale(merchant, agent=merchant.agent.agent_id))
-    assert (answer.body["agent"], answer.body["reason"]) == (None, "no_attribution")
+    assert (answer.json["agent"], answer.json["reason"]) == (None, "no_attribution")
     unknown = postback(runtime, sale(merchant, order_id="A-2", agent="nobody99", channel="concierge"))
-    assert unknown.body["reason"] == "unknown_agent"
+    assert unknown.json["reason"] == "unknown_agent"
     plain = postback(runtime, sale(merchant, order_id="A-3"))
-    assert plain.body["reason"] == "no_attribution" and plain.body["agent"] is None
+    assert plain.json["reason"] == "no_attribution" and plain.json["agent"] is None
 
 
 def _session_with_tail(merchant, agent_id: str, tail_of: str, age_ms: int) -> str:
@@ -135,14 +136,14 @@ def test_a_quoted_reference_code_credits_the_newest_session_with_it(runtime, mer
     spoken = f"{code[:3].lower()} {code[3:]}"  # as the customer reads it out
     aws_requests.calls.clear()
     answer = postback(runtime, sale(merchant, ref=spoken, channel=channel))
-    assert answer.body["agent"] == merchant.agent.agent_id, answer.body
+    assert answer.json["agent"] == merchant.agent.agent_id, answer.body
     assert stored().click_id == newer and stored().attributed_by == "ref"
     assert "Query" in aws_requests.calls and "Scan" not in aws_requests.calls
 
 
 def test_an_unknown_reference_code_is_recorded_as_unknown_click(runtime, merchant):
     answer = postback(runtime, sale(merchant, ref="ABCDEF", channel="phone"))
-    assert (answer.body["status"], answer.body["reason"]) == ("rejected", "unknown_click")
+    assert (answer.json["status"], answer.json["reason"]) == ("rejected", "unknown_click")
 
 
 def test_partner_and_channel_overrides_with_dates_price_the_conversion(runtime, merchant):
@@ -167,11 +168,11 @@ def test_partner_and_channel_overrides_with_dates_price_the_conversion(runtime, 
     )
     cache.clear_all()
     chat = postback(runtime, sale(merchant, click_id=click(runtime, merchant.link.code), channel="chat"))
-    assert chat.body["commission"] == "20.00"  # 100 % of the normal 10 % while the dated rule runs
+    assert chat.json["commission"] == "20.00"  # 100 % of the normal 10 % while the dated rule runs
     phone = postback(
         runtime, sale(merchant, order_id="A-2", click_id=click(runtime, merchant.link.code), channel="phone")
     )
-    assert phone.body["commission"] == "12.00"  # the partner's own fixed phone rate
+    assert phone.json["commission"] == "12.00"  # the partner's own fixed phone rate
     assert stored("A-2").commission_rule == "partner, phone sales: 12 fixed"
 
 

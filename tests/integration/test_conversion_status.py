@@ -1,13 +1,13 @@
-"""Operators' status changes (conversion_status) and the portal's month queries (conversion_queries)."""
+"""Operators' status changes (conversions.status_changes) and the portal's month queries (conversions.queries)."""
 
-import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from tests.integration.conversions_support import click, postback
-from tests.support import make_agent, make_link
+from tests.helpers.concurrency import all_at_once
+from tests.helpers.programs import make_agent, make_link
+from tests.helpers.tracking import click, postback
 from waymark.conversions.queries import BadQuery, commission_totals, conversions_of_agent, conversions_of_program
 from waymark.conversions.status_changes import ConversionNotFound, TransitionRefused, change_status
 from waymark.models import Conversion
@@ -27,7 +27,7 @@ def recorded(runtime, merchant):
             "click_id": click(runtime, merchant.link.code),
         },
     )
-    assert answer.body["status"] == "pending"
+    assert answer.json["status"] == "pending"
     return merchant
 
 
@@ -89,12 +89,12 @@ def test_unknown_conversions_and_anonymous_changes_are_refused(recorded):
 def test_two_operators_at_once_cannot_both_change_it(recorded, monkeypatch):
     """The update is conditional on the status read: the second operator, who read "pending"
     before the first one's change landed, is refused instead of overwriting it."""
-    from waymark.conversions import status_changes as conversion_status
+    from waymark.conversions import status_changes
 
     original_get = Conversion.get
     stale = original_get(CONVERSION)
     change_status(CONVERSION, "approved", by="first@example.com")
-    monkeypatch.setattr(conversion_status.Conversion, "get", classmethod(lambda cls, *a, **k: stale))
+    monkeypatch.setattr(status_changes.Conversion, "get", classmethod(lambda cls, *a, **k: stale))
     with pytest.raises(TransitionRefused, match="no longer pending"):
         change_status(CONVERSION, "rejected", by="second@example.com", reason="fraud")
     monkeypatch.undo()
@@ -164,23 +164,14 @@ def test_partners_see_pending_and_approved_commission_separately(runtime, mercha
 def test_concurrent_status_changes_on_moto_leave_one_winner(recorded):
 
     results: list = []
-    barrier = threading.Barrier(2)
 
     def act(target: str, reason: str | None) -> None:
-        barrier.wait()
         try:
             results.append(change_status(CONVERSION, target, by=target, reason=reason).status)
         except TransitionRefused:
             results.append("refused")
 
-    threads = [
-        threading.Thread(target=act, args=("approved", None)),
-        threading.Thread(target=act, args=("rejected", "fraud")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(lambda: act("approved", None), lambda: act("rejected", "fraud"))
     stored = Conversion.get(CONVERSION)
     assert sorted(results).count("refused") == 1 and stored.status in results
     assert len(stored.history) == 2

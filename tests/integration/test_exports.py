@@ -13,8 +13,9 @@ import requests
 
 from devstack.control import scheduled_event
 from devstack.pumps import QueuePump
-from tests.reporting import SLACK, T0, FailCalls, click, sale, set_status
-from tests.support import make_agent, make_program
+from tests.helpers.faults import FailCalls
+from tests.helpers.programs import make_agent, make_program
+from tests.helpers.reporting import SLACK, T0, set_status, stored_click, stored_sale
 from waymark.reporting import exports
 from waymark.reporting.exports import ExportForbidden, ExportNotFound, ExportRejected, MultipartWriter, Requester
 
@@ -38,16 +39,16 @@ def month(runtime, streams):
     program = make_program("shop")
     agents = [make_agent(program, name=name) for name in NAMES]
     first, second, _ = (agent.agent_id for agent in agents)
-    click("shop", first, "lnk1")
-    click("shop", first, "lnk1", user_agent=SLACK)
-    click("shop", second, "lnk2", at=T0 + timedelta(hours=2))
+    stored_click("shop", first, "lnk1")
+    stored_click("shop", first, "lnk1", user_agent=SLACK)
+    stored_click("shop", second, "lnk2", at=T0 + timedelta(hours=2))
     sales = [
-        sale("shop", first, "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="-5%"),
-        sale("shop", first, "o2", amount="0.10", commission="0.005", channel="phone"),
-        sale("shop", first, "o3", amount="1000", commission="100", status="rejected"),
-        sale("shop", second, "o4", amount="33.33", commission="3.333"),
-        sale("shop", None, "o5", amount="75.50", commission="0", channel="chat"),
-        sale("shop", first, "o6", amount="5", commission="0.5", at=T0 + timedelta(days=20)),  # June
+        stored_sale("shop", first, "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="-5%"),
+        stored_sale("shop", first, "o2", amount="0.10", commission="0.005", channel="phone"),
+        stored_sale("shop", first, "o3", amount="1000", commission="100", status="rejected"),
+        stored_sale("shop", second, "o4", amount="33.33", commission="3.333"),
+        stored_sale("shop", None, "o5", amount="75.50", commission="0", channel="chat"),
+        stored_sale("shop", first, "o6", amount="5", commission="0.5", at=T0 + timedelta(days=20)),  # June
     ]
     set_status(sales[0], "approved")
     set_status(sales[1], "approved")

@@ -118,7 +118,7 @@ def served_from(aws):
 
 
 def test_a_route_added_to_the_template_is_served_with_no_other_change(served_from, tmp_path):
-    from tests.support import make_agent, make_link, make_program
+    from tests.helpers.programs import make_agent, make_link, make_program
 
     program = make_program()
     link = make_link(make_agent(program), program)

@@ -13,8 +13,8 @@ import boto3
 import pytest
 
 from devstack.pumps import StreamPump
-from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
 
 SIGNING_SECRETS = ("EmailLinkKeysSecret", "WebKeysSecret")
 
@@ -34,7 +34,7 @@ def mail(shop, aws, runtime, monkeypatch):
         make_customer(shop.program, email=email)
         StreamPump(aws, runtime).drain()
         day = utcnow().date() + timedelta(days=1)
-        runtime.handler("RemarketingSenderFunction")(scheduled_event(day), VirtualContext(clock))
+        run_sender(runtime, day, clock)
         mine = [m for m in sent_emails(aws)[before:] if m["to"] == [email]]
         if not mine:
             return None

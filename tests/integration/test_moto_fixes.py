@@ -1,12 +1,11 @@
 """devstack.moto_fixes holds moto to DynamoDB's documented transaction and write semantics."""
 
-import threading
-
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.helpers.concurrency import all_at_once
 from waymark.models import Session
 
 
@@ -79,20 +78,15 @@ def test_a_write_refused_half_way_is_undone_item_by_item(aws, table):
 
 def test_concurrent_conditional_puts_store_exactly_one(aws, table):
     dynamodb = boto3.client("dynamodb", region_name="eu-west-1")
-    barrier, outcomes = threading.Barrier(30), []
+    outcomes = []
 
     def attempt() -> None:
-        barrier.wait()
         try:
             dynamodb.transact_write_items(TransactItems=[put(table, "same", n="1"), put(table, "other")])
             outcomes.append("stored")
         except ClientError:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=attempt) for _ in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(*[attempt] * 30)
     assert sorted(outcomes) == ["refused"] * 29 + ["stored"]
     assert dynamodb.scan(TableName=table)["Count"] == 2

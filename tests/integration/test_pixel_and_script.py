@@ -1,34 +1,10 @@
 """GET /pixel.gif (always a 1x1 GIF) and GET /waymark.js, through the postback function."""
 
-import base64
-from urllib.parse import urlencode
-
 import pytest
 
-from tests.integration.conversions_support import click
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.tracking import assert_gif, click, pixel, sale
 from waymark.models import Conversion
-
-GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-
-
-def pixel(runtime, params: dict | str, cookie: str | None = None) -> dict:
-    query = params if isinstance(params, str) else urlencode(params)
-    headers = {"cookie": f"wm_click={cookie}; other=1"} if cookie else {}
-    function, event = http_event(runtime.stack, "GET", "/pixel.gif", query=query, headers=headers)
-    assert function == "PostbackFunction"
-    return runtime.invoke(function, event)
-
-
-def assert_gif(response: dict) -> None:
-    assert response["statusCode"] == 200
-    assert response["headers"]["Content-Type"] == "image/gif"
-    assert response["headers"]["Cache-Control"] == "no-store"
-    assert response["isBase64Encoded"] and base64.b64decode(response["body"]) == GIF
-
-
-def sale(**extra) -> dict:
-    return {"advertiser": "shop-backend", "order_id": "P-1", "amount": "50.00", "currency": "EUR", **extra}
 
 
 def test_the_pixel_records_the_sale_for_the_cookies_click(runtime, merchant):
@@ -123,7 +99,7 @@ def test_the_page_script_is_served_with_the_programs_settings(runtime, merchant)
 def test_the_sample_events_are_answered(runtime, shop, name):
     import json
 
-    from tests.support import load_event
+    from tests.helpers.events import load_event
     from waymark.conversions.advertisers import token_digest
     from waymark.models import Advertiser
 

@@ -9,9 +9,8 @@ import json
 import time
 from urllib.parse import urlencode
 
-from tests.integration.conversions_support import click, postback
-from tests.integration.test_pixel_and_script import assert_gif, pixel, sale
-from tests.support import make_agent, make_link, make_program
+from tests.helpers.programs import make_agent, make_link, make_program
+from tests.helpers.tracking import assert_gif, click, pixel, postback, sale
 from waymark.conversions.postback_auth import sign
 from waymark.models import Conversion, Customer, Program
 
@@ -72,7 +71,7 @@ def test_the_advertisers_postback_replaces_a_pending_pixel_sale_of_the_same_orde
     """Someone with a live click of their own claims an order id first; the merchant's postback wins."""
     assert_gif(pixel(runtime, sale(amount="1.00"), cookie=click(runtime, merchant.link.code)))
     answer = postback(runtime, {"token": merchant.token, "order_id": "P-1", "amount": "80.00", "currency": "EUR"})
-    assert answer.status == 200, answer.body
+    assert answer.status == 200, answer.json
     conversion = Conversion.get("shop-backend:P-1")
     assert (conversion.amount, conversion.reported_by, conversion.agent_id) == (80, "postback", None)
     assert conversion.reason == "no_attribution"
@@ -96,7 +95,7 @@ def test_a_signed_post_refuses_unsigned_query_parameters(runtime, merchant):
     query = urlencode({"status": "approved", "agent": merchant.agent.agent_id, "channel": "phone"})
     tampered = postback(runtime, body=body, headers=headers, query=query)
     assert tampered.status == 400
-    assert "query string is not signed" in tampered.body["message"]
+    assert "query string is not signed" in tampered.json["message"]
     assert Conversion.count() == 0
 
     assert postback(runtime, body=body, headers=headers).status == 200  # the advertiser's own request

@@ -1,7 +1,6 @@
 """GET|POST /postback through the postback function's lambda_handler, against moto."""
 
 import json
-import threading
 import time
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -9,7 +8,8 @@ from urllib.parse import urlencode
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.integration.conversions_support import click, postback
+from tests.helpers.concurrency import all_at_once
+from tests.helpers.tracking import click, postback
 from waymark.models import Conversion, Customer
 
 WRITES = ("PutItem", "TransactWriteItems", "UpdateItem", "DeleteItem", "BatchWriteItem")
@@ -32,7 +32,7 @@ def test_a_postback_credits_the_click_and_answers_with_the_conversion(runtime, m
     answer = postback(runtime, sale(merchant, click_id, items=[{"product": "sunset", "quantity": 2, "price": "89"}]))
 
     assert answer.status == 200, answer.body
-    assert answer.body == {
+    assert answer.json == {
         "conversion_id": "shop-backend:A-1001",
         "order_id": "A-1001",
         "status": "pending",
@@ -42,7 +42,7 @@ def test_a_postback_credits_the_click_and_answers_with_the_conversion(runtime, m
         "amount": "178.00",
         "currency": "EUR",
         "commission": "17.80",
-        "created_at": answer.body["created_at"],
+        "created_at": answer.json["created_at"],
     }
     assert "Idempotent-Replayed" not in answer.headers
     [stored] = conversions()
@@ -69,8 +69,8 @@ def test_get_with_aliases_and_a_form_body_work_like_json(runtime, merchant):
     )
     answer = postback(runtime, method="GET", query=query)
     assert answer.status == 200, answer.body
-    assert (answer.body["order_id"], answer.body["amount"], answer.body["currency"]) == ("G-1", "10.00", "EUR")
-    assert answer.body["agent"] == merchant.agent.agent_id
+    assert (answer.json["order_id"], answer.json["amount"], answer.json["currency"]) == ("G-1", "10.00", "EUR")
+    assert answer.json["agent"] == merchant.agent.agent_id
 
     form = urlencode({"order_id": "F-1", "amount": "20.5", "currency": "EUR", "click_id": first})
     answer = postback(
@@ -80,7 +80,7 @@ def test_get_with_aliases_and_a_form_body_work_like_json(runtime, merchant):
         content_type="application/x-www-form-urlencoded",
     )
     assert answer.status == 200, answer.body
-    assert answer.body["commission"] == "2.05"
+    assert answer.json["commission"] == "2.05"
     assert len(conversions()) == 2
 
 
@@ -90,7 +90,7 @@ def test_a_repeat_returns_the_same_answer_and_writes_nothing(runtime, merchant, 
     before = conversions()[0].serialize()
     aws_requests.calls.clear()
     again = postback(runtime, params)
-    assert again.status == 200 and again.body == first.body
+    assert again.status == 200 and again.json == first.json
     assert again.headers["Idempotent-Replayed"] == "true"
     # The conditional PutItem fails and DynamoDB hands back the stored item: no second read, nothing changed.
     assert aws_requests.calls == ["GetItem", "PutItem"]
@@ -102,7 +102,7 @@ def test_a_repeat_with_a_different_amount_is_a_409_and_changes_nothing(runtime, 
     first = postback(runtime, params)
     changed = postback(runtime, {**params, "amount": "999.00"})
     assert changed.status == 409
-    assert changed.body["error"] == "duplicate" and changed.body["conversion"] == first.body
+    assert changed.json["error"] == "duplicate" and changed.json["conversion"] == first.json
     [stored] = conversions()
     assert stored.amount == Decimal("178.00")
 
@@ -122,18 +122,8 @@ def test_fifty_concurrent_identical_postbacks_record_exactly_one_conversion(runt
     request = postbacks.PostbackRequest(
         method="POST", body=body, content_type="application/json", source_ip="198.51.100.7"
     )
-    barrier = threading.Barrier(50)
     outcomes: list = []
-
-    def send() -> None:
-        barrier.wait()
-        outcomes.append(postbacks.handle(request))
-
-    threads = [threading.Thread(target=send) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(*[lambda: outcomes.append(postbacks.handle(request))] * 50)
 
     assert len(outcomes) == 50
     assert {o.status for o in outcomes} == {200}
@@ -157,7 +147,7 @@ def test_wrong_or_missing_tokens_are_401_and_write_nothing(runtime, merchant, aw
             params["token"] = token
         answer = postback(runtime, params)
         assert answer.status == 401, (token, answer.body)
-        assert answer.body["error"] == "unauthorized"
+        assert answer.json["error"] == "unauthorized"
     assert not aws_requests.of(*WRITES)
     assert conversions() == []
 
@@ -231,7 +221,7 @@ def test_the_ip_allow_list_admits_its_networks_only(runtime, merchant, aws_reque
     assert postback(runtime, {**params, "order_id": "v6"}, source_ip="2001:db8::1").status == 200
     aws_requests.calls.clear()
     outside = postback(runtime, {**params, "order_id": "B-2"}, source_ip="198.51.100.7")
-    assert outside.status == 403 and outside.body["error"] == "forbidden"
+    assert outside.status == 403 and outside.json["error"] == "forbidden"
     assert not aws_requests.of(*WRITES)
     assert len(conversions()) == 2
 
@@ -286,7 +276,7 @@ def test_hostile_input_is_a_clear_4xx_and_writes_nothing(runtime, merchant, aws_
             content_type=request_.get("content_type", "application/json"),
         )
     assert 400 <= answer.status < 500, (name, answer.status, answer.body)
-    assert answer.body["error"] and answer.body["message"]
+    assert answer.json["error"] and answer.json["message"]
     assert not aws_requests.of(*WRITES), aws_requests.calls
     assert conversions() == []
 
@@ -294,9 +284,9 @@ def test_hostile_input_is_a_clear_4xx_and_writes_nothing(runtime, merchant, aws_
 def test_validation_errors_name_the_field(runtime, merchant):
     answer = postback(runtime, {"token": merchant.token, "order_id": "X", "amount": "-1", "currency": "EUR"})
     assert answer.status == 400
-    assert answer.body["fields"][0]["field"] == "amount"
+    assert answer.json["fields"][0]["field"] == "amount"
     unknown = postback(runtime, {"token": merchant.token, "order_id": "X", "amount": "1", "currency": "EUR", "x": 1})
-    assert {"field": "x", "message": "unknown parameter"} in unknown.body["fields"]
+    assert {"field": "x", "message": "unknown parameter"} in unknown.json["fields"]
 
 
 # ---------------------------------------------------------------------------- failures
@@ -314,8 +304,8 @@ def test_a_failed_write_is_queued_202_and_replayed_idempotently(runtime, merchan
     params = sale(merchant, click(runtime, merchant.link.code), email="guest@example.org")
     heal = inject_failure("dynamodb", "TransactWriteItems" if with_customer else "PutItem")
     queued = postback(runtime, params)
-    assert queued.status == 202 and queued.body["queued"] is True
-    assert queued.body["conversion_id"] == "shop-backend:A-1001"
+    assert queued.status == 202 and queued.json["queued"] is True
+    assert queued.json["conversion_id"] == "shop-backend:A-1001"
     assert conversions() == []
 
     # The replay function (its own client, for which the outage is over) stores it...
@@ -328,7 +318,7 @@ def test_a_failed_write_is_queued_202_and_replayed_idempotently(runtime, merchan
     heal()
     retry = postback(runtime, params)
     assert retry.status == 200 and retry.headers["Idempotent-Replayed"] == "true"
-    assert retry.body["conversion_id"] == queued.body["conversion_id"] and retry.body["commission"] == "17.80"
+    assert retry.json["conversion_id"] == queued.json["conversion_id"] and retry.json["commission"] == "17.80"
     assert len(conversions()) == 1
 
 
@@ -347,7 +337,7 @@ def test_a_sale_in_another_currency_than_the_programs_is_refused(runtime, mercha
     """Waymark does no exchange: a program books in one currency, so reports and statements add up."""
     aws_requests.calls.clear()
     answer = postback(runtime, {"token": merchant.token, "order_id": "FX-1", "amount": "120.00", "currency": "USD"})
-    assert answer.status == 400 and answer.body["fields"] == ["currency"]
-    assert "EUR" in answer.body["message"]
+    assert answer.status == 400 and answer.json["fields"] == ["currency"]
+    assert "EUR" in answer.json["message"]
     assert not aws_requests.of(*WRITES)
     assert conversions() == []

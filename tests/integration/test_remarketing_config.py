@@ -4,7 +4,7 @@ and the program flag the postback reads."""
 import pytest
 from pydantic import ValidationError
 
-from tests.remarketing import DE_HTML, EN_HTML, OFFERS, configure
+from tests.helpers.remarketing import DE_HTML, EN_HTML, OFFERS, configure
 
 
 @pytest.fixture

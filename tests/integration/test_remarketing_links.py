@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from devstack.pumps import QueuePump, StreamPump
-from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def emailed(shop, aws, runtime, monkeypatch):
         make_customer(shop.program, **customer)
         StreamPump(aws, runtime).drain()
         day = utcnow().date() + timedelta(days=1)
-        runtime.handler("RemarketingSenderFunction")(scheduled_event(day), VirtualContext(clock))
+        run_sender(runtime, day, clock)
         message = sent_emails(aws)[-1]
         offers = re.findall(r'href="([^"]+/x/[^"]+)"', message["html"])
         return {"offers": offers, "unsubscribe": message["message"]["List-Unsubscribe"].strip("<>"), **message}
@@ -218,7 +218,7 @@ def test_an_unsubscribe_dynamodb_could_not_take_is_replayed(aws, runtime, emaile
 
 @pytest.mark.parametrize("name", ["offer-bad-token", "unsubscribe-page", "one-click-bad-token"])
 def test_the_sample_events_get_pages(aws, runtime, name):
-    from tests.support import load_event
+    from tests.helpers.events import load_event
 
     response = runtime.invoke("RemarketingLinkFunction", load_event("remarketing_links", name))
     assert response["statusCode"] == 400 and response["headers"]["Content-Type"].startswith("text/html")

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tests.remarketing import OFFERS, configure
-from tests.support import http_event, load_event
+from tests.helpers.events import http_event, load_event
+from tests.helpers.remarketing import OFFERS, configure
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from devstack.pumps import StreamPump
-from tests.remarketing import configure, make_customer
+from tests.helpers.remarketing import configure, make_customer
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_only_new_customer_items_reach_the_planner(aws, runtime, shop):
 
 
 def test_the_sample_event_is_handled(aws, runtime):
-    from tests.support import load_event
+    from tests.helpers.events import load_event
 
     assert runtime.invoke("RemarketingPlannerFunction", load_event("remarketing_planner", "new-customer")) == {
         "batchItemFailures": []

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from devstack.pumps import StreamPump
-from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
+from tests.helpers.remarketing import VirtualClock, VirtualContext, configure, make_customer, run_sender, sent_emails
 
 
 @pytest.fixture
@@ -39,18 +39,13 @@ def plan(stack, runtime) -> int:
     return StreamPump(stack, runtime).drain()
 
 
-def run_job(runtime, day, clock, timeout_ms: int = 300_000) -> dict:
-    handler = runtime.handler("RemarketingSenderFunction")
-    return handler(scheduled_event(day), VirtualContext(clock, timeout_ms=timeout_ms))
-
-
 def test_due_emails_are_sent_in_the_customers_language_with_the_channels_subject(aws, booked):
     english = make_customer(booked.program, email="ann@example.org", lang="en")
     german = make_customer(booked.program, email="bert@example.org", lang="de", channel="phone")
     unknown = make_customer(booked.program, email="chloe@example.org", lang="fr")
     plan(aws, booked.runtime)
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["sent"] == 3 and summary["items_read"] == 3
     emails = {e["to"][0]: e for e in sent_emails(aws)}
@@ -81,7 +76,7 @@ def test_a_booking_reported_without_a_reference_is_named_by_its_order_id(aws, bo
     customer.save()
     plan(aws, booked.runtime)
 
-    assert run_job(booked.runtime, booked.due, booked.clock)["sent"] == 1
+    assert run_sender(booked.runtime, booked.due, booked.clock)["sent"] == 1
     order_id = customer.conversion_id.split(":")[1]
     email = sent_emails(aws)[0]
     assert email["subject"] == f"Add to your trip {order_id}" and "None" not in email["html"]
@@ -93,8 +88,8 @@ def test_a_second_run_the_same_day_sends_nothing_new(aws, booked):
         make_customer(booked.program, email=f"guest{n}@example.org")
     plan(aws, booked.runtime)
 
-    first = run_job(booked.runtime, booked.due, booked.clock)
-    second = run_job(booked.runtime, booked.due, booked.clock)
+    first = run_sender(booked.runtime, booked.due, booked.clock)
+    second = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert first["sent"] == 3
     assert second["sent"] == 0 and second["items_read"] == 0  # sent items left the sparse due-index
@@ -130,7 +125,7 @@ def test_the_daily_job_reads_only_what_is_due(aws, booked):
         make_customer(booked.program, email=f"due{n}@example.org")
     plan(aws, booked.runtime)
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["items_read"] == 5 and summary["sent"] == 5
     assert summary["config_items_read"] <= 5  # program, one profile, one template, two channels
@@ -147,7 +142,7 @@ def test_unsubscribed_addresses_are_never_emailed(aws, booked):
     make_customer(booked.program, email="leave@example.org")  # a later booking: not even planned
     plan(aws, booked.runtime)
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert is_suppressed("leave@example.org") and not is_suppressed("stay@example.org")
     assert summary["sent"] == 1 and summary["suppressed"] == 1 and summary["items_read"] == 2
@@ -182,7 +177,7 @@ def test_throttling_mid_batch_loses_no_email_and_duplicates_none(aws, booked):
     plan(aws, booked.runtime)
     restore = _ses_answers([None, None, "TooManyRequestsException", "TooManyRequestsException", None])
     try:
-        summary = run_job(booked.runtime, booked.due, booked.clock)
+        summary = run_sender(booked.runtime, booked.due, booked.clock)
     finally:
         restore()
 
@@ -201,7 +196,7 @@ def test_persistent_throttling_hands_the_rest_to_a_continuation(aws, booked):
     plan(aws, booked.runtime)
     restore = _ses_answers([None] + ["TooManyRequestsException"] * 5)
     try:
-        summary = run_job(booked.runtime, booked.due, booked.clock)
+        summary = run_sender(booked.runtime, booked.due, booked.clock)
     finally:
         restore()
 
@@ -250,7 +245,7 @@ def test_the_job_stops_before_the_timeout_and_the_continuation_finishes(aws, boo
 
     # Moto's rate is one email a second (virtual time): with 32.5 s left and a 30 s safety margin,
     # the run has room for a few sends, then must stop.
-    first = run_job(booked.runtime, booked.due, booked.clock, timeout_ms=32_500)
+    first = run_sender(booked.runtime, booked.due, booked.clock, timeout_ms=32_500)
 
     assert first["stopped"] == "time" and first["continued"] and 0 < first["sent"] < 6
     continuation = _continuation(aws)
@@ -270,7 +265,7 @@ def test_a_rejected_message_fails_alone_and_the_others_go_out(aws, booked):
     plan(aws, booked.runtime)
     restore = _ses_answers([None, "MessageRejected", None])
     try:
-        summary = run_job(booked.runtime, booked.due, booked.clock)
+        summary = run_sender(booked.runtime, booked.due, booked.clock)
     finally:
         restore()
 
@@ -294,7 +289,7 @@ def test_an_interrupted_send_is_never_repeated(aws, booked):
         ]
     )
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["uncertain"] == 1 and summary["sent"] == 0 and sent_emails(aws) == []
     assert RemarketingSend.get(item.pk, item.sk).status == "uncertain"
@@ -307,7 +302,7 @@ def test_sends_of_a_removed_profile_are_skipped(aws, booked):
     plan(aws, booked.runtime)
     config.delete_profile(booked.program, booked.profile.profile_id)
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["skipped"] == 1 and sent_emails(aws) == []
 
@@ -317,7 +312,7 @@ def test_yesterdays_leftovers_go_out_with_todays_run(aws, booked):
     make_customer(booked.program, email="late@example.org")
     plan(aws, booked.runtime)
 
-    summary = run_job(booked.runtime, booked.due + timedelta(days=1), booked.clock)
+    summary = run_sender(booked.runtime, booked.due + timedelta(days=1), booked.clock)
 
     assert summary["sent"] == 1 and [e["to"] for e in sent_emails(aws)] == [["late@example.org"]]
 
@@ -329,7 +324,7 @@ def test_an_unverified_sender_pauses_the_job_and_fails_nobody(aws, booked, monke
     plan(aws, booked.runtime)
     monkeypatch.setenv("SES_SENDER", "not-verified@example.com")
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["stopped"] == "paused" and summary["failed"] == 0 and not summary["continued"]
     (send,) = RemarketingSend.by_due.query(booked.due.isoformat())
@@ -346,7 +341,7 @@ def test_a_send_that_cannot_be_composed_is_skipped_and_the_rest_go_out(aws, book
     odd = next(s for s in RemarketingSend.by_due.query(booked.due.isoformat()) if s.email == "odd@example.org")
     odd.update(actions=[RemarketingSend.email_hash.set("not.url.safe")])
 
-    summary = run_job(booked.runtime, booked.due, booked.clock)
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
 
     assert summary["sent"] == 1 and summary["skipped"] == 1
     assert [e["to"] for e in sent_emails(aws)] == [["fine@example.org"]]

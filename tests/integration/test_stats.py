@@ -1,6 +1,5 @@
 """The stats consumer (StatsFunction) fed by the template's stream mappings, against moto."""
 
-import copy
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -8,8 +7,18 @@ from decimal import Decimal
 import boto3
 import pytest
 
-from tests.integration.test_click import click_event
-from tests.reporting import DESKTOP, SLACK, T0, FailCalls, click, counter_items, sale, set_status
+from tests.helpers.events import click_event
+from tests.helpers.faults import FailCalls
+from tests.helpers.reporting import (
+    DESKTOP,
+    SLACK,
+    T0,
+    Recording,
+    counter_items,
+    set_status,
+    stored_click,
+    stored_sale,
+)
 from waymark.models import Session
 
 PARTNER_MONTH = ("PROGRAM#shop#MONTH#2026-05", "AGENT#ag1")
@@ -37,7 +46,7 @@ def test_clicks_through_the_click_function_are_counted_and_audited(runtime, shop
 
 @pytest.mark.parametrize("user_agent", [SLACK, "WhatsApp/2.24.6.77 A", "facebookexternalhit/1.1", None, ""])
 def test_bots_and_link_previews_are_bot_clicks_never_clicks(runtime, streams, user_agent):
-    click("shop", "ag1", "lnk1", user_agent=user_agent)
+    stored_click("shop", "ag1", "lnk1", user_agent=user_agent)
     streams.drain()
     assert partner_month() == {"bot_clicks": 1}
 
@@ -51,11 +60,11 @@ def test_a_unique_click_starts_an_hour_in_which_repeats_are_not_unique(runtime, 
     }
     for link, minutes in scenarios.items():
         for offset in minutes:
-            click("shop", "ag1", link, at=T0 + timedelta(minutes=offset))
-    click("shop", "ag1", "ld", at=T0)
-    click("shop", "ag1", "ld", at=T0 + timedelta(minutes=1), visitor="visitor-2")  # another visitor
-    click("shop", "ag1", "ld", at=T0 + timedelta(minutes=2), user_agent=DESKTOP)  # another browser
-    click("shop", "ag1", "la", at=T0 + timedelta(minutes=3), visitor="visitor-2")  # another link's visitor
+            stored_click("shop", "ag1", link, at=T0 + timedelta(minutes=offset))
+    stored_click("shop", "ag1", "ld", at=T0)
+    stored_click("shop", "ag1", "ld", at=T0 + timedelta(minutes=1), visitor="visitor-2")  # another visitor
+    stored_click("shop", "ag1", "ld", at=T0 + timedelta(minutes=2), user_agent=DESKTOP)  # another browser
+    stored_click("shop", "ag1", "la", at=T0 + timedelta(minutes=3), visitor="visitor-2")  # another link's visitor
     streams.drain()
 
     items = counter_items()
@@ -67,9 +76,9 @@ def test_a_unique_click_starts_an_hour_in_which_repeats_are_not_unique(runtime, 
 
 
 def test_conversions_move_between_status_buckets(runtime, streams):
-    first = sale("shop", "ag1", "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="news")
-    second = sale("shop", "ag1", "o2", amount="0.10", commission="0.01", channel="phone")
-    sale("shop", "ag1", "o3", amount="50", commission="5", status="rejected")
+    first = stored_sale("shop", "ag1", "o1", amount="249.90", commission="24.99", link_code="lnk1", sub1="news")
+    second = stored_sale("shop", "ag1", "o2", amount="0.10", commission="0.01", channel="phone")
+    stored_sale("shop", "ag1", "o3", amount="50", commission="5", status="rejected")
     streams.drain()
     assert partner_month() == {
         "conversions_pending": 2,
@@ -106,7 +115,7 @@ def test_conversions_move_between_status_buckets(runtime, streams):
 
 
 def test_unattributed_conversions_count_for_the_program_only(runtime, streams):
-    sale("shop", None, "o1", amount="80", commission="0", channel="chat")
+    stored_sale("shop", None, "o1", amount="80", commission="0", channel="chat")
     streams.drain()
     assert counter_items() == {
         ("MONTH#2026-05", "PROGRAM#shop"): {"conversions_pending": 1, "sales_pending": Decimal("80")},
@@ -114,26 +123,11 @@ def test_unattributed_conversions_count_for_the_program_only(runtime, streams):
     }
 
 
-class Recording:
-    """Wraps runtime.invoke to keep every event the pump delivered to StatsFunction."""
-
-    def __init__(self, runtime, monkeypatch):
-        self.events: list[dict] = []
-        original = runtime.invoke
-
-        def invoke(logical_id, event):
-            if logical_id == "StatsFunction":
-                self.events.append(copy.deepcopy(event))
-            return original(logical_id, event)
-
-        monkeypatch.setattr(runtime, "invoke", invoke)
-
-
 def test_a_redelivered_batch_changes_nothing(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
-    conversion = sale("shop", "ag1", "o1", link_code="lnk1")
-    click("shop", "ag1", "lnk1")
-    click("shop", "ag1", "lnk1", user_agent=SLACK)
+    conversion = stored_sale("shop", "ag1", "o1", link_code="lnk1")
+    stored_click("shop", "ag1", "lnk1")
+    stored_click("shop", "ag1", "lnk1", user_agent=SLACK)
     streams.drain()
     set_status(conversion, "approved")
     streams.drain()
@@ -148,7 +142,7 @@ def test_a_redelivered_batch_changes_nothing(runtime, streams, monkeypatch):
 def test_a_failed_record_is_retried_in_order_without_double_counting(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
     for minute in range(3):
-        click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute), visitor=f"v{minute}")
+        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute), visitor=f"v{minute}")
     with FailCalls("dynamodb", "TransactWriteItems", calls={2}) as failure:
         streams.drain()
     assert failure.failed == 1
@@ -162,7 +156,7 @@ def test_a_failed_record_is_retried_in_order_without_double_counting(runtime, st
 
 def test_after_a_failure_clicks_are_still_judged_in_the_order_they_happened(runtime, streams):
     for minute in (0, 30, 70):  # one visitor: 0 is unique, 30 a repeat, 70 unique again
-        click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute))
+        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute))
     with FailCalls("dynamodb", "TransactWriteItems", calls={1}):
         streams.drain()
     # Counting 30 and 70 before the retried 0 would make 30 unique and 70 a repeat of it.
@@ -171,7 +165,7 @@ def test_after_a_failure_clicks_are_still_judged_in_the_order_they_happened(runt
 
 def test_a_record_counted_before_its_batch_failed_is_not_counted_again(runtime, streams):
     """The audit write-back fails after the counters were written: the retry counts nothing twice."""
-    click("shop", "ag1", "lnk1")
+    stored_click("shop", "ag1", "lnk1")
     with FailCalls("dynamodb", "UpdateItem", calls={1}) as failure:
         streams.drain()
     assert failure.failed == 1
@@ -181,7 +175,7 @@ def test_a_record_counted_before_its_batch_failed_is_not_counted_again(runtime, 
 
 def test_the_consumers_own_session_updates_never_reach_it(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
-    click("shop", "ag1", "lnk1")
+    stored_click("shop", "ag1", "lnk1")
     streams.drain()
     delivered = [record["eventName"] for event in recording.events for record in event["Records"]]
     assert delivered == ["INSERT"]  # the audit write-back (MODIFY) was filtered out by the template
@@ -189,7 +183,7 @@ def test_the_consumers_own_session_updates_never_reach_it(runtime, streams, monk
 
 
 def test_records_that_keep_failing_go_to_the_failure_queue(runtime, streams, aws):
-    sale("shop", "ag1", "o1")
+    stored_sale("shop", "ag1", "o1")
     with FailCalls("dynamodb", "TransactWriteItems"):
         streams.drain()
     sqs = boto3.client("sqs", region_name=aws.region)

@@ -13,8 +13,17 @@ from decimal import Decimal
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.test_stats import Recording
-from tests.reporting import DESKTOP, HUMAN, SLACK, T0, FailCalls, click, counter_items, sale
+from tests.helpers.faults import FailCalls
+from tests.helpers.reporting import (
+    DESKTOP,
+    HUMAN,
+    SLACK,
+    T0,
+    Recording,
+    counter_items,
+    stored_click,
+    stored_sale,
+)
 
 AGENTS = 2
 LINKS = 2
@@ -80,14 +89,14 @@ def test_counters_equal_a_recount_from_scratch(runtime, streams, monkeypatch):
                 _, agent, link, visitor, user_agent, sub1, minutes = op
                 clock += timedelta(minutes=minutes)
                 extra = {"sub1": sub1} if sub1 else {}
-                click(
+                stored_click(
                     program, agents[agent], links[link], at=clock, visitor=f"v{visitor}", user_agent=user_agent, **extra
                 )
             elif kind == "sale":
                 _, agent, link, channel, amount, commission, status, hours, sub1 = op
                 extra = {"sub1": sub1} if sub1 else {}
                 stored_sales.append(
-                    sale(
+                    stored_sale(
                         program,
                         agents[agent],
                         f"{token}-{len(stored_sales)}",

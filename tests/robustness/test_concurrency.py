@@ -2,11 +2,11 @@
 conversion) and test_remarketing_sending.py (two runs interleaved on one item): two whole daily
 remarketing runs started together, as an EventBridge retry overlapping a continuation would."""
 
-import threading
 from datetime import timedelta
 
 from devstack.pumps import StreamPump
-from tests.remarketing import VirtualClock, configure, make_customer, sent_emails
+from tests.helpers.concurrency import all_at_once
+from tests.helpers.remarketing import VirtualClock, configure, make_customer, sent_emails
 
 
 def test_two_simultaneous_remarketing_runs_send_each_email_once(aws, shop, runtime):
@@ -20,18 +20,12 @@ def test_two_simultaneous_remarketing_runs_send_each_email_once(aws, shop, runti
         make_customer(shop.program, email=address)
     StreamPump(aws, runtime).drain()
     day = utcnow().date() + timedelta(days=1)
-    barrier = threading.Barrier(2)
     summaries: list = []
 
     def run() -> None:
-        barrier.wait()
         summaries.append(sender.run(today=day, remaining_ms=lambda: 300_000, clock=VirtualClock()))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    all_at_once(run, run)
 
     assert len(summaries) == 2
     assert sum(s.sent for s in summaries) == len(addresses)

@@ -10,14 +10,12 @@ twice). Each shows no click or conversion lost, none counted twice, and how it i
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from devstack.pumps import QueuePump
-from tests.integration.conversions_support import postback
-from tests.support import http_event
+from tests.helpers.tracking import click, postback
 from waymark.models import Conversion, Session
 
 
@@ -44,13 +42,6 @@ def lose_answers():
         events.unregister(name, handler)
 
 
-def click(runtime, code: str) -> str:
-    _, event = http_event(runtime.stack, "GET", f"/c/{code}")
-    response = runtime.invoke("ClickFunction", event)
-    assert response["statusCode"] == 302, response
-    return parse_qs(urlsplit(response["headers"]["Location"]).query)["click_id"][0]
-
-
 def test_a_click_stored_but_unconfirmed_is_replayed_without_a_duplicate(runtime, shop, lose_answers):
     lose_answers("dynamodb", "PutItem")
     click_id = click(runtime, shop.link.code)  # the visitor is redirected all the same
@@ -73,7 +64,7 @@ def test_a_postback_whose_write_times_out_is_queued_and_counted_once(
         heal = None
 
     queued = postback(runtime, params)
-    assert queued.status == 202 and queued.body["conversion_id"] == "shop-backend:T-1"
+    assert queued.status == 202 and queued.json["conversion_id"] == "shop-backend:T-1"
 
     assert QueuePump(runtime.stack, runtime).drain() == 1  # the replay function stores it (or finds it stored)
     [stored] = Conversion.scan()
@@ -95,7 +86,7 @@ def test_with_dynamodb_and_the_replay_queue_down_a_click_is_kept_in_the_log(runt
 
     # The retry path: the log line holds the exact write, and replaying it stores the click once.
     [unsaved] = [r.unsaved for r in caplog.records if click_id in getattr(r, "unsaved", "")]
-    assert json.loads(unsaved)["operation"] == "put_item"
+    assert [write["table"] for write in json.loads(unsaved)["writes"]] == ["SESSIONS_TABLE"]
     durable.replay(unsaved)
     durable.replay(unsaved)
     assert [s.click_id for s in Session.scan()] == [click_id]
@@ -107,7 +98,7 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
     from datetime import timedelta
 
     from devstack.pumps import StreamPump
-    from tests.remarketing import VirtualClock, VirtualContext, configure, make_customer, scheduled_event, sent_emails
+    from tests.helpers.remarketing import VirtualClock, configure, make_customer, run_sender, sent_emails
     from waymark.core import aws as waymark_aws
     from waymark.core.times import utcnow
     from waymark.models import RemarketingSend
@@ -129,15 +120,28 @@ def test_ses_timing_out_mid_batch_sends_no_email_twice(aws, shop, runtime, monke
 
     ses.meta.events.register("after-call.sesv2.SendEmail", second_times_out)
     day = utcnow().date() + timedelta(days=1)
-    handler = runtime.handler("RemarketingSenderFunction")
     try:
-        first = handler(scheduled_event(day), VirtualContext(clock))
+        first = run_sender(runtime, day, clock)
     finally:
         ses.meta.events.unregister("after-call.sesv2.SendEmail", second_times_out)
-    second = handler(scheduled_event(day), VirtualContext(clock))
+    second = run_sender(runtime, day, clock)
 
     assert (first["sent"], first["uncertain"], second["sent"]) == (3, 1, 0)
     recipients = sorted(address for e in sent_emails(aws) for address in e["to"])
     assert recipients == [f"t{n}@example.org" for n in range(4)]  # each once, the uncertain one included
     statuses = sorted(s.status for s in RemarketingSend.scan() if re.match(r"SEND#", s.sk))
     assert statuses == ["sent", "sent", "sent", "uncertain"]
+
+
+def test_a_write_lost_from_the_queue_too_is_logged_without_the_customers_email(runtime, shop, inject_failure, caplog):
+    from waymark.core import durable
+    from waymark.models import Customer
+
+    inject_failure("sqs", "SendMessage", code="ServiceUnavailable")
+    customer = {"pk": {"S": "CUSTOMER#shop-backend:A-1"}, "email": {"S": "guest@example.org"}, "lang": {"S": "de"}}
+    durable.keep([(Customer.Meta.table_name, customer)])
+    [unsaved] = [r.unsaved for r in caplog.records if hasattr(r, "unsaved")]
+    assert "guest@example.org" not in unsaved
+    assert json.loads(unsaved)["writes"] == [
+        {"table": "REMARKETING_TABLE", "item": {k: customer[k] for k in ("pk", "lang")}}
+    ]

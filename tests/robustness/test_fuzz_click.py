@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import http_event, make_agent, make_link, make_program
+from tests.helpers.events import http_event
+from tests.helpers.programs import make_agent, make_link, make_program
 
 ALLOWED_HOSTS = ("www.example.com", "shop.example.com")
 

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.integration.conversions_support import click
-from tests.robustness.fuzzing import (
+from tests.helpers.fuzzing import (
     BINARY_BODIES,
     FUZZ,
     RAW_QUERIES,
@@ -21,7 +20,8 @@ from tests.robustness.fuzzing import (
     json_values,
     writes,
 )
-from tests.robustness.fuzzing import request as send
+from tests.helpers.fuzzing import request as send
+from tests.helpers.tracking import click
 from waymark.models import Conversion
 
 NAMES = [

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.remarketing import configure, make_customer
-from tests.robustness.fuzzing import BINARY_BODIES, FUZZ, RAW_QUERIES, assert_sound, hostile_text, json_values, writes
-from tests.robustness.fuzzing import request as send
+from tests.helpers.fuzzing import BINARY_BODIES, FUZZ, RAW_QUERIES, assert_sound, hostile_text, json_values, writes
+from tests.helpers.fuzzing import request as send
+from tests.helpers.remarketing import configure, make_customer
 
 BOOKING_HOSTS = ("www.example.com",)
 

@@ -17,8 +17,9 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from devstack.gateway import Gateway
-from tests.integration.portal.conftest import admin_token, build_world, partner_token, stored_state
-from tests.support import http_event
+from tests.helpers.events import http_event
+from tests.helpers.portal import build_world, stored_state
+from tests.helpers.tokens import admin_token, partner_token
 
 BASE = "http://waymark.test"
 EXAMPLES = 12  # per operation, role and mode: ~15 operations x 2 roles x 2 modes

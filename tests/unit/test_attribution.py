@@ -16,8 +16,9 @@ from waymark.conversions.attribution import (
     same_sale,
 )
 from waymark.conversions.commissions import Price
+from waymark.conversions.vocabulary import Channel
 from waymark.core import ids
-from waymark.models import CHANNELS, Agent, Session
+from waymark.models import Agent, Session
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -125,7 +126,7 @@ def test_offline_channels_credit_the_named_partner(channel):
 
 
 def test_web_sales_need_a_click():
-    assert set(CHANNELS) - set(CLICKLESS_CHANNELS) == {"web"}
+    assert set(Channel) - set(CLICKLESS_CHANNELS) == {"web"}
     result = decide(report(agent="agent001", channel="web"), None, agent())
     assert (result.status, result.reason, result.agent_id) == ("rejected", Reason.NO_ATTRIBUTION, None)
     assert decide(report(), None, None).reason == Reason.NO_ATTRIBUTION

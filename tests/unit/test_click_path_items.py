@@ -10,8 +10,9 @@ import sys
 from datetime import UTC, datetime
 
 from devstack.template import ROOT
-from waymark.click.projections import AgentView, LinkView, ProgramView, program_key
+from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.click.sessions import SessionRecord, new_session
+from waymark.core.table_keys import program_key
 from waymark.models import Agent, Link, Program, Session
 
 NOW = datetime(2026, 11, 20, 9, 30, 12, 345000, tzinfo=UTC)

@@ -1,26 +1,15 @@
 """The template grants the postback and replay functions exactly the DynamoDB access the conversion code uses."""
 
-from devstack.template import Stack
-
-STACK = Stack(name="waymark-test")
+from tests.helpers.policies import grants
+from tests.helpers.stack import STACK
 
 
 def dynamodb_grants(logical_id: str) -> dict[str, set[str]]:
     """action -> the tables (or indexes) it is allowed on, as written in template.yaml."""
-    grants: dict[str, set[str]] = {}
-    for policy in STACK.functions[logical_id].properties["Policies"]:
-        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
-            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-            for action in actions:
-                grants.setdefault(action, set()).update(_name(r) for r in resources)
-    return grants
-
-
-def _name(resource) -> str:
-    if "Fn::GetAtt" in resource:
-        return resource["Fn::GetAtt"][0]
-    return resource["Fn::Sub"].replace("${", "").replace(".Arn}", "")
+    policies = STACK.functions[logical_id].properties["Policies"]
+    return grants(
+        statement for policy in policies if isinstance(policy, dict) for statement in policy.get("Statement", [])
+    )
 
 
 def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_only():

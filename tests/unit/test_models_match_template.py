@@ -3,16 +3,15 @@
 import pytest
 from pynamodb.models import Model
 
-from devstack.template import Stack
+from tests.helpers.stack import STACK
 from waymark import models
 
 MODELS = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, Model) and m is not Model]
-TEMPLATE = Stack(name="waymark-test")
 
 
 def table_for(model: type[Model]) -> dict:
-    for logical_id, resource in TEMPLATE.of_type("AWS::DynamoDB::Table").items():
-        if TEMPLATE.local_name(logical_id) == model.Meta.table_name:
+    for logical_id, resource in STACK.of_type("AWS::DynamoDB::Table").items():
+        if STACK.local_name(logical_id) == model.Meta.table_name:
             return resource["Properties"]
     raise AssertionError(f"{model.__name__} uses {model.Meta.table_name}, which is no table in template.yaml")
 

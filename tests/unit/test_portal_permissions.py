@@ -1,22 +1,14 @@
 """The portal and API functions get exactly the access their pages and routes use (PortalDataPolicy)."""
 
-from devstack.template import Stack
-from tests.unit.test_conversion_permissions import _name
-
-STACK = Stack(name="waymark-test")
+from tests.helpers.policies import grants, listed, resource_name
+from tests.helpers.stack import STACK
 
 
 def policy_grants() -> dict[str, set[str]]:
     """action -> resources (tables, indexes, bucket objects) PortalDataPolicy allows it on."""
-    grants: dict[str, set[str]] = {}
-    document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
-    for statement in document["Statement"]:
-        assert statement["Effect"] == "Allow"
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        for action in actions:
-            grants.setdefault(action, set()).update(_name(resource) for resource in resources)
-    return grants
+    statements = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert all(statement["Effect"] == "Allow" for statement in statements)
+    return grants(statements)
 
 
 def test_the_portal_policy_is_least_privilege():
@@ -45,9 +37,8 @@ def test_the_portal_policy_is_least_privilege():
 def test_config_writes_are_limited_to_program_partitions():
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        config = [r for r in resources if _name(r) == "ConfigTable"]
+        actions, resources = listed(statement["Action"]), listed(statement["Resource"])
+        config = [r for r in resources if resource_name(r) == "ConfigTable"]
         if config and set(actions) - {"dynamodb:GetItem"}:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
 

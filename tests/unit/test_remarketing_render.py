@@ -129,3 +129,29 @@ def test_the_pacer_keeps_to_the_send_rate_and_slows_down_on_throttling():
     for _ in range(10):
         pacer.slow_down()
     assert pacer.rate == Pacer.MIN_RATE
+
+
+HOSTILE_TEMPLATES = {
+    "repeated text": '{{ "x" * 1000000000 }}',
+    "repeated list": "{{ [1] * 1000000000 }}",
+    "huge power": "{{ 10 ** 100000000 }}",
+    "long range": "{% for i in range(10**6) %}{% endfor %}",
+    "three loops deep": "{% for a in range(9) %}{% for b in range(9) %}{% for c in range(9) %}{% endfor %}"
+    "{% endfor %}{% endfor %}",
+    "loop over a literal": '{% for c in "abcdefghij" %}{{ c }}{% endfor %}',
+    "a macro calling itself": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "macro fan-out": "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+    "output too long": "{% for a in range(1000) %}{% for b in range(1000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_TEMPLATES)
+def test_a_template_cannot_exhaust_memory_or_time(name):
+    with pytest.raises(render.RenderError):
+        render.render(HOSTILE_TEMPLATES[name], {"lang": "en"}, html=True)
+
+
+def test_ordinary_loops_and_arithmetic_still_render():
+    source = "{% for i in range(3) %}{% for j in range(2) %}{{ i * j }}{% endfor %}{% endfor %}{{ 2 ** 10 }}"
+    assert render.render(source, {}, html=False) == "0001021024"
+    assert render.render('{{ "-" * 20 }}', {}, html=False) == "-" * 20

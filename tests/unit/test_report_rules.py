@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from waymark.reporting import exports
-from waymark.reporting import reads as reports
+from waymark.reporting import exports, reads
 from waymark.reporting.exports import ExportForbidden, Requester
 from waymark.reporting.reads import BadPeriod, Counters
 
@@ -55,18 +54,18 @@ def test_counters_add_and_subtract_field_by_field():
     ],
 )
 def test_money_is_exact_text(value, text):
-    assert reports.money(value) == text
+    assert reads.money(value) == text
 
 
 def test_months_and_ranges():
-    assert reports.months_until("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
-    assert reports.add_months("2026-12", 1) == "2027-01"
-    assert reports.months_until("2000-01", reports.MAX_MONTHS)[0] == "1997-02"
+    assert reads.months_until("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
+    assert reads.add_months("2026-12", 1) == "2027-01"
+    assert reads.months_until("2000-01", reads.MAX_MONTHS)[0] == "1997-02"
     for bad in ("2026-13", "2026-1", "26-01", "", None, "2026-05\n", "２０２６-05", "0000-01", "0001-01", "1999-12"):
         with pytest.raises(BadPeriod):
-            reports.check_month(bad)
+            reads.check_month(bad)
     with pytest.raises(BadPeriod):
-        reports.months_until("2026-01", 0)
+        reads.months_until("2026-01", 0)
 
 
 def test_export_keys_are_predictable():

@@ -6,8 +6,7 @@ from unittest import mock
 import pytest
 
 from waymark import web
-from waymark.portal.reports import charts
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import charts, figures
 from waymark.reporting.reads import ChannelCounters, Counters, DayCounters
 
 START = date(2026, 5, 1)
@@ -65,30 +64,30 @@ def test_the_chart_is_described_in_words_and_labels_do_not_crowd():
 
 def test_every_channel_is_listed_in_order_with_zeros():
     found = [ChannelCounters("phone", Counters(conversions_pending=2)), ChannelCounters("web", Counters(clicks=1))]
-    rows = reporting.all_channels(found)
+    rows = figures.all_channels(found)
     assert [row.channel for row in rows] == ["web", "chat", "phone", "concierge", "inside_sales", "remarketing"]
     assert rows[2].counters.conversions == 2 and rows[1].counters == Counters()
 
 
 def test_report_months_are_checked_against_the_clock():
     with mock.patch("waymark.core.times.utcnow", return_value=datetime(2026, 5, 25, tzinfo=UTC)):
-        assert reporting.checked_month(None) == "2026-05" and reporting.checked_month("2025-12") == "2025-12"
-        assert reporting.recent_months(count=3) == ["2026-05", "2026-04", "2026-03"]
+        assert figures.checked_month(None) == "2026-05" and figures.checked_month("2025-12") == "2025-12"
+        assert figures.recent_months(count=3) == ["2026-05", "2026-04", "2026-03"]
         for bad in ("2026-06", "2026-5", "26-05", "2026-00", "May"):
             with pytest.raises(web.BadRequest):
-                reporting.checked_month(bad)
-    assert reporting.month_label("2026-01") == "January 2026"
+                figures.checked_month(bad)
+    assert figures.month_label("2026-01") == "January 2026"
 
 
 def test_conversion_page_scopes_differ_by_every_filter():
-    base = reporting.ConversionFilters("demo", "2026-05")
+    base = figures.ConversionFilters("demo", "2026-05")
     variants = [
         base,
-        reporting.ConversionFilters("demo", "2026-04"),
-        reporting.ConversionFilters("other", "2026-05"),
-        reporting.ConversionFilters("demo", "2026-05", status="pending"),
-        reporting.ConversionFilters("demo", "2026-05", channel="web"),
-        reporting.ConversionFilters("demo", "2026-05", agent_id="abcd1234"),
+        figures.ConversionFilters("demo", "2026-04"),
+        figures.ConversionFilters("other", "2026-05"),
+        figures.ConversionFilters("demo", "2026-05", status="pending"),
+        figures.ConversionFilters("demo", "2026-05", channel="web"),
+        figures.ConversionFilters("demo", "2026-05", agent_id="abcd1234"),
     ]
     assert len({f.scope() for f in variants}) == len(variants)
     assert variants[3].query("c1") == {"month": "2026-05", "status": "pending", "cursor": "c1"}
@@ -99,10 +98,10 @@ def test_conversion_page_scopes_differ_by_every_filter():
     [("shop%3AA-1", "shop:A-1"), ("shop:A-1", "shop:A-1"), ("shop%3A2026%2F05%20%237", "shop:2026/05 #7")],
 )
 def test_conversion_ids_come_percent_encoded_in_paths(raw, expected):
-    assert reporting.conversion_id_from_path(raw) == expected
+    assert figures.conversion_id_from_path(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "no-colon", "shop%3A%0Aline", "x:" + "a" * 300])
 def test_malformed_conversion_ids_are_not_found(raw):
     with pytest.raises(web.NotFound):
-        reporting.conversion_id_from_path(raw)
+        figures.conversion_id_from_path(raw)

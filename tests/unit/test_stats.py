@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from waymark.reporting import consumer as aggregate
-from waymark.reporting import counters as stats
+from waymark.reporting import consumer, counters
 from waymark.reporting.counters import CounterKey
 
 SESSION = {
@@ -37,12 +36,12 @@ def keys(deltas) -> set[tuple[str, str]]:
 
 
 def test_periods_are_utc_days_and_months():
-    assert stats.period("2026-05-31T23:30:00.000-02:00") == ("2026-06-01", "2026-06")
-    assert stats.period("2026-05-31T23:30:00") == ("2026-05-31", "2026-05")
+    assert counters.period("2026-05-31T23:30:00.000-02:00") == ("2026-06-01", "2026-06")
+    assert counters.period("2026-05-31T23:30:00") == ("2026-05-31", "2026-05")
 
 
 def test_a_click_moves_the_partner_program_link_and_sub_id_counters():
-    deltas = stats.click_deltas(SESSION, bot=False, unique=True)
+    deltas = counters.click_deltas(SESSION, bot=False, unique=True)
     assert keys(deltas) == {
         ("MONTH#2026-06", "PROGRAM#shop"),
         ("PROGRAM#shop#MONTH#2026-06", "AGENT#ag1"),
@@ -54,21 +53,21 @@ def test_a_click_moves_the_partner_program_link_and_sub_id_counters():
         ("AGENT#ag1#MONTH#2026-06#SUB", "source#instagram"),
     }
     assert all(delta == {"clicks": 1, "unique_clicks": 1} for delta in deltas.values())
-    assert stats.click_deltas(SESSION, bot=False, unique=False)[stats.program_month_key("shop", "2026-06")] == {
+    assert counters.click_deltas(SESSION, bot=False, unique=False)[counters.program_month_key("shop", "2026-06")] == {
         "clicks": 1
     }
 
 
 def test_a_bot_click_is_only_a_bot_click():
-    deltas = stats.click_deltas(SESSION, bot=True, unique=False)
+    deltas = counters.click_deltas(SESSION, bot=True, unique=False)
     assert all(delta == {"bot_clicks": 1} for delta in deltas.values())
 
 
 def test_a_conversion_counts_in_its_status_bucket_with_its_channel():
-    deltas = stats.conversion_deltas(CONVERSION)
+    deltas = counters.conversion_deltas(CONVERSION)
     assert ("PROGRAM#shop#MONTH#2026-05", "CHANNEL#phone") in keys(deltas)
     assert ("AGENT#ag1#MONTH#2026-05", "CHANNEL#phone") in keys(deltas)
-    assert deltas[stats.partner_month_key("shop", "2026-05", "ag1")] == {
+    assert deltas[counters.partner_month_key("shop", "2026-05", "ag1")] == {
         "conversions_pending": 1,
         "sales_pending": Decimal("249.90"),
         "commission_pending": Decimal("24.99"),
@@ -76,15 +75,15 @@ def test_a_conversion_counts_in_its_status_bucket_with_its_channel():
 
 
 def test_an_unattributed_conversion_counts_for_the_program_and_its_channel_only():
-    deltas = stats.conversion_deltas({**CONVERSION, "agent_id": None})
+    deltas = counters.conversion_deltas({**CONVERSION, "agent_id": None})
     assert keys(deltas) == {("PROGRAM#shop#MONTH#2026-05", "CHANNEL#phone"), ("MONTH#2026-05", "PROGRAM#shop")}
 
 
 def test_a_status_change_moves_money_between_buckets_and_nothing_else():
-    moved = stats.change(
-        stats.conversion_deltas(CONVERSION), stats.conversion_deltas({**CONVERSION, "status": "approved"})
+    moved = counters.change(
+        counters.conversion_deltas(CONVERSION), counters.conversion_deltas({**CONVERSION, "status": "approved"})
     )
-    assert moved[stats.partner_month_key("shop", "2026-05", "ag1")] == {
+    assert moved[counters.partner_month_key("shop", "2026-05", "ag1")] == {
         "conversions_pending": -1,
         "sales_pending": Decimal("-249.90"),
         "commission_pending": Decimal("-24.99"),
@@ -92,27 +91,27 @@ def test_a_status_change_moves_money_between_buckets_and_nothing_else():
         "sales_approved": Decimal("249.90"),
         "commission_approved": Decimal("24.99"),
     }
-    assert stats.change(stats.conversion_deltas(CONVERSION), stats.conversion_deltas(dict(CONVERSION))) == {}
+    assert counters.change(counters.conversion_deltas(CONVERSION), counters.conversion_deltas(dict(CONVERSION))) == {}
 
 
 def test_a_corrected_commission_moves_only_the_difference():
     corrected = {**CONVERSION, "commission": Decimal("20.00")}
-    moved = stats.change(stats.conversion_deltas(CONVERSION), stats.conversion_deltas(corrected))
+    moved = counters.change(counters.conversion_deltas(CONVERSION), counters.conversion_deltas(corrected))
     assert all(delta == {"commission_pending": Decimal("-4.99")} for delta in moved.values())
-    assert len(moved) == len(stats.conversion_deltas(CONVERSION))
+    assert len(moved) == len(counters.conversion_deltas(CONVERSION))
 
 
 def test_an_unknown_status_is_refused():
     with pytest.raises(ValueError, match="unknown status"):
-        stats.conversion_deltas({**CONVERSION, "status": "paid"})
+        counters.conversion_deltas({**CONVERSION, "status": "paid"})
 
 
 def test_long_sub_ids_get_a_short_distinct_sort_key_and_keep_their_value():
     first, second = "ü" * 499 + "a", "ü" * 499 + "b"
-    key_a, key_b = stats.sub_sort_key("sub1", first), stats.sub_sort_key("sub1", second)
+    key_a, key_b = counters.sub_sort_key("sub1", first), counters.sub_sort_key("sub1", second)
     assert key_a != key_b and len(key_a.encode()) < 1024
     [sub_key] = [
-        k for k in stats.click_deltas({**SESSION, "sub1": first, "source": None}, bot=True, unique=False) if k.sub_id
+        k for k in counters.click_deltas({**SESSION, "sub1": first, "source": None}, bot=True, unique=False) if k.sub_id
     ]
     assert sub_key.sub_id == ("sub1", first)
 
@@ -130,23 +129,23 @@ def test_the_worst_record_fits_one_transaction():
         "created_at": "2026-06-02T00:00:00+00:00",
         "status": "approved",
     }
-    items = aggregate.transaction_items(
-        "event-1", stats.change(stats.conversion_deltas(old), stats.conversion_deltas(new))
+    items = consumer.transaction_items(
+        "event-1", counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new))
     )
-    assert len(items) == 21 <= aggregate.MAX_TRANSACTION_ITEMS  # docs/architecture.md "The stream consumer"
+    assert len(items) == 21 <= consumer.MAX_TRANSACTION_ITEMS  # docs/architecture.md "The stream consumer"
     assert items[0]["Put"]["Item"]["pk"] == {"S": "EVENT#event-1"}
     assert items[0]["Put"]["ConditionExpression"] == "attribute_not_exists(pk)"
 
 
 def test_numbers_are_written_exactly_and_never_in_exponent_form():
-    assert aggregate.number(Decimal("1E+2")) == "100"
-    assert aggregate.number(Decimal("0.000001")) == "0.000001"
-    assert aggregate.number(Decimal("-24.99")) == "-24.99"
-    assert aggregate.number(3) == "3"
+    assert consumer.number(Decimal("1E+2")) == "100"
+    assert consumer.number(Decimal("0.000001")) == "0.000001"
+    assert consumer.number(Decimal("-24.99")) == "-24.99"
+    assert consumer.number(3) == "3"
 
 
 def test_counter_keys_with_the_same_place_are_one_counter():
     assert CounterKey("a", "b") == CounterKey("a", "b")
-    assert aggregate.table_of("arn:aws:dynamodb:eu-west-1:1:table/waymark-SessionsTable/stream/2026") == (
+    assert consumer.table_of("arn:aws:dynamodb:eu-west-1:1:table/waymark-SessionsTable/stream/2026") == (
         "waymark-SessionsTable"
     )

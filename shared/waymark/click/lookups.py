@@ -6,9 +6,10 @@ never imports PynamoDB. Changes reach warm containers within the TTL (docs/opera
 
 import os
 
-from waymark.click.projections import AgentView, LinkView, ProgramView, program_key
+from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.core import aws
 from waymark.core.cache import TTLCache
+from waymark.core.table_keys import program_key
 
 LOOKUP_TTL_SECONDS = 60.0
 

@@ -2,10 +2,7 @@
 JSON. The PynamoDB models (waymark.models) are the schema; these views carry only the fields a
 click needs and tests/unit/test_click_path_items.py holds them to the models."""
 
-
-def program_key(program_id: str) -> tuple[str, str]:
-    """The ConfigTable key of a program (waymark.models.Program.key uses it too)."""
-    return f"PROGRAM#{program_id}", "PROGRAM"
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 
 def _s(item: dict, name: str, default: str | None = None) -> str | None:
@@ -26,7 +23,9 @@ def _bool(item: dict, name: str, default: bool) -> bool:
 class LinkView:
     __slots__ = ("agent_id", "code", "destination", "program_id", "status", "sub_defaults")
 
-    def __init__(self, code, agent_id, program_id, destination=None, sub_defaults=None, status="active") -> None:
+    def __init__(
+        self, code, agent_id, program_id, destination=None, sub_defaults=None, status=LinkStatus.ACTIVE
+    ) -> None:
         self.code, self.agent_id, self.program_id = code, agent_id, program_id
         self.destination, self.sub_defaults, self.status = destination, dict(sub_defaults or {}), status
 
@@ -39,14 +38,14 @@ class LinkView:
             _s(item, "program_id"),
             _s(item, "destination"),
             {k: v["S"] for k, v in defaults.items() if "S" in v},
-            _s(item, "status", "active"),
+            _s(item, "status", LinkStatus.ACTIVE),
         )
 
 
 class AgentView:
     __slots__ = ("agent_id", "attribution_window_days", "program_id", "status")
 
-    def __init__(self, agent_id, program_id, status="pending", attribution_window_days=None) -> None:
+    def __init__(self, agent_id, program_id, status=PartnerStatus.PENDING, attribution_window_days=None) -> None:
         self.agent_id, self.program_id = agent_id, program_id
         self.status, self.attribution_window_days = status, attribution_window_days
 
@@ -55,7 +54,7 @@ class AgentView:
         return cls(
             _s(item, "agent_id"),
             _s(item, "program_id"),
-            _s(item, "status", "pending"),
+            _s(item, "status", PartnerStatus.PENDING),
             _n(item, "attribution_window_days"),
         )
 

@@ -10,10 +10,19 @@ from functools import lru_cache
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.click.sessions import SUB_ID_FIELDS, SessionRecord, new_session, window_days
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 MAX_SUB_ID_LENGTH = 500
 MAX_PASSTHROUGH_PARAMS = 20
 CLICK_COOKIE = "wm_click"
+
+
+def click_cookie(click_id: str, max_age: int) -> str:
+    """The first-party cookie that lets the pixel credit a sale whose thank-you page lost the click id.
+
+    Lax, not Strict: the visitor arrives at the merchant's site by following a link from elsewhere.
+    """
+    return f"{CLICK_COOKIE}={click_id}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Lax"
 
 
 class ClickRequest:
@@ -108,9 +117,9 @@ def decide(
 def _not_credited_reason(request: ClickRequest, link: LinkView, agent: AgentView | None) -> str | None:
     if request.method == "HEAD":
         return "head request"
-    if link.status != "active":
+    if link.status != LinkStatus.ACTIVE:
         return "link paused"
-    if agent is None or agent.status != "active":
+    if agent is None or agent.status != PartnerStatus.ACTIVE:
         return "partner not active"
     return None
 

@@ -6,8 +6,7 @@ checks that every item built here is exactly what that model would write."""
 from datetime import UTC, datetime, timedelta
 
 from waymark.click.destinations import host_of
-from waymark.core import ids
-from waymark.core import signing_keys as keys
+from waymark.core import ids, signing_keys
 
 SUB_ID_FIELDS = ("sub1", "sub2", "sub3", "sub4", "sub5", "source")
 MAX_USER_AGENT_LENGTH = 512
@@ -91,7 +90,7 @@ def new_session(
         referrer_host=host_of(referer) if referer else None,
         country=(country or "")[:2].upper() or None,
         user_agent=(user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
-        ip_hash=keys.visitor_hash(source_ip),
+        ip_hash=signing_keys.visitor_hash(source_ip),
         created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
         expires_at=int(expires.timestamp()),
         ttl=int((expires + TTL_GRACE).timestamp()),

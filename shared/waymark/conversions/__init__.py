@@ -1,5 +1,6 @@
 """Conversions: a reported sale, who earns it and what it pays, from postback to review.
 
+vocabulary      ConversionStatus and Channel, the values stored and answered (standard library only)
 postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
 postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
 advertisers     advertisers and the credentials they report with

@@ -9,9 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.commissions import Price
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core.times import iso
 from waymark.models import Agent, CartLine, Conversion, Session, StatusChange
+from waymark.partners.vocabulary import PartnerStatus
 
 
 class Reason(StrEnum):
@@ -34,11 +37,16 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
-STATUSES = ("pending", "approved", "rejected", "reversed")
-INITIAL_STATUSES = ("pending", "approved")  # what an advertiser may report
-TRANSITIONS = {"pending": ("approved", "rejected"), "approved": ("reversed",)}
+INITIAL_STATUSES = (ConversionStatus.PENDING, ConversionStatus.APPROVED)  # what an advertiser may report
+# What an operator may decide, from each status.
+TRANSITIONS = {
+    ConversionStatus.PENDING: (ConversionStatus.APPROVED, ConversionStatus.REJECTED),
+    ConversionStatus.APPROVED: (ConversionStatus.REVERSED,),
+}
+DECISIONS = (ConversionStatus.APPROVED, ConversionStatus.REJECTED, ConversionStatus.REVERSED)  # from any status
+NEEDS_REASON = (ConversionStatus.REJECTED, ConversionStatus.REVERSED)  # they take the earnings away: say why
 # Channels where the advertiser's word names the partner: orders taken by people, not browsers.
-CLICKLESS_CHANNELS = ("chat", "phone", "concierge", "inside_sales", "remarketing")
+CLICKLESS_CHANNELS = (Channel.CHAT, Channel.PHONE, Channel.CONCIERGE, Channel.INSIDE_SALES, Channel.REMARKETING)
 
 
 @dataclass(frozen=True)
@@ -48,11 +56,11 @@ class Report:
     order_id: str
     amount: Decimal
     currency: str
-    channel: str = "web"
+    channel: Channel = Channel.WEB
     click_id: str | None = None
     ref_code: str | None = None  # normalized (waymark.core.ids.normalize_ref_code)
     agent: str | None = None
-    status: str | None = None
+    status: ConversionStatus | None = None
     items: tuple[dict, ...] = ()  # {"product", "category", "quantity", "price"}
     email: str | None = None
     lang: str | None = None
@@ -64,14 +72,14 @@ class Report:
 @dataclass(frozen=True)
 class Attribution:
     agent_id: str | None
-    status: str
+    status: ConversionStatus
     reason: Reason | None = None
     attributed_by: str | None = None  # click | ref | agent
     session: Session | None = field(default=None, compare=False)
 
     @property
     def earns(self) -> bool:
-        return self.status != "rejected"
+        return self.status != ConversionStatus.REJECTED
 
 
 def attribute(
@@ -82,23 +90,24 @@ def attribute(
     if report.click_id or report.ref_code:
         by = "click" if report.click_id else "ref"
         if session is None or session.program_id != program_id:
-            return Attribution(None, "rejected", Reason.UNKNOWN_CLICK, by)
+            return Attribution(None, ConversionStatus.REJECTED, Reason.UNKNOWN_CLICK, by)
         agent_id = session.agent_id
         if session.expires_at < now.timestamp():
-            return Attribution(agent_id, "rejected", Reason.EXPIRED, by, session)
+            return Attribution(agent_id, ConversionStatus.REJECTED, Reason.EXPIRED, by, session)
         if session.bot:
-            return Attribution(agent_id, "rejected", Reason.BOT, by, session)
+            return Attribution(agent_id, ConversionStatus.REJECTED, Reason.BOT, by, session)
     elif report.agent and report.channel in CLICKLESS_CHANNELS:
         by, agent_id = "agent", report.agent
         if agent is None or agent.program_id != program_id:
-            return Attribution(None, "rejected", Reason.UNKNOWN_AGENT, by)
+            return Attribution(None, ConversionStatus.REJECTED, Reason.UNKNOWN_AGENT, by)
     else:
-        return Attribution(None, "rejected", Reason.NO_ATTRIBUTION)
-    if agent is None or agent.status != "active":
-        return Attribution(agent_id, "rejected", Reason.AGENT_SUSPENDED, by, session)
+        return Attribution(None, ConversionStatus.REJECTED, Reason.NO_ATTRIBUTION)
+    if agent is None or agent.status != PartnerStatus.ACTIVE:
+        return Attribution(agent_id, ConversionStatus.REJECTED, Reason.AGENT_SUSPENDED, by, session)
     if report.email and agent.email and report.email.strip().lower() == agent.email.strip().lower():
-        return Attribution(agent_id, "rejected", Reason.SELF_REFERRAL, by, session)
-    status = report.status if report.status in INITIAL_STATUSES and report.reported_by != "pixel" else "pending"
+        return Attribution(agent_id, ConversionStatus.REJECTED, Reason.SELF_REFERRAL, by, session)
+    trusted = report.status in INITIAL_STATUSES and report.reported_by != "pixel"
+    status = report.status if trusted else ConversionStatus.PENDING
     return Attribution(agent_id, status, None, by, session)
 
 
@@ -143,7 +152,7 @@ def new_conversion(
         ],
     )
     if session is not None:
-        for name in ("sub1", "sub2", "sub3", "sub4", "sub5", "source"):
+        for name in SUB_ID_FIELDS:
             setattr(conversion, name, getattr(session, name))
     return conversion
 
@@ -179,7 +188,7 @@ def check_transition(from_status: str, to_status: str, reason: str | None) -> No
     if to_status not in TRANSITIONS.get(from_status, ()):
         allowed = ", ".join(TRANSITIONS.get(from_status, ())) or "nothing"
         raise ValueError(f"a {from_status} conversion can become {allowed}, not {to_status}")
-    if to_status in ("rejected", "reversed"):
+    if to_status in NEEDS_REASON:
         if reason is None:
             raise ValueError(f"say why the conversion is {to_status} (a reason code)")
         Reason(reason)  # ValueError for codes outside the taxonomy

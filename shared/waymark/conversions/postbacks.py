@@ -25,9 +25,9 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
-from waymark.conversions import advertisers, postback_auth, recording
-from waymark.conversions import attribution as conversions
-from waymark.conversions.attribution import Report
+from waymark.conversions import advertisers, attribution, postback_auth, recording
+from waymark.conversions.attribution import INITIAL_STATUSES, Report
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import currencies, ids
 from waymark.core.times import utcnow
 
@@ -99,9 +99,9 @@ class PostbackParams(BaseModel):
     currency: Currency
     click_id: ClickId = None
     ref: str | None = Field(None, max_length=16)
-    channel: Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"] = "web"
+    channel: Channel = Channel.WEB
     agent: Code | None = None
-    status: Literal["pending", "approved"] | None = None
+    status: Literal[tuple(status.value for status in INITIAL_STATUSES)] | None = None  # type: ignore[valid-type]
     items: list[CartLineIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     email: EmailStr | None = Field(None, max_length=254)
     lang: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -219,7 +219,7 @@ def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> Repor
 
 
 def shape(recorded: recording.Recorded) -> PostbackOutcome:
-    answer = conversions.answer(recorded.conversion)
+    answer = attribution.answer(recorded.conversion)
     if recorded.kept_for_replay:
         body = {
             "queued": True,
@@ -305,7 +305,7 @@ def validate(params: dict[str, Any]) -> Report:
         click_id=checked.click_id,
         ref_code=ref_code,
         agent=checked.agent,
-        status=checked.status,
+        status=ConversionStatus(checked.status) if checked.status else None,
         items=tuple(
             {
                 "product": line.product,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import times
 from waymark.models import Conversion
 
@@ -58,7 +59,10 @@ def conversions_of_program(
 
 def commission_totals(agent_id: str, month: str) -> dict[str, dict[str, Decimal]]:
     """A partner's commission in `month` by status ("pending", "approved") and currency."""
-    totals: dict[str, dict[str, Decimal]] = {"pending": defaultdict(Decimal), "approved": defaultdict(Decimal)}
+    totals: dict[str, dict[str, Decimal]] = {
+        ConversionStatus.PENDING: defaultdict(Decimal),
+        ConversionStatus.APPROVED: defaultdict(Decimal),
+    }
     for conversion in _all_of_agent(agent_id, month):
         if conversion.status in totals:
             totals[conversion.status][conversion.currency] += conversion.commission

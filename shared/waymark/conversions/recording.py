@@ -11,20 +11,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution as conversions
-from waymark.conversions import commissions
+from waymark.conversions import attribution, commissions
 from waymark.conversions.attribution import Report
 from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
-# A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
-# the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
-PIXEL_SALE_PENDING = (
-    "reported_by = :pixel AND #status = :pending",
-    {"#status": "status"},
-    {":pixel": {"S": "pixel"}, ":pending": {"S": "pending"}},
-)
 REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
 CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
 
@@ -60,11 +52,11 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     session = _session(report, program.program_id)
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
-    attribution = conversions.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
-    if report.reported_by == "pixel" and not (attribution.earns and attribution.attributed_by == "click"):
+    credit = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
+    if report.reported_by == "pixel" and not (credit.earns and credit.attributed_by == "click"):
         raise NoLiveClick("the pixel credits only a live click of this program: none was found")
     price = commissions.Price(Decimal(0), None)
-    if attribution.earns and agent is not None:
+    if credit.earns and agent is not None:
         price = commissions.price(
             report.amount,
             report.currency,
@@ -74,19 +66,21 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
             partner_rules=agent.commission_rules,
             program_currency=program.currency,
         )
-    conversion = conversions.new_conversion(
+    conversion = attribution.new_conversion(
         report,
         advertiser_id=advertiser.advertiser_id,
         program_id=program.program_id,
-        attribution=attribution,
+        attribution=credit,
         price=price,
         now=now,
     )
-    puts = [(Conversion.Meta.table_name, conversion.serialize(), "conversion_id")]
+    puts = [(Conversion.Meta.table_name, conversion.serialize())]
     customer = remarketing_customer(report, program, conversion, now)
     if customer is not None:
-        puts.append((Customer.Meta.table_name, customer.serialize(), "pk"))
-    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else PIXEL_SALE_PENDING)
+        puts.append((Customer.Meta.table_name, customer.serialize()))
+    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
     if created.stored:
         return Recorded(conversion)
     if created.kept_for_replay:
@@ -96,7 +90,7 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     if not stored:
         raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
     existing = Conversion.from_raw_data(stored)
-    return Recorded(existing, repeat=True, same_sale=conversions.same_sale(existing, report))
+    return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
 
 
 def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:

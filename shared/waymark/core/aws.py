@@ -1,11 +1,13 @@
-"""Low-level AWS clients, created once per container.
+"""Low-level AWS clients, created once per container, the region they use, and BatchGetItem with its retries.
 
 botocore directly rather than boto3: the click path saves boto3's import, and every client
 honours AWS_ENDPOINT_URL, which is how the local stack and the tests point at moto.
 """
 
 import os
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -25,6 +27,7 @@ _BACKGROUND = Config(connect_timeout=2, read_timeout=10, retries={"mode": "stand
 
 
 def region() -> str:
+    """Lambda sets AWS_REGION; scripts and tools often set only AWS_DEFAULT_REGION."""
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 
 
@@ -58,3 +61,27 @@ def s3_presigner():
     config = Config(signature_version="s3v4", s3={} if custom else {"addressing_style": "virtual"})
     endpoint = None if custom else f"https://s3.{region()}.amazonaws.com"
     return _session().create_client("s3", region_name=region(), endpoint_url=endpoint, config=config)
+
+
+def batch_get_items(
+    client, table: str, keys: list[dict], *, pause: Callable[[], None] | None = None, **options: Any
+) -> list[dict]:
+    """Items by key, a hundred keys per BatchGetItem, asking again for what DynamoDB leaves unprocessed.
+
+    `options` go with the keys (ProjectionExpression, ConsistentRead, ...); `pause`, if given, runs after
+    each answer that left keys unprocessed (a back-off).
+    """
+    found: list[dict] = []
+    for start in range(0, len(keys), 100):
+        pending: dict = {table: {"Keys": keys[start : start + 100], **options}}
+        for _ in range(10):
+            response = client.batch_get_item(RequestItems=pending)
+            found += response.get("Responses", {}).get(table, [])
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                break
+            if pause is not None:
+                pause()
+        else:
+            raise RuntimeError("DynamoDB kept keys unprocessed; try again")
+    return found

@@ -1,8 +1,10 @@
-"""Writes that must not be lost: try once, and if DynamoDB fails, keep the exact request for replay.
+"""Writes that must not be lost: try once, and if DynamoDB fails, keep the write for replay.
 
-The replay queue (ReplayQueue in template.yaml) holds the request; ReplayFunction runs it
-again. Every kept request is conditional, so a replay that finds its item already written
-is a success, never a duplicate.
+The replay queue (ReplayQueue in template.yaml) holds what was to be written: which table (by
+its role, never a name or a request from the message), the items, and the name of an optional
+replace condition. ReplayFunction rebuilds the request from that, always conditional on the key
+being new, so a replay that finds its item already written is a success, never a duplicate, and
+a message cannot make it run any other write.
 """
 
 import json
@@ -17,17 +19,34 @@ from waymark.core import aws
 logger = Logger(child=True)
 
 _ALREADY_DONE = {"ConditionalCheckFailedException"}
+# The tables a kept write may go to, by the environment variable naming them, with their key.
+KEPT_TABLES = {"SESSIONS_TABLE": "click_id", "CONVERSIONS_TABLE": "conversion_id", "REMARKETING_TABLE": "pk"}
+# Conditions under which a new item may overwrite a stored one, by name, so a replay rebuilds them.
+# pending_pixel_sale: a pending sale the public pixel recorded gives way to the advertiser's postback.
+REPLACE_CONDITIONS = {
+    "pending_pixel_sale": (
+        "reported_by = :pixel AND #status = :pending",
+        {"#status": "status"},
+        {":pixel": {"S": "pixel"}, ":pending": {"S": "pending"}},
+    ),
+}
+_PERSONAL = ("email",)  # attributes a log line never shows
 
 
-def put_new(table: str, item: dict, key_name: str) -> bool:
+def put_new(table: str, item: dict) -> bool:
     """Put `item` unless its key exists. True when stored now (or already), False when kept for replay."""
-    request = {
-        "TableName": table,
-        "Item": item,
-        "ConditionExpression": "attribute_not_exists(#key)",
-        "ExpressionAttributeNames": {"#key": key_name},
-    }
-    return _write_or_keep("put_item", request)
+    _, request = _request([(table, item)])
+    try:
+        aws.client("dynamodb").put_item(**request)
+        return True
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _ALREADY_DONE:
+            return True
+        logger.warning("write failed; keeping it for replay", extra={"error": str(error)})
+    except BotoCoreError as error:
+        logger.warning("write failed; keeping it for replay", extra={"error": str(error)})
+    keep([(table, item)])
+    return False
 
 
 @dataclass(frozen=True)
@@ -36,42 +55,22 @@ class Created:
 
     stored: bool = False  # written now
     existing: dict | None = None  # the first item existed already: DynamoDB's copy of it ({} if it sent none)
-    kept_for_replay: bool = False  # DynamoDB failed: the exact request waits in the replay queue
+    kept_for_replay: bool = False  # DynamoDB failed: the write waits in the replay queue
 
 
 _CONTENDED_ATTEMPTS = 3
 
 
-def create_new(puts: list[tuple[str, dict, str]], *, or_replace: tuple[str, dict, dict] | None = None) -> Created:
-    """Write new items all or nothing: (table, item, key attribute) each, conditional on the key being new.
-
-    `or_replace` (a condition expression, its names and its values) lets the first item also overwrite a
-    stored one that meets the condition.
+def create_new(writes: list[tuple[str, dict]], *, or_replace: str | None = None) -> Created:
+    """Write new items all or nothing: (table, item) each, conditional on the table's key being new.
 
     One conditional PutItem for one item, else one TransactWriteItems. When the first item
     exists already, DynamoDB hands back its stored copy (no extra read). A transaction that
     lost to a concurrent one on the same item is tried again (it then finds the item); when
-    DynamoDB fails, the request is kept for replay.
+    DynamoDB fails, the write is kept for replay. `or_replace` names a REPLACE_CONDITIONS entry
+    under which the first item may overwrite a stored one.
     """
-    writes = [
-        {
-            "TableName": table,
-            "Item": item,
-            "ConditionExpression": "attribute_not_exists(#key)",
-            "ExpressionAttributeNames": {"#key": key_name},
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        for table, item, key_name in puts
-    ]
-    if or_replace is not None:
-        expression, names, values = or_replace
-        writes[0]["ConditionExpression"] = f"attribute_not_exists(#key) OR ({expression})"
-        writes[0]["ExpressionAttributeNames"] = {**writes[0]["ExpressionAttributeNames"], **names}
-        writes[0]["ExpressionAttributeValues"] = values
-    if len(writes) == 1:
-        operation, request = "put_item", writes[0]
-    else:
-        operation, request = "transact_write_items", {"TransactItems": [{"Put": write} for write in writes]}
+    operation, request = _request(writes, or_replace)
     for _ in range(_CONTENDED_ATTEMPTS):
         try:
             getattr(aws.client("dynamodb"), operation)(**request)
@@ -90,46 +89,92 @@ def create_new(puts: list[tuple[str, dict, str]], *, or_replace: tuple[str, dict
         except BotoCoreError as error:
             logger.warning("write failed; keeping it for replay", extra={"error": str(error)})
             break
-    keep(operation, request)
+    keep(writes, or_replace)
     return Created(kept_for_replay=True)
 
 
-def _write_or_keep(operation: str, request: dict) -> bool:
-    try:
-        getattr(aws.client("dynamodb"), operation)(**request)
-        return True
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _ALREADY_DONE:
-            return True
-        logger.warning("write failed; keeping it for replay", extra={"error": str(error)})
-    except BotoCoreError as error:
-        logger.warning("write failed; keeping it for replay", extra={"error": str(error)})
-    keep(operation, request)
-    return False
-
-
-def keep(operation: str, request: dict) -> None:
-    body = json.dumps({"operation": operation, "request": request}, separators=(",", ":"))
+def keep(writes: list[tuple[str, dict]], or_replace: str | None = None) -> None:
+    """Queue the write for ReplayFunction; if the queue fails too, log it (without personal data)."""
+    message = {
+        "writes": [{"table": _role(table), "item": item} for table, item in writes],
+        "replace": or_replace,
+    }
+    body = json.dumps(message, separators=(",", ":"))
     try:
         aws.client("sqs").send_message(QueueUrl=os.environ["REPLAY_QUEUE_URL"], MessageBody=body)
     except (BotoCoreError, ClientError, KeyError):
-        # Last resort: the whole request is in the log line, replayable by hand
-        # (docs/operators.md "Replaying a lost write").
-        logger.exception("write lost from the queue too; replay it from this log line", extra={"unsaved": body})
+        # Last resort: the write is in the log line, replayable by hand (docs/operators.md "Replaying a
+        # lost write"), except personal data, which a log must not hold.
+        logger.exception(
+            "write lost from the queue too; replay it from this log line", extra={"unsaved": _redacted(message)}
+        )
 
 
 def replay(body: str) -> None:
-    """Run a kept write again. Raises on failure so the queue redelivers it."""
+    """Run a kept write again. Raises on failure so the queue redelivers it; refuses malformed messages."""
     message = json.loads(body)
-    operation = message["operation"]
-    if operation not in ("put_item", "transact_write_items"):
-        raise ValueError(f"not a replayable operation: {operation}")
+    writes = [(_table_of(write["table"]), _item_of(write)) for write in message["writes"]]
+    operation, request = _request(writes, message.get("replace"))
     client = aws.client("dynamodb", background=True)
     try:
-        getattr(client, operation)(**message["request"])
+        getattr(client, operation)(**request)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code")
         reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
         if code in _ALREADY_DONE or (code == "TransactionCanceledException" and "ConditionalCheckFailed" in reasons):
             return
         raise
+
+
+def _request(writes: list[tuple[str, dict]], or_replace: str | None = None) -> tuple[str, dict]:
+    """The one PutItem or TransactWriteItems of Puts for `writes`, each conditional on its key being new."""
+    if not writes or len(writes) > 25:
+        raise ValueError("a kept write has 1 to 25 items")
+    puts = []
+    for table, item in writes:
+        key = KEPT_TABLES[_role(table)]
+        puts.append(
+            {
+                "TableName": table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(#key)",
+                "ExpressionAttributeNames": {"#key": key},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        )
+    if or_replace is not None:
+        expression, names, values = REPLACE_CONDITIONS[or_replace]
+        puts[0]["ConditionExpression"] = f"attribute_not_exists(#key) OR ({expression})"
+        puts[0]["ExpressionAttributeNames"] = {**puts[0]["ExpressionAttributeNames"], **names}
+        puts[0]["ExpressionAttributeValues"] = values
+    if len(puts) == 1:
+        return "put_item", puts[0]
+    return "transact_write_items", {"TransactItems": [{"Put": put} for put in puts]}
+
+
+def _role(table: str) -> str:
+    for role in KEPT_TABLES:
+        if os.environ.get(role) == table:
+            return role
+    raise ValueError(f"{table} is not a table kept writes may go to")
+
+
+def _table_of(role: str) -> str:
+    if role not in KEPT_TABLES:
+        raise ValueError(f"{role!r} is not a table kept writes may go to")
+    return os.environ[role]
+
+
+def _item_of(write: dict) -> dict:
+    item = write["item"]
+    key = KEPT_TABLES[write["table"]]
+    if not isinstance(item, dict) or not isinstance(item.get(key), dict) or not isinstance(item[key].get("S"), str):
+        raise ValueError(f"a kept write's item needs its key {key} as a string")
+    return item
+
+
+def _redacted(message: dict) -> str:
+    writes = [
+        {**write, "item": {k: v for k, v in write["item"].items() if k not in _PERSONAL}} for write in message["writes"]
+    ]
+    return json.dumps({**message, "writes": writes}, separators=(",", ":"))

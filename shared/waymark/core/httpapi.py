@@ -70,15 +70,20 @@ def body_is_text(event: Mapping) -> bool:
     return True
 
 
-def cookie(event: Mapping, name: str) -> str | None:
+def cookies(event: Mapping) -> dict[str, str]:
+    """The request's cookies by name (payload 2.0 lists them apart from the headers); the first of a repeated name."""
+    found: dict[str, str] = {}
     for raw in event.get("cookies") or ():
-        key, _, value = raw.strip().partition("=")
-        if key == name:
-            return value
-    return None
+        name, _, value = raw.strip().partition("=")
+        found.setdefault(name, value)
+    return found
 
 
+# For answers that are personal or one-off (redirects, pixels, postback results, pages): no cache may keep them,
+# and no browser may read them as another type than they say.
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+# The destination learns which site sent the visitor, never the tracking link's path.
+REDIRECT_HEADERS = {**NO_STORE, "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
 def page(status: int, title: str, message: str) -> dict:

@@ -1,5 +1,6 @@
 """Partners: who they are, how they log in, and the links and snippets they share.
 
+vocabulary  PartnerType, PartnerStatus and LinkStatus (standard library only: the click path reads them)
 management  creating partners with their default link, listing them, changing their status
 accounts    Cognito logins of partners (group `partners`) and operators (group `admins`)
 signup      partner self-signup: one login and one partner, or neither

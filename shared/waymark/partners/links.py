@@ -8,13 +8,14 @@ from pynamodb.transactions import TransactWrite
 from waymark import catalog
 from waymark.click.destinations import allowed_domains, check_destination
 from waymark.click.rules import MAX_SUB_ID_LENGTH
+from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.core import ids
 from waymark.core.times import iso, utcnow
-from waymark.models import SUB_ID_FIELDS, Agent, Link, Program, connection
+from waymark.models import Agent, Link, Program, connection
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus
 
 MAX_NAME_LENGTH = 200
 _CODE_ATTEMPTS = 5
-LINK_STATUSES = ("active", "paused")
 
 
 class LinkRejected(ValueError):
@@ -39,8 +40,8 @@ def create_link(
     name: str | None = None,
     sub_defaults: dict[str, str] | None = None,
 ) -> Link:
-    """Store a new link for `agent`. Raises LinkRejected or urls.UnsafeDestination."""
-    if agent.status != "active":
+    """Store a new link for `agent`. Raises LinkRejected or UnsafeDestination."""
+    if agent.status != PartnerStatus.ACTIVE:
         raise LinkRejected("only active partners can create links")
     if name is not None and len(name) > MAX_NAME_LENGTH:
         raise LinkRejected(f"the name is longer than {MAX_NAME_LENGTH} characters")
@@ -122,10 +123,10 @@ def owned_link(code: str, owner: str | None) -> Link:
 
 def set_link_status(code: str, status: str, *, owner: str | None) -> Link:
     """Pause or resume a link; conditional on `owner` having it, so a partner can only touch its own."""
-    if status not in LINK_STATUSES:
-        raise LinkRejected(f"status must be one of {', '.join(LINK_STATUSES)}")
+    if status not in LinkStatus:
+        raise LinkRejected(f"status must be one of {', '.join(LinkStatus)}")
     link = owned_link(code, owner)
-    if link.is_default and status != "active":
+    if link.is_default and status != LinkStatus.ACTIVE:
         raise LinkRejected("the default link cannot be paused (it also carries the partner code and sales link)")
     condition = Link.agent_id == link.agent_id
     try:

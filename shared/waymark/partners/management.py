@@ -16,17 +16,16 @@ from waymark.core.cache import TTLCache
 from waymark.core.times import iso, utcnow
 from waymark.models import Agent, CommissionRule, Program
 from waymark.partners.links import save_agent_with_default_link
+from waymark.partners.vocabulary import PartnerStatus, PartnerType
 
-PARTNER_TYPES = ("affiliate", "marketplace_partner", "concierge")
-STATUSES = ("pending", "active", "suspended")
 AGENT_CODE_LENGTH = 8
 _CODE_ATTEMPTS = 5
 
 # action -> (statuses it starts from, status it ends in). Suspending a pending partner declines it.
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "approve": (("pending",), "active"),
-    "suspend": (("pending", "active"), "suspended"),
-    "reactivate": (("suspended",), "active"),
+TRANSITIONS: dict[str, tuple[tuple[PartnerStatus, ...], PartnerStatus]] = {
+    "approve": ((PartnerStatus.PENDING,), PartnerStatus.ACTIVE),
+    "suspend": ((PartnerStatus.PENDING, PartnerStatus.ACTIVE), PartnerStatus.SUSPENDED),
+    "reactivate": ((PartnerStatus.SUSPENDED,), PartnerStatus.ACTIVE),
 }
 PAST_TENSE = {"approve": "approved", "suspend": "suspended", "reactivate": "reactivated"}
 # What a partner may change about itself; operators may also change the rest.
@@ -52,8 +51,8 @@ def create_agent(
     name: str,
     email: str,
     website: str | None = None,
-    partner_type: str = "affiliate",
-    status: str | None = None,
+    partner_type: str = PartnerType.AFFILIATE,
+    status: PartnerStatus | None = None,
     agent_id: str | None = None,
     cognito_sub: str | None = None,
 ) -> Agent:
@@ -62,10 +61,10 @@ def create_agent(
     With `agent_id` given (signup reserves the login first and names the agent in it) there
     is one attempt, and AgentCodeTaken if the code exists; otherwise a free code is found.
     """
-    if partner_type not in PARTNER_TYPES:
-        raise ValueError(f"partner type must be one of {', '.join(PARTNER_TYPES)}")
+    if partner_type not in PartnerType:
+        raise ValueError(f"partner type must be one of {', '.join(PartnerType)}")
     now = iso(utcnow())
-    initial = status or ("active" if program.auto_approve else "pending")
+    initial = status or (PartnerStatus.ACTIVE if program.auto_approve else PartnerStatus.PENDING)
     for _ in range(1 if agent_id else _CODE_ATTEMPTS):
         agent = Agent(
             agent_id or ids.new_code(AGENT_CODE_LENGTH),
@@ -128,8 +127,8 @@ def update_partner(agent_id: str, changes: dict[str, Any], *, allowed: tuple[str
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
-    if "partner_type" in changes and changes["partner_type"] not in PARTNER_TYPES:
-        raise ValueError(f"partner type must be one of {', '.join(PARTNER_TYPES)}")
+    if "partner_type" in changes and changes["partner_type"] not in PartnerType:
+        raise ValueError(f"partner type must be one of {', '.join(PartnerType)}")
     actions: list[Action] = [Agent.updated_at.set(iso(utcnow()))]
     for name, value in changes.items():
         attribute = getattr(Agent, name)
@@ -161,8 +160,8 @@ def partners_of(
     program_id: str, *, status: str | None = None, after: dict | None = None, limit: int = 50
 ) -> PartnerPage:
     """One page of a program's partners, by status then age (oldest first): a Query on program-status-index."""
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    if status is not None and status not in PartnerStatus:
+        raise ValueError(f"status must be one of {', '.join(PartnerStatus)}")
     condition = Agent.status_created.startswith(f"{status}#") if status else None
     results = Agent.by_program_status.query(
         program_id, condition, limit=limit, page_size=limit, last_evaluated_key=after
@@ -185,8 +184,8 @@ def active_concierges(program_id: str) -> tuple[Agent, ...]:
     def load() -> tuple[Agent, ...]:
         found = Agent.by_program_status.query(
             program_id,
-            Agent.status_created.startswith("active#"),
-            filter_condition=Agent.partner_type == "concierge",
+            Agent.status_created.startswith(f"{PartnerStatus.ACTIVE}#"),
+            filter_condition=Agent.partner_type == PartnerType.CONCIERGE,
         )
         return tuple(sorted(found, key=lambda agent: agent.name.casefold()))
 

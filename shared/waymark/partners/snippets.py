@@ -10,6 +10,7 @@ from html import escape
 from urllib.parse import quote, urlencode
 
 from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners.vocabulary import PartnerType
 
 SALES_LINK_SOURCE = "sales-link"
 
@@ -24,7 +25,7 @@ def sales_link(base_url: str, agent: Agent, program: Program) -> str | None:
     A deep link on the partner code rather than a stored link: it always follows the
     program's current order page and is checked against the allowed domains on every click.
     """
-    if agent.partner_type != "concierge" or not program.order_page_url:
+    if agent.partner_type != PartnerType.CONCIERGE or not program.order_page_url:
         return None
     query = urlencode({"url": program.order_page_url, "source": SALES_LINK_SOURCE})
     return f"{tracking_url(base_url, agent.agent_id)}?{query}"

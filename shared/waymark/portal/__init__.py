@@ -9,5 +9,6 @@ One sub-package per area, each with its pages, JSON API routes, views and schema
 
 Shared by the areas:
   actions  what pages and the JSON API both do, with domain errors turned into HTTP ones
+  params   the path and query parameters of every route, with their limits and descriptions
   schemas  request and answer models used by more than one area
 """

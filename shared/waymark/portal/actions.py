@@ -9,8 +9,8 @@ import os
 from waymark import catalog, web
 from waymark.click.destinations import UnsafeDestination
 from waymark.models import Agent, Link, Program
-from waymark.partners import links
-from waymark.partners import management as partners
+from waymark.partners import links, management
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.portal.schemas import LinkCreate
 
 PAGE_SIZE = 50
@@ -62,37 +62,37 @@ def links_page(agent_id: str, cursor: str | None) -> tuple[list[Link], str | Non
 
 def partner(agent_id: str) -> Agent:
     try:
-        return partners.get_partner(agent_id)
-    except partners.PartnerNotFound as error:
+        return management.get_partner(agent_id)
+    except management.PartnerNotFound as error:
         raise web.NotFound("there is no such partner") from error
 
 
 def change_status(agent_id: str, action: str) -> Agent:
     try:
-        return partners.change_status(agent_id, action)
-    except partners.PartnerNotFound as error:
+        return management.change_status(agent_id, action)
+    except management.PartnerNotFound as error:
         raise web.NotFound("there is no such partner") from error
-    except partners.StatusConflict as error:
+    except management.StatusConflict as error:
         raise web.Conflict(str(error)) from error
 
 
 def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) -> Agent:
     try:
-        return partners.update_partner(agent_id, changes, allowed=allowed)
-    except partners.PartnerNotFound as error:
+        return management.update_partner(agent_id, changes, allowed=allowed)
+    except management.PartnerNotFound as error:
         raise web.NotFound("there is no such partner") from error
 
 
 def partners_page(program: Program, status: str | None, cursor: str | None) -> tuple[list[Agent], str | None]:
-    if status is not None and status not in partners.STATUSES:
-        raise web.BadRequest(f"status must be one of {', '.join(partners.STATUSES)}")
+    if status is not None and status not in PartnerStatus:
+        raise web.BadRequest(f"status must be one of {', '.join(PartnerStatus)}")
     scope = f"partners:{program.program_id}:{status or ''}"
-    page = partners.partners_of(
+    page = management.partners_of(
         program.program_id, status=status, after=web.decode_cursor(cursor, scope), limit=PAGE_SIZE
     )
     return page.partners, web.encode_cursor(page.last_key, scope)
 
 
 def concierges(program: Program, query: str | None) -> list[Agent]:
-    found = partners.active_concierges(program.program_id)
-    return partners.search_by_name(found, query) if query else list(found)
+    found = management.active_concierges(program.program_id)
+    return management.search_by_name(found, query) if query else list(found)

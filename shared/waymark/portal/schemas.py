@@ -12,13 +12,10 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from waymark.models import CHANNELS, SUB_ID_FIELDS
+from waymark.click.sessions import SUB_ID_FIELDS
+from waymark.conversions.vocabulary import Channel
 from waymark.partners.links import MAX_NAME_LENGTH
-from waymark.partners.management import PARTNER_TYPES
-
-PartnerType = Literal["affiliate", "marketplace_partner", "concierge"]
-Channel = Literal["web", "chat", "phone", "concierge", "inside_sales", "remarketing"]
-assert set(PartnerType.__args__) == set(PARTNER_TYPES) and set(Channel.__args__) == set(CHANNELS)  # type: ignore[attr-defined]
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 
 # Money leaves as a string: exact, and never a float on the way.
 Money = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")]
@@ -85,7 +82,7 @@ class SignupRequest(BaseModel):
     email: str = Field(max_length=1000)
     password: str = Field(min_length=1, max_length=256)
     website: str | None = Field(default=None, max_length=1000)
-    partner_type: PartnerType = "affiliate"
+    partner_type: PartnerType = PartnerType.AFFILIATE
     accept_terms: bool = False
 
     @field_validator("name")
@@ -134,7 +131,7 @@ class LinkCreate(BaseModel):
 class LinkStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["active", "paused"]
+    status: LinkStatus
 
 
 class ProfileUpdate(BaseModel):
@@ -250,7 +247,7 @@ class CountersOut(BaseModel):
 class CommissionRuleOut(BaseModel):
     kind: str
     value: Money
-    channel: str | None = None
+    channel: Channel | None = None
     valid_from: str | None = None
     valid_until: str | None = None
     note: str | None = None
@@ -262,8 +259,8 @@ class PartnerOut(BaseModel):
     name: str
     email: str
     website: str | None
-    partner_type: str
-    status: str
+    partner_type: PartnerType
+    status: PartnerStatus
     created_at: str
     updated_at: str | None
     attribution_window_days: int | None
@@ -286,7 +283,7 @@ class LinkOut(BaseModel):
     agent_id: str
     name: str | None
     destination: str | None = Field(description="null: the program's landing page")
-    status: str
+    status: LinkStatus
     is_default: bool
     created_at: str
     tracking_url: str
@@ -303,7 +300,7 @@ class LinkList(BaseModel):
 
 class PartnerList(BaseModel):
     program_id: str
-    status: str | None
+    status: PartnerStatus | None
     month: str | None = Field(default=None, description="The month of each partner's month_totals")
     partners: list[PartnerOut]
     next_cursor: str | None
@@ -332,5 +329,7 @@ class LoginResult(BaseModel):
 class SignupResult(BaseModel):
     agent_id: str
     program_id: str
-    status: str = Field(description="pending (awaits an operator) or active (the program approves automatically)")
+    status: PartnerStatus = Field(
+        description="pending (awaits an operator) or active (the program approves automatically)"
+    )
     login_url: str

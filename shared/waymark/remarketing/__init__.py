@@ -2,6 +2,7 @@
 and the links in the emails (offers back to the booking, one-click unsubscribe).
 
 Modules, from pure to I/O:
+  vocabulary   SendStatus, where a planned email stands (standard library only)
   tokens       signed link tokens and the keyed email hash (no AWS, no Jinja2)
   rules        which profiles match a cart, what they offer, when they write (no AWS)
   render       sandboxed Jinja2 rendering, sample data, the MIME message (no AWS)

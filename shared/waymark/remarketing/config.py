@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from waymark.click.destinations import UnsafeDestination, allowed_domains, check_destination
+from waymark.conversions.vocabulary import Channel
 from waymark.core import ids
 from waymark.core.times import iso, utcnow
 from waymark.models import (
-    CHANNELS,
     CartRules,
     ChannelEmailSettings,
     EmailTemplate,
@@ -35,7 +35,6 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=3)]
-Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 
 
 class ConfigRejected(ValueError):
@@ -304,7 +303,9 @@ def delete_template(program: Program, template_id: str) -> None:
 
 
 def list_channel_settings(program_id: str) -> list[ChannelEmailSettings]:
-    return sorted(store.load(program_id, consistent=True).channels.values(), key=lambda c: CHANNELS.index(c.channel))
+    return sorted(
+        store.load(program_id, consistent=True).channels.values(), key=lambda c: list(Channel).index(c.channel)
+    )
 
 
 def get_channel_settings(program_id: str, channel: str) -> ChannelEmailSettings | None:
@@ -381,7 +382,7 @@ def preview(
     *,
     template: TemplateInput | str,
     lang: str,
-    channel: str = "web",
+    channel: str = Channel.WEB,
     profile_id: str | None = None,
 ) -> render.RenderedEmail:
     """The email as a customer in `lang` would get it, with sample booking data (nothing stored)."""

@@ -19,10 +19,11 @@ from pynamodb.exceptions import DoesNotExist
 
 from waymark import catalog
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
-from waymark.click.rules import CLICK_COOKIE
+from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, ids
 from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
 from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, UnsubscribeLink
@@ -91,7 +92,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
             400, title="This offer cannot be opened", message="The booking page for this offer is not available."
         )
     agent = catalog.agent(customer.agent_id) if customer.agent_id else None
-    credited = agent is not None and agent.status == "active" and agent.program_id == program.program_id
+    credited = agent is not None and agent.status == PartnerStatus.ACTIVE and agent.program_id == program.program_id
     click_id = ids.new_click_id(int(now.timestamp() * 1000))
     macros = {
         "click_id": click_id if credited else "",
@@ -122,7 +123,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
             country=visitor.country,
             sub_ids={"source": REMARKETING_LINK_CODE, "sub1": link.profile_id, "sub2": offer.code},
         )
-        stored = durable.put_new(Session.Meta.table_name, session.to_item(), "click_id")
+        stored = durable.put_new(Session.Meta.table_name, session.to_item())
     click = RemarketingClick(
         customer.pk,
         f"CLICK#{click_id}",
@@ -135,7 +136,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
         created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
         ttl=int(customer.ttl),
     )
-    stored = durable.put_new(RemarketingClick.Meta.table_name, click.serialize(), "pk") and stored
+    stored = durable.put_new(RemarketingClick.Meta.table_name, click.serialize()) and stored
     return LinkOutcome(
         302,
         location=location,
@@ -145,14 +146,11 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     )
 
 
-def click_cookie(outcome: LinkOutcome) -> list[str]:
+def cookies(outcome: LinkOutcome) -> list[str]:
     """The same first-party click cookie a tracking link sets (for the pixel fallback)."""
     if outcome.session is None:
         return []
-    return [
-        f"{CLICK_COOKIE}={outcome.session.click_id}; Max-Age={outcome.cookie_max_age}; Path=/; "
-        "Secure; HttpOnly; SameSite=Lax"
-    ]
+    return [click_cookie(outcome.session.click_id, outcome.cookie_max_age)]
 
 
 # ---------------------------------------------------------------------------- unsubscribe
@@ -215,13 +213,17 @@ def _program_name(program_id: str) -> str:
     return program.name if program else program_id
 
 
+def _not_valid() -> Page:
+    texts = _texts("en")
+    return Page(400, "en", texts["bad_title"], texts["bad"])
+
+
 def unsubscribe_page(token: str) -> Page:
     """GET: a confirmation page (a link preview or scanner must not unsubscribe anyone)."""
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     texts = _texts(link.lang)
     message = texts["confirm"].format(program=_program_name(link.program_id))
     return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
@@ -233,8 +235,7 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        texts = _texts("en")
-        return Page(400, "en", texts["bad_title"], texts["bad"])
+        return _not_valid()
     suppress_hash(link.email_hash, "one-click" if one_click else "link")
     texts = _texts(link.lang)
     return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))

@@ -13,9 +13,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from waymark import catalog
 from waymark.click.destinations import allowed_domains
+from waymark.conversions.vocabulary import Channel
+from waymark.core import httpapi
 from waymark.models import Program
 from waymark.remarketing import rules, store
-from waymark.remarketing.config import Channel, Code, Lang, Money, Name, StrictInput
+from waymark.remarketing.config import Code, Lang, Money, Name, StrictInput
 
 CORS_METHODS = "POST, OPTIONS"
 CORS_MAX_AGE = "600"
@@ -32,7 +34,7 @@ class CartItem(StrictInput):
 class OffersRequest(StrictInput):
     items: list[CartItem] = Field(min_length=1, max_length=50)
     lang: Lang | None = None
-    channel: Channel = "web"
+    channel: Channel = Channel.WEB
     amount: Money | None = Field(None, description="The cart's total; the items' prices are summed when omitted")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
@@ -97,7 +99,7 @@ def allowed_origin(program: Program, origin: str | None) -> bool:
 
 
 def cors_headers(origin: str | None) -> dict[str, str]:
-    headers = {"Vary": "Origin", "Cache-Control": "no-store"}
+    headers = {"Vary": "Origin", **httpapi.NO_STORE}
     if origin:
         headers |= {
             "Access-Control-Allow-Origin": origin,

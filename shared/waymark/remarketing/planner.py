@@ -20,6 +20,7 @@ from waymark.core.times import utcnow
 from waymark.models import Customer, RemarketingOfferRef, RemarketingSend, Suppression
 from waymark.remarketing import rules, store
 from waymark.remarketing.tokens import email_hash, offer_id
+from waymark.remarketing.vocabulary import SendStatus
 
 logger = Logger(child=True)
 
@@ -105,7 +106,7 @@ def _send_item(customer: Customer, planned: rules.PlannedSend, hashed: str, hand
         due_date=day,
         due_key=f"{customer.program_id}#{customer.conversion_id}#{planned.profile_id}#{planned.step}",
         send_date=day,
-        status="pending",
+        status=SendStatus.PENDING,
         conversion_id=customer.conversion_id,
         program_id=customer.program_id,
         profile_id=planned.profile_id,

@@ -1,13 +1,21 @@
 """Email rendering: operators' Jinja2 templates in a sandbox, autoescaped HTML, and the MIME message.
 
 Templates are the operator's text, so they run in Jinja2's immutable sandbox (no attribute
-tricks, no mutation, bounded ranges) with StrictUndefined: a misspelt variable is an error
-at save time, not an empty gap in a customer's email. HTML is autoescaped; subjects and text
-bodies are rendered without escaping and never reach HTML.
+tricks, no mutation) with StrictUndefined: a misspelt variable is an error at save time, not
+an empty gap in a customer's email. HTML is autoescaped; subjects and text bodies are
+rendered without escaping and never reach HTML.
+
+The sandbox alone bounds neither memory nor work (`{{ "x" * 10**9 }}`, loops in loops,
+macros calling themselves), and one template renders for every customer of the daily job. So
+here: repetition and powers are capped, ranges are short, loops nest at most two deep and
+never over a literal, every call (macros, filters, range) counts against a per-render budget,
+and output stops at MAX_OUTPUT_CHARS.
 """
 
+import operator
 import re
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,10 +25,16 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, pass_context
+from jinja2 import StrictUndefined, TemplateError, nodes, pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_BODY_CHARS = 100_000
+MAX_OUTPUT_CHARS = 200_000  # what one rendered part may grow to
+MAX_RANGE = 1_000
+MAX_LOOP_DEPTH = 2
+MAX_CALLS = 10_000  # macro, filter-function and range calls in one render
+MAX_EXPONENT = 64
 MAX_SUBJECT_CHARS = 200
 _DECIMAL_COMMA = {"de", "fr", "es", "it", "nl", "pt", "da", "sv", "fi", "nb", "pl", "cs"}
 _UNSUBSCRIBE_WORD = {"en": "Unsubscribe", "de": "Abmelden", "fr": "Se désabonner", "es": "Darse de baja"}
@@ -48,11 +62,56 @@ def _date(context: Any, value: Any) -> str:
     return day.strftime("%d.%m.%Y") if lang in _DECIMAL_COMMA else day.isoformat()
 
 
+_calls_left: ContextVar[int] = ContextVar("calls_left", default=MAX_CALLS)
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() may give at most {MAX_RANGE} numbers")
+    return numbers
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, int | float | Decimal) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"powers above {MAX_EXPONENT} are not allowed")
+            return operator.pow(left, right)
+        for sequence, times in ((left, right), (right, left)):
+            too_long = isinstance(sequence, str | list | tuple) and isinstance(times, int)
+            if too_long and len(sequence) * times > MAX_OUTPUT_CHARS:
+                raise SecurityError("repeating text or a list that often makes it too long")
+        return operator.mul(left, right)
+
+    def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        left = _calls_left.get() - 1
+        if left < 0:
+            raise SecurityError(f"a template may make at most {MAX_CALLS} calls (macros, range, …)")
+        _calls_left.set(left)
+        return super().call(context, obj, *args, **kwargs)
+
+
 def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined)
+    env = _BoundedSandbox(autoescape=autoescape, undefined=StrictUndefined)
+    env.globals["range"] = _bounded_range
     env.filters["money"] = _money
     env.filters["date"] = _date
     return env
+
+
+def _check_loops(tree: nodes.Node, depth: int = 0) -> None:
+    for loop in tree.iter_child_nodes():
+        inner = depth
+        if isinstance(loop, nodes.For):
+            inner = depth + 1
+            if inner > MAX_LOOP_DEPTH:
+                raise RenderError(f"loops may nest at most {MAX_LOOP_DEPTH} deep", loop.lineno)
+            if isinstance(loop.iter, nodes.Const | nodes.List | nodes.Tuple | nodes.Dict):
+                raise RenderError("loop over the booking's data or range(), not over text written here", loop.lineno)
+        _check_loops(loop, inner)
 
 
 _HTML = _environment(autoescape=True)
@@ -70,27 +129,31 @@ class RenderError(ValueError):
 @lru_cache(maxsize=512)
 def _compile(source: str, html: bool):
     # Compiled templates are cached per source text: the daily job renders one template many times.
-    return (_HTML if html else _TEXT).from_string(source)
+    env = _HTML if html else _TEXT
+    _check_loops(env.parse(source))
+    return env.from_string(source)
 
 
 def render(source: str, context: Mapping[str, Any], *, html: bool) -> str:
     if len(source) > MAX_BODY_CHARS:
         raise RenderError(f"longer than {MAX_BODY_CHARS} characters")
+    budget = _calls_left.set(MAX_CALLS)
     try:
-        return _compile(source, html).render(context)
+        parts, size = [], 0
+        for part in _compile(source, html).generate(context):
+            size += len(part)
+            if size > MAX_OUTPUT_CHARS:
+                raise RenderError(f"the email would be longer than {MAX_OUTPUT_CHARS} characters")
+            parts.append(part)
+        return "".join(parts)
+    except RenderError:
+        raise
     except TemplateError as error:
         raise RenderError(error.message or type(error).__name__, getattr(error, "lineno", None)) from error
-    except (ArithmeticError, ValueError, TypeError) as error:
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
         raise RenderError(f"{type(error).__name__}: {error}") from error
-
-
-def check_syntax(source: str, *, html: bool) -> None:
-    if len(source) > MAX_BODY_CHARS:
-        raise RenderError(f"longer than {MAX_BODY_CHARS} characters")
-    try:
-        _compile(source, html)
-    except TemplateError as error:
-        raise RenderError(error.message or type(error).__name__, getattr(error, "lineno", None)) from error
+    finally:
+        _calls_left.reset(budget)
 
 
 # ---------------------------------------------------------------------------- context

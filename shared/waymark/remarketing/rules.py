@@ -165,7 +165,7 @@ def plan_sends(
 
 def fill_booking_url(template: str, values: dict[str, str]) -> str:
     """Substitute the booking page's placeholders, each value percent-encoded; {click_id} is left
-    for urls.add_tracking. Raises UnsafeDestination for an unknown placeholder."""
+    for waymark.click.destinations.add_tracking. Raises UnsafeDestination for an unknown placeholder."""
 
     def replace(match: re.Match) -> str:
         name = match.group(1)

@@ -45,6 +45,7 @@ from waymark.models import RemarketingSend, Suppression, as_dict
 from waymark.remarketing import render, rules, store
 from waymark.remarketing.planner import epoch
 from waymark.remarketing.tokens import OfferLink, UnsubscribeLink
+from waymark.remarketing.vocabulary import SendStatus
 
 logger = Logger(child=True)
 
@@ -56,9 +57,6 @@ MAX_THROTTLE_RETRIES = 4
 MAX_BACKOFF_SECONDS = 20.0
 MAX_GENERATIONS = 48  # continuations per day, a guard against a run that cannot progress
 THROTTLE_CONTINUE_DELAY = 60  # seconds before a continuation after persistent throttling
-
-PENDING, SENDING, SENT = "pending", "sending", "sent"
-FAILED, SKIPPED, SUPPRESSED, UNCERTAIN = "failed", "skipped", "suppressed", "uncertain"
 
 _THROTTLING = {"TooManyRequestsException", "Throttling", "ThrottlingException"}
 # The account cannot send now; nothing was sent; tomorrow's catch-up (or a fix) resumes.
@@ -205,7 +203,7 @@ class Run:
             page = self.dynamodb.query(**request)
             sends = [RemarketingSend.from_raw_data(raw) for raw in page.get("Items", [])]
             self.summary.items_read += len(sends)
-            suppressed = self._suppressed({s.email_hash for s in sends if s.status == PENDING})
+            suppressed = self._suppressed({s.email_hash for s in sends if s.status == SendStatus.PENDING})
             for send in sends:
                 if self._out_of_time():
                     return
@@ -230,33 +228,33 @@ class Run:
     # ------------------------------------------------------------------ one send
     def _suppressed(self, hashes: set[str]) -> set[str]:
         """Which of these addresses are suppressed: one consistent BatchGetItem (100 keys at most)."""
-        found: set[str] = set()
         if not hashes:
-            return found
+            return set()
         self.summary.suppression_lookups += len(hashes)
         keys = [dict(zip(("pk", "sk"), ({"S": k} for k in Suppression.key(h)), strict=True)) for h in hashes]
-        table = Suppression.Meta.table_name
-        request = {table: {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": "email_hash"}}
-        for _ in range(10):
-            response = self.dynamodb.batch_get_item(RequestItems=request)
-            found |= {item["email_hash"]["S"] for item in response.get("Responses", {}).get(table, [])}
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return found
-            self.clock.sleep(0.2)
-        raise RuntimeError("suppression lookups stayed unprocessed")
+        items = aws.batch_get_items(
+            self.dynamodb,
+            Suppression.Meta.table_name,
+            keys,
+            pause=lambda: self.clock.sleep(0.2),
+            ConsistentRead=True,
+            ProjectionExpression="email_hash",
+        )
+        return {item["email_hash"]["S"] for item in items}
 
     def _process(self, send: RemarketingSend, *, suppressed: bool = False) -> None:
-        if send.status == SENDING and self._stale(send):
+        if send.status == SendStatus.SENDING and self._stale(send):
             # Interrupted between claim and mark: SES may have sent it. Never twice.
-            self._finish(send, UNCERTAIN, reason="interrupted", expect=SENDING, claim_id=send.claim_id)
+            self._finish(
+                send, SendStatus.UNCERTAIN, reason="interrupted", expect=SendStatus.SENDING, claim_id=send.claim_id
+            )
             self.summary.uncertain += 1
             return
-        if send.status != PENDING:
+        if send.status != SendStatus.PENDING:
             self.summary.busy += 1
             return
         if suppressed:
-            self._finish(send, SUPPRESSED, expect=PENDING)
+            self._finish(send, SendStatus.SUPPRESSED, expect=SendStatus.PENDING)
             self.summary.suppressed += 1
             return
         try:
@@ -267,7 +265,7 @@ class Run:
             reason = str(error) if isinstance(error, _Skip) else f"cannot compose: {type(error).__name__}: {error}"
             if not isinstance(error, _Skip):
                 logger.exception("send cannot be composed", extra={"send": send.sk})
-            self._finish(send, SKIPPED, reason=reason[:300], expect=PENDING)
+            self._finish(send, SendStatus.SKIPPED, reason=reason[:300], expect=SendStatus.PENDING)
             self.summary.skipped += 1
             return
         if self._claim(send):
@@ -290,8 +288,8 @@ class Run:
                 ConditionExpression="#status = :pending",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
-                    ":sending": {"S": SENDING},
-                    ":pending": {"S": PENDING},
+                    ":sending": {"S": SendStatus.SENDING},
+                    ":pending": {"S": SendStatus.PENDING},
                     ":claim": {"S": self.claim_id},
                     ":now": {"S": iso(utcnow())},
                     ":one": {"N": "1"},
@@ -337,7 +335,7 @@ class Run:
                     self.summary.stopped = _ACCOUNT_STOPS.get(code, "unavailable")
                     logger.error("SES cannot send now; the rest stays pending", extra={"code": code})
                     return
-                self._finish(send, FAILED, reason=f"{code}: {message_text}"[:300])
+                self._finish(send, SendStatus.FAILED, reason=f"{code}: {message_text}"[:300])
                 self.summary.failed += 1
                 return
             except (EndpointConnectionError, ConnectTimeoutError) as error:
@@ -347,11 +345,11 @@ class Run:
                 return
             except (ReadTimeoutError, ConnectionClosedError, BotoCoreError) as error:
                 # The request may have reached SES: sending again could email twice.
-                self._finish(send, UNCERTAIN, reason=type(error).__name__)
+                self._finish(send, SendStatus.UNCERTAIN, reason=type(error).__name__)
                 self.summary.uncertain += 1
                 logger.warning("SES outcome unknown; not retried", extra={"send": send.sk, "error": str(error)})
                 return
-            self._finish(send, SENT, message_id=response.get("MessageId"))
+            self._finish(send, SendStatus.SENT, message_id=response.get("MessageId"))
             self.summary.sent += 1
             return
 
@@ -360,19 +358,19 @@ class Run:
         self._update(
             send,
             "SET #status = :pending, reason = :reason REMOVE claim_id, claimed_at",
-            {":pending": {"S": PENDING}, ":reason": {"S": reason[:300]}},
-            expect=SENDING,
+            {":pending": {"S": SendStatus.PENDING}, ":reason": {"S": reason[:300]}},
+            expect=SendStatus.SENDING,
             claim_id=self.claim_id,
         )
 
     def _finish(
         self,
         send: RemarketingSend,
-        status: str,
+        status: SendStatus,
         *,
         reason: str | None = None,
         message_id: str | None = None,
-        expect: str = SENDING,
+        expect: SendStatus = SendStatus.SENDING,
         claim_id: str | None = None,
     ) -> None:
         """A final state: out of the due-index, and the address and booking reference dropped."""
@@ -386,10 +384,16 @@ class Run:
             values[":message_id"] = {"S": message_id}
         expression = f"SET {', '.join(sets)} REMOVE due_date, due_key, email, booking_ref, claim_id"
         self._update(
-            send, expression, values, expect=expect, claim_id=claim_id or (self.claim_id if expect == SENDING else None)
+            send,
+            expression,
+            values,
+            expect=expect,
+            claim_id=claim_id or (self.claim_id if expect == SendStatus.SENDING else None),
         )
 
-    def _update(self, send: RemarketingSend, expression: str, values: dict, *, expect: str, claim_id: str | None):
+    def _update(
+        self, send: RemarketingSend, expression: str, values: dict, *, expect: SendStatus, claim_id: str | None
+    ):
         condition = "#status = :expect" + (" AND claim_id = :mine" if claim_id else "")
         values = {**values, ":expect": {"S": expect}}
         if claim_id:

@@ -9,6 +9,7 @@ within LOOKUP_TTL_SECONDS, as the link and program lookups do (docs/operators.md
 from dataclasses import dataclass, field
 
 from waymark.catalog import LOOKUP_TTL_SECONDS
+from waymark.conversions.vocabulary import Channel
 from waymark.core import aws
 from waymark.core.cache import TTLCache
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile
@@ -19,7 +20,7 @@ _KINDS = {
     "REMARKETING#TEMPLATE#": EmailTemplate,
     "REMARKETING#CHANNEL#": ChannelEmailSettings,
 }
-FALLBACK_CHANNEL = "web"
+FALLBACK_CHANNEL = Channel.WEB
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ SOURCES = ("one-click", "link", "admin")
 def suppress_hash(hashed: str, source: str) -> bool:
     """Store the suppression (idempotent). False when DynamoDB failed and the write waits for replay."""
     item = Suppression(*Suppression.key(hashed), email_hash=hashed, source=source, created_at=iso(utcnow()))
-    return durable.put_new(Suppression.Meta.table_name, item.serialize(), "pk")
+    return durable.put_new(Suppression.Meta.table_name, item.serialize())
 
 
 def suppress_email(email: str, *, source: str = "admin") -> bool:

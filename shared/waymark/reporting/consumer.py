@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 
 from waymark.click import useragents
 from waymark.core import aws
-from waymark.reporting import counters as stats
+from waymark.reporting import counters
 
 logger = Logger(child=True)
 
@@ -82,12 +82,12 @@ def count_click(event_id: str, session: dict) -> ClickCount:
     visitor = useragents.classify(session.get("user_agent"))
     unique = False
     if visitor.bot:
-        outcome = _apply(event_id, stats.click_deltas(session, bot=True, unique=False))
+        outcome = _apply(event_id, counters.click_deltas(session, bot=True, unique=False))
     else:
         marker = _unique_marker(session)
-        outcome = _apply(event_id, stats.click_deltas(session, bot=False, unique=True), condition=marker)
+        outcome = _apply(event_id, counters.click_deltas(session, bot=False, unique=True), condition=marker)
         if outcome is _CONDITION_FAILED:
-            outcome = _apply(event_id, stats.click_deltas(session, bot=False, unique=False))
+            outcome = _apply(event_id, counters.click_deltas(session, bot=False, unique=False))
         else:
             unique = outcome is Outcome.COUNTED
     _write_back(session["click_id"], visitor)
@@ -96,7 +96,7 @@ def count_click(event_id: str, session: dict) -> ClickCount:
 
 def _unique_marker(session: dict) -> dict:
     agent_digest = hashlib.sha256((session.get("user_agent") or "").encode()).hexdigest()[:16]
-    at = int(stats.utc(session["created_at"]).timestamp() * 1000)
+    at = int(counters.utc(session["created_at"]).timestamp() * 1000)
     # Kept two hours past the click, or past now for a click counted late (a replayed one).
     expires = int(max(at / 1000, time.time())) + UNIQUE_MARKER_TTL_SECONDS
     return {
@@ -144,7 +144,7 @@ def _write_back(click_id: str, visitor: useragents.Visitor) -> None:
 
 def count_conversion(event_id: str, old: dict | None, new: dict | None) -> Outcome:
     """Apply a conversion's change: a new one adds to its status's bucket; a status change moves it."""
-    return _apply(event_id, stats.change(stats.conversion_deltas(old), stats.conversion_deltas(new)))
+    return _apply(event_id, counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new)))
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -153,7 +153,7 @@ def count_conversion(event_id: str, old: dict | None, new: dict | None) -> Outco
 _CONDITION_FAILED = object()  # the extra condition (the unique-click marker) did not hold
 
 
-def transaction_items(event_id: str, deltas: stats.Deltas, condition: dict | None = None) -> list[dict]:
+def transaction_items(event_id: str, deltas: counters.Deltas, condition: dict | None = None) -> list[dict]:
     """The TransactWriteItems of one record: its eventID marker, an optional condition item, its counters."""
     table = _stats_table()
     marker = {
@@ -174,7 +174,7 @@ def transaction_items(event_id: str, deltas: stats.Deltas, condition: dict | Non
     return items
 
 
-def counter_update(table: str, key: stats.CounterKey, delta: stats.Delta) -> dict:
+def counter_update(table: str, key: counters.CounterKey, delta: counters.Delta) -> dict:
     names, values, adds = {}, {}, []
     for index, (field, amount) in enumerate(sorted(delta.items())):
         names[f"#c{index}"] = field
@@ -201,7 +201,7 @@ def number(value: int | Decimal) -> str:
     return str(value) if isinstance(value, int) else format(Decimal(value), "f")
 
 
-def _apply(event_id: str, deltas: stats.Deltas, condition: dict | None = None):
+def _apply(event_id: str, deltas: counters.Deltas, condition: dict | None = None):
     if not deltas and condition is None:
         return Outcome.NOTHING_TO_COUNT  # nothing to write, so nothing can be written twice
     items = transaction_items(event_id, deltas, condition)

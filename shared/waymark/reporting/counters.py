@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from waymark.models import CONVERSION_STATUSES
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 
 CLICK_FIELDS = ("clicks", "unique_clicks", "bot_clicks")
-COUNT_FIELDS = tuple(f"conversions_{status}" for status in CONVERSION_STATUSES)
-MONEY_FIELDS = tuple(f"{kind}_{status}" for kind in ("sales", "commission") for status in CONVERSION_STATUSES)
+COUNT_FIELDS = tuple(f"conversions_{status}" for status in ConversionStatus)
+MONEY_FIELDS = tuple(f"{kind}_{status}" for kind in ("sales", "commission") for status in ConversionStatus)
 COUNTER_FIELDS = CLICK_FIELDS + COUNT_FIELDS + MONEY_FIELDS
 
 # Sub-ID fields the partner report breaks down by. sub1 is, by convention, the partner's campaign or
@@ -151,7 +151,7 @@ def conversion_deltas(conversion: dict | None) -> Deltas:
     if not conversion:
         return {}
     status = conversion["status"]
-    if status not in CONVERSION_STATUSES:
+    if status not in ConversionStatus:
         raise ValueError(f"conversion {conversion.get('conversion_id')} has an unknown status {status!r}")
     delta: Delta = {
         f"conversions_{status}": 1,
@@ -160,7 +160,7 @@ def conversion_deltas(conversion: dict | None) -> Deltas:
     }
     day, month = period(conversion["created_at"])
     program_id, agent_id = conversion["program_id"], conversion.get("agent_id")
-    channel = conversion.get("channel") or "web"
+    channel = conversion.get("channel") or Channel.WEB
     keys = [channel_month_key(program_id, month, channel)]
     if agent_id:
         keys += _partner_keys(program_id, agent_id, day, month, conversion.get("link_code"), conversion)

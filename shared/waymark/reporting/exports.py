@@ -29,9 +29,11 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from waymark import catalog
+from waymark.click.sessions import SUB_ID_FIELDS
+from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import aws
-from waymark.models import CONVERSION_STATUSES, SUB_ID_FIELDS, Agent, Conversion, Program
-from waymark.reporting import reads as reports
+from waymark.models import Agent, Conversion, Program
+from waymark.reporting import reads
 from waymark.reporting.reads import Counters, money
 
 logger = Logger(child=True)
@@ -174,8 +176,8 @@ def previous_month(moment: datetime) -> str:
 
 def _check_month(month: str, now: datetime) -> None:
     try:
-        reports.check_month(month)
-    except reports.BadPeriod as error:
+        reads.check_month(month)
+    except reads.BadPeriod as error:
         raise ExportRejected(str(error)) from error
     if month > now.astimezone(UTC).strftime("%Y-%m"):
         raise ExportRejected("that month has not started yet")
@@ -240,7 +242,7 @@ def export_statement(program: Program, agent: Agent, month: str) -> ExportedFile
     """One partner's month: every conversion line (any status, from the agent-index GSI, page by page),
     then one total line per status. Totals are running sums, so memory stays flat."""
     key = export_key(program.program_id, month, agent.agent_id)
-    totals = {status: [0, Decimal(0), Decimal(0)] for status in CONVERSION_STATUSES}
+    totals = {status: [0, Decimal(0), Decimal(0)] for status in ConversionStatus}
     common = {"program_id": program.program_id, "month": month, "agent_id": agent.agent_id, "partner_name": agent.name}
 
     def lines() -> Iterator[dict]:
@@ -295,12 +297,12 @@ def export_all_partners(program: Program, month: str) -> ExportedFile:
     common = {"program_id": program.program_id, "month": month, "currency": program.currency}
 
     def lines() -> Iterator[dict]:
-        partners = reports.ZERO
-        for row in reports.iter_program_partners(program.program_id, month, background=True):
+        partners = reads.ZERO
+        for row in reads.iter_program_partners(program.program_id, month, background=True):
             partners += row.counters
             names = {"agent_id": row.agent_id, "partner_name": row.name}
             yield {**common, **_counter_columns(row.counters), **names, "line_type": "partner"}
-        totals = reports.program_totals(program.program_id, month)
+        totals = reads.program_totals(program.program_id, month)
         yield {**common, **_counter_columns(totals - partners), "line_type": "unattributed"}
         yield {**common, **_counter_columns(totals), "line_type": "total"}
 
@@ -459,8 +461,8 @@ def scheduled_month(event: dict) -> str:
     wanted = (event.get("detail") or {}).get("month")
     if wanted:
         try:
-            return reports.check_month(wanted)
-        except reports.BadPeriod as error:
+            return reads.check_month(wanted)
+        except reads.BadPeriod as error:
             raise ExportRejected(str(error)) from error
     fired = event.get("time")
     moment = datetime.fromisoformat(fired.replace("Z", "+00:00")) if fired else datetime.now(UTC)
@@ -477,7 +479,7 @@ def monthly_exports(month: str, *, with_urls: bool = False) -> MonthlyRun:
     """
     run = MonthlyRun(month)
     failed: list[str] = []
-    for program_id in reports.active_programs(month, background=True):
+    for program_id in reads.active_programs(month, background=True):
         try:
             program = catalog.program(program_id)
             if program is None:
@@ -497,7 +499,7 @@ def monthly_exports(month: str, *, with_urls: bool = False) -> MonthlyRun:
 
 def statement_partners(program_id: str, month: str) -> list[str]:
     """Partners who get a statement: activity in the month, or active now."""
-    agents = {row.agent_id for row in reports.iter_program_partners(program_id, month, names=False, background=True)}
+    agents = {row.agent_id for row in reads.iter_program_partners(program_id, month, names=False, background=True)}
     active = Agent.by_program_status.query(program_id, Agent.status_created.startswith("active#"))
     agents.update(agent.agent_id for agent in active)
     return sorted(agents)
@@ -523,7 +525,7 @@ def queue_statements(program_id: str, month: str, agent_ids: list[str]) -> int:
 def statement_job(body: str) -> ExportedFile:
     """One queued statement (`{"program_id", "agent_id", "month"}`): export it, raising on any failure."""
     job = json.loads(body)
-    program_id, agent_id, month = job["program_id"], job["agent_id"], reports.check_month(job["month"])
+    program_id, agent_id, month = job["program_id"], job["agent_id"], reads.check_month(job["month"])
     check_ids(program_id, agent_id)
     program, agent = catalog.program(program_id), catalog.agent(agent_id)
     if program is None or agent is None or agent.program_id != program_id:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from waymark.core import aws, times
-from waymark.reporting import counters as stats
+from waymark.reporting import counters
 from waymark.reporting.counters import MONEY_FIELDS
 
 MAX_DAYS = 400  # a daily series covers at most this many days (a year and a bit)
@@ -80,7 +80,7 @@ class Counters:
         if not item:
             return cls()
         values: dict[str, Any] = {}
-        for name in stats.COUNTER_FIELDS:
+        for name in counters.COUNTER_FIELDS:
             raw = item.get(name, {}).get("N")
             if raw is not None:
                 values[name] = Decimal(raw) if name in MONEY_FIELDS else int(raw)
@@ -235,7 +235,7 @@ def _key(pk: str, sk: str) -> dict:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-def _get(key: stats.CounterKey) -> Counters:
+def _get(key: counters.CounterKey) -> Counters:
     item = _client().get_item(TableName=_table(), Key=_key(key.pk, key.sk)).get("Item")
     return Counters.from_item(item)
 
@@ -279,9 +279,9 @@ def partner_month(
     """A partner's month: totals (raw, unique and bot clicks, conversions, sales, commission per status)
     and breakdowns by channel, by link and by sub-ID (sub1 and source). Three reads."""
     check_month(month)
-    totals = _get(stats.partner_month_key(program_id, month, agent_id))
+    totals = _get(counters.partner_month_key(program_id, month, agent_id))
     channels, links = [], []
-    for item in _query(stats.partner_breakdown_partition(agent_id, month)):
+    for item in _query(counters.partner_breakdown_partition(agent_id, month)):
         sk = item["sk"]["S"]
         kind, _, name = sk.partition("#")
         if kind == "CHANNEL":
@@ -297,7 +297,7 @@ def partner_sub_ids(
 ) -> tuple[list[SubIdCounters], str | None]:
     """One page of a partner month's sub-ID breakdown and the cursor of the next page (None at the end)."""
     check_month(month)
-    pk = stats.partner_sub_partition(agent_id, month)
+    pk = counters.partner_sub_partition(agent_id, month)
     limit = max(1, min(limit, 1000))
     # One more than asked: a next page is announced only when there is one.
     request = {**_query_request(pk), "Limit": limit + 1}
@@ -320,12 +320,12 @@ def partner_sub_ids(
 
 def partner_days(agent_id: str, start: date, end: date) -> list[DayCounters]:
     """A partner's daily series for charts, every day from `start` to `end` included (zeros filled in)."""
-    return _day_series(stats.partner_days_partition(agent_id), start, end)
+    return _day_series(counters.partner_days_partition(agent_id), start, end)
 
 
 def link_days(link_code: str, start: date, end: date) -> list[DayCounters]:
     """One link's daily series, every day from `start` to `end` included."""
-    return _day_series(stats.link_days_partition(link_code), start, end)
+    return _day_series(counters.link_days_partition(link_code), start, end)
 
 
 def _day_series(pk: str, start: date, end: date) -> list[DayCounters]:
@@ -340,7 +340,7 @@ def _day_series(pk: str, start: date, end: date) -> list[DayCounters]:
 def partner_months(program_id: str, agent_id: str, until: str, count: int = 12) -> list[MonthCounters]:
     """A partner's monthly series: the `count` months ending with `until`, oldest first. One BatchGetItem."""
     months = months_until(until, count)
-    keys = [stats.partner_month_key(program_id, month, agent_id) for month in months]
+    keys = [counters.partner_month_key(program_id, month, agent_id) for month in months]
     found = _batch_get(keys)
     return [MonthCounters(month, found.get((key.pk, key.sk), ZERO)) for month, key in zip(months, keys, strict=True)]
 
@@ -349,7 +349,7 @@ def partners_month(program_id: str, month: str, agent_ids: list[str]) -> dict[st
     """Chosen partners' totals of one month (e.g. one page of a partner list): one BatchGetItem per hundred."""
     check_month(month)
     wanted = list(dict.fromkeys(agent_ids))
-    keys = [stats.partner_month_key(program_id, month, agent_id) for agent_id in wanted]
+    keys = [counters.partner_month_key(program_id, month, agent_id) for agent_id in wanted]
     found = _batch_get(keys)
     return {agent_id: found.get((key.pk, key.sk), ZERO) for agent_id, key in zip(wanted, keys, strict=True)}
 
@@ -357,45 +357,28 @@ def partners_month(program_id: str, month: str, agent_ids: list[str]) -> dict[st
 def program_months(program_id: str, until: str, count: int = 12) -> list[MonthCounters]:
     """A program's monthly totals: the `count` months ending with `until`, oldest first."""
     months = months_until(until, count)
-    keys = [stats.program_month_key(program_id, month) for month in months]
+    keys = [counters.program_month_key(program_id, month) for month in months]
     found = _batch_get(keys)
     return [MonthCounters(month, found.get((key.pk, key.sk), ZERO)) for month, key in zip(months, keys, strict=True)]
 
 
-def _batch_get(keys: list[stats.CounterKey]) -> dict[tuple[str, str], Counters]:
-    items = batch_get_items(_table(), [_key(key.pk, key.sk) for key in keys])
+def _batch_get(keys: list[counters.CounterKey]) -> dict[tuple[str, str], Counters]:
+    items = aws.batch_get_items(_client(), _table(), [_key(key.pk, key.sk) for key in keys])
     return {(item["pk"]["S"], item["sk"]["S"]): Counters.from_item(item) for item in items}
-
-
-def batch_get_items(table: str, keys: list[dict], *, background: bool = False, **projection: Any) -> list[dict]:
-    """Items by key, a hundred keys per BatchGetItem, retrying what DynamoDB leaves unprocessed."""
-    client = _client(background)
-    found: list[dict] = []
-    for start in range(0, len(keys), 100):
-        pending: dict = {table: {"Keys": keys[start : start + 100], **projection}}
-        for _ in range(10):
-            response = client.batch_get_item(RequestItems=pending)
-            found += response.get("Responses", {}).get(table, [])
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
-                break
-        else:
-            raise RuntimeError("DynamoDB kept keys unprocessed; try again")
-    return found
 
 
 def partner_links(agent_id: str) -> list[LinkCounters]:
     """Totals per link of a partner, all time (links that were never clicked are absent). One Query."""
     return [
         LinkCounters(item["sk"]["S"], Counters.from_item(item))
-        for item in _query(stats.partner_links_partition(agent_id))
+        for item in _query(counters.partner_links_partition(agent_id))
     ]
 
 
 def program_channels(program_id: str, month: str) -> list[ChannelCounters]:
     """A program's month by channel (conversions only: clicks are not split by channel)."""
     check_month(month)
-    items = _query(stats.program_partition(program_id, month), prefix="CHANNEL#")
+    items = _query(counters.program_partition(program_id, month), prefix="CHANNEL#")
     return [ChannelCounters(item["sk"]["S"].removeprefix("CHANNEL#"), Counters.from_item(item)) for item in items]
 
 
@@ -406,10 +389,10 @@ def program_month(program_id: str, month: str, *, with_names: bool = True) -> Pr
     per hundred partners).
     """
     check_month(month)
-    totals = _get(stats.program_month_key(program_id, month))
+    totals = _get(counters.program_month_key(program_id, month))
     channels: list[ChannelCounters] = []
     partners: list[PartnerCounters] = []
-    for item in _query(stats.program_partition(program_id, month)):
+    for item in _query(counters.program_partition(program_id, month)):
         kind, _, name = item["sk"]["S"].partition("#")
         if kind == "CHANNEL":
             channels.append(ChannelCounters(name, Counters.from_item(item)))
@@ -425,7 +408,7 @@ def iter_program_partners(
 ) -> Iterator[PartnerCounters]:
     """The all-partners rows page by page, in agent-id order: for exports of any size."""
     check_month(month)
-    for page in _query_pages(stats.program_partition(program_id, month), prefix="AGENT#", background=background):
+    for page in _query_pages(counters.program_partition(program_id, month), prefix="AGENT#", background=background):
         rows = [
             PartnerCounters(item["sk"]["S"].removeprefix("AGENT#"), None, Counters.from_item(item)) for item in page
         ]
@@ -433,13 +416,13 @@ def iter_program_partners(
 
 
 def program_totals(program_id: str, month: str) -> Counters:
-    return _get(stats.program_month_key(program_id, month))
+    return _get(counters.program_month_key(program_id, month))
 
 
 def active_programs(month: str, *, background: bool = False) -> list[str]:
     """Programs with any click or conversion counted in `month` (one Query: no registry to keep)."""
     check_month(month)
-    items = _query(stats.program_month_key("", month).pk, prefix="PROGRAM#", background=background)
+    items = _query(counters.program_month_key("", month).pk, prefix="PROGRAM#", background=background)
     return [item["sk"]["S"].removeprefix("PROGRAM#") for item in items]
 
 
@@ -451,10 +434,10 @@ def _with_names(rows: list[PartnerCounters], *, background: bool = False) -> lis
 def agent_names(agent_ids: list[str], *, background: bool = False) -> dict[str, str]:
     """Partner names by agent id (unknown ids are absent)."""
     keys = [{"agent_id": {"S": agent_id}} for agent_id in dict.fromkeys(agent_ids)]
-    items = batch_get_items(
+    items = aws.batch_get_items(
+        _client(background),
         os.environ["AGENTS_TABLE"],
         keys,
-        background=background,
         ProjectionExpression="agent_id, #name",
         ExpressionAttributeNames={"#name": "name"},
     )

@@ -24,6 +24,7 @@ from pynamodb.exceptions import PynamoDBException
 from waymark import catalog
 from waymark.core import httpapi
 from waymark.models import Agent, Program
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.web import auth, csrf
 from waymark.web.access import Access, required_access
 from waymark.web.auth import Principal
@@ -53,9 +54,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+# Every answer's, unless its route set its own: pages and API answers are personal, so never cached.
 SECURITY_HEADERS = {
+    **httpapi.NO_STORE,
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Strict-Transport-Security": "max-age=31536000",
@@ -78,7 +80,7 @@ class Viewer:
 
     @property
     def is_active_partner(self) -> bool:
-        return self.agent is not None and self.agent.status == "active" and self.program is not None
+        return self.agent is not None and self.agent.status == PartnerStatus.ACTIVE and self.program is not None
 
     @property
     def email(self) -> str:
@@ -181,10 +183,7 @@ def serve(app: WebResolver, event: dict, context: Any) -> dict[str, Any]:
 
 def _start(kind: str, event: dict) -> RequestState:
     proxy = APIGatewayProxyEventV2(event)
-    cookies: dict[str, str] = {}
-    for raw in event.get("cookies") or ():
-        name, _, value = raw.strip().partition("=")
-        cookies.setdefault(name, value)
+    cookies = httpapi.cookies(event)
     path = proxy.path
     return RequestState(
         kind=kind,
@@ -254,7 +253,7 @@ def _require_active_partner(viewer: Viewer) -> Viewer:
         if viewer.is_admin:
             raise Forbidden("The partner portal is for partners; operators use the admin console.")
         raise Forbidden("This login has no partner account.")
-    if viewer.agent.status != "active":
+    if viewer.agent.status != PartnerStatus.ACTIVE:
         raise AccountNotActive(viewer.agent.status)
     if viewer.program is None:
         raise Forbidden("This partner's program no longer exists.")
@@ -426,8 +425,6 @@ def _finish(result: dict[str, Any], state: RequestState) -> dict[str, Any]:
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             headers[name] = value
-    if "cache-control" not in present:
-        headers["Cache-Control"] = "no-store"
     if state.set_cookies:
         own = list(result.get("cookies") or [])
         named = {cookie.split("=", 1)[0] for cookie in own}

@@ -47,8 +47,7 @@ def client_id() -> str:
 
 
 def issuer() -> str:
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
-    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id()}"
+    return f"https://cognito-idp.{aws.region()}.amazonaws.com/{user_pool_id()}"
 
 
 def jwks_url() -> str:

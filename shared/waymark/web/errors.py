@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from waymark.partners.vocabulary import PartnerStatus
+
 
 class HttpError(Exception):
     status = 500
@@ -32,10 +34,10 @@ class AccountNotActive(Forbidden):
     """A partner whose account is pending or suspended: shown its status, never data."""
 
     def __init__(self, status: str) -> None:
-        if status == "pending":
+        if status == PartnerStatus.PENDING:
             message = "Your partner account is awaiting approval. We will let you know when it is approved."
             self.title = "Awaiting approval"
-        elif status == "suspended":
+        elif status == PartnerStatus.SUSPENDED:
             message = "Your partner account is suspended. Please contact the partner program."
             self.title = "Account suspended"
         else:

@@ -3,8 +3,9 @@ links on a partner's behalf and the inside-sales directory."""
 
 from decimal import Decimal
 
-from tests.integration.portal.conftest import client, partner_token
-from tests.support import make_agent
+from tests.helpers.portal import client
+from tests.helpers.programs import make_agent
+from tests.helpers.tokens import partner_token
 from waymark.models import Agent, Link
 
 
@@ -236,7 +237,7 @@ def test_the_inside_sales_directory_lists_active_concierges_and_their_sales_link
 
 
 def test_the_console_warns_when_a_postback_token_was_sent_to_the_pixel(world, as_admin):
-    from tests.support import make_advertiser
+    from tests.helpers.programs import make_advertiser
     from waymark.conversions.advertisers import flag_exposed_token
     from waymark.core import cache
 

@@ -8,7 +8,6 @@ request changes nothing, and nobody gets a 5xx.
 """
 
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -16,24 +15,13 @@ from urllib.parse import quote
 import pytest
 
 from devstack.gateway import Gateway
-from tests.conftest import RECORDER, RUNTIME, STACK, reset_process_state
-from tests.integration.portal.conftest import (
-    MONTH,
-    admin_token,
-    client,
-    partner_token,
-    restore_state,
-    stored_state,
-    world_with_figures,
-)
-from tests.remarketing import configure_console
+from tests.helpers.portal import MONTH, client, resolver_routes, restore_state, stored_state, world_with_figures
+from tests.helpers.remarketing import configure_console
+from tests.helpers.stack import RECORDER, reset_process_state
+from tests.helpers.tokens import admin_token, partner_token
 from waymark import web
 from waymark.web import auth, csrf
 
-# HTTP functions that deliberately do not use the web kit (public, no login).
-# Public endpoints for visitors, advertisers' systems and email recipients, authenticated by
-# their own means (tokens, signatures, signed links) and tested with them, not by login.
-NOT_WEB_KIT = {"ClickFunction", "PostbackFunction", "OffersFunction", "RemarketingLinkFunction"}
 ROLES = ("anonymous", "pending", "suspended", "partner_a", "partner_b", "admin")
 
 
@@ -57,7 +45,7 @@ def _b_sale(w) -> str:
     return quote(w.b_sale, safe="")
 
 
-# The remarketing console (the matrix world has tests.remarketing.configure_console's configuration).
+# The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
 _PROFILE_FORM = {"name": "P", "kind": "web", "offer-0-code": "x1", "offer-0-price": "1", "offer-0-name-en": "X"}
 _PROFILE_FORM |= {"offer-0-name-de": "X", "active": "on"}
@@ -197,27 +185,6 @@ CASES: dict[str, Case] = {
 }
 
 
-def web_apps() -> dict[str, web.WebResolver]:
-    apps = {}
-    for logical_id, spec in STACK.functions.items():
-        if not spec.routes or logical_id in NOT_WEB_KIT:
-            continue
-        module = sys.modules[RUNTIME.handler(logical_id).__module__]
-        app = getattr(module, "app", None)
-        assert isinstance(app, web.WebResolver), f"{logical_id} serves HTTP without the web kit"
-        apps[logical_id] = app
-    return apps
-
-
-def resolver_routes() -> dict[str, str]:
-    """'METHOD /path/<param>' -> function, from Powertools' route registry of each web function."""
-    found = {}
-    for logical_id, app in web_apps().items():
-        for route in app._static_routes + app._dynamic_routes:
-            found[f"{route.method} {route.path}"] = logical_id
-    return found
-
-
 def test_every_route_is_in_the_matrix_and_reachable_through_the_template(aws):
     routes = resolver_routes()
     assert set(routes) == set(CASES), "add the new route to CASES (or remove the stale entry)"
@@ -301,12 +268,8 @@ WRITES = (
 
 def _writes_while(send) -> tuple[object, list[str]]:
     """Run `send()` and list the AWS write operations it made (the botocore hook sees every client)."""
-    RECORDER.calls.clear()
-    RECORDER.recording = True
-    try:
+    with RECORDER.listening():
         answer = send()
-    finally:
-        RECORDER.recording = False
     return answer, [call for call in RECORDER.calls if call.startswith(WRITES)]
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.integration.portal.conftest import client, partner_token
+from tests.helpers.portal import client
+from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Link
 
@@ -71,7 +72,7 @@ def test_json_answers_are_json_even_with_hostile_content(hostile, api_admin):
 
 
 def test_a_signup_with_markup_in_its_name_is_escaped_in_the_console(world, as_admin):
-    from tests.webclient import WebClient
+    from tests.helpers.web import WebClient
 
     browser = WebClient(world.stack, world.runtime)
     answer = browser.post(

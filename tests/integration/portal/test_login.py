@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.integration.portal.conftest import ADMIN, client, id_token, partner_token
-from tests.webclient import WebClient
+from tests.helpers.portal import client
+from tests.helpers.tokens import ADMIN, id_token, partner_token, sign, token_claims
+from tests.helpers.web import WebClient
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
 from waymark.web import csrf
 
@@ -88,9 +89,7 @@ def test_login_and_logout_forms_need_their_csrf_token(logins):
 
 
 def test_an_expired_or_forged_session_cookie_is_cleared_and_the_visitor_asked_to_log_in(world):
-    from tests.integration.test_auth import _claims, _forge
-
-    expired = _forge(_claims(**{"exp": 1, "custom:agent_id": world.a.agent_id, "cognito:groups": ["partners"]}))
+    expired = sign(token_claims(**{"exp": 1, "custom:agent_id": world.a.agent_id, "cognito:groups": ["partners"]}))
     browser = client(world, expired)
     answer = browser.get("/portal")
     assert answer.status == 303 and answer.location.startswith("/login")
@@ -150,7 +149,7 @@ def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
     also checks that the agent belongs to the login: its Cognito sub, else its email."""
     import boto3
 
-    from tests.webclient import WebClient
+    from tests.helpers.web import WebClient
 
     browser = WebClient(world.stack, world.runtime)
     signup = browser.post(

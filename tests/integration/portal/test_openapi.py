@@ -2,7 +2,10 @@
 
 from openapi_spec_validator import validate
 
-from tests.webclient import WebClient
+from tests.helpers.portal import resolver_routes
+from tests.helpers.web import WebClient
+from waymark.conversions.vocabulary import Channel, ConversionStatus
+from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 
 
 def test_the_description_is_public_valid_and_covers_every_api_route(world):
@@ -24,9 +27,18 @@ def test_the_description_is_public_valid_and_covers_every_api_route(world):
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
-def test_every_api_route_of_the_resolver_is_described(world):
-    from tests.integration.portal.test_authorization_matrix import resolver_routes
+def test_the_vocabularies_are_described_with_their_values(world):
+    document = WebClient(world.stack, world.runtime).get("/api/openapi.json").json
+    schemas = document["components"]["schemas"]
+    for vocabulary in (Channel, ConversionStatus, LinkStatus, PartnerStatus, PartnerType):
+        assert schemas[vocabulary.__name__]["enum"] == [member.value for member in vocabulary]
+    assert schemas["PartnerOut"]["properties"]["status"] == {"$ref": "#/components/schemas/PartnerStatus"}
+    filters = {p["name"]: p["schema"] for p in document["paths"]["/api/admin/conversions"]["get"]["parameters"]}
+    assert {"$ref": "#/components/schemas/ConversionStatus"} in filters["status"]["anyOf"]
+    assert {"$ref": "#/components/schemas/Channel"} in filters["channel"]["anyOf"]
 
+
+def test_every_api_route_of_the_resolver_is_described(world):
     document = WebClient(world.stack, world.runtime).get("/api/openapi.json").json
     for key, function in resolver_routes().items():
         method, path = key.split(" ", 1)

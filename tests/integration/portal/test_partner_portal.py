@@ -4,22 +4,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import escape
 
-from tests.integration.portal.conftest import client, partner_token
-from tests.support import http_event, make_link
+from tests.helpers.portal import client
+from tests.helpers.programs import make_link
+from tests.helpers.tokens import partner_token
+from tests.helpers.tracking import follow
 from waymark.models import Agent, Link, Program, Session
 
 
 def escaped(text: str) -> str:
     """How the page's autoescaping writes `text` (Jinja2 uses markupsafe: &#34; for quotes)."""
     return str(escape(text))
-
-
-def follow(world, tracking_url: str) -> dict:
-    """A visitor clicking a tracking link: the ClickFunction's answer."""
-    parts = urlsplit(tracking_url)
-    function, event = http_event(world.stack, "GET", parts.path, query=parts.query)
-    assert function == "ClickFunction"
-    return world.runtime.invoke(function, event)
 
 
 def test_a_partner_creates_a_link_on_the_page_and_it_tracks_to_the_merchant_page(world, as_a):
@@ -40,9 +34,9 @@ def test_a_partner_creates_a_link_on_the_page_and_it_tracks_to_the_merchant_page
     tracking_url = f"http://track.example.com/c/{code}"
     assert escaped(f'<a href="{tracking_url}" rel="sponsored">Tour 7</a>') in page.body
 
-    click = follow(world, tracking_url)
-    assert click["statusCode"] == 302
-    location = urlsplit(click["headers"]["Location"])
+    click = follow(world.runtime, tracking_url)
+    assert click.status == 302
+    location = urlsplit(click.location)
     assert (location.netloc, location.path) == ("shop.example.com", "/tours/7")
     assert [s.link_code for s in Session.scan()] == [code]
 
@@ -167,8 +161,8 @@ def test_concierges_get_a_sales_link_to_the_order_page(world, as_b, api_a, api_b
     assert escaped(sales_link) in as_b.get("/portal").body
     assert api_a.get("/api/profile").json["sales_link"] is None  # an affiliate has none
 
-    click = follow(world, sales_link)
-    assert urlsplit(click["headers"]["Location"]).path == "/order"
+    click = follow(world.runtime, sales_link)
+    assert urlsplit(click.location).path == "/order"
     [session] = Session.scan()
     assert (session.agent_id, session.source) == (world.b.agent_id, "sales-link")
 

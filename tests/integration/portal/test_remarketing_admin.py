@@ -7,7 +7,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from tests.remarketing import DE_HTML, EN_HTML, OFFERS, configure
+from tests.helpers.remarketing import DE_HTML, EN_HTML, OFFERS, configure
 from waymark.models import Program
 
 
@@ -307,7 +307,7 @@ def test_channel_subjects_are_set_per_language(setup, world, as_admin):
 
 
 def test_pages_follow_the_chosen_program(setup, world, as_admin):
-    from tests.support import make_program
+    from tests.helpers.programs import make_program
 
     make_program("other", name="Other Tours", languages=["en", "fr"])
     page = as_admin.get("/admin/remarketing", query={"program": "other"})
@@ -428,25 +428,23 @@ def test_the_api_sets_a_channels_subjects(setup, world, api_admin):
 
 def config_table_grants() -> dict[str, dict]:
     """action -> its condition, for PortalDataPolicy's statements on ConfigTable (template.yaml)."""
-    from tests.conftest import STACK
+    from tests.helpers.policies import listed
+    from tests.helpers.stack import STACK
 
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
     grants = {}
     for statement in document["Statement"]:
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        if {"Fn::GetAtt": ["ConfigTable", "Arn"]} not in resources:
+        if {"Fn::GetAtt": ["ConfigTable", "Arn"]} not in listed(statement["Resource"]):
             continue
-        for action in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
+        for action in listed(statement["Action"]):
             grants[action.removeprefix("dynamodb:")] = statement.get("Condition", {})
     return grants
 
 
 def test_the_portal_and_api_may_make_exactly_the_calls_the_console_makes_on_program_partitions(setup, api_admin):
-    from tests.conftest import RECORDER
+    from tests.helpers.stack import RECORDER
 
-    RECORDER.calls.clear()
-    RECORDER.recording = True
-    try:
+    with RECORDER.listening():
         base = "/api/admin/remarketing"
         api_admin.post(f"{base}/profiles", json={**PROFILE_JSON, "profile_id": "p2"})
         api_admin.request("PUT", f"{base}/profiles/p2", json=PROFILE_JSON)
@@ -459,8 +457,6 @@ def test_the_portal_and_api_may_make_exactly_the_calls_the_console_makes_on_prog
         api_admin.request("DELETE", f"{base}/templates/t2")
         api_admin.request("PUT", f"{base}/channels/chat", json={"subjects": {"en": "a", "de": "b"}})
         api_admin.post(f"{base}/preview", json={"template_id": "addons-email", "lang": "en"})
-    finally:
-        RECORDER.recording = False
     made = set(RECORDER.calls)
     assert made == {"GetItem", "Query", "PutItem", "DeleteItem", "UpdateItem"}, made  # no Scan, nothing else
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.remarketing import configure
+from tests.helpers.remarketing import configure
 from waymark.core import cache
 from waymark.models import ChannelEmailSettings, EmailTemplate, RemarketingProfile
 

@@ -12,11 +12,12 @@ import requests
 from markupsafe import escape
 
 from devstack.pumps import StreamPump
-from tests.integration.portal.conftest import MONTH, client, figure, partner_token
-from tests.reporting import T0, click, sale
+from tests.helpers.portal import MONTH, client, figure
+from tests.helpers.reporting import T0, stored_click, stored_sale
+from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Conversion, Link
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.reporting import exports
 
 SCRIPT = "<script>alert(1)</script>"
@@ -33,9 +34,9 @@ def stored_csv(key: str) -> list[dict]:
 
 def test_sub_ids_and_conversions_come_in_signed_pages_bound_to_the_partner(activity, as_a, api_a, api_b, monkeypatch):
     world = activity
-    monkeypatch.setattr(reporting, "SUB_ID_PAGE", 1)
-    monkeypatch.setattr(reporting, "CONVERSION_PAGE", 1)
-    sale(world.program.program_id, world.a.agent_id, "o-a2", amount="10", commission="1", at=T0)
+    monkeypatch.setattr(figures, "SUB_ID_PAGE", 1)
+    monkeypatch.setattr(figures, "CONVERSION_PAGE", 1)
+    stored_sale(world.program.program_id, world.a.agent_id, "o-a2", amount="10", commission="1", at=T0)
 
     data = api_a.get(f"/api/reports/{MONTH}").json
     assert len(data["by_sub_id"]) == 1 and data["sub_ids_next_cursor"]
@@ -105,7 +106,7 @@ def test_an_operator_approves_a_sale_and_the_partner_sees_approved_commission(ac
 
 def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admin, monkeypatch):
     world = activity
-    monkeypatch.setattr(reporting, "CONVERSION_PAGE", 1)
+    monkeypatch.setattr(figures, "CONVERSION_PAGE", 1)
     everything = api_admin.get("/api/admin/conversions", query={"month": MONTH})
     assert everything.status == 200
     first = everything.json
@@ -119,7 +120,7 @@ def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admi
     assert sorted(seen) == ["o-a1", "o-b1", "o-x1"]
 
     def orders(**filters) -> list[str]:
-        monkeypatch.setattr(reporting, "CONVERSION_PAGE", 50)
+        monkeypatch.setattr(figures, "CONVERSION_PAGE", 50)
         found = api_admin.get("/api/admin/conversions", query={"month": MONTH, **filters})
         assert found.status == 200, found.body
         return sorted(c["order_id"] for c in found.json["conversions"])
@@ -159,7 +160,7 @@ def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admi
 
 def test_order_ids_with_slashes_and_spaces_have_working_addresses(activity, as_admin, api_admin):
     world = activity
-    odd = sale(world.program.program_id, world.a.agent_id, "2026/05 #7?x", amount="5", commission="0.5", at=T0)
+    odd = stored_sale(world.program.program_id, world.a.agent_id, "2026/05 #7?x", amount="5", commission="0.5", at=T0)
     listing = as_admin.get("/admin/conversions", query={"month": MONTH}).body
     href = f"/admin/conversions/{quote(odd.conversion_id, safe='')}"
     assert f'href="{href}"' in listing
@@ -227,8 +228,10 @@ def test_hostile_partner_names_sub_ids_and_link_names_are_text_in_reports(activi
     world = activity
     Agent.get(world.a.agent_id).update(actions=[Agent.name.set(f"Alpha {SCRIPT}")])
     Link.get(world.a_link.code).update(actions=[Link.name.set('Tour "><img src=x onerror=alert(1)>')])
-    click(world.program.program_id, world.a.agent_id, world.a_link.code, sub1=SCRIPT, visitor="visitor-x")
-    sale(world.program.program_id, world.a.agent_id, f"o-{SCRIPT}", amount="1", commission="0.1", at=T0, sub1=SCRIPT)
+    stored_click(world.program.program_id, world.a.agent_id, world.a_link.code, sub1=SCRIPT, visitor="visitor-x")
+    stored_sale(
+        world.program.program_id, world.a.agent_id, f"o-{SCRIPT}", amount="1", commission="0.1", at=T0, sub1=SCRIPT
+    )
     drain(world)
     cache.clear_all()
     as_a = client(world, partner_token(Agent.get(world.a.agent_id)))

@@ -1,6 +1,7 @@
 """The sample events in events/ (which the packaging test also runs against the built functions)."""
 
-from tests.support import load_event, make_program
+from tests.helpers.events import load_event
+from tests.helpers.programs import make_program
 
 EXPECTED = {
     ("SignupFunction", "signup", "form"): 200,

@@ -3,9 +3,9 @@
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from tests.integration.portal.conftest import aws_client
-from tests.support import make_program
-from tests.webclient import WebClient
+from tests.helpers.portal import aws_client
+from tests.helpers.programs import make_program
+from tests.helpers.web import WebClient
 from waymark.models import Agent, Link
 from waymark.partners import signup
 

@@ -4,12 +4,11 @@ The program is `?program=<id>` (or a `program` field), else the deployment's DEF
 """
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
@@ -17,17 +16,22 @@ from waymark import web
 from waymark.models import Program
 from waymark.partners import signup
 from waymark.partners.management import AgentCodeTaken
+from waymark.partners.vocabulary import PartnerType
 from waymark.portal import actions
+from waymark.portal.params import ProgramId
 from waymark.portal.schemas import SignupRequest, SignupResult
 
 router = Router()
 metrics = Metrics()
 
-ProgramId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 PARTNER_TYPE_CHOICES = (
-    ("affiliate", "Affiliate", "you publish links on a website, blog, newsletter or social media"),
-    ("marketplace_partner", "Marketplace partner", "you list and sell the merchant's offers on your platform"),
-    ("concierge", "Concierge", "you recommend and book for guests, e.g. at a hotel desk"),
+    (PartnerType.AFFILIATE, "Affiliate", "you publish links on a website, blog, newsletter or social media"),
+    (
+        PartnerType.MARKETPLACE_PARTNER,
+        "Marketplace partner",
+        "you list and sell the merchant's offers on your platform",
+    ),
+    (PartnerType.CONCIERGE, "Concierge", "you recommend and book for guests, e.g. at a hotel desk"),
 )
 DUPLICATE = "There already is an account with this email address. Log in instead."
 

@@ -4,15 +4,16 @@ inside sales."""
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict
 
 from waymark import catalog, web
-from waymark.core.times import MONTH_PATTERN
-from waymark.partners.management import OPERATOR_FIELDS
+from waymark.partners.management import OPERATOR_FIELDS, TRANSITIONS
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.portal import actions
-from waymark.portal.partner.views import directory_entry, link_out, partner_out
-from waymark.portal.reports import figures as reporting
+from waymark.portal.params import AgentId, Cursor, LinkCode, MonthQuery, NameContains, ProgramId
+from waymark.portal.partner.views import directory, link_out, partner_out
+from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
     Directory,
@@ -24,36 +25,29 @@ from waymark.portal.schemas import (
     PartnerOut,
     PartnerUpdate,
 )
-from waymark.reporting import reads as reports
+from waymark.reporting import reads
 
 router = Router()
-
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 
 
 class StatusAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["approve", "suspend", "reactivate"]
+    action: Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
 
 
 @router.get("/api/admin/partners", tags=["admin"], summary="A program's partners by status, oldest first")
 def list_partners(
     program: ProgramId = None,
-    status: Annotated[Literal["pending", "active", "suspended"] | None, Query()] = None,
+    status: Annotated[PartnerStatus | None, Query()] = None,
     cursor: Cursor = None,
-    month: Annotated[
-        str | None, Query(pattern=MONTH_PATTERN, description="Figures of this month (default: now)")
-    ] = None,
+    month: MonthQuery = None,
 ) -> PartnerList:
     web.admin()
     chosen = actions.program(program)
     found, next_cursor = actions.partners_page(chosen, status, cursor)
-    month = reporting.checked_month(month)
-    totals = reports.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
+    month = figures.checked_month(month)
+    totals = reads.partners_month(chosen.program_id, month, [agent.agent_id for agent in found])
     base = web.base_url()
     listed = [partner_out(agent, chosen, base) for agent in found]
     for row in listed:
@@ -114,7 +108,7 @@ def create_partner_link(agent_id: AgentId, body: LinkCreate) -> LinkOut:
 
 
 @router.patch("/api/admin/links/<code>", tags=["admin"], summary="Pause or resume any link")
-def patch_link(code: Code, body: LinkStatusChange) -> LinkOut:
+def patch_link(code: LinkCode, body: LinkStatusChange) -> LinkOut:
     web.admin()
     link = actions.set_link_status(code, body.status, owner=None)
     return link_out(link, actions.program(link.program_id), web.base_url())
@@ -125,11 +119,8 @@ def patch_link(code: Code, body: LinkStatusChange) -> LinkOut:
     tags=["admin"],
     summary="Inside-sales directory: every active concierge's sales link, searchable by name",
 )
-def inside_sales(
-    program: ProgramId = None, q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None
-) -> Directory:
+def inside_sales(program: ProgramId = None, q: NameContains = None) -> Directory:
     web.admin()
     chosen = actions.program(program)
-    base = web.base_url()
-    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
-    return Directory(program_id=chosen.program_id, query=q, concierges=[e for e in entries if e is not None])
+    entries = directory(actions.concierges(chosen, q), chosen, web.base_url())
+    return Directory(program_id=chosen.program_id, query=q, concierges=entries)

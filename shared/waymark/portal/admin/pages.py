@@ -6,28 +6,27 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import catalog, web
-from waymark.models import CHANNELS, Agent, Program, as_dict
-from waymark.partners.management import OPERATOR_FIELDS, PARTNER_TYPES, PAST_TENSE, TRANSITIONS
+from waymark.conversions.vocabulary import Channel
+from waymark.models import Agent, Program, as_dict
+from waymark.partners.management import OPERATOR_FIELDS, PAST_TENSE, TRANSITIONS
+from waymark.partners.vocabulary import PartnerStatus, PartnerType
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
-from waymark.portal.partner.views import directory_entry, link_out, partner_out
-from waymark.portal.reports import figures as reporting
-from waymark.portal.reports import pages as pages_reports
+from waymark.portal.partner.views import directory, link_out, partner_out
+from waymark.portal.reports import figures
+from waymark.portal.reports.pages import PICKER_MONTHS, picked_month, render
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
-from waymark.reporting import reads as reports
+from waymark.reporting import reads
 
 router = Router()
 
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ProgramId = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
-Status = Annotated[Literal["pending", "active", "suspended"] | None, Query()]
+Status = Annotated[PartnerStatus | None, Query()]
 ACTION_LABELS = {"approve": "Approve", "reactivate": "Reactivate", "suspend": "Suspend"}
 NOTICES = {
     "saved": "Saved.",
@@ -49,8 +48,8 @@ def _partners_page(
     found, next_cursor = actions.partners_page(program, status, cursor)
     program_query = f"{urlencode({'program': program_id})}&" if program_id else ""
     next_query = urlencode({k: v for k, v in (("status", status), ("month", month), ("cursor", next_cursor)) if v})
-    totals = reports.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
-    return pages_reports.render(
+    totals = reads.partners_month(program.program_id, month, [a.agent_id for a in found]) if month else None
+    return render(
         "admin/partners.html",
         heading=heading,
         program=program,
@@ -60,13 +59,13 @@ def _partners_page(
         next_url=f"/admin/partners?{program_query}{next_query}" if next_cursor else None,
         month=month,
         totals=totals,
-        months=reporting.recent_months(count=pages_reports.PICKER_MONTHS),
+        months=figures.recent_months(count=PICKER_MONTHS),
     )
 
 
 @router.get("/admin")
 def pending(program: ProgramId = None, cursor: Cursor = None) -> Response[str]:
-    return _partners_page("Partners awaiting approval", program, "pending", cursor)
+    return _partners_page("Partners awaiting approval", program, PartnerStatus.PENDING, cursor)
 
 
 @router.get("/admin/partners")
@@ -74,9 +73,9 @@ def partners(
     program: ProgramId = None,
     status: Status = None,
     cursor: Cursor = None,
-    month: Annotated[str | None, Query(max_length=20)] = None,
+    month: PickedMonth = None,
 ) -> Response[str]:
-    return _partners_page("Partners", program, status, cursor, pages_reports.picked_month(month))
+    return _partners_page("Partners", program, status, cursor, picked_month(month))
 
 
 def _rule_rows(agent: Agent) -> list[dict[str, Any]]:
@@ -101,11 +100,11 @@ def _partner_page(
     base = web.base_url()
     found, next_cursor = actions.links_page(agent.agent_id, cursor)
     window = agent.attribution_window_days
-    month = reporting.current_month()
-    return pages_reports.render(
+    month = figures.current_month()
+    return render(
         "admin/partner.html",
         status,
-        months=reports.partner_months(agent.program_id, agent.agent_id, month, reporting.MONTHS_SHOWN),
+        months=reads.partner_months(agent.program_id, agent.agent_id, month, figures.MONTHS_SHOWN),
         currency=program.currency if program else "",
         partner=partner_out(agent, program, base),
         actions=[(action, ACTION_LABELS[action], starts) for action, (starts, _) in TRANSITIONS.items()],
@@ -117,9 +116,9 @@ def _partner_page(
             "attribution_window_days": int(window) if window else None,
         },
         errors=errors or {},
-        partner_types=PARTNER_TYPES,
+        partner_types=list(PartnerType),
         program_window=int(program.attribution_window_days) if program else 365,
-        channels=CHANNELS,
+        channels=list(Channel),
         rule_rows=rule_rows if rule_rows is not None else _rule_rows(agent),
         rule_errors=rule_errors or {},
         links=[link_out(link, program, base) for link in found] if program else [],
@@ -209,22 +208,20 @@ def create_link(agent_id: AgentId) -> Response[str]:
 
 
 @router.post("/admin/links/<code>/status")
-def link_status(code: Code) -> Response[str]:
+def link_status(code: LinkCode) -> Response[str]:
     web.admin()
     link = actions.set_link_status(code, status_change().status, owner=None)
     return web.redirect(safe_next(web.form().get("back")) or f"/admin/partners/{link.agent_id}?done=link-status")
 
 
 @router.get("/admin/inside-sales")
-def inside_sales(program: ProgramId = None, q: Annotated[str | None, Query(max_length=100)] = None) -> Response[str]:
+def inside_sales(program: ProgramId = None, q: NameContains = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    base = web.base_url()
-    entries = [directory_entry(agent, chosen, base) for agent in actions.concierges(chosen, q)]
     return web.render(
         "admin/inside_sales.html",
         program=chosen,
         program_id_param=program,
         query=q,
-        entries=[entry for entry in entries if entry is not None],
+        entries=directory(actions.concierges(chosen, q), chosen, web.base_url()),
     )

@@ -1,15 +1,13 @@
 """JSON API for partners: their profile and their links. Only ever the calling partner's own data."""
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.portal import actions
+from waymark.portal.params import Cursor, LinkCode
 from waymark.portal.partner.views import link_out, partner_out
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
     LinkCreate,
@@ -22,9 +20,6 @@ from waymark.portal.schemas import (
 from waymark.reporting.reads import ZERO
 
 router = Router()
-
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 
 
 @router.get("/api/profile", tags=["partner"], summary="The calling partner's profile and links to share")
@@ -45,7 +40,7 @@ def list_links(cursor: Cursor = None) -> LinkList:
     me = web.partner()
     found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
     listed = [link_out(link, me.program, web.base_url()) for link in found]
-    stats = reporting.link_totals(me.agent.agent_id)
+    stats = figures.link_totals(me.agent.agent_id)
     for row in listed:
         row.stats = CountersOut.of(stats.get(row.code, ZERO))
     return LinkList(links=listed, next_cursor=next_cursor)
@@ -59,13 +54,13 @@ def create_link(body: LinkCreate) -> LinkOut:
 
 
 @router.get("/api/links/<code>", tags=["partner"], summary="One of the calling partner's links, with snippets")
-def get_link(code: Code) -> LinkOut:
+def get_link(code: LinkCode) -> LinkOut:
     me = web.partner()
     return link_out(actions.link(code, owner=me.agent.agent_id), me.program, web.base_url())
 
 
 @router.patch("/api/links/<code>", tags=["partner"], summary="Pause or resume one of the calling partner's links")
-def patch_link(code: Code, body: LinkStatusChange) -> LinkOut:
+def patch_link(code: LinkCode, body: LinkStatusChange) -> LinkOut:
     me = web.partner()
     link = actions.set_link_status(code, body.status, owner=me.agent.agent_id)
     return link_out(link, me.program, web.base_url())

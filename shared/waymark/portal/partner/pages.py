@@ -4,31 +4,30 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners.management import PROFILE_FIELDS
+from waymark.partners.vocabulary import LinkStatus
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.params import Cursor, LinkCode
 from waymark.portal.partner.views import link_out, partner_out
-from waymark.portal.reports import figures as reporting
-from waymark.portal.reports import pages as pages_reports
+from waymark.portal.reports import figures
+from waymark.portal.reports.pages import render
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
 
 router = Router()
-
-Code = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 
 
 @router.get("/portal")
 def dashboard() -> Response[str]:
     me = web.partner()
-    return pages_reports.render(
+    return render(
         "portal/dashboard.html",
-        figures=reporting.dashboard(me.program.program_id, me.agent.agent_id),
+        figures=figures.dashboard(me.program.program_id, me.agent.agent_id),
         partner=partner_out(me.agent, me.program, web.base_url()),
         program=me.program,
         program_rules=[CommissionRuleOut(**as_dict(rule)) for rule in me.program.commission_rules or []],
@@ -39,11 +38,11 @@ def _links_page(cursor: str | None, *, values: dict, errors: dict, status: int =
     me = web.partner()
     found, next_cursor = actions.links_page(me.agent.agent_id, cursor)
     base = web.base_url()
-    return pages_reports.render(
+    return render(
         "portal/links.html",
         status,
         links=[link_out(link, me.program, base) for link in found],
-        stats=reporting.link_totals(me.agent.agent_id),
+        stats=figures.link_totals(me.agent.agent_id),
         currency=me.program.currency,
         next_url=f"/portal/links?cursor={next_cursor}" if next_cursor else None,
         values=values,
@@ -79,13 +78,13 @@ def create_link() -> Response[str]:
 
 
 @router.get("/portal/links/<code>")
-def link(code: Code) -> Response[str]:
+def link(code: LinkCode) -> Response[str]:
     me = web.partner()
     found = actions.link(code, owner=me.agent.agent_id)
-    return pages_reports.render(
+    return render(
         "portal/link.html",
         link=link_out(found, me.program, web.base_url()),
-        figures=reporting.link_figures(me.agent.agent_id, found.code),
+        figures=figures.link_figures(me.agent.agent_id, found.code),
         currency=me.program.currency,
         status_action=f"/portal/links/{found.code}/status",
         back_url="/portal/links",
@@ -97,11 +96,11 @@ def status_change() -> LinkStatusChange:
     try:
         return LinkStatusChange(status=web.form().get("status", ""))  # type: ignore[arg-type]
     except ValidationError as error:
-        raise web.BadRequest("the link's status must be active or paused") from error
+        raise web.BadRequest(f"the link's status must be {' or '.join(LinkStatus)}") from error
 
 
 @router.post("/portal/links/<code>/status")
-def link_status(code: Code) -> Response[str]:
+def link_status(code: LinkCode) -> Response[str]:
     me = web.partner()
     actions.set_link_status(code, status_change().status, owner=me.agent.agent_id)
     return web.redirect(safe_next(web.form().get("back")) or f"/portal/links/{code}")

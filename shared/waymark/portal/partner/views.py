@@ -38,10 +38,15 @@ def link_out(link: Link, program: Program, base_url: str) -> LinkOut:
     )
 
 
-def directory_entry(agent: Agent, program: Program, base_url: str) -> DirectoryEntry | None:
-    link = snippets.sales_link(base_url, agent, program)
-    if link is None:
-        return None
-    return DirectoryEntry(
-        agent_id=agent.agent_id, name=agent.name, email=agent.email, website=agent.website, sales_link=link
-    )
+def directory(agents: list[Agent], program: Program, base_url: str) -> list[DirectoryEntry]:
+    """The inside-sales directory: each concierge with its sales link (one without a sales link is left out)."""
+    entries = []
+    for agent in agents:
+        link = snippets.sales_link(base_url, agent, program)
+        if link is not None:
+            entries.append(
+                DirectoryEntry(
+                    agent_id=agent.agent_id, name=agent.name, email=agent.email, website=agent.website, sales_link=link
+                )
+            )
+    return entries

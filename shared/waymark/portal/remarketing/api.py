@@ -5,16 +5,14 @@ Bodies are the domain's own input models; refusals are 422 with {"message", "err
 "message"}]} (templates add "missing_languages"), unknown ids 404, an id taken 409.
 """
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.models import CHANNELS
+from waymark.conversions.vocabulary import Channel
 from waymark.portal import actions
-from waymark.portal.remarketing import actions as remarketing
+from waymark.portal.params import ChannelName, ProgramId, RemarketingId
+from waymark.portal.remarketing import actions as remarketing_actions
 from waymark.portal.remarketing.views import (
     ChannelSettingsBody,
     ChannelSettingsList,
@@ -29,7 +27,6 @@ from waymark.portal.remarketing.views import (
     profile_out,
     template_out,
 )
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.config import ChannelSettingsInput, ProfileInput, TemplateInput, list_profiles
 from waymark.remarketing.rules import EMAIL_KINDS
@@ -38,9 +35,6 @@ router = Router()
 
 BASE = "/api/admin/remarketing"
 TAGS = ["admin: remarketing"]
-Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ChannelName = Annotated[Channel, Path()]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
 DELETED = {204: {"description": "Deleted"}}
 
 
@@ -66,22 +60,22 @@ def list_all_profiles(program: ProgramId = None) -> ProfileList:
 
 @router.post(f"{BASE}/profiles", status_code=201, tags=TAGS, summary="Create a cross-sell profile")
 def create_profile(body: ProfileInput, program: ProgramId = None) -> ProfileOut:
-    return profile_out(remarketing.save_profile(_program(program), body))
+    return profile_out(remarketing_actions.save_profile(_program(program), body))
 
 
 @router.get(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="One cross-sell profile")
-def get_profile(profile_id: Id, program: ProgramId = None) -> ProfileOut:
-    return profile_out(remarketing.profile(_program(program), profile_id))
+def get_profile(profile_id: RemarketingId, program: ProgramId = None) -> ProfileOut:
+    return profile_out(remarketing_actions.profile(_program(program), profile_id))
 
 
 @router.put(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="Replace a cross-sell profile")
-def put_profile(profile_id: Id, body: ProfileInput, program: ProgramId = None) -> ProfileOut:
-    return profile_out(remarketing.save_profile(_program(program), body, replace=profile_id))
+def put_profile(profile_id: RemarketingId, body: ProfileInput, program: ProgramId = None) -> ProfileOut:
+    return profile_out(remarketing_actions.save_profile(_program(program), body, replace=profile_id))
 
 
 @router.delete(f"{BASE}/profiles/<profile_id>", tags=TAGS, summary="Delete a cross-sell profile", responses=DELETED)
-def delete_profile(profile_id: Id, program: ProgramId = None) -> Response[None]:
-    remarketing.delete_profile(_program(program), profile_id)
+def delete_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[None]:
+    remarketing_actions.delete_profile(_program(program), profile_id)
     return Response(status_code=204, body="")
 
 
@@ -113,19 +107,19 @@ def _template_out(program, template) -> TemplateOut:
 )
 def create_template(body: TemplateInput, program: ProgramId = None) -> TemplateOut:
     chosen = _program(program)
-    return _template_out(chosen, remarketing.save_template(chosen, body))
+    return _template_out(chosen, remarketing_actions.save_template(chosen, body))
 
 
 @router.get(f"{BASE}/templates/<template_id>", tags=TAGS, summary="One email template")
-def get_template(template_id: Id, program: ProgramId = None) -> TemplateOut:
+def get_template(template_id: RemarketingId, program: ProgramId = None) -> TemplateOut:
     chosen = _program(program)
-    return _template_out(chosen, remarketing.template(chosen, template_id))
+    return _template_out(chosen, remarketing_actions.template(chosen, template_id))
 
 
 @router.put(f"{BASE}/templates/<template_id>", tags=TAGS, summary="Replace an email template")
-def put_template(template_id: Id, body: TemplateInput, program: ProgramId = None) -> TemplateOut:
+def put_template(template_id: RemarketingId, body: TemplateInput, program: ProgramId = None) -> TemplateOut:
     chosen = _program(program)
-    return _template_out(chosen, remarketing.save_template(chosen, body, replace=template_id))
+    return _template_out(chosen, remarketing_actions.save_template(chosen, body, replace=template_id))
 
 
 @router.delete(
@@ -134,8 +128,8 @@ def put_template(template_id: Id, body: TemplateInput, program: ProgramId = None
     summary="Delete an email template (409 while a profile's schedule uses it)",
     responses=DELETED,
 )
-def delete_template(template_id: Id, program: ProgramId = None) -> Response[None]:
-    remarketing.delete_template(_program(program), template_id)
+def delete_template(template_id: RemarketingId, program: ProgramId = None) -> Response[None]:
+    remarketing_actions.delete_template(_program(program), template_id)
     return Response(status_code=204, body="")
 
 
@@ -148,7 +142,9 @@ def preview(body: PreviewRequest, program: ProgramId = None) -> PreviewOut:
     chosen = _program(program)
     source = body.template if body.template is not None else body.template_id
     assert source is not None  # the model requires one
-    rendered = remarketing.preview(chosen, source, lang=body.lang, channel=body.channel, profile_id=body.profile_id)
+    rendered = remarketing_actions.preview(
+        chosen, source, lang=body.lang, channel=body.channel, profile_id=body.profile_id
+    )
     return PreviewOut(
         lang=body.lang, channel=body.channel, subject=rendered.subject, html=rendered.html, text=rendered.text
     )
@@ -165,13 +161,13 @@ def list_channels(program: ProgramId = None) -> ChannelSettingsList:
         program_id=chosen.program_id,
         languages=list(chosen.languages),
         fallback_channel=store.FALLBACK_CHANNEL,
-        channels=[channel_out(found[c]) for c in CHANNELS if c in found],
+        channels=[channel_out(found[c]) for c in Channel if c in found],
     )
 
 
 @router.get(f"{BASE}/channels/<channel>", tags=TAGS, summary="A sales channel's email settings")
 def get_channel(channel: ChannelName, program: ProgramId = None) -> ChannelSettingsOut:
-    return channel_out(remarketing.channel_settings(_program(program), channel))
+    return channel_out(remarketing_actions.channel_settings(_program(program), channel))
 
 
 @router.put(
@@ -183,4 +179,4 @@ def put_channel(channel: ChannelName, body: ChannelSettingsBody, program: Progra
     if body.channel not in (None, channel):
         raise web.BadRequest("the channel in the body is not the one in the path")
     data = ChannelSettingsInput(**body.model_dump(exclude={"channel"}), channel=channel)
-    return channel_out(remarketing.save_channel_settings(_program(program), data))
+    return channel_out(remarketing_actions.save_channel_settings(_program(program), data))

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from waymark.models import CHANNELS, ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile, as_dict
+from waymark.conversions.vocabulary import Channel
+from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile, as_dict
 from waymark.portal.remarketing.views import profile_out
 from waymark.remarketing.config import ChannelSettingsInput, ProfileInput, TemplateInput
 from waymark.web.forms import readable
@@ -159,7 +160,7 @@ def posted_profile(form: dict[str, str], program: Program) -> dict[str, Any]:
             "categories": form.get("rules-categories", ""),
             "destinations": form.get("rules-destinations", ""),
             "languages": [lang for lang in languages if form.get(f"rules-language-{lang}") == "on"],
-            "channels": [c for c in CHANNELS if form.get(f"rules-channel-{c}") == "on"],
+            "channels": [c for c in Channel if form.get(f"rules-channel-{c}") == "on"],
         },
         "min_amount": form.get("rules-min_amount", "").strip(),
         "offers": offers,

@@ -10,24 +10,22 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from waymark import web
-from waymark.models import CHANNELS, Program
+from waymark.conversions.vocabulary import Channel
+from waymark.models import Program
 from waymark.portal import actions
-from waymark.portal.remarketing import actions as remarketing
+from waymark.portal.params import ChannelName, ProgramId, RemarketingId
+from waymark.portal.remarketing import actions as remarketing_actions
 from waymark.portal.remarketing import forms
 from waymark.portal.remarketing.views import channel_out, profile_out, template_out
-from waymark.portal.schemas import Channel
 from waymark.remarketing import store
 from waymark.remarketing.rules import EMAIL_KINDS
 
 router = Router()
 
 BASE = "/admin/remarketing"
-Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ChannelName = Annotated[Channel, Path()]
-ProgramId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 NOTICES = {
     "saved": "Saved.",
     "deleted": "Deleted.",
@@ -68,7 +66,7 @@ def overview(program: ProgramId = None, done: Done = None) -> Response[str]:
         email_enabled=any(p.active and p.kind in EMAIL_KINDS for p in profiles),
         profiles=[profile_out(p) for p in profiles],
         templates=[template_out(t, chosen, profiles) for t in sorted(loaded.templates.values(), key=lambda t: t.name)],
-        channels=[(c, channel_out(loaded.channels[c]) if c in loaded.channels else None) for c in CHANNELS],
+        channels=[(c, channel_out(loaded.channels[c]) if c in loaded.channels else None) for c in Channel],
         fallback_channel=store.FALLBACK_CHANNEL,
     )
 
@@ -97,7 +95,7 @@ def _profile_page(
         problems=problems or forms.Problems(),
         notice=NOTICES.get(notice or ""),
         kinds=KINDS,
-        channels=CHANNELS,
+        channels=list(Channel),
         templates=sorted(((t.template_id, t.name) for t in templates.values()), key=lambda t: t[1]),
     )
 
@@ -109,8 +107,8 @@ def _save_profile(program: Program, query: str, profile_id: str | None) -> Respo
     data, problems, positions = forms.profile_input(values)
     if data is not None:
         try:
-            saved = remarketing.save_profile(program, data, replace=profile_id)
-        except remarketing.Unprocessable as error:
+            saved = remarketing_actions.save_profile(program, data, replace=profile_id)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}], positions)
         else:
             return _after(f"{BASE}/profiles/{saved.profile_id}", query, "saved")
@@ -130,22 +128,22 @@ def create_profile(program: ProgramId = None) -> Response[str]:
 
 
 @router.get(f"{BASE}/profiles/<profile_id>")
-def edit_profile(profile_id: Id, program: ProgramId = None, done: Done = None) -> Response[str]:
+def edit_profile(profile_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
-    found = remarketing.profile(chosen, profile_id)
+    found = remarketing_actions.profile(chosen, profile_id)
     return _profile_page(chosen, query, forms.profile_values(found), profile_id=profile_id, notice=done)
 
 
 @router.post(f"{BASE}/profiles/<profile_id>")
-def save_profile(profile_id: Id, program: ProgramId = None) -> Response[str]:
+def save_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     return _save_profile(chosen, query, profile_id)
 
 
 @router.post(f"{BASE}/profiles/<profile_id>/delete")
-def delete_profile(profile_id: Id, program: ProgramId = None) -> Response[str]:
+def delete_profile(profile_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
-    remarketing.delete_profile(chosen, profile_id)
+    remarketing_actions.delete_profile(chosen, profile_id)
     return _after(BASE, query, "deleted")
 
 
@@ -175,7 +173,7 @@ def _template_page(
         values=values,
         problems=problems or forms.Problems(),
         notice=NOTICES.get(notice or ""),
-        channels=CHANNELS,
+        channels=list(Channel),
         profiles=sorted(((p.profile_id, p.name) for p in loaded.profiles), key=lambda p: p[1]),
         preview=preview or {"lang": program.default_language, "channel": store.FALLBACK_CHANNEL, "profile": ""},
     )
@@ -187,14 +185,14 @@ def _preview(program: Program, values: dict[str, Any], form: dict[str, str]) -> 
     channel = form.get("preview-channel", "")
     profile = form.get("preview-profile", "")
     shown: dict[str, Any] = {"lang": lang, "channel": channel, "profile": profile}
-    if lang not in program.languages or channel not in CHANNELS:
+    if lang not in program.languages or channel not in Channel:
         return shown, forms.describe([{"field": "preview", "message": "choose a language and a channel"}])
     data, problems = forms.template_input(values, for_preview=True)
     if data is None:
         return shown, problems
     try:
-        rendered = remarketing.preview(program, data, lang=lang, channel=channel, profile_id=profile or None)
-    except remarketing.Unprocessable as error:
+        rendered = remarketing_actions.preview(program, data, lang=lang, channel=channel, profile_id=profile or None)
+    except remarketing_actions.Unprocessable as error:
         return shown, forms.describe(error.errors or [{"field": "", "message": error.message}])
     except web.NotFound as error:
         return shown, forms.describe([{"field": "preview", "message": error.message}])
@@ -215,8 +213,8 @@ def _save_template(program: Program, query: str, template_id: str | None) -> Res
     data, problems = forms.template_input(values)
     if data is not None:
         try:
-            saved = remarketing.save_template(program, data, replace=template_id)
-        except remarketing.Unprocessable as error:
+            saved = remarketing_actions.save_template(program, data, replace=template_id)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}])
         else:
             return _after(f"{BASE}/templates/{saved.template_id}", query, "saved")
@@ -236,22 +234,22 @@ def create_template(program: ProgramId = None) -> Response[str]:
 
 
 @router.get(f"{BASE}/templates/<template_id>")
-def edit_template(template_id: Id, program: ProgramId = None, done: Done = None) -> Response[str]:
+def edit_template(template_id: RemarketingId, program: ProgramId = None, done: Done = None) -> Response[str]:
     chosen, query = _context(program)
-    found = remarketing.template(chosen, template_id)
+    found = remarketing_actions.template(chosen, template_id)
     return _template_page(chosen, query, forms.template_values(found, chosen), template_id=template_id, notice=done)
 
 
 @router.post(f"{BASE}/templates/<template_id>")
-def save_template(template_id: Id, program: ProgramId = None) -> Response[str]:
+def save_template(template_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
     return _save_template(chosen, query, template_id)
 
 
 @router.post(f"{BASE}/templates/<template_id>/delete")
-def delete_template(template_id: Id, program: ProgramId = None) -> Response[str]:
+def delete_template(template_id: RemarketingId, program: ProgramId = None) -> Response[str]:
     chosen, query = _context(program)
-    remarketing.delete_template(chosen, template_id)
+    remarketing_actions.delete_template(chosen, template_id)
     return _after(BASE, query, "deleted")
 
 
@@ -295,8 +293,8 @@ def save_channel(channel: ChannelName, program: ProgramId = None) -> Response[st
     data, problems = forms.channel_input(channel, values)
     if data is not None:
         try:
-            remarketing.save_channel_settings(chosen, data)
-        except remarketing.Unprocessable as error:
+            remarketing_actions.save_channel_settings(chosen, data)
+        except remarketing_actions.Unprocessable as error:
             problems = forms.describe(error.errors or [{"field": "", "message": error.message}])
         else:
             return _after(f"{BASE}/channels/{channel}", query, "saved")

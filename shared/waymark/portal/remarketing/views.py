@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from waymark.conversions.vocabulary import Channel
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile, as_dict
-from waymark.portal.schemas import Channel, Money
+from waymark.portal.schemas import Money
 from waymark.remarketing.config import ChannelSettingsInput, Code, Lang, StrictInput, TemplateInput
 
 
@@ -111,7 +112,7 @@ class PreviewRequest(StrictInput):
     template_id: Code | None = Field(None, description="A saved template ...")
     template: TemplateInput | None = Field(None, description="... or unsaved content (nothing is stored)")
     lang: Lang
-    channel: Channel = Field("web", description="Whose subject the email gets")
+    channel: Channel = Field(Channel.WEB, description="Whose subject the email gets")
     profile_id: Code | None = Field(None, description="Show this profile's real offers (else sample products)")
 
     @model_validator(mode="after")

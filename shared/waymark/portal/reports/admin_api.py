@@ -1,15 +1,16 @@
 """JSON API for operators' figures (paths under /api/admin): conversions and their review, the
 all-partners monthly report, any partner's monthly report, and exports."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from waymark import web
-from waymark.core.times import MONTH_PATTERN
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.portal import actions
-from waymark.portal.reports import figures as reporting
+from waymark.portal.params import AgentId, ConversionId, Cursor, MonthPath, MonthQuery, PartnerFilter, ProgramId
+from waymark.portal.reports import figures
 from waymark.portal.reports.schemas import (
     AdminConversionOut,
     AdminConversionPageOut,
@@ -20,34 +21,23 @@ from waymark.portal.reports.schemas import (
     ProgramReportOut,
 )
 from waymark.portal.reports.views import admin_conversion_out, partner_report_out, program_report_out
-from waymark.portal.schemas import Channel
 
 router = Router()
-
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ConversionId = Annotated[
-    str, Path(min_length=3, max_length=600, description="<advertiser>:<order id>, percent-encoded")
-]
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
-MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
-ProgramId = Annotated[str | None, Query(max_length=64, description="Default: the deployment's DEFAULT_PROGRAM")]
-Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
-PartnerFilter = Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @router.get("/api/admin/conversions", tags=["admin"], summary="A program's conversions of a month, newest first")
 def list_conversions(
     program: ProgramId = None,
     month: MonthQuery = None,
-    status: Annotated[Literal["pending", "approved", "rejected", "reversed"] | None, Query()] = None,
+    status: Annotated[ConversionStatus | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
     partner: PartnerFilter = None,
     cursor: Cursor = None,
 ) -> AdminConversionPageOut:
     web.admin()
     chosen = actions.program(program)
-    filters = reporting.ConversionFilters(chosen.program_id, reporting.checked_month(month), status, channel, partner)
-    page = reporting.program_conversions(filters, cursor)
+    filters = figures.ConversionFilters(chosen.program_id, figures.checked_month(month), status, channel, partner)
+    page = figures.program_conversions(filters, cursor)
     return AdminConversionPageOut(
         program_id=chosen.program_id,
         month=filters.month,
@@ -60,13 +50,13 @@ def list_conversions(
 
 
 def _conversion_out(conversion) -> AdminConversionOut:
-    return admin_conversion_out(conversion, reporting.partner_names([conversion.agent_id]))
+    return admin_conversion_out(conversion, figures.partner_names([conversion.agent_id]))
 
 
 @router.get("/api/admin/conversions/<conversion_id>", tags=["admin"], summary="One conversion with its history")
 def get_conversion(conversion_id: ConversionId) -> AdminConversionOut:
     web.admin()
-    return _conversion_out(reporting.conversion(reporting.conversion_id_from_path(conversion_id)))
+    return _conversion_out(figures.conversion(figures.conversion_id_from_path(conversion_id)))
 
 
 @router.post(
@@ -76,12 +66,12 @@ def get_conversion(conversion_id: ConversionId) -> AdminConversionOut:
 )
 def change_conversion_status(conversion_id: ConversionId, body: ConversionStatusIn) -> AdminConversionOut:
     operator = web.admin()
-    changed = reporting.change_conversion_status(
-        reporting.conversion_id_from_path(conversion_id),
+    changed = figures.change_conversion_status(
+        figures.conversion_id_from_path(conversion_id),
         body.status,
         by=operator.email,
         reason=body.reason,
-        note=reporting.clean_note(body.note),
+        note=figures.clean_note(body.note),
     )
     return _conversion_out(changed)
 
@@ -90,7 +80,7 @@ def change_conversion_status(conversion_id: ConversionId, body: ConversionStatus
 def program_report(month: MonthPath, program: ProgramId = None) -> ProgramReportOut:
     web.admin()
     chosen = actions.program(program)
-    found = reporting.program_report(chosen.program_id, reporting.checked_month(month))
+    found = figures.program_report(chosen.program_id, figures.checked_month(month))
     return program_report_out(chosen, found)
 
 
@@ -99,7 +89,7 @@ def partner_report(agent_id: AgentId, month: MonthPath) -> PartnerReportOut:
     web.admin()
     agent = actions.partner(agent_id)
     program = actions.program(agent.program_id)
-    found = reporting.partner_report(program.program_id, agent.agent_id, reporting.checked_month(month))
+    found = figures.partner_report(program.program_id, agent.agent_id, figures.checked_month(month))
     return partner_report_out(program, found)
 
 
@@ -111,8 +101,8 @@ def partner_report(agent_id: AgentId, month: MonthPath) -> PartnerReportOut:
 )
 def create_export(body: AdminExportIn) -> ExportOut:
     web.admin()
-    found = reporting.export(
-        reporting.ADMIN_REQUESTER,
+    found = figures.export(
+        figures.ADMIN_REQUESTER,
         program_id=body.program or actions.default_program_id(),
         month=body.month,
         agent_id=body.agent_id,

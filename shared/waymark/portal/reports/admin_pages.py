@@ -1,44 +1,46 @@
 """The admin console's figures (/admin): conversions to review, the all-partners monthly report,
 any partner's monthly report, and CSV exports."""
 
+from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
 from waymark.conversions.attribution import TRANSITIONS, Reason
-from waymark.core.times import MONTH_PATTERN
-from waymark.models import CHANNELS, CONVERSION_STATUSES, Conversion
+from waymark.conversions.vocabulary import Channel, ConversionStatus
+from waymark.models import Conversion
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
-from waymark.portal.reports import figures as reporting
+from waymark.portal.params import (
+    AgentId,
+    ChannelField,
+    ConversionId,
+    Cursor,
+    MonthPath,
+    PartnerField,
+    PickedMonth,
+    ProgramId,
+    StatusField,
+)
+from waymark.portal.reports import figures
 from waymark.portal.reports.pages import (
     PICKER_MONTHS,
+    export_page,
     page_url,
     picked_month,
     render,
     report_context,
     required_month,
 )
-from waymark.portal.reports.pages import export_page as _export_page
 from waymark.portal.reports.schemas import ConversionStatusIn
 
 router = Router()
 
-AgentId = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ConversionId = Annotated[str, Path(min_length=3, max_length=600)]
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
-MonthQuery = Annotated[str | None, Query(max_length=20)]
-ProgramId = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
-# The filter form sends empty fields for "any": plain text here, checked by _choice.
-StatusFilter = Annotated[str | None, Query(max_length=20)]
-ChannelFilter = Annotated[str | None, Query(max_length=20)]
-PartnerFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
 ACTION_LABELS = {"approved": "Approve", "rejected": "Reject", "reversed": "Reverse"}
 NOTICES = {
     "approved": "The conversion is approved: its commission counts as approved.",
@@ -47,7 +49,7 @@ NOTICES = {
 }
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+def _choice(value: str | None, allowed: type[StrEnum], name: str) -> str | None:
     """A filter's value: empty is "any", anything else must be one of `allowed` (400 otherwise)."""
     if not value:
         return None
@@ -66,31 +68,31 @@ def conversion_url(conversion: Conversion) -> str:
 @router.get("/admin/conversions")
 def conversions(
     program: ProgramId = None,
-    month: MonthQuery = None,
-    status: StatusFilter = None,
-    channel: ChannelFilter = None,
-    partner: PartnerFilter = None,
+    month: PickedMonth = None,
+    status: StatusField = None,
+    channel: ChannelField = None,
+    partner: PartnerField = None,
     cursor: Cursor = None,
 ) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    filters = reporting.ConversionFilters(
+    filters = figures.ConversionFilters(
         chosen.program_id,
         picked_month(month),
-        _choice(status, CONVERSION_STATUSES, "status"),
-        _choice(channel, CHANNELS, "channel"),
+        _choice(status, ConversionStatus, "status"),
+        _choice(channel, Channel, "channel"),
         partner or None,
     )
-    page = reporting.program_conversions(filters, cursor)
+    page = figures.program_conversions(filters, cursor)
     return render(
         "admin/conversions.html",
         program=chosen,
         program_param=program,
         filters=filters,
         page=page,
-        statuses=CONVERSION_STATUSES,
-        channels=CHANNELS,
-        months=reporting.recent_months(count=PICKER_MONTHS),
+        statuses=list(ConversionStatus),
+        channels=list(Channel),
+        months=figures.recent_months(count=PICKER_MONTHS),
         conversion_url=conversion_url,
         next_url=page_url("/admin/conversions", "cursor", page.next_cursor, "list", program=program, **filters.query()),
     )
@@ -99,7 +101,7 @@ def conversions(
 def _conversion_page(
     found: Conversion, *, status: int = 200, notice: str | None = None, error: str | None = None, values=None
 ) -> Response[str]:
-    names = reporting.partner_names([found.agent_id])
+    names = figures.partner_names([found.agent_id])
     return render(
         "admin/conversion.html",
         status,
@@ -118,16 +120,16 @@ def _conversion_page(
 @router.get("/admin/conversions/<conversion_id>")
 def conversion(
     conversion_id: ConversionId,
-    done: Annotated[Literal["approved", "rejected", "reversed"] | None, Query()] = None,
+    done: Annotated[Literal[tuple(NOTICES)] | None, Query()] = None,  # type: ignore[valid-type]
 ) -> Response[str]:
     web.admin()
-    return _conversion_page(reporting.conversion(reporting.conversion_id_from_path(conversion_id)), notice=done)
+    return _conversion_page(figures.conversion(figures.conversion_id_from_path(conversion_id)), notice=done)
 
 
 @router.post("/admin/conversions/<conversion_id>/status")
 def change_status(conversion_id: ConversionId) -> Response[str]:
     operator = web.admin()
-    wanted = reporting.conversion_id_from_path(conversion_id)
+    wanted = figures.conversion_id_from_path(conversion_id)
     form = web.form()
     values = {name: form.get(name, "").strip() for name in ("status", "reason", "note")}
     try:
@@ -136,14 +138,14 @@ def change_status(conversion_id: ConversionId) -> Response[str]:
             reason=values["reason"] or None,  # type: ignore[arg-type]
             note=values["note"] or None,
         )
-        changed = reporting.change_conversion_status(
+        changed = figures.change_conversion_status(
             wanted, decision.status, by=operator.email, reason=decision.reason, note=decision.note
         )
     except ValidationError as error:
         problems = "; ".join(web.field_errors(error).values())
-        return _conversion_page(reporting.conversion(wanted), status=400, error=problems, values=values)
+        return _conversion_page(figures.conversion(wanted), status=400, error=problems, values=values)
     except web.Conflict as error:
-        return _conversion_page(reporting.conversion(wanted), status=409, error=error.message, values=values)
+        return _conversion_page(figures.conversion(wanted), status=409, error=error.message, values=values)
     back = safe_next(form.get("back"))
     return web.redirect(back or f"{conversion_url(changed)}?done={changed.status}")
 
@@ -152,7 +154,7 @@ def change_status(conversion_id: ConversionId) -> Response[str]:
 
 
 @router.get("/admin/reports")
-def reports_home(program: ProgramId = None, month: MonthQuery = None) -> Response[str]:
+def reports_home(program: ProgramId = None, month: PickedMonth = None) -> Response[str]:
     web.admin()
     query = f"?{urlencode({'program': program})}" if program else ""
     return web.redirect(f"/admin/reports/{picked_month(month)}{query}")
@@ -162,14 +164,14 @@ def reports_home(program: ProgramId = None, month: MonthQuery = None) -> Respons
 def program_report(month: MonthPath, program: ProgramId = None) -> Response[str]:
     web.admin()
     chosen = actions.program(program)
-    month = reporting.checked_month(month)
+    month = figures.checked_month(month)
     return render(
         "admin/report.html",
         program=chosen,
         program_param=program,
-        found=reporting.program_report(chosen.program_id, month),
+        found=figures.program_report(chosen.program_id, month),
         month=month,
-        months=reporting.recent_months(count=PICKER_MONTHS),
+        months=figures.recent_months(count=PICKER_MONTHS),
         conversions_url="/admin/conversions?"
         + urlencode({"month": month, **({"program": program} if program else {})}),
     )
@@ -182,11 +184,11 @@ def partner_report(
     web.admin()
     agent = actions.partner(agent_id)
     program = actions.program(agent.program_id)
-    month = reporting.checked_month(month)
+    month = figures.checked_month(month)
     return render(
         "portal/report.html",
         **report_context(agent, program, month, sub_cursor, cursor, base=f"/admin/partners/{agent_id}/reports/{month}"),
-        heading=f"{agent.name}: {reporting.month_label(month)}",
+        heading=f"{agent.name}: {figures.month_label(month)}",
         picker_action=f"/admin/partners/{agent.agent_id}/reports",
         export_action="/admin/exports",
         export_fields={"program": program.program_id, "agent_id": agent.agent_id},
@@ -196,7 +198,7 @@ def partner_report(
 
 
 @router.get("/admin/partners/<agent_id>/reports")
-def partner_reports_home(agent_id: AgentId, month: MonthQuery = None) -> Response[str]:
+def partner_reports_home(agent_id: AgentId, month: PickedMonth = None) -> Response[str]:
     web.admin()
     return web.redirect(f"/admin/partners/{actions.partner(agent_id).agent_id}/reports/{picked_month(month)}")
 
@@ -205,16 +207,16 @@ def partner_reports_home(agent_id: AgentId, month: MonthQuery = None) -> Respons
 def export() -> Response[str]:
     web.admin()
     form = web.form()
-    month = reporting.checked_month(required_month(form))
+    month = figures.checked_month(required_month(form))
     program_id = form.get("program", "").strip() or actions.default_program_id()
     agent_id = form.get("agent_id", "").strip() or None
-    found = reporting.export(reporting.ADMIN_REQUESTER, program_id=program_id, month=month, agent_id=agent_id)
+    found = figures.export(figures.ADMIN_REQUESTER, program_id=program_id, month=month, agent_id=agent_id)
     if agent_id:
         name = actions.partner(agent_id).name
-        return _export_page(
+        return export_page(
             found,
-            f"{name}'s statement for {reporting.month_label(month)}",
+            f"{name}'s statement for {figures.month_label(month)}",
             f"/admin/partners/{agent_id}/reports/{month}",
         )
     back = f"/admin/reports/{month}?{urlencode({'program': program_id})}"
-    return _export_page(found, f"The all-partners report for {reporting.month_label(month)}", back)
+    return export_page(found, f"The all-partners report for {figures.month_label(month)}", back)

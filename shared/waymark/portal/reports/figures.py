@@ -12,14 +12,12 @@ from datetime import date, timedelta
 from urllib.parse import unquote
 
 from waymark import web
-from waymark.conversions import queries as conversion_queries
-from waymark.conversions import status_changes as conversion_status
-from waymark.core import times
-from waymark.models import CHANNELS, Conversion
+from waymark.conversions import queries, status_changes
+from waymark.conversions.vocabulary import Channel
+from waymark.core import aws, times
+from waymark.models import Conversion
 from waymark.portal.reports.charts import DailyChart, daily_chart
-from waymark.reporting import counters as stats
-from waymark.reporting import exports
-from waymark.reporting import reads as reports
+from waymark.reporting import counters, exports, reads
 from waymark.reporting.reads import ChannelCounters, Counters, DayCounters, MonthCounters, PartnerMonth, ProgramMonth
 
 CHART_DAYS = 30
@@ -64,8 +62,8 @@ def checked_month(month: str | None) -> str:
     if month is None:
         return current_month()
     try:
-        reports.check_month(month)
-    except reports.BadPeriod as error:
+        reads.check_month(month)
+    except reads.BadPeriod as error:
         raise web.BadRequest(str(error)) from error
     if month > current_month():
         raise web.BadRequest("that month has not started yet")
@@ -74,14 +72,14 @@ def checked_month(month: str | None) -> str:
 
 def recent_months(until: str | None = None, count: int = MONTHS_SHOWN) -> list[str]:
     """The `count` months up to `until` (default: this month), newest first (a month picker's options)."""
-    return list(reversed(reports.months_until(until or current_month(), count)))
+    return list(reversed(reads.months_until(until or current_month(), count)))
 
 
 def all_channels(found: list[ChannelCounters]) -> list[ChannelCounters]:
     """Every sales channel in the usual order (zeros where nothing happened), then any other the counters hold."""
     by_name = {row.channel: row.counters for row in found}
-    rows = [ChannelCounters(channel, by_name.pop(channel, reports.ZERO)) for channel in CHANNELS]
-    return rows + [ChannelCounters(channel, counters) for channel, counters in sorted(by_name.items())]
+    rows = [ChannelCounters(channel, by_name.pop(channel, reads.ZERO)) for channel in Channel]
+    return rows + [ChannelCounters(channel, totals) for channel, totals in sorted(by_name.items())]
 
 
 # ------------------------------------------------------------------------------------------ partner figures
@@ -99,14 +97,14 @@ class Dashboard:
 def dashboard(program_id: str, agent_id: str) -> Dashboard:
     """This month, the last 12 months and the last 30 days of one partner: one BatchGetItem and one Query."""
     month, end = current_month(), today()
-    months = reports.partner_months(program_id, agent_id, month, MONTHS_SHOWN)
-    days = reports.partner_days(agent_id, end - timedelta(days=CHART_DAYS - 1), end)
+    months = reads.partner_months(program_id, agent_id, month, MONTHS_SHOWN)
+    days = reads.partner_days(agent_id, end - timedelta(days=CHART_DAYS - 1), end)
     return Dashboard(month, months[-1].counters, months, days, daily_chart(days))
 
 
 def link_totals(agent_id: str) -> dict[str, Counters]:
     """All-time figures of each of a partner's links that has any (one Query)."""
-    return {row.link_code: row.counters for row in reports.partner_links(agent_id)}
+    return {row.link_code: row.counters for row in reads.partner_links(agent_id)}
 
 
 @dataclass(frozen=True)
@@ -118,11 +116,11 @@ class LinkFigures:
 
 def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkFigures:
     """One link's totals and daily series. The caller has checked that the link is the partner's."""
-    if not 1 <= days <= reports.MAX_DAYS:
-        raise web.BadRequest(f"days must be between 1 and {reports.MAX_DAYS}")
+    if not 1 <= days <= reads.MAX_DAYS:
+        raise web.BadRequest(f"days must be between 1 and {reads.MAX_DAYS}")
     end = today()
-    series = reports.link_days(link_code, end - timedelta(days=days - 1), end)
-    return LinkFigures(link_totals(agent_id).get(link_code, reports.ZERO), series, daily_chart(series))
+    series = reads.link_days(link_code, end - timedelta(days=days - 1), end)
+    return LinkFigures(link_totals(agent_id).get(link_code, reads.ZERO), series, daily_chart(series))
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,7 @@ class LinkRow:
 
 @dataclass(frozen=True)
 class SubIdPage:
-    rows: list[reports.SubIdCounters]
+    rows: list[reads.SubIdCounters]
     next_cursor: str | None
 
 
@@ -151,12 +149,12 @@ class PartnerReport:
 
 def partner_report(program_id: str, agent_id: str, month: str, sub_cursor: str | None = None) -> PartnerReport:
     """A partner's monthly commission report: totals, by channel, by link (with names), one page of sub-IDs."""
-    found: PartnerMonth = reports.partner_month(program_id, agent_id, month, max_sub_ids=SUB_ID_PAGE)
+    found: PartnerMonth = reads.partner_month(program_id, agent_id, month, max_sub_ids=SUB_ID_PAGE)
     if sub_cursor:
         page = sub_id_page(agent_id, month, sub_cursor)
     else:
         last = found.by_sub_id[-1] if found.by_sub_id else None
-        after = stats.sub_sort_key(last.field, last.value) if found.sub_ids_truncated and last else None
+        after = counters.sub_sort_key(last.field, last.value) if found.sub_ids_truncated and last else None
         page = SubIdPage(found.by_sub_id, _sub_cursor(agent_id, month, after))
     names = link_names(agent_id, [row.link_code for row in found.by_link])
     links = [LinkRow(row.link_code, names.get(row.link_code), row.counters) for row in found.by_link]
@@ -177,7 +175,7 @@ def sub_id_page(agent_id: str, month: str, cursor: str | None) -> SubIdPage:
     after = key.get("sk") if key else None
     if key is not None and not isinstance(after, str):
         raise web.BadRequest("this page link is not valid; start again from the first page")
-    rows, next_key = reports.partner_sub_ids(agent_id, month, limit=SUB_ID_PAGE, after=after)
+    rows, next_key = reads.partner_sub_ids(agent_id, month, limit=SUB_ID_PAGE, after=after)
     return SubIdPage(rows, _sub_cursor(agent_id, month, next_key))
 
 
@@ -185,7 +183,8 @@ def link_names(agent_id: str, codes: list[str]) -> dict[str, str | None]:
     """Names of a partner's links by code (one BatchGetItem per hundred); codes of other partners are left out."""
     if not codes:
         return {}
-    items = reports.batch_get_items(
+    items = aws.batch_get_items(
+        aws.client("dynamodb"),
         os.environ["LINKS_TABLE"],
         [{"code": {"S": code}} for code in dict.fromkeys(codes)],
         ProjectionExpression="#code, #agent, #name",  # names, not words DynamoDB might reserve
@@ -209,7 +208,7 @@ class ConversionPage:
 
 
 def _conversion_page(scope: str, cursor: str | None, query) -> tuple[list[Conversion], str | None]:
-    """Wraps conversion_queries' cursor in a signed one bound to `scope` (partner or filters), so a page
+    """Wraps waymark.conversions.queries' cursor in a signed one bound to `scope` (partner or filters), so a page
     link cannot be edited to start another listing."""
     key = web.decode_cursor(cursor, scope)
     inner = key.get("c") if key else None
@@ -217,7 +216,7 @@ def _conversion_page(scope: str, cursor: str | None, query) -> tuple[list[Conver
         raise web.BadRequest("this page link is not valid; start again from the first page")
     try:
         page = query(inner)
-    except conversion_queries.BadQuery as error:
+    except queries.BadQuery as error:
         raise web.BadRequest(str(error)) from error
     return page.conversions, web.encode_cursor({"c": page.cursor}, scope) if page.cursor else None
 
@@ -227,7 +226,7 @@ def partner_conversions(agent_id: str, month: str, cursor: str | None) -> Conver
     found, next_cursor = _conversion_page(
         f"conversions:{agent_id}:{month}",
         cursor,
-        lambda inner: conversion_queries.conversions_of_agent(agent_id, month, limit=CONVERSION_PAGE, cursor=inner),
+        lambda inner: queries.conversions_of_agent(agent_id, month, limit=CONVERSION_PAGE, cursor=inner),
     )
     return ConversionPage(found, next_cursor, {})
 
@@ -256,7 +255,7 @@ def program_conversions(filters: ConversionFilters, cursor: str | None) -> Conve
     found, next_cursor = _conversion_page(
         filters.scope(),
         cursor,
-        lambda inner: conversion_queries.conversions_of_program(
+        lambda inner: queries.conversions_of_program(
             filters.program_id,
             filters.month,
             status=filters.status,
@@ -270,7 +269,7 @@ def program_conversions(filters: ConversionFilters, cursor: str | None) -> Conve
 
 
 def partner_names(agent_ids: list[str | None]) -> dict[str, str]:
-    return reports.agent_names([agent_id for agent_id in agent_ids if agent_id])
+    return reads.agent_names([agent_id for agent_id in agent_ids if agent_id])
 
 
 def clean_note(note: str | None) -> str | None:
@@ -296,10 +295,10 @@ def change_conversion_status(
     conversion_id: str, to_status: str, *, by: str, reason: str | None, note: str | None
 ) -> Conversion:
     try:
-        return conversion_status.change_status(conversion_id, to_status, by=by, reason=reason, note=note)
-    except conversion_status.ConversionNotFound:
+        return status_changes.change_status(conversion_id, to_status, by=by, reason=reason, note=note)
+    except status_changes.ConversionNotFound:
         raise web.NotFound("there is no such conversion") from None
-    except conversion_status.TransitionRefused as error:
+    except status_changes.TransitionRefused as error:
         raise web.Conflict(str(error)) from error
 
 
@@ -315,13 +314,13 @@ class ProgramReport:
 
 def program_report(program_id: str, month: str) -> ProgramReport:
     """The all-partners report of a month (with unattributed sales) and the program's 12 months before it."""
-    found = reports.program_month(program_id, month)
-    months = reports.program_months(program_id, month, MONTHS_SHOWN)
+    found = reads.program_month(program_id, month)
+    months = reads.program_months(program_id, month, MONTHS_SHOWN)
     return ProgramReport(found, all_channels(found.by_channel), months)
 
 
 def partners_month(program_id: str, month: str, agent_ids: list[str]) -> dict[str, Counters]:
-    return reports.partners_month(program_id, month, agent_ids)
+    return reads.partners_month(program_id, month, agent_ids)
 
 
 # ------------------------------------------------------------------------------------------ exports

@@ -6,40 +6,35 @@ stops a browser from following a form's redirect to another origin (the bucket),
 page says how long the link works.
 """
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.core.times import MONTH_PATTERN
 from waymark.models import Agent, Program
-from waymark.portal.reports import figures as reporting
-from waymark.reporting import exports
-from waymark.reporting import reads as reports
+from waymark.portal.params import Cursor, MonthPath, PickedMonth
+from waymark.portal.reports import figures
+from waymark.reporting import exports, reads
 
 router = Router()
 
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN)]
-MonthQuery = Annotated[str | None, Query(max_length=20)]
-Cursor = Annotated[str | None, Query(max_length=2000)]
 PICKER_MONTHS = 24
 
 
 def render(template: str, status: int = 200, /, **context: Any) -> Response[str]:
     """web.render with what the report macros use: exact money, month names."""
-    return web.render(template, status, money=reports.money, month_label=reporting.month_label, **context)
+    return web.render(template, status, money=reads.money, month_label=figures.month_label, **context)
 
 
 def picked_month(month: str | None) -> str:
     """The month picker's choice (a form field, so surrounding spaces are forgiven); None is this month."""
-    return reporting.checked_month(month.strip() if month and month.strip() else None)
+    return figures.checked_month(month.strip() if month and month.strip() else None)
 
 
 @router.get("/portal/reports")
-def reports_home(month: MonthQuery = None) -> Response[str]:
+def reports_home(month: PickedMonth = None) -> Response[str]:
     web.partner()
     return web.redirect(f"/portal/reports/{picked_month(month)}")
 
@@ -47,11 +42,11 @@ def reports_home(month: MonthQuery = None) -> Response[str]:
 @router.get("/portal/reports/<month>")
 def month_report(month: MonthPath, sub_cursor: Cursor = None, cursor: Cursor = None) -> Response[str]:
     me = web.partner()
-    month = reporting.checked_month(month)
+    month = figures.checked_month(month)
     return render(
         "portal/report.html",
         **report_context(me.agent, me.program, month, sub_cursor, cursor, base=f"/portal/reports/{month}"),
-        heading=f"Commission report: {reporting.month_label(month)}",
+        heading=f"Commission report: {figures.month_label(month)}",
         picker_action="/portal/reports",
         export_action="/portal/exports",
         export_fields={},
@@ -64,13 +59,13 @@ def report_context(
     agent: Agent, program: Program, month: str, sub_cursor: str | None, cursor: str | None, *, base: str
 ) -> dict[str, Any]:
     """What portal/report.html shows of a partner's month (for the partner, or an operator at `base`)."""
-    found = reporting.partner_report(program.program_id, agent.agent_id, month, sub_cursor)
-    conversions = reporting.partner_conversions(agent.agent_id, month, cursor)
+    found = figures.partner_report(program.program_id, agent.agent_id, month, sub_cursor)
+    conversions = figures.partner_conversions(agent.agent_id, month, cursor)
     return {
         "partner_name": agent.name,
         "report": found,
         "currency": program.currency,
-        "months": reporting.recent_months(count=PICKER_MONTHS),
+        "months": figures.recent_months(count=PICKER_MONTHS),
         "picker_extra": {},
         "conversions": conversions,
         "sub_ids_next": page_url(base, "sub_cursor", found.sub_ids.next_cursor, "sub-ids"),
@@ -89,11 +84,11 @@ def page_url(base: str, name: str, cursor: str | None, anchor: str, **query: str
 @router.post("/portal/exports")
 def export_statement() -> Response[str]:
     me = web.partner()
-    month = reporting.checked_month(required_month(web.form()))
-    found = reporting.export(
-        reporting.partner_requester(me), program_id=me.program.program_id, month=month, agent_id=me.agent.agent_id
+    month = figures.checked_month(required_month(web.form()))
+    found = figures.export(
+        figures.partner_requester(me), program_id=me.program.program_id, month=month, agent_id=me.agent.agent_id
     )
-    return export_page(found, f"Your statement for {reporting.month_label(month)}", f"/portal/reports/{month}")
+    return export_page(found, f"Your statement for {figures.month_label(month)}", f"/portal/reports/{month}")
 
 
 def required_month(form: dict[str, str]) -> str:

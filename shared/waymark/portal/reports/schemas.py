@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from waymark.conversions.attribution import Reason
+from waymark.conversions.attribution import DECISIONS, NEEDS_REASON, Reason
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core.times import MONTH_PATTERN
 from waymark.models import Conversion, as_dict
 from waymark.portal.schemas import CountersOut
@@ -16,7 +17,7 @@ from waymark.reporting.reads import money
 
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
 ReasonCode = Literal[tuple(reason.value for reason in Reason)]  # type: ignore[valid-type]
-ConversionStatus = Literal["pending", "approved", "rejected", "reversed"]
+Decision = Literal[tuple(status.value for status in DECISIONS)]  # type: ignore[valid-type]
 
 
 # ----------------------------------------------------------------------------- figures
@@ -107,8 +108,8 @@ class ProgramReportOut(BaseModel):
 class StatusChangeOut(BaseModel):
     at: str
     by: str
-    from_status: str | None = None  # stored items leave out empty fields
-    to_status: str
+    from_status: ConversionStatus | None = None  # stored items leave out empty fields
+    to_status: ConversionStatus
     reason: str | None = None
     note: str | None = None
 
@@ -117,9 +118,9 @@ class ConversionOut(BaseModel):
     conversion_id: str
     order_id: str
     created_at: str
-    status: str
+    status: ConversionStatus
     reason: str | None
-    channel: str
+    channel: Channel
     link_code: str | None
     sub1: str | None
     source: str | None
@@ -183,8 +184,8 @@ class ConversionPageOut(BaseModel):
 class AdminConversionPageOut(BaseModel):
     program_id: str
     month: str
-    status: str | None
-    channel: str | None
+    status: ConversionStatus | None
+    channel: Channel | None
     partner: str | None
     conversions: list[AdminConversionOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= (with the same filters) for the next page")
@@ -195,13 +196,13 @@ class ConversionStatusIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["approved", "rejected", "reversed"]
+    status: Decision
     reason: ReasonCode | None = Field(default=None, description="Required to reject or reverse")
     note: str | None = Field(default=None, max_length=1000, description="For the audit trail")
 
     @model_validator(mode="after")
     def _reason_given(self) -> "ConversionStatusIn":
-        if self.status in ("rejected", "reversed") and self.reason is None:
+        if self.status in NEEDS_REASON and self.reason is None:
             raise ValueError(f"say why the conversion is {self.status}: choose a reason")
         return self
 

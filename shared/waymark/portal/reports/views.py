@@ -1,7 +1,7 @@
 """Reports shaped for the JSON API (the pages render the same dataclasses from waymark.portal.reports.figures)."""
 
 from waymark.models import Conversion, Program
-from waymark.portal.reports import figures as reporting
+from waymark.portal.reports import figures
 from waymark.portal.reports.schemas import (
     AdminConversionOut,
     ChannelOut,
@@ -34,7 +34,7 @@ def sub_ids_out(rows: list[SubIdCounters]) -> list[SubIdOut]:
     return [SubIdOut(field=row.field, value=row.value, counters=CountersOut.of(row.counters)) for row in rows]
 
 
-def dashboard_out(program: Program, agent_id: str, found: reporting.Dashboard) -> DashboardOut:
+def dashboard_out(program: Program, agent_id: str, found: figures.Dashboard) -> DashboardOut:
     return DashboardOut(
         program_id=program.program_id,
         agent_id=agent_id,
@@ -46,7 +46,7 @@ def dashboard_out(program: Program, agent_id: str, found: reporting.Dashboard) -
     )
 
 
-def partner_report_out(program: Program, found: reporting.PartnerReport) -> PartnerReportOut:
+def partner_report_out(program: Program, found: figures.PartnerReport) -> PartnerReportOut:
     return PartnerReportOut(
         program_id=found.program_id,
         agent_id=found.agent_id,
@@ -62,7 +62,7 @@ def partner_report_out(program: Program, found: reporting.PartnerReport) -> Part
     )
 
 
-def program_report_out(program: Program, found: reporting.ProgramReport) -> ProgramReportOut:
+def program_report_out(program: Program, found: figures.ProgramReport) -> ProgramReportOut:
     report = found.report
     return ProgramReportOut(
         program_id=report.program_id,

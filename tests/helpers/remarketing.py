@@ -9,6 +9,8 @@ from decimal import Decimal
 from email import policy
 from types import SimpleNamespace
 
+from devstack.control import scheduled_event
+
 _orders = itertools.count(1000)
 
 EN_HTML = """<h1>Complete your trip, booking {{ booking.ref }}</h1>
@@ -109,6 +111,7 @@ def make_customer(
     save: bool = True,
 ):
     """The customer item the postback writes with a conversion (pk CUSTOMER#<conversion_id>)."""
+    from waymark.core.times import iso
     from waymark.models import CartLine, Customer
 
     order = f"B{next(_orders)}"
@@ -125,9 +128,7 @@ def make_customer(
         lang=lang,
         booking_ref=order,
         service_date=service_date.isoformat() if service_date else None,
-        booked_at=datetime.combine(booked, datetime.min.time(), UTC)
-        .replace(hour=14)
-        .isoformat(timespec="milliseconds"),
+        booked_at=iso(datetime.combine(booked, datetime.min.time(), UTC).replace(hour=14)),
         amount=sum((line.price * line.quantity for line in lines), Decimal(0)),
         currency="EUR",
         items=lines,
@@ -194,18 +195,13 @@ def sent_emails(stack) -> list[dict]:
     return out
 
 
-def scheduled_event(day: date) -> dict:
-    return {
-        "version": "0",
-        "id": "test",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": f"{day.isoformat()}T08:00:00Z",
-        "region": "eu-west-1",
-        "resources": [],
-        "detail": {},
-    }
+def run_sender(runtime, day: date, clock: VirtualClock, timeout_ms: int = 300_000) -> dict:
+    """The sender's daily run for `day`, started as its schedule starts it (08:00 UTC, template.yaml's
+    cron), with its remaining time kept by `clock`. The event is the local stack's; only its time is
+    set, which is where the sender reads the day from."""
+    spec = runtime.stack.functions["RemarketingSenderFunction"]
+    event = {**scheduled_event(runtime.stack, spec, spec.schedules[0]), "time": f"{day.isoformat()}T08:00:00Z"}
+    return runtime.handler("RemarketingSenderFunction")(event, VirtualContext(clock, timeout_ms=timeout_ms))
 
 
 def configure_console(program) -> SimpleNamespace:

@@ -1,10 +1,14 @@
-"""Helpers for the report tests: sessions and conversions written as items (the stream consumer
-then sees them as it would in production), the stream pump, and raw counter reads."""
+"""Helpers for the report tests: sessions and conversions stored as items, the way the click and
+postback functions write them (`stored_click`, `stored_sale`; the stream consumer then sees them as it
+would in production), raw counter reads, and a recording of what
+the stream delivered to the consumer."""
 
+import copy
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from waymark.core import ids
+from waymark.core.times import iso
 from waymark.models import Conversion, Session
 
 HUMAN = (
@@ -18,11 +22,7 @@ SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"
 T0 = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def click(
+def stored_click(
     program_id: str,
     agent_id: str,
     link_code: str,
@@ -53,7 +53,7 @@ def click(
     return session
 
 
-def sale(
+def stored_sale(
     program_id: str,
     agent_id: str | None,
     order_id: str,
@@ -114,34 +114,16 @@ def counter_items() -> dict[tuple[str, str], dict]:
     return {key: values for key, values in out.items() if values}
 
 
-class FailCalls:
-    """Makes chosen calls of one operation fail on Waymark's background clients, as an outage would.
+class Recording:
+    """Wraps runtime.invoke to keep every event the pump delivered to StatsFunction."""
 
-    `calls` are the 1-based numbers of the calls to fail (counted from installation); None fails all.
-    """
+    def __init__(self, runtime, monkeypatch):
+        self.events: list[dict] = []
+        original = runtime.invoke
 
-    def __init__(self, service: str, operation: str, calls=None, code: str = "ProvisionedThroughputExceededException"):
-        from waymark.core import aws
+        def invoke(logical_id, event):
+            if logical_id == "StatsFunction":
+                self.events.append(copy.deepcopy(event))
+            return original(logical_id, event)
 
-        self.client = aws.client(service, background=True)
-        self.event = f"before-call.{self.client.meta.service_model.endpoint_prefix}.{operation}"
-        self.calls, self.code, self.seen, self.failed = calls, code, 0, 0
-
-    def __call__(self, **kwargs):
-        from types import SimpleNamespace
-
-        self.seen += 1
-        if self.calls is None or self.seen in self.calls:
-            self.failed += 1
-            return SimpleNamespace(status_code=400, headers={}), {
-                "Error": {"Code": self.code, "Message": f"injected {self.code}"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            }
-        return None
-
-    def __enter__(self) -> "FailCalls":
-        self.client.meta.events.register(self.event, self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.client.meta.events.unregister(self.event, self)
+        monkeypatch.setattr(runtime, "invoke", invoke)

@@ -1,23 +1,37 @@
 """A small browser for integration tests: requests routed by template.yaml, run through each
-function's lambda_handler, with cookies kept between requests like a browser keeps them."""
+function's lambda_handler, with cookies kept between requests like a browser keeps them; and the
+`Answer` every helper that makes an HTTP request returns."""
 
 import json as jsonlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from tests.support import http_event
+from tests.helpers.events import http_event
 
 _CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
 class Answer:
+    """A function's answer to an HTTP request, as the gateway hands it to the caller."""
+
     status: int
     headers: dict[str, str]
     cookies: list[str]
     body: str
     function: str
+
+    @classmethod
+    def of(cls, function: str, result: dict) -> "Answer":
+        """The answer in a handler's proxy result (payload 2.0)."""
+        return cls(
+            status=result["statusCode"],
+            headers=result.get("headers") or {},
+            cookies=result.get("cookies") or [],
+            body=result.get("body") or "",
+            function=function,
+        )
 
     @property
     def json(self):
@@ -75,13 +89,7 @@ class WebClient:
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = value
-        return Answer(
-            status=result["statusCode"],
-            headers=result.get("headers") or {},
-            cookies=result.get("cookies") or [],
-            body=result.get("body") or "",
-            function=function,
-        )
+        return Answer.of(function, result)
 
     def get(self, path: str, **kwargs) -> Answer:
         return self.request("GET", path, **kwargs)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tests.support import http_event
+from tests.helpers.events import http_event
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

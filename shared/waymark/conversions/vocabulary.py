@@ -1,0 +1,27 @@
+"""The words a conversion is described in: its status and the sales channel it came through.
+
+Standard library only, so every handler may import it (the click path too). The values are
+what is stored and answered; the rules that use them live in waymark.conversions.attribution.
+"""
+
+from enum import StrEnum
+
+
+class ConversionStatus(StrEnum):
+    """Where a reported sale stands: pending until an operator decides, unless the advertiser approved it."""
+
+    PENDING = "pending"  # recorded, waiting for the merchant's decision
+    APPROVED = "approved"  # its commission is owed
+    REJECTED = "rejected"  # it earns nothing (a waymark.conversions.attribution.Reason says why)
+    REVERSED = "reversed"  # approved, then taken back (a refund, a cancellation)
+
+
+class Channel(StrEnum):
+    """Where the sale was made: a browser, or one of the channels where people take orders."""
+
+    WEB = "web"
+    CHAT = "chat"
+    PHONE = "phone"
+    CONCIERGE = "concierge"
+    INSIDE_SALES = "inside_sales"
+    REMARKETING = "remarketing"

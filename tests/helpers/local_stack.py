@@ -1,0 +1,92 @@
+"""The local stack (`python -m devstack serve`, what `make dev` runs) in its own process, as the
+end-to-end tests start it, reach it (plain HTTP, its embedded AWS) and keep pictures of a run."""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+
+from devstack.template import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+# Headless Chromium announces itself as "HeadlessChrome", which Waymark rightly counts as a bot
+# (and a bot's session earns no commission). The tests play a person's desktop browser.
+VISITOR_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36"
+)
+
+
+def start_local_stack(ready: Path, *extra: str, port: int = 0) -> subprocess.Popen:
+    """`python -m devstack serve` on `port` (0: any free one), its log beside `ready`; the stack
+    chooses its own AWS settings, so this process's (moto's) are left out."""
+    log = open(ready.with_suffix(".log"), "w")  # noqa: SIM115 - closed with the process
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "devstack",
+            "serve",
+            "--port",
+            str(port),
+            "--demo-port",
+            "0",
+            "--ready-file",
+            str(ready),
+            "--quiet",
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+
+
+def wait_ready(process: subprocess.Popen, ready: Path, timeout: float = 90) -> dict:
+    """What the stack's ready file says, once written; the test fails with the log's end if the
+    stack stopped or was not ready in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready.exists():
+            return json.loads(ready.read_text())
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    pytest.fail("local stack did not start:\n" + ready.with_suffix(".log").read_text()[-5000:])
+
+
+def fetch(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
+    """One plain HTTP request, redirects not followed: (the response, its body)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request(
+        method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {}
+    )
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def embedded_client(local_stack: dict, service: str):
+    """A boto3 client of the local stack's embedded AWS (what its ready file names), for checking what it stored."""
+    return boto3.client(
+        service,
+        endpoint_url=local_stack["aws_endpoint_url"],
+        region_name=local_stack["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page as test-artifacts/<name>.png, to see what a run showed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,175 @@
+"""The portal's world: a program with every kind of caller the portal meets (partners A and B, a
+pending and a suspended one, the operator), browsers and API clients acting as them, the stored
+state to prove a refused request changed nothing, figures for the report pages, and the web
+functions' own route lists."""
+
+import json
+import re
+import sys
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from types import SimpleNamespace
+from unittest import mock
+
+import boto3
+
+from tests.helpers.programs import make_agent, make_link, make_program
+from tests.helpers.stack import RUNTIME, STACK, embedded_aws, reset_process_state
+from tests.helpers.web import WebClient
+
+
+def build_world(stack, runtime) -> SimpleNamespace:
+    program = make_program("demo", name="Demo Tours")
+    a = make_agent(program, name="Alpha Blog", email="a@example.com", partner_type="affiliate")
+    b = make_agent(program, name="Bravo Hotel", email="b@example.com", partner_type="concierge")
+    pending = make_agent(program, name="Pending Partner", email="pending@example.com", status="pending")
+    suspended = make_agent(program, name="Suspended Partner", email="suspended@example.com", status="suspended")
+    a_link = make_link(a, program, destination="https://www.example.com/tours/a", name="A's tour")
+    b_link = make_link(b, program, destination="https://www.example.com/tours/b", name="B's tour")
+    return SimpleNamespace(
+        stack=stack,
+        runtime=runtime,
+        program=program,
+        a=a,
+        b=b,
+        pending=pending,
+        suspended=suspended,
+        a_link=a_link,
+        b_link=b_link,
+    )
+
+
+def client(world, token: str | None = None, *, cookie: bool = True) -> WebClient:
+    """A browser with the login's session cookie (cookie=True) or an API client with a Bearer token."""
+    web_client = WebClient(world.stack, world.runtime)
+    if token and cookie:
+        web_client.cookies["wm_session"] = token
+    elif token:
+        web_client.bearer = token
+    return web_client
+
+
+@cache
+def aws_client(service: str):
+    """A test's own boto3 client, made once (making one costs more than most requests)."""
+    return boto3.client(service)
+
+
+def _tables() -> list[str]:
+    from waymark.models import Agent, Conversion, Link, Program
+
+    return [model.Meta.table_name for model in (Agent, Link, Program, Conversion)]
+
+
+def stored_state() -> dict[str, list[str]]:
+    """Every partner, link, config item and conversion as stored (a test-only scan), to prove nothing changed."""
+    dynamodb = aws_client("dynamodb")
+    return {
+        table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])
+        for table in _tables()
+    }
+
+
+def restore_state(saved: dict[str, list[str]]) -> None:
+    """Put the partner, link and config tables back as `saved` had them (cheaper than a new embedded AWS)."""
+    dynamodb = aws_client("dynamodb")
+    for table in _tables():
+        keys = [k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]]
+        for item in dynamodb.scan(TableName=table)["Items"]:
+            dynamodb.delete_item(TableName=table, Key={k: item[k] for k in keys})
+        for item in saved[table]:
+            dynamodb.put_item(TableName=table, Item=json.loads(item))
+    reset_process_state()
+
+
+# ----------------------------------------------------------------------------- figures for the report pages
+
+NOW = datetime(2026, 5, 25, 12, 0, tzinfo=UTC)  # "now" for report pages: May 2026 is this month
+MONTH = "2026-05"
+
+
+@contextmanager
+def frozen_now(moment: datetime = NOW):
+    """The pages' clock (waymark.core.times.utcnow) stopped at `moment`: "this month" and "the last 30 days" known."""
+    with mock.patch("waymark.core.times.utcnow", return_value=moment):
+        yield moment
+
+
+def add_activity(world) -> SimpleNamespace:
+    """Clicks and sales of A and B in May 2026 (and a sale nobody earned), counted by the real stream consumer."""
+    from devstack.pumps import StreamPump
+    from tests.helpers.reporting import T0, stored_click, stored_sale
+
+    program, a, b = world.program.program_id, world.a.agent_id, world.b.agent_id
+    stored_click(program, a, world.a_link.code, sub1="spring", visitor="visitor-a1")
+    stored_click(program, a, world.a_link.code, at=T0 + timedelta(days=1), visitor="visitor-a2", source="newsletter")
+    stored_click(program, b, world.b_link.code, sub1="bravo-desk", visitor="visitor-b1")
+    a_sale = stored_sale(
+        program, a, "o-a1", amount="200.00", commission="20.00", link_code=world.a_link.code, sub1="spring"
+    )
+    b_sale = stored_sale(
+        program, b, "o-b1", amount="80.00", commission="8.00", channel="concierge", link_code=world.b_link.code
+    )
+    stored_sale(
+        program,
+        None,
+        "o-x1",
+        amount="50.00",
+        commission="0",
+        channel="phone",
+        status="rejected",
+        reason="no_attribution",
+    )
+    StreamPump(world.stack, world.runtime).drain()
+    world.a_sale, world.b_sale = a_sale.conversion_id, b_sale.conversion_id
+    return world
+
+
+def figure(body: str, name: str) -> str:
+    """The text of one figure card (data-figure="name") on a page."""
+    found = re.search(rf'data-figure="{name}">([^<]*)<', body)
+    assert found, f"no figure {name}"
+    return found.group(1)
+
+
+@contextmanager
+def world_with_figures():
+    """A fresh embedded AWS holding the world and its figures, the pages' clock at NOW: for module-scoped
+    fixtures that let many read-only cases share one world (building one costs about a second)."""
+    with embedded_aws() as stack:
+        world = add_activity(build_world(stack, RUNTIME))
+        with frozen_now():
+            yield world
+
+
+# ----------------------------------------------------------------------------- the web functions' routes
+
+# HTTP functions that deliberately do not use the web kit (public, no login).
+# Public endpoints for visitors, advertisers' systems and email recipients, authenticated by
+# their own means (tokens, signatures, signed links) and tested with them, not by login.
+NOT_WEB_KIT = {"ClickFunction", "PostbackFunction", "OffersFunction", "RemarketingLinkFunction"}
+
+
+def web_apps() -> dict:
+    """logical id -> the web kit resolver of every HTTP function that uses the web kit."""
+    from waymark import web
+
+    apps = {}
+    for logical_id, spec in STACK.functions.items():
+        if not spec.routes or logical_id in NOT_WEB_KIT:
+            continue
+        module = sys.modules[RUNTIME.handler(logical_id).__module__]
+        app = getattr(module, "app", None)
+        assert isinstance(app, web.WebResolver), f"{logical_id} serves HTTP without the web kit"
+        apps[logical_id] = app
+    return apps
+
+
+def resolver_routes() -> dict[str, str]:
+    """'METHOD /path/<param>' -> function, from Powertools' route registry of each web function."""
+    found = {}
+    for logical_id, app in web_apps().items():
+        for route in app._static_routes + app._dynamic_routes:
+            found[f"{route.method} {route.path}"] = logical_id
+    return found

@@ -1,0 +1,71 @@
+"""The embedded AWS every test runs against: the stack from template.yaml, its functions as Lambda
+runs them, a recorder of the AWS requests made, moto's Cognito keys, and what warm containers remember.
+
+tests/conftest.py fixes the credentials and registers moto's hook before it imports this module.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import moto
+from moto import mock_aws
+
+from devstack.provision import provision
+from devstack.runtime import FunctionRuntime
+from devstack.template import Stack
+
+
+class RequestRecorder:
+    """A botocore `before-send` hook on every client in this process: which AWS calls were made.
+
+    Registered ahead of moto's own hook (which answers the request and ends the chain).
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.recording = False
+
+    def __call__(self, request, **kwargs) -> None:
+        if self.recording:
+            target = request.headers.get("X-Amz-Target")
+            target = target.decode() if isinstance(target, bytes) else target
+            self.calls.append(target.split(".")[-1] if target else f"{request.method} {request.url}")
+
+    def of(self, *operations: str) -> list[str]:
+        return [call for call in self.calls if call in operations]
+
+    @contextmanager
+    def listening(self) -> Iterator["RequestRecorder"]:
+        """Record the calls made inside the block, and only those."""
+        self.calls.clear()
+        self.recording = True
+        try:
+            yield self
+        finally:
+            self.recording = False
+
+
+RECORDER = RequestRecorder()
+# The key sets moto signs the user pool's tokens with (public and private), as its server serves them.
+MOTO_COGNITO_KEYS = Path(moto.__file__).parent / "cognitoidp" / "resources"
+STACK = Stack(name="waymark-test")
+RUNTIME = FunctionRuntime(STACK)
+
+
+def reset_process_state() -> None:
+    """Forget what warm containers remember between invocations (caches, derived keys)."""
+    from waymark.core import cache, signing_keys
+
+    cache.clear_all()
+    signing_keys.forget()
+
+
+@contextmanager
+def embedded_aws() -> Iterator[Stack]:
+    """A fresh embedded AWS with every template resource, in a process that remembers nothing."""
+    with mock_aws():
+        provision(STACK)
+        RUNTIME.prepare()
+        reset_process_state()
+        yield STACK
