@@ -21,7 +21,6 @@ def function_environment(logical_id: str, refs: dict[str, str] | None = None) ->
             stack.physical[resource_id]["Ref"] = ref
     env = {k: v for k, v in stack.environment(stack.functions[logical_id]).items() if "{{resolve:" not in v}
     env.update(
-        WAYMARK_SECRET="bench-secret-bench-secret-bench-secret",
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",
         AWS_REGION=REGION,

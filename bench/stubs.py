@@ -9,6 +9,9 @@ from collections import Counter
 
 from botocore.awsrequest import AWSResponse
 
+# What GetSecretValue answers for every secret: one key, as a freshly deployed keyring.
+BENCH_KEYRING = '{"current": "k1", "k1": "bench-secret-bench-secret-bench-secret"}'
+
 
 class StubbedAws:
     def __init__(self, items: dict[str, list[dict]] | None = None) -> None:
@@ -28,6 +31,8 @@ class StubbedAws:
             body = {"Item": found[0]} if found else {}
         elif model.name == "Query":
             body = {"Items": [], "Count": 0, "ScannedCount": 0}
+        elif model.name == "GetSecretValue":
+            body = {"SecretString": BENCH_KEYRING}
         return AWSResponse("https://stub.local", 200, {}, None), {**body, "ResponseMetadata": {"HTTPStatusCode": 200}}
 
     def install(self, session) -> None:

@@ -1,6 +1,7 @@
 """Creates the template's resources in moto: tables (keys, indexes, TTL, streams), queues,
-the exports bucket, the Cognito user pool, the SES sender, the deployment secret, the alarm
-topic and the access log group. NOT_PROVISIONED names the types it leaves out, and why.
+the exports bucket, the Cognito user pool, the SES sender, the secrets (keys generated as the
+template's GenerateSecretString asks), the alarm topic and the access log group.
+NOT_PROVISIONED names the types it leaves out, and why.
 
 Works against moto's server (AWS_ENDPOINT_URL set) and its in-process mock alike, because
 it only speaks boto3. Nothing here is hand-listed: every resource comes from template.yaml.
@@ -132,8 +133,11 @@ class _Clients:
 
 def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
     props = stack.resolve(resource.get("Properties", {}))
-    length = int(props.get("GenerateSecretString", {}).get("PasswordLength", 48))
+    generate = props.get("GenerateSecretString", {})
+    length = int(generate.get("PasswordLength", 48))
     value = secrets.token_urlsafe(length)[:length]
+    if "GenerateStringKey" in generate:  # a JSON secret: the template's object plus the generated key
+        value = json.dumps({**json.loads(generate["SecretStringTemplate"]), generate["GenerateStringKey"]: value})
     created = clients.secrets.create_secret(Name=stack.local_name(logical_id), SecretString=value)
     stack.physical[logical_id] = {"Ref": created["ARN"], "Id": created["ARN"]}
     for ref in (created["ARN"], created["Name"]):

@@ -27,6 +27,7 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_
     os.environ.pop(_name, None)
 
 import gzip  # noqa: E402
+import json  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
@@ -64,6 +65,28 @@ moto_fixes.apply()  # atomic writes and all-or-nothing transactions, as DynamoDB
 with mock_aws():
     provision(STACK)
     RUNTIME.prepare()
+
+
+# Unit tests are pure: no Secrets Manager. Their key reads are answered with these keyrings;
+# every other suite reads the secrets provisioned from template.yaml in moto.
+PURE_TEST_KEYRINGS = {
+    name: json.dumps({"current": "k1", "k1": f"pure-test-{name.lower()}-key"})
+    for name in ("VISITOR_HASH_SECRET", "REMARKETING_HASH_SECRET", "EMAIL_LINK_KEYS_SECRET", "WEB_KEYS_SECRET")
+}
+UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+
+
+@pytest.fixture(autouse=True)
+def keys_without_aws(request, monkeypatch):
+    from waymark.core import signing_keys
+
+    if UNIT_TESTS in Path(request.node.path).resolve().parents:
+        monkeypatch.setattr(signing_keys, "_secret_text", PURE_TEST_KEYRINGS.__getitem__)
+        signing_keys.forget()
+        yield
+        signing_keys.forget()
+    else:
+        yield
 
 
 @pytest.fixture

@@ -66,7 +66,11 @@ def offer(token: str) -> Response[str]:
 
 @app.get("/unsubscribe/<token>")
 def confirm_unsubscribe(token: str) -> Response[str]:
-    page = email_links.unsubscribe_page(token)
+    try:
+        page = email_links.unsubscribe_page(token)
+    except Exception:
+        logger.exception("unsubscribe page failed")  # the link key could not be read
+        return _unavailable()
     metrics.add_metric(name="RemarketingUnsubscribePage", unit=MetricUnit.Count, value=1)
     return _page(page)
 

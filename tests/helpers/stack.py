@@ -58,7 +58,7 @@ def reset_process_state() -> None:
     from waymark.core import cache, signing_keys
 
     cache.clear_all()
-    signing_keys.derive_key.cache_clear()
+    signing_keys.forget()
 
 
 @contextmanager

@@ -47,8 +47,8 @@ def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, a
     assert session.user_agent.startswith("Mozilla/5.0 (iPhone")
     assert session.ip_hash and "203.0.113.45" not in json.dumps(session.serialize())
     assert session.ttl > session.expires_at
-    # Cold container: one GetItem per lookup, then the write.
-    assert sorted(calls) == ["GetItem", "GetItem", "GetItem", "PutItem"]
+    # Cold container: one GetItem per lookup, the visitor-hash key once, then the write.
+    assert sorted(calls) == ["GetItem", "GetItem", "GetItem", "GetSecretValue", "PutItem"]
 
 
 def test_without_cloudfront_in_front_a_sent_country_is_not_stored(runtime, shop):

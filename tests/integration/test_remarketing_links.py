@@ -119,7 +119,7 @@ def test_an_expired_link_gets_a_page_and_no_redirect(aws, runtime, emailed):
     from waymark.remarketing.tokens import OfferLink
 
     token = emailed()["offers"][0].rsplit("/", 1)[1]
-    offer, profile, product, _, _ = token.split(".")
+    _, offer, profile, product, _, _ = token.split(".")
     expired = OfferLink(offer, profile, product, int(time.time()) - 1).token()
 
     response = request(aws, runtime, "GET", f"https://track.example.com/x/{expired}")

@@ -6,7 +6,7 @@ currencies    ISO 4217 codes and their minor units
 durable       writes that must not be lost: try once, else keep the exact request for replay
 httpapi       API Gateway HTTP API (payload 2.0) events and responses, without a framework
 ids           click ids, link codes and phone reference codes
-signing_keys  purpose-bound HMAC keys derived from the deployment secret
+signing_keys  keys by purpose from Secrets Manager: versioned signing keyrings, never-rotated hashing keys
 table_keys    DynamoDB keys the schema and the click path's lookups both build
 times         UTC timestamps as stored (ISO 8601, milliseconds) and report months
 """

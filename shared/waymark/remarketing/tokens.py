@@ -3,7 +3,13 @@
 Links carry no personal data: an offer link names an opaque offer id (a keyed hash of the
 conversion id, resolved server-side), the profile, the product and an expiry; an unsubscribe
 link names the keyed hash of the address. Each is signed with HMAC-SHA256 under its own
-purpose-bound key (waymark.core.signing_keys.derive_key), so it can be neither forged nor altered.
+purpose-bound key of the email-link keyring and names that key's id first
+(`<key id>.<parts>.<signature>`), so it can be neither forged nor altered, and links sent before
+a rotation keep working while their key stays listed. Links from before key ids (no id) are
+checked with the key listed as "legacy", if any (docs/operators.md "Rotating keys").
+
+The email hash and offer ids are stored (suppressions, send items, offer references), so
+their key is a hashing key that is never rotated (waymark.core.signing_keys).
 """
 
 import base64
@@ -12,7 +18,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from waymark.core.signing_keys import derive_key
+from waymark.core import signing_keys as keys
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SIGNATURE_BYTES = 16
@@ -32,18 +38,20 @@ def normalize_email(email: str) -> str:
 
 def email_hash(email: str) -> str:
     """Keyed hash of an address: suppression and send items are keyed by it, never by the address."""
-    digest = hmac.new(derive_key("remarketing-email"), normalize_email(email).encode(), hashlib.sha256).digest()
+    key = keys.hashing_key(keys.REMARKETING_HASH_KEY, "remarketing-email")
+    digest = hmac.new(key, normalize_email(email).encode(), hashlib.sha256).digest()
     return base64.b32encode(digest[:20]).decode().lower()
 
 
 def offer_id(conversion_id: str) -> str:
     """The opaque, stable handle of one booking in email links (deterministic, so re-planning reuses it)."""
-    digest = hmac.new(derive_key("remarketing-offer-id"), conversion_id.encode(), hashlib.sha256).digest()
+    key = keys.hashing_key(keys.REMARKETING_HASH_KEY, "remarketing-offer-id")
+    digest = hmac.new(key, conversion_id.encode(), hashlib.sha256).digest()
     return base64.b32encode(digest[:15]).decode().lower()
 
 
-def _sign(purpose: str, parts: tuple[str, ...]) -> str:
-    mac = hmac.new(derive_key(purpose), "|".join(parts).encode(), hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+def _sign(key: bytes, parts: tuple[str, ...]) -> str:
+    mac = hmac.new(key, "|".join(parts).encode(), hashlib.sha256).digest()[:_SIGNATURE_BYTES]
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
@@ -51,15 +59,19 @@ def _seal(purpose: str, parts: tuple[str, ...]) -> str:
     for part in parts:
         if not _PART.match(part):
             raise ValueError(f"token part {part!r} is not 1-64 URL-safe characters")
-    return ".".join((*parts, _sign(purpose, parts)))
+    key_id, key = keys.current_signing_key(keys.EMAIL_LINK_KEYS, purpose)
+    return ".".join((key_id, *parts, _sign(key, parts)))
 
 
 def _open(purpose: str, token: str, count: int) -> tuple[str, ...]:
     pieces = token.split(".") if token and len(token) <= 512 else []
-    if len(pieces) != count + 1 or not all(_PART.match(p) for p in pieces):
+    if len(pieces) == count + 1:
+        pieces.insert(0, keys.LEGACY_KEY_ID)  # signed before tokens named their key
+    if len(pieces) != count + 2 or not all(_PART.match(p) for p in pieces) or not keys.KEY_ID.match(pieces[0]):
         raise BadToken("This link is not valid.")
-    *parts, signature = pieces
-    if not hmac.compare_digest(signature, _sign(purpose, tuple(parts))):
+    key_id, *parts, signature = pieces
+    key = keys.verifying_key(keys.EMAIL_LINK_KEYS, purpose, key_id)
+    if key is None or not hmac.compare_digest(signature, _sign(key, tuple(parts))):
         raise BadToken("This link is not valid.")
     return tuple(parts)
 

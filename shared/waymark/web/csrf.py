@@ -1,4 +1,5 @@
-"""CSRF tokens for forms: an HMAC over the visitor's session id and the time it was issued.
+"""CSRF tokens for forms: an HMAC over the visitor's session id and the time it was issued,
+under a key of the web keyring that the token names (`<key id>.<issued>.<mac>`).
 
 Logged-in forms bind to the login (Principal.session_id); the login and signup forms bind
 to a random `__Host-wm_csrf` cookie, so a token lifted from one browser is useless in another.
@@ -10,33 +11,36 @@ import hmac
 import secrets
 import time
 
-from waymark.core.signing_keys import derive_key
+from waymark.core import signing_keys as keys
 
 CSRF_COOKIE = "__Host-wm_csrf"
 MAX_AGE_SECONDS = 12 * 3600
 
 
-def _mac(session_id: str, issued: int) -> str:
-    digest = hmac.new(derive_key("csrf"), f"{session_id}|{issued}".encode(), hashlib.sha256).digest()
+def _mac(key: bytes, session_id: str, issued: int) -> str:
+    digest = hmac.new(key, f"{session_id}|{issued}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
 def token_for(session_id: str, now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
-    return f"{issued}.{_mac(session_id, issued)}"
+    key_id, key = keys.current_signing_key(keys.WEB_KEYS, "csrf")
+    return f"{key_id}.{issued}.{_mac(key, session_id, issued)}"
 
 
 def verify(token: str | None, session_id: str | None, now: float | None = None) -> bool:
     if not token or not session_id:
         return False
-    issued_text, _, mac = token.partition(".")
-    if not issued_text.isdigit():
+    key_id, _, rest = token.partition(".")
+    issued_text, _, mac = rest.partition(".")
+    if not issued_text.isdigit() or not keys.KEY_ID.match(key_id):
         return False
     issued = int(issued_text)
     current = now if now is not None else time.time()
     if not 0 <= current - issued <= MAX_AGE_SECONDS:
         return False
-    return hmac.compare_digest(mac, _mac(session_id, issued))
+    key = keys.verifying_key(keys.WEB_KEYS, "csrf", key_id)
+    return key is not None and hmac.compare_digest(mac, _mac(key, session_id, issued))
 
 
 def new_browser_id() -> str:
