@@ -7,7 +7,8 @@ handler that needs clicks never loads Jinja2, pydantic or report code (docs/arch
   click        the click path: rules, tracking I/O, cached lookups, sessions, destinations, user agents
   conversions  postbacks, the pixel and page script, attribution, commissions, recording, review
   reporting    counters, the stats stream consumer, report reads, exports
-  partners     partners, their logins, signup, tracking links and snippets
+  partners     partners, their logins and passwords, signup, tracking links and snippets
+  programs     programs' settings, operators and the change record the console keeps
   remarketing  cross-sell profiles, templates, planning, the daily sender, email links, offers
   web          the web kit: resolver, authentication, CSRF, errors, forms, rendering
   portal       pages and JSON API routes by area (account, partner, admin, reports, remarketing)

@@ -47,7 +47,7 @@ def test_an_invited_operator_chooses_a_password_at_first_login(logins):
     client = browser(logins)
     challenge = log_in(client, ADMIN[0], TEMPORARY)
     assert challenge.status == 200 and "Choose your password" in challenge.body
-    assert RULES in challenge.body and "wm_session" not in client.cookies
+    assert RULES in challenge.body and "__Host-wm_session" not in client.cookies
     session = _SESSION.search(challenge.body).group(1)
 
     weak = client.post(
@@ -55,13 +55,13 @@ def test_an_invited_operator_chooses_a_password_at_first_login(logins):
         form={"csrf_token": challenge.csrf(), "email": ADMIN[0], "session": session, "new_password": "short"},
     )
     assert weak.status == 400 and "The new password needs at least 10 characters" in weak.body
-    assert "an upper-case letter" in weak.body and "wm_session" not in client.cookies
+    assert "an upper-case letter" in weak.body and "__Host-wm_session" not in client.cookies
 
     done = client.post(
         "/login/new-password",
         form={"csrf_token": weak.csrf(), "email": ADMIN[0], "session": session, "new_password": CHOSEN},
     )
-    assert done.status == 303 and done.location == "/admin" and "wm_session" in client.cookies
+    assert done.status == 303 and done.location == "/admin" and "__Host-wm_session" in client.cookies
     assert client.get("/admin").status == 200
 
     again = browser(logins)
