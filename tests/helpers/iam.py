@@ -36,7 +36,13 @@ CACHE_DIR = ROOT / ".pytest_cache" / "waymark-iam"
 AWS_MANAGED = {
     "AWSLambdaBasicExecutionRole": (
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-        [{"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}],
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": "*",
+            }
+        ],
     ),
     "AWSXrayWriteOnlyAccess": (
         "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
@@ -119,7 +125,10 @@ def translated_roles(template_path: Path = ROOT / "template.yaml") -> dict[str, 
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     cached = CACHE_DIR / f"{hashlib.sha256(text + _TRANSLATE.encode()).hexdigest()[:20]}.json"
     if not cached.exists():
-        cached.write_text(json.dumps(_translate(template_path)))
+        # Two pytest workers may translate at once: each writes its own file, then renames it.
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(_translate(template_path)))
+        partial.replace(cached)
     translated = json.loads(cached.read_text())
     roles = {}
     for logical_id, resource in translated["Resources"].items():
@@ -132,7 +141,9 @@ def translated_roles(template_path: Path = ROOT / "template.yaml") -> dict[str, 
 
 def _translate(template_path: Path) -> dict:
     if not SAM_PYTHON.exists():
-        raise RuntimeError(f"the IAM check needs aws-sam-translator from {SAM_PYTHON.parent.parent} (run `make validate`)")
+        raise RuntimeError(
+            f"the IAM check needs aws-sam-translator from {SAM_PYTHON.parent.parent} (run `make validate`)"
+        )
     template = load(template_path)
     for resource in template["Resources"].values():
         # SAM wants uploaded code; the artefact's location has no bearing on the role.
@@ -224,7 +235,9 @@ class Statement:
     @classmethod
     def compile(cls, statement: dict, source: str = "") -> Statement:
         def pattern(key: str, ignore_case: bool):
-            return _glob([str(v) for v in _listed(statement[key])], ignore_case=ignore_case) if key in statement else None
+            return (
+                _glob([str(v) for v in _listed(statement[key])], ignore_case=ignore_case) if key in statement else None
+            )
 
         return cls(
             effect=statement["Effect"],
@@ -338,7 +351,12 @@ _COGNITO_PUBLIC = {
     "RevokeToken",
     "GetTokensFromRefreshToken",
 }
-_TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
 _S3_ACTIONS = {
     "CreateMultipartUpload": "PutObject",
     "UploadPart": "PutObject",
@@ -457,7 +475,11 @@ class CallMapper:
         if operation in _COGNITO_PUBLIC:
             return []
         if "UserPoolId" in params:
-            return [Request(f"cognito-idp:{operation}", f"arn:aws:cognito-idp:{self.prefix}:userpool/{params['UserPoolId']}")]
+            return [
+                Request(
+                    f"cognito-idp:{operation}", f"arn:aws:cognito-idp:{self.prefix}:userpool/{params['UserPoolId']}"
+                )
+            ]
         return [Request(f"cognito-idp:{operation}", "*")]
 
     def _ses(self, operation: str, params: dict) -> list[Request]:
@@ -467,7 +489,11 @@ class CallMapper:
         address = re.sub(r"^.*<([^>]+)>.*$", r"\1", sender)
         out = [Request(f"ses:{operation}", f"arn:aws:ses:{self.prefix}:identity/{address}")]
         if params.get("ConfigurationSetName"):
-            out.append(Request(f"ses:{operation}", f"arn:aws:ses:{self.prefix}:configuration-set/{params['ConfigurationSetName']}"))
+            out.append(
+                Request(
+                    f"ses:{operation}", f"arn:aws:ses:{self.prefix}:configuration-set/{params['ConfigurationSetName']}"
+                )
+            )
         return out
 
     _sesv2 = _ses
@@ -487,7 +513,7 @@ def _scalar(value: dict) -> str:
 
 # ---------------------------------------------------------------------------------- the hook
 class IamCheck:
-    """botocore `before-parameter-build` hook: refuses, as AWS would, a call the running function's role does not allow."""
+    """A botocore `before-parameter-build` hook: refuses, as AWS would, what the running function may not do."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
