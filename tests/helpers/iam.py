@@ -178,8 +178,8 @@ def _listed(value: Any) -> list:
 
 # The condition keys Waymark's role policies use, and the operators it writes them with. Anything
 # else in a role's statement fails the check: an unevaluated condition could hide a refusal.
-SUPPORTED_KEYS = {"dynamodb:leadingkeys", "aws:securetransport"}
-_SPELLING = {"dynamodb:leadingkeys": "dynamodb:LeadingKeys"}
+SUPPORTED_KEYS = {"dynamodb:leadingkeys", "dynamodb:attributes", "aws:securetransport"}
+_SPELLING = {"dynamodb:leadingkeys": "dynamodb:LeadingKeys", "dynamodb:attributes": "dynamodb:Attributes"}
 _OPERATORS = {"StringEquals", "StringLike", "Bool"}
 
 
@@ -401,17 +401,21 @@ class CallMapper:
         arn = table if table.startswith("arn:") else f"arn:aws:dynamodb:{self.prefix}:table/{table}"
         return f"{arn}/index/{index}" if index else arn
 
-    def _item(self, action: str, table: str, keys: list[dict], index: str | None = None) -> Request:
+    def _item(
+        self, action: str, table: str, keys: list[dict], index: str | None = None, spec: dict | None = None
+    ) -> Request:
         attribute = self.hash_key(table, index)
         leading = [_scalar(key[attribute]) for key in keys if attribute in key]
         context = {"dynamodb:leadingkeys": leading} if leading else {}
+        if spec is not None:
+            context["dynamodb:attributes"] = _attributes(spec)
         return Request(f"dynamodb:{action}", self._table_arn(table, index), context)
 
     def _dynamodb(self, operation: str, params: dict) -> list[Request]:
         if operation in ("GetItem", "DeleteItem", "UpdateItem"):
-            return [self._item(operation, params["TableName"], [params["Key"]])]
+            return [self._item(operation, params["TableName"], [params["Key"]], spec=params)]
         if operation == "PutItem":
-            return [self._item(operation, params["TableName"], [params["Item"]])]
+            return [self._item(operation, params["TableName"], [params["Item"]], spec=params)]
         if operation == "Query":
             table, index = params["TableName"], params.get("IndexName")
             return [self._item(operation, table, [self._query_key(table, index, params)], index)]
@@ -430,7 +434,8 @@ class CallMapper:
             out = []
             for item in params["TransactItems"]:
                 ((kind, spec),) = item.items()
-                out.append(self._item(_TRANSACT_ACTIONS[kind], spec["TableName"], [spec.get("Key") or spec["Item"]]))
+                keys = [spec.get("Key") or spec["Item"]]
+                out.append(self._item(_TRANSACT_ACTIONS[kind], spec["TableName"], keys, spec=spec))
             return out
         if operation == "TransactGetItems":
             return [self._item("GetItem", i["Get"]["TableName"], [i["Get"]["Key"]]) for i in params["TransactItems"]]
@@ -500,6 +505,28 @@ class CallMapper:
 
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]
+
+
+# Words of DynamoDB's expression grammar that are not attribute names.
+_EXPRESSION_WORDS = {"set", "remove", "add", "delete", "and", "or", "not", "between", "in"}
+
+
+def _attributes(spec: dict) -> list[str]:
+    """The top-level attribute names an item request touches (dynamodb:Attributes): its key or item,
+    and every name its expressions (update, condition, projection) or legacy parameters use."""
+    names = set(spec.get("Key") or spec.get("Item") or {})
+    placeholders = spec.get("ExpressionAttributeNames", {})
+    for key in ("UpdateExpression", "ConditionExpression", "ProjectionExpression"):
+        # A path's first segment is the top-level name; functions (name followed by "(") are not names.
+        for token in re.findall(r"(?<![\w.:#\]])(#\w++|[A-Za-z_]\w*+)(?!\s*\()", spec.get(key, "")):
+            if token.startswith("#"):
+                names.add(placeholders[token])
+            elif token.lower() not in _EXPRESSION_WORDS:
+                names.add(token)
+    for key in ("AttributeUpdates", "Expected"):
+        names.update(spec.get(key, {}))
+    names.update(spec.get("AttributesToGet", []))
+    return sorted(names)
 
 
 def _hash(key_schema: list[dict]) -> str:

@@ -72,7 +72,7 @@ def test_secure_transport_is_what_the_sdk_uses():
 @pytest.mark.parametrize(
     "condition",
     [
-        {"StringEquals": {"dynamodb:Attributes": ["pk"]}},
+        {"StringEquals": {"dynamodb:Select": ["ALL_ATTRIBUTES"]}},
         {"NumericLessThan": {"dynamodb:LeadingKeys": "3"}},
         {"StringEquals": {"aws:PrincipalTag/team": "x"}},
     ],
@@ -105,7 +105,7 @@ def test_a_transaction_is_authorized_item_by_item(mapper):
         ("dynamodb:PutItem", "waymark-test-AgentsTable"),
         ("dynamodb:ConditionCheckItem", "waymark-test-ConfigTable"),
     ]
-    assert requests[1].context == {"dynamodb:leadingkeys": ["PROGRAM#p"]}
+    assert requests[1].context["dynamodb:leadingkeys"] == ["PROGRAM#p"]
 
 
 def test_a_query_names_its_partition_key(mapper):
@@ -119,9 +119,35 @@ def test_a_query_names_its_partition_key(mapper):
             "ExpressionAttributeValues": {":pk": {"S": "PROGRAM#p"}, ":prefix": {"S": "RULE#"}},
         },
     )
-    assert request.context == {"dynamodb:leadingkeys": ["PROGRAM#p"]}
+    assert request.context["dynamodb:leadingkeys"] == ["PROGRAM#p"]
 
 
 def test_s3_multipart_parts_are_put_object(mapper):
     (request,) = mapper.requests("s3", "UploadPart", {"Bucket": "exports", "Key": "a.csv", "PartNumber": 1})
     assert (request.action, request.resource) == ("s3:PutObject", "arn:aws:s3:::exports/a.csv")
+
+
+def test_attributes_are_the_names_a_write_touches(mapper):
+    role = statements(
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": "*",
+            "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "token_exposed_by"]}},
+        }
+    )
+    update = {
+        "TableName": "waymark-test-ConfigTable",
+        "Key": {"pk": {"S": "PROGRAM#p"}, "sk": {"S": "PROGRAM"}},
+        "UpdateExpression": "ADD #0 :0",
+        "ConditionExpression": "attribute_exists (#1)",
+        "ExpressionAttributeNames": {"#0": "token_exposed_by", "#1": "pk"},
+        "ExpressionAttributeValues": {":0": {"SS": ["adv"]}},
+    }
+    (request,) = mapper.requests("dynamodb", "UpdateItem", update)
+    assert request.context["dynamodb:attributes"] == ["pk", "sk", "token_exposed_by"]
+    assert decide(role, request).allowed
+
+    (wider,) = mapper.requests("dynamodb", "UpdateItem", {**update, "UpdateExpression": "ADD #0 :0 SET status = :0"})
+    assert "status" in wider.context["dynamodb:attributes"]
+    assert not decide(role, wider).allowed
