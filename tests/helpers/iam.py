@@ -301,15 +301,10 @@ class Roles:
         self.stack = stack
         self._documents = translated_roles(stack.path)
         self._compiled: dict[str, list[Statement]] = {}
-        self._fingerprint = ""
 
-    def statements(self, function: str) -> list[Statement]:
-        # The user pool's id is new at each provisioning: resolve again when the stack changed.
-        fingerprint = json.dumps(self.stack.physical, sort_keys=True)
-        if fingerprint != self._fingerprint:
-            self._compiled.clear()
-            self._fingerprint = fingerprint
-        if function not in self._compiled:
+    def statements(self, function: str, *, fresh: bool = False) -> list[Statement]:
+        """Compiled once; `fresh=True` resolves again (the user pool's id is new at each provisioning)."""
+        if fresh or function not in self._compiled:
             self._compiled[function] = self._compile(function)
         return self._compiled[function]
 
@@ -561,10 +556,12 @@ class IamCheck:
         service = model.service_model.signing_name
         if service == "email":
             service = "ses"
-        statements = self.roles.statements(function)
         for request in self.mapper.requests(service, model.name, params):
             request.context.setdefault("aws:securetransport", ["true"])
-            decision = decide(statements, request)
+            decision = decide(self.roles.statements(function), request)
+            if not decision.allowed:
+                # Statements are cached; before refusing, resolve them against the stack as it is now.
+                decision = decide(self.roles.statements(function, fresh=True), request)
             if not decision.allowed:
                 message = f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
                 self.refusals.append(message)
