@@ -91,10 +91,10 @@ def aws_requests(aws) -> RequestRecorder:
 
 
 @pytest.fixture(autouse=True)
-def deployed_roles_allow_every_call():
+def iam_check() -> IamCheck:
     """Fail the test if a function made a call its deployed role refuses, even one the code absorbed."""
     IAM_CHECK.refusals.clear()
-    yield
+    yield IAM_CHECK
     if IAM_CHECK.refusals:
         pytest.fail("AWS would refuse:\n" + "\n".join(dict.fromkeys(IAM_CHECK.refusals)), pytrace=False)
 
