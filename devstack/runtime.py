@@ -6,6 +6,8 @@ it, gets a Lambda context with its own timeout, and handles one event at a time.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import importlib.util
 import os
 import sys
@@ -36,6 +38,15 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.started + self.timeout_seconds - time.monotonic()) * 1000))
+
+
+# The function whose invocation is running in this thread, for checks that attribute AWS calls to it.
+_RUNNING: contextvars.ContextVar[str | None] = contextvars.ContextVar("waymark_running_function", default=None)
+
+
+def running_function() -> str | None:
+    """The logical id of the function handling an event in this thread, if any."""
+    return _RUNNING.get()
 
 
 # Keys every function may read at import time with its own value (Powertools' service name).
@@ -97,7 +108,7 @@ class FunctionRuntime:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = saved[key]  # type: ignore[assignment]
-        return getattr(module, attribute)
+        return _attributed(spec.logical_id, getattr(module, attribute))
 
     def context(self, logical_id: str) -> LambdaContext:
         spec = self.stack.functions[logical_id]
@@ -114,6 +125,20 @@ class FunctionRuntime:
         handler = self.handler(logical_id)
         with self._invoke_lock:
             return handler(event, self.context(logical_id))
+
+
+def _attributed(logical_id: str, handler: Callable) -> Callable:
+    """The handler, marking the calls it makes as `logical_id`'s (also when tests call it directly)."""
+
+    @functools.wraps(handler)
+    def run(event, context):
+        token = _RUNNING.set(logical_id)
+        try:
+            return handler(event, context)
+        finally:
+            _RUNNING.reset(token)
+
+    return run
 
 
 def _load_module(name: str, source) -> ModuleType:

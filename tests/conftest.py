@@ -41,6 +41,7 @@ from devstack import moto_fixes  # noqa: E402
 from devstack.provision import provision  # noqa: E402
 from devstack.runtime import FunctionRuntime, LambdaContext  # noqa: E402
 from tests.helpers.faults import FailCalls  # noqa: E402
+from tests.helpers.iam import IamCheck  # noqa: E402
 from tests.helpers.programs import make_advertiser, make_agent, make_link, make_program  # noqa: E402
 from tests.helpers.stack import (  # noqa: E402
     MOTO_COGNITO_KEYS,
@@ -57,6 +58,9 @@ _jwks = Path(tempfile.mkdtemp(prefix="waymark-jwks-")) / "jwks.json"
 _jwks.write_bytes(gzip.decompress((MOTO_COGNITO_KEYS / "jwks-public.json.gz").read_bytes()))
 os.environ["COGNITO_JWKS_URL"] = _jwks.as_uri()
 botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", RECORDER))
+# Every call a function makes is checked against its role as deployed (docs/development.md).
+IAM_CHECK = IamCheck(STACK)
+botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-parameter-build", IAM_CHECK))
 
 moto_fixes.apply()  # atomic writes and all-or-nothing transactions, as DynamoDB has them
 
@@ -107,6 +111,15 @@ def aws_requests(aws) -> RequestRecorder:
     """Records every AWS request made while the test runs (after set-up)."""
     with RECORDER.listening() as recorder:
         yield recorder
+
+
+@pytest.fixture(autouse=True)
+def iam_check() -> IamCheck:
+    """Fail the test if a function made a call its deployed role refuses, even one the code absorbed."""
+    IAM_CHECK.refusals.clear()
+    yield IAM_CHECK
+    if IAM_CHECK.refusals:
+        pytest.fail("AWS would refuse:\n" + "\n".join(dict.fromkeys(IAM_CHECK.refusals)), pytrace=False)
 
 
 @pytest.fixture

@@ -14,5 +14,6 @@
 - `remarketing`: remarketing configuration, customer items, a virtual clock, the sender's daily run, sent emails.
 - `fuzzing`: hostile values and the properties every public endpoint keeps.
 - `policies`: template.yaml's IAM statements by action and resource.
+- `iam`: each AWS call a function makes, checked against its role as aws-sam-translator deploys it.
 - `local_stack`: `python -m devstack serve` in its own process, for the end-to-end tests.
 """
