@@ -21,22 +21,28 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
     """
     from waymark.conversions.advertisers import create_advertiser
     from waymark.core import aws
-    from waymark.models import CommissionRule, Program
+    from waymark.models import Program
     from waymark.partners.accounts import PARTNERS_GROUP, create_login, user_pool_id
     from waymark.partners.links import create_link
     from waymark.partners.management import create_agent
+    from waymark.programs.settings import update_program
 
-    # An operator would set these in the console; the demo's links lead to the local shop over http.
-    program = Program.get(*Program.key(program_id))
-    program.default_landing_url = f"{shop_url}/"
-    program.allowed_domains = ["localhost"]
-    program.allow_http = True
-    program.languages = ["en", "de"]
-    program.default_language = "en"
-    program.order_page_url = f"{shop_url}/order"
-    program.commission_rules = [CommissionRule(kind="percent", value=Decimal("10"), note="standard rate")]
-    program.settings = {"banners": [{"image_url": f"{shop_url}/banner.svg", "width": 468, "height": 60}]}
-    program.save()
+    # What an operator sets in the console, through the console's own domain function; only
+    # allow_http (the demo's links lead to the local shop over http) is no console setting.
+    Program(*Program.key(program_id)).update(actions=[Program.allow_http.set(True)])
+    program = update_program(
+        program_id,
+        {
+            "default_landing_url": f"{shop_url}/",
+            "allowed_domains": ["localhost"],
+            "languages": ["en", "de"],
+            "default_language": "en",
+            "order_page_url": f"{shop_url}/order",
+            "commission_rules": [{"kind": "percent", "value": Decimal("10"), "note": "standard rate"}],
+            "banners": [{"image_url": f"{shop_url}/banner.svg", "width": 468, "height": 60}],
+        },
+        by=operator,
+    )
     advertiser, token = create_advertiser(program, "demo-shop", "Demo Tours booking system")
     # The bootstrap invited the operator; the demo skips the first login's new password.
     aws.client("cognito-idp", background=True).admin_set_user_password(
