@@ -498,6 +498,15 @@ class CallMapper:
 
     _sesv2 = _ses
 
+    def _secretsmanager(self, operation: str, params: dict) -> list[Request]:
+        secret = params.get("SecretId", "")
+        if not secret.startswith("arn:"):  # a name: the ARN of the stack's secret of that name
+            for logical_id in self.stack.of_type("AWS::SecretsManager::Secret"):
+                physical = self.stack.physical.get(logical_id, {})
+                if secret in (physical.get("Name"), physical.get("Ref")):
+                    secret = physical.get("Arn") or physical.get("Ref") or secret
+        return [Request(f"secretsmanager:{operation}", secret or "*")]
+
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]
 
