@@ -66,7 +66,8 @@ def _serve(args: argparse.Namespace) -> int:
     log(banner(info))
     if args.ready_file:
         write_ready_file(args.ready_file, info)
-    stopping.wait()
+    while not stopping.wait(0.5):  # a timed wait lets the signal handler run promptly in the main thread
+        pass
     log("Stopping Waymark...")
     local.stop()
     return 0

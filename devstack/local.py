@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
@@ -205,12 +206,21 @@ class LocalWaymark:
         deployment.poller.drain()
         return info
 
-    def stop(self) -> None:
-        self.deployment.poller.stop()
-        self.deployment.server.shutdown()
-        if self.demo:
-            self.demo.site.shutdown()
-        self.moto.stop()
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving; bounded, so Ctrl-C ends the process even if a server is stuck on a connection."""
+
+        def shut_down() -> None:
+            self.deployment.poller.stop()
+            self.deployment.server.shutdown()
+            if self.demo:
+                self.demo.site.shutdown()
+            self.moto.stop()
+
+        stopper = threading.Thread(target=shut_down, name="stopping", daemon=True)
+        stopper.start()
+        stopper.join(timeout)
+        if stopper.is_alive():
+            log(f"some servers did not stop within {timeout:g} s; exiting anyway")
 
 
 def banner(info: dict) -> str:

@@ -178,8 +178,7 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
 
 def _pixel(request: PostbackRequest, now: datetime) -> PostbackOutcome:
     params = parameters(request)
-    authorization = request.headers.get("authorization", "")
-    token = params.get("token") or (authorization[7:].strip() if authorization[:7].lower() == "bearer " else None)
+    token = params.get("token") or _bearer(request.headers)
     if token:
         exposed = postback_auth.token_owner(token) if isinstance(token, str) else None
         if exposed is not None:
@@ -187,29 +186,21 @@ def _pixel(request: PostbackRequest, now: datetime) -> PostbackOutcome:
             advertisers.flag_exposed_token(exposed)
         body = {"error": "token_exposed", "message": "the pixel takes no token: a token in a page is public"}
         return PostbackOutcome(400, body, "TokenExposed")
-    report = validate_pixel(params, request.cookie_click_id)
-    advertiser = postback_auth.named_advertiser(report_advertiser(params))
+    advertiser_id, report = validate_pixel(params, request.cookie_click_id)
+    advertiser = postback_auth.named_advertiser(advertiser_id)
     if report.click_id is None:
         return PostbackOutcome(422, {"error": "no_live_click", "message": "no click to credit"}, "NoClick")
     return shape(recording.record(report, advertiser, now))
 
 
-def report_advertiser(params: dict[str, Any]) -> str:
-    advertiser = params.get("advertiser")
-    return advertiser if isinstance(advertiser, str) else ""
-
-
-def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> Report:
-    """The pixel's sale: a web sale for the click id given, else the cookie's; nothing else is read."""
-    try:
-        checked = PixelParams.model_validate(params)
-    except ValidationError as error:
-        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
-        raise BadRequest("the pixel has invalid parameters", fields=problems) from None
+def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> tuple[str, Report]:
+    """The advertiser the pixel names, and its sale: a web sale for the click id given, else the
+    cookie's; nothing else is read."""
+    checked = _checked(PixelParams, params, "the pixel")
     currency = _currency(checked.currency)
     _check_decimals("amount", checked.amount, currency)
     cookie = cookie_click_id if cookie_click_id and ids.is_click_id(cookie_click_id) else None
-    return Report(
+    return checked.advertiser, Report(
         order_id=checked.order_id,
         amount=currencies.round_money(checked.amount, currency),
         currency=currency,
@@ -262,9 +253,13 @@ def parameters(request: PostbackRequest) -> dict[str, Any]:
     return {k: v for k, v in merged.items() if v is not None}
 
 
+def _bearer(headers: Mapping[str, str]) -> str | None:
+    authorization = headers.get("authorization", "")
+    return authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
+
+
 def credentials(request: PostbackRequest, params: dict[str, Any]) -> postback_auth.Credentials:
-    authorization = request.headers.get("authorization", "")
-    bearer = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
+    bearer = _bearer(request.headers)
     token, advertiser = params.get("token"), params.get("advertiser")
     return postback_auth.Credentials(
         token=token if isinstance(token, str) else bearer,
@@ -280,11 +275,7 @@ def validate(params: dict[str, Any]) -> Report:
     fields = {k: v for k, v in params.items() if k not in AUTH_FIELDS}
     if isinstance(fields.get("items"), str):
         fields["items"] = _json_value(fields["items"], "items")
-    try:
-        checked = PostbackParams.model_validate(fields)
-    except ValidationError as error:
-        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
-        raise BadRequest("the postback has invalid parameters", fields=problems) from None
+    checked = _checked(PostbackParams, fields, "the postback")
     currency = _currency(checked.currency)
     for name, amount in [("amount", checked.amount)] + [
         (f"items.{i}.price", line.price) for i, line in enumerate(checked.items) if line.price is not None
@@ -320,6 +311,14 @@ def validate(params: dict[str, Any]) -> Report:
         service_date=checked.service_date,
         booking_ref=checked.booking_ref,
     )
+
+
+def _checked[M: BaseModel](model: type[M], params: dict[str, Any], what: str) -> M:
+    try:
+        return model.model_validate(params)
+    except ValidationError as error:
+        problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
+        raise BadRequest(f"{what} has invalid parameters", fields=problems) from None
 
 
 def _currency(given: str) -> str:
