@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from pynamodb.constants import NONE
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -241,9 +242,16 @@ def flag_exposed_token(advertiser: Advertiser) -> None:
     The console shows the flag until the token is rotated. Best effort: the pixel still answers if
     the write fails, and the next hit with the leaked token tries again.
     """
+    pk, sk = Program.key(advertiser.program_id)
     try:
-        Program(*Program.key(advertiser.program_id)).update(
-            actions=[Program.token_exposed_by.add({advertiser.advertiser_id})], condition=Program.pk.exists()
+        # ReturnValues NONE, not Model.update's ALL_NEW: the role may write (and so read back) only
+        # this one attribute of a program (dynamodb:Attributes in template.yaml).
+        Program._get_connection().update_item(
+            pk,
+            sk,
+            actions=[Program.token_exposed_by.add({advertiser.advertiser_id})],
+            condition=Program.pk.exists(),
+            return_values=NONE,
         )
     except UpdateError as error:
         logger.warning("could not flag the exposed token", extra={"error": str(error)})
