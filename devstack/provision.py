@@ -21,6 +21,7 @@ from devstack.template import NoValue, Stack
 PROVISIONED = frozenset(
     {
         "AWS::SecretsManager::Secret",
+        "AWS::KMS::Key",
         "AWS::DynamoDB::Table",
         "AWS::SQS::Queue",
         "AWS::S3::Bucket",
@@ -58,6 +59,8 @@ def provision(stack: Stack) -> None:
     clients = _Clients(stack.region)
     for logical_id, resource in stack.of_type("AWS::SecretsManager::Secret").items():
         _secret(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::KMS::Key").items():
+        _kms_key(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
         _table(stack, clients, logical_id, resource)
     queues = stack.of_type("AWS::SQS::Queue")
@@ -142,6 +145,16 @@ def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) ->
     stack.physical[logical_id] = {"Ref": created["ARN"], "Id": created["ARN"]}
     for ref in (created["ARN"], created["Name"]):
         stack.dynamic_references[f"{{{{resolve:secretsmanager:{ref}:SecretString}}}}"] = value
+
+
+def _kms_key(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    created = clients.kms.create_key(
+        Description=props.get("Description", logical_id), KeyUsage=props.get("KeyUsage", "ENCRYPT_DECRYPT")
+    )["KeyMetadata"]
+    if props.get("EnableKeyRotation"):
+        clients.kms.enable_key_rotation(KeyId=created["KeyId"])
+    stack.physical[logical_id] = {"Ref": created["KeyId"], "KeyId": created["KeyId"], "Arn": created["Arn"]}
 
 
 def _table(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

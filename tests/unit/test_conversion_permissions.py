@@ -18,6 +18,7 @@ def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_
         "dynamodb:Query": {"SessionsTable/index/ref-index"},
         "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable"},  # a TransactWriteItems of Puts needs PutItem
         "dynamodb:UpdateItem": {"ConfigTable"},  # only the exposed-token flag of a program, below
+        "kms:Decrypt": {"AdvertiserSecretsKey"},  # signed postbacks: the advertiser's HMAC secrets
     }
 
 

@@ -1,5 +1,7 @@
 """The portal and API functions get exactly the access their pages and routes use (PortalDataPolicy)."""
 
+import json
+
 from tests.helpers.policies import grants, listed, resource_name
 from tests.helpers.stack import STACK
 
@@ -13,7 +15,13 @@ def policy_grants(policy: str = "PortalDataPolicy") -> dict[str, set[str]]:
 
 def test_the_portal_policy_is_least_privilege():
     assert policy_grants() == {
-        "dynamodb:GetItem": {"AgentsTable", "LinksTable", "ConfigTable", "StatsTable", "ConversionsTable"},
+        "dynamodb:GetItem": {
+            "AgentsTable",
+            "LinksTable",
+            "ConfigTable",
+            "StatsTable",
+            "ConversionsTable",
+        },  # config: below
         "dynamodb:Query": {
             "AgentsTable/index/program-status-index",
             "LinksTable/index/agent-index",
@@ -35,12 +43,11 @@ def test_the_portal_policy_is_least_privilege():
     assert "dynamodb:Scan" not in policy_grants()
 
 
-def test_config_writes_are_limited_to_program_partitions():
+def test_config_reads_and_writes_are_limited_to_program_partitions():
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        actions, resources = listed(statement["Action"]), listed(statement["Resource"])
-        config = [r for r in resources if resource_name(r) == "ConfigTable"]
-        if config and set(actions) - {"dynamodb:GetItem"}:
+        config = [r for r in listed(statement["Resource"]) if resource_name(r) == "ConfigTable"]
+        if config:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
 
 
@@ -54,8 +61,10 @@ def test_both_web_functions_use_it_and_know_the_exports_bucket():
 def test_the_console_set_up_policy_is_least_privilege():
     assert policy_grants("ConsoleSetupPolicy") == {
         "dynamodb:Query": {"ConfigTable/index/listing-index"},  # programs and a program's advertisers
-        "dynamodb:PutItem": {"ConfigTable"},  # advertisers' items only: see below
+        "dynamodb:GetItem": {"ConfigTable"},  # advertisers' items only, without their secrets: see below
+        "dynamodb:PutItem": {"ConfigTable"},
         "dynamodb:UpdateItem": {"ConfigTable"},
+        "kms:Encrypt": {"AdvertiserSecretsKey"},  # new and rotated HMAC secrets; never kms:Decrypt
         "cognito-idp:ListUsersInGroup": {"UserPool"},
         "cognito-idp:AdminCreateUser": {"UserPool"},
         "cognito-idp:AdminAddUserToGroup": {"UserPool"},
@@ -63,9 +72,36 @@ def test_the_console_set_up_policy_is_least_privilege():
     }
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        if set(statement["Action"]) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
-            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]}}
+        if set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
+            assert statement["Condition"] == {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
+                "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},  # no item comes back
+            }
     users = [
         name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]
     ]
     assert sorted(users) == ["ApiFunction", "PortalFunction"]
+
+
+def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their_secrets():
+    from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES
+
+    document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
+    reads = [
+        statement
+        for statement in document["Statement"]
+        if set(listed(statement["Action"])) & {"dynamodb:GetItem", "dynamodb:Query"}
+        and "ADVERTISER" in json.dumps(statement.get("Condition", {}))
+    ]
+    assert len(reads) == 2  # the item, and a program's advertisers on listing-index
+    for statement in reads:
+        condition = statement["Condition"]
+        assert condition["ForAllValues:StringEquals"]["dynamodb:Attributes"] == list(CONSOLE_ATTRIBUTES)
+        assert condition["StringEqualsIfExists"] == {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}
+    assert not {"hmac_secret", "previous_hmac_secret"} & set(CONSOLE_ATTRIBUTES)
+    programs = [
+        s
+        for s in document["Statement"]
+        if s.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("dynamodb:LeadingKeys")
+    ]
+    assert [s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] for s in programs] == [["PROGRAMS"]]

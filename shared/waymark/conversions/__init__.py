@@ -4,6 +4,7 @@ vocabulary      ConversionStatus and Channel, the values stored and answered (st
 postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
 postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
 advertisers     advertisers and their credentials: create, rotate (with a grace period), allow-list, disable
+advertiser_secrets  HMAC secrets as stored: KMS-encrypted per advertiser, decrypted once per warm container
 page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
 attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
 commissions     which commission rule applies and how much it pays (pure)
