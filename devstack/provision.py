@@ -1,5 +1,5 @@
 """Creates the template's resources in moto: tables (keys, indexes, TTL, streams), queues,
-the exports bucket, the Cognito user pool, the SES sender, the secrets (keys generated as the
+the exports bucket and its access log bucket, the Cognito user pool, the SES sender, the secrets (keys generated as the
 template's GenerateSecretString asks), the alarm topic and the access log group.
 NOT_PROVISIONED names the types it leaves out, and why.
 
@@ -75,6 +75,17 @@ def provision(stack: Stack) -> None:
         if policy["Statement"]:
             clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(policy))
         stack.physical[logical_id] = {"Ref": props["Bucket"]}
+    # Access logging names its target bucket, which must exist (and allow delivery) first.
+    for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
+        logging = stack.resolve(resource.get("Properties", {})).get("LoggingConfiguration")
+        if logging:
+            target = {
+                "TargetBucket": logging["DestinationBucketName"],
+                "TargetPrefix": logging.get("LogFilePrefix", ""),
+            }
+            clients.s3.put_bucket_logging(
+                Bucket=stack.physical[logical_id]["Ref"], BucketLoggingStatus={"LoggingEnabled": target}
+            )
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPool").items():
         _user_pool(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolClient").items():

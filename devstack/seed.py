@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "Admin-demo-2026"
+# The demo's logins exist only in the embedded AWS, and `make dev` prints them.
+ADMIN_PASSWORD = "Admin-demo-2026"  # nosec B105
 PARTNER_EMAIL = "partner@example.com"
-PARTNER_PASSWORD = "Partner-demo-2026"
+PARTNER_PASSWORD = "Partner-demo-2026"  # nosec B105
 
 
 def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: str = ADMIN_EMAIL) -> dict:

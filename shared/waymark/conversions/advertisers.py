@@ -239,7 +239,7 @@ def rotate_credentials(
         by=by,
         subject=f"advertiser:{advertiser_id}",
         action="rotate",
-        before={"token_exposed": True} if exposed else None,
+        before={"token_exposed": True} if exposed else None,  # a flag, not a token  # nosec B105
         after={"grace_hours": grace_hours},
         now=moment,
     )
