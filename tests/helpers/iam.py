@@ -515,10 +515,19 @@ class CallMapper:
 _EXPRESSION_WORDS = {"set", "remove", "add", "delete", "and", "or", "not", "between", "in"}
 
 
+# What dynamodb:Attributes holds for a write that asks for the whole item back (ReturnValues ALL_NEW
+# or ALL_OLD): every attribute the item has, so a ForAllValues list of names cannot allow it (only a
+# pattern matching any name, StringLike "*", does). Deployed, DynamoDB refuses such a request.
+EVERY_ATTRIBUTE = "* (every attribute: ReturnValues {})"
+
+
 def _attributes(spec: dict) -> list[str]:
     """The top-level attribute names an item request touches (dynamodb:Attributes): its key or item,
-    and every name its expressions (update, condition, projection) or legacy parameters use."""
+    every name its expressions (update, condition, projection) or legacy parameters use, and every
+    attribute when it asks for the whole item back."""
     names = set(spec.get("Key") or spec.get("Item") or {})
+    if spec.get("ReturnValues") in ("ALL_NEW", "ALL_OLD"):
+        names.add(EVERY_ATTRIBUTE.format(spec["ReturnValues"]))
     placeholders = spec.get("ExpressionAttributeNames", {})
     for key in ("UpdateExpression", "ConditionExpression", "ProjectionExpression"):
         # A path's first segment is the top-level name; functions (name followed by "(") are not names.
