@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
@@ -41,6 +42,12 @@ LOCAL_PARAMETERS = {
 # Deployed, Cognito makes up the invitation's temporary password and emails it; the embedded user
 # pool sends no email, so the local operator's is known and printed.
 LOCAL_TEMPORARY_PASSWORD = "First-login-2026"  # noqa: S105 - local only, printed on purpose
+
+
+# Called with each stack once its resources exist, before any function runs: how a caller wraps
+# the functions' AWS calls (the test suite's IAM check, tests/helpers/checked_stack.py) without
+# the stack knowing it.
+ON_DEPLOY: list[Callable[[Stack], None]] = []
 
 
 class PortInUse(RuntimeError):
@@ -95,6 +102,8 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
 
     stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"], parameters=LOCAL_PARAMETERS)
     provision(stack)
+    for hook in ON_DEPLOY:
+        hook(stack)
     runtime = FunctionRuntime(stack)
     gateway = Gateway(stack, runtime)
     server = make_server(gateway, host, port, quiet=quiet)

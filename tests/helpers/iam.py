@@ -19,6 +19,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -555,10 +556,11 @@ def _scalar(value: dict) -> str:
 class IamCheck:
     """A botocore `before-parameter-build` hook: refuses, as AWS would, what the running function may not do."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, on_refusal: Callable[[str], None] | None = None) -> None:
         self.stack = stack
         self.mapper = CallMapper(stack)
         self.refusals: list[str] = []
+        self.on_refusal = on_refusal
         self._roles: Roles | None = None
 
     @property
@@ -583,5 +585,7 @@ class IamCheck:
             if not decision.allowed:
                 message = f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
                 self.refusals.append(message)
+                if self.on_refusal is not None:
+                    self.on_refusal(message)
                 error = {"Error": {"Code": "AccessDeniedException", "Message": message}}
                 raise IamRefused(error, model.name)
