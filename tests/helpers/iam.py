@@ -573,19 +573,36 @@ class IamCheck:
         function = devstack_runtime.running_function()
         if function is None:
             return
-        service = model.service_model.signing_name
+        message = self.refusal(function, model.service_model.signing_name, model.name, params)
+        if message is not None:
+            self.refusals.append(message)
+            if self.on_refusal is not None:
+                self.on_refusal(message)
+            error = {"Error": {"Code": "AccessDeniedException", "Message": message}}
+            raise IamRefused(error, model.name)
+
+    def refusal(self, function: str, service: str, operation: str, params: dict) -> str | None:
+        """Why `function`'s deployed role refuses this call (service by its signing name), or None."""
         if service == "email":
             service = "ses"
-        for request in self.mapper.requests(service, model.name, params):
+        for request in self.mapper.requests(service, operation, params):
             request.context.setdefault("aws:securetransport", ["true"])
             decision = decide(self.roles.statements(function), request)
             if not decision.allowed:
                 # Statements are cached; before refusing, resolve them against the stack as it is now.
                 decision = decide(self.roles.statements(function, fresh=True), request)
             if not decision.allowed:
-                message = f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
-                self.refusals.append(message)
-                if self.on_refusal is not None:
-                    self.on_refusal(message)
-                error = {"Error": {"Code": "AccessDeniedException", "Message": message}}
-                raise IamRefused(error, model.name)
+                return f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
+        return None
+
+
+# Put before a handler runs in a process of its own (the packaging test's built functions, which
+# may load nothing of the test suite): it notes each AWS call the function makes, to be judged by
+# `IamCheck.refusal` afterwards. `CALLS` is then the calls as JSON-ready dicts.
+CALL_RECORDER = """
+import botocore.handlers
+CALLS = []
+def _record_call(params, model, **kwargs):
+    CALLS.append({"service": model.service_model.signing_name, "operation": model.name, "params": params})
+botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-parameter-build", _record_call))
+"""
