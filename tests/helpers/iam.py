@@ -9,7 +9,9 @@ Statements are then resolved against the test stack's physical names and ARNs.
 `IamCheck` is a botocore `before-parameter-build` hook: it sees every call with its parameters,
 maps it to the IAM actions and resources AWS would authorize (a transaction to one action per item),
 and refuses it as AWS would, with AccessDeniedException. Calls made outside a function's invocation
-(test set-up, provisioning) are not checked.
+(test set-up, provisioning) are not checked. The e2e tests' local stacks run the same hook
+(tests/helpers/checked_stack.py); the packaging test's built functions note their calls with
+`CALL_RECORDER`, judged afterwards by `IamCheck.refusal`.
 """
 
 from __future__ import annotations
