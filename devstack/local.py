@@ -118,12 +118,15 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
 def bootstrap(stack: Stack) -> dict:
     """What `sam deploy` does through the template's Bootstrap custom resource, with the same code and
     the resource's own properties: the first program and operator, created if absent."""
+    from devstack.runtime import running_as
     from waymark.setup import bootstrap as first_minute
 
     facts: dict = {}
     for resource in stack.of_type("Custom::WaymarkBootstrap").values():
         chosen = first_minute.settings_from_properties(stack.resolve(resource["Properties"]))
-        outcome = first_minute.ensure(chosen, temporary_password=LOCAL_TEMPORARY_PASSWORD)
+        # Its calls are the custom resource's function's (ServiceToken), as deployed.
+        with running_as(resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]):
+            outcome = first_minute.ensure(chosen, temporary_password=LOCAL_TEMPORARY_PASSWORD)
         email = chosen.operator_email
         facts = {
             "program_id": chosen.program.program_id,

@@ -6,6 +6,7 @@ it, gets a Lambda context with its own timeout, and handles one event at a time.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import importlib.util
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -47,6 +48,17 @@ _RUNNING: contextvars.ContextVar[str | None] = contextvars.ContextVar("waymark_r
 def running_function() -> str | None:
     """The logical id of the function handling an event in this thread, if any."""
     return _RUNNING.get()
+
+
+@contextlib.contextmanager
+def running_as(logical_id: str) -> Iterator[None]:
+    """Mark the calls made inside the block as `logical_id`'s: the function's own code, run by the
+    local stack outside an invocation (the bootstrap a deployment runs as a custom resource)."""
+    token = _RUNNING.set(logical_id)
+    try:
+        yield
+    finally:
+        _RUNNING.reset(token)
 
 
 # Keys every function may read at import time with its own value (Powertools' service name).
@@ -132,11 +144,8 @@ def _attributed(logical_id: str, handler: Callable) -> Callable:
 
     @functools.wraps(handler)
     def run(event, context):
-        token = _RUNNING.set(logical_id)
-        try:
+        with running_as(logical_id):
             return handler(event, context)
-        finally:
-            _RUNNING.reset(token)
 
     return run
 
