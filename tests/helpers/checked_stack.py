@@ -64,9 +64,11 @@ class CheckOnDeploy:
         self.check: IamCheck | None = None
 
     def deployed(self, stack: Stack) -> None:
-        self.check = IamCheck(stack, on_refusal=self.refusals)
-        if self.planted:
-            self.check._roles = PlantedRoles(stack, self.planted)
+        check = IamCheck(stack, on_refusal=self.refusals)
+        # Translated now, so a missing aws-sam-translator stops the stack as it starts (the ready
+        # file never appears, and the log says why) rather than failing each call with a 503.
+        check._roles = PlantedRoles(stack, self.planted) if self.planted else Roles(stack)
+        self.check = check
 
     def __call__(self, params, model, **kwargs) -> None:
         if self.check is not None:
