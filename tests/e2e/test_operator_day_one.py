@@ -262,16 +262,9 @@ def the_merchant_reports_the_sale(credentials: Credentials, click_id: str) -> di
 
 def the_sale_shows_in_both_reports(console: Page, partner: Page, gateway: str, name: str, sale: dict) -> None:
     """The operator's report of the month (a row for the partner) and the partner's dashboard."""
-    month = datetime.now(UTC).strftime("%Y-%m")
-
-    def partner_row(page: Page) -> list[str]:
-        row = page.locator("#by-partner tbody tr", has_text=name)
-        if not row.count():
-            return []
-        cells = row.first.locator("td").all_inner_texts()
-        return [cells[0], cells[2], cells[4]]  # clicks, conversions, commission pending
-
-    reload_until(console, f"{gateway}/admin/reports/{month}", partner_row, ["1", "1", "20.00"], "the operator's report")
+    reload_until(
+        console, report_url(gateway), partner_row(name, 0, 2, 4), ["1", "1", "20.00"], "the operator's report"
+    )  # clicks, conversions, commission pending
     shot(console, "8-report")
     reload_until(
         partner,
@@ -281,9 +274,11 @@ def the_sale_shows_in_both_reports(console: Page, partner: Page, gateway: str, n
         "the partner's dashboard",
     )
     shot(partner, "9-dashboard")
+    main_nav(partner, "Reports")
+    expect(partner.locator("#conversion-list")).to_contain_text(sale["order_id"])
 
 
-def reject_the_sale(console: Page, partner: Page, gateway: str, agent_id: str, sale: dict) -> None:
+def reject_the_sale(console: Page, partner: Page, gateway: str, agent_id: str, name: str, sale: dict) -> None:
     """ "Reviewing conversions": find the sale by partner code, reject it with a reason."""
     main_nav(console, "Conversions")
     console.get_by_label("Partner code").fill(agent_id)
@@ -304,6 +299,25 @@ def reject_the_sale(console: Page, partner: Page, gateway: str, agent_id: str, s
         ["0.00 EUR", "0 · 1"],
         "the partner's dashboard after the rejection",
     )
+    after = "the operator's report after the rejection"
+    reload_until(console, report_url(gateway), partner_row(name, 4, 7), ["0.00", "1"], after)  # pending, rejected
+
+
+def report_url(gateway: str) -> str:
+    return f"{gateway}/admin/reports/{datetime.now(UTC):%Y-%m}"
+
+
+def partner_row(name: str, *columns: int):
+    """Reads the given figure columns of the partner's row in the operator's report (by-partner)."""
+
+    def read(page: Page) -> list[str]:
+        row = page.locator("#by-partner tbody tr", has_text=name)
+        if not row.count():
+            return []
+        cells = row.first.locator("td").all_inner_texts()
+        return [cells[i] for i in columns]
+
+    return read
 
 
 def main_nav(page: Page, name: str) -> None:
@@ -331,7 +345,7 @@ def test_an_operator_sets_up_a_fresh_waymark_and_runs_its_first_sale(fresh_stack
         sale = the_merchant_reports_the_sale(credentials, click_id)
         assert sale["agent"] == agent_id
         the_sale_shows_in_both_reports(console, partner, gateway, name, sale)
-        reject_the_sale(console, partner, gateway, agent_id, sale)
+        reject_the_sale(console, partner, gateway, agent_id, name, sale)
     finally:
         shot(console, "console-last")
         shot(partner, "partner-last")
