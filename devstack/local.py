@@ -101,15 +101,16 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
     from devstack.runtime import FunctionRuntime
 
     stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"], parameters=LOCAL_PARAMETERS)
-    provision(stack)
-    for hook in ON_DEPLOY:
-        hook(stack)
     runtime = FunctionRuntime(stack)
     gateway = Gateway(stack, runtime)
     server = make_server(gateway, host, port, quiet=quiet)
     gateway_url = f"http://localhost:{server.server_address[1]}"
-    # Links in emails (remarketing) point at this gateway, as a custom domain would in AWS.
+    # Links in emails (remarketing, the user pool's invitations) point at this gateway, as a custom
+    # domain would in AWS: known before provisioning, which writes the invitation's text.
     stack.parameters["PublicBaseUrl"] = gateway_url
+    provision(stack)
+    for hook in ON_DEPLOY:
+        hook(stack)
     runtime.prepare()
     poller = Poller(StreamPump(stack, runtime), QueuePump(stack, runtime))
     return Deployment(stack, runtime, gateway, server, poller, gateway_url, aws_url)
@@ -195,10 +196,11 @@ class LocalWaymark:
         os.environ.update(LOCAL_CREDENTIALS)
         from moto.server import ThreadedMotoServer
 
-        from devstack import control, moto_fixes
+        from devstack import control, invitations, moto_fixes
         from devstack.gateway import serve_in_thread
 
         moto_fixes.apply()
+        invitations.apply()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()

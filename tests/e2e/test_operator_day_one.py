@@ -5,12 +5,12 @@ The stack is started as `make dev DEMO=0` starts it (`serve --no-seed`: the boot
 operator, nothing else), under the IAM check like every e2e stack. Each step is one function, so
 steps can be added where the journey needs them:
 
+* TOTP for operators: inside `first_login` and `the_colleague_logs_in`, after the new password
+  (enrolment), and on every later `log_in` of an operator (the code from the shared secret);
 * the advertiser's integration page, "send a test conversion" and its postback log: after
   `copy_the_postback_url`, as `send_a_test_conversion_and_see_it_in_the_log(console, credentials)`;
 * undoing the rejection: after `reject_the_sale`, as `undo_the_rejection(console, sale)`, then the
   partner's figures show the commission pending again;
-* TOTP for operators: inside `first_login`, after the new password (enrolment), and on every later
-  `log_in` of an operator (the code from the shared secret);
 * email verification at signup: inside `partner_signs_up`, after "Sign up", reading the code or
   link from `/_local/mail`.
 """
@@ -175,6 +175,25 @@ def invite_an_operator(console: Page) -> str:
     return colleague
 
 
+def the_colleague_logs_in(browser, gateway: str, colleague: str) -> None:
+    """The invited operator's first login, with the temporary password of the invitation (locally
+    on /_local/mail, where the embedded user pool keeps what Cognito would email)."""
+    inbox = new_page(browser)
+    inbox.goto(f"{gateway}/_local/mail")
+    inbox.locator("tr", has_text=colleague).get_by_role("link").click()
+    invitation = inbox.frame_locator("iframe").locator("pre").inner_text()
+    assert f"{gateway}/login" in invitation, invitation
+    found = re.search(r"temporary password is (\S+) ", invitation)
+    assert found, invitation
+    log_in(inbox, gateway, colleague, found.group(1))
+    expect(inbox.get_by_role("heading", name="Choose your password")).to_be_visible()
+    inbox.get_by_label("New password").fill("Colleague-pass-2026")
+    inbox.get_by_role("button", name="Save the password and log in").click()
+    inbox.wait_for_url(f"{gateway}/admin")
+    assert colleague in inbox.locator(".who").inner_text()
+    inbox.context.close()
+
+
 def partner_signs_up(partner: Page, gateway: str, program: str) -> tuple[str, str]:
     """ "First steps" 6: partners sign up at /signup. Answers (email, name)."""
     email = f"day-one-{secrets.token_hex(4)}@example.com"
@@ -337,7 +356,7 @@ def test_an_operator_sets_up_a_fresh_waymark_and_runs_its_first_sale(fresh_stack
         program = set_up_the_program(console, operator)
         credentials = create_an_advertiser(console)
         copy_the_postback_url(console, gateway, credentials)
-        invite_an_operator(console)
+        the_colleague_logs_in(browser, gateway, invite_an_operator(console))
         email, name = partner_signs_up(partner, gateway, program)
         approve_the_partner(console, name)
         agent_id, tracking_url = partner_makes_a_link(partner, gateway, email, name)
