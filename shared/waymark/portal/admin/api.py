@@ -105,8 +105,8 @@ def delete_partner(agent_id: AgentId) -> Response[None]:
     return Response(status_code=204, body="")
 
 
-@router.get(
-    "/api/admin/partners/<agent_id>/personal-data",
+@router.post(
+    "/api/admin/partners/<agent_id>/export",
     tags=["admin"],
     summary="Export a partner's personal data (the export is recorded)",
 )

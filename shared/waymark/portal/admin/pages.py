@@ -279,7 +279,7 @@ def delete_partner(agent_id: AgentId) -> Response[str]:
     return web.redirect(f"/admin/partners?{urlencode({'program': agent.program_id, 'done': 'deleted'})}")
 
 
-@router.get("/admin/partners/<agent_id>/personal-data")
+@router.post("/admin/partners/<agent_id>/export")
 def export_partner(agent_id: AgentId) -> Response[str]:
     web.admin()
     document = partner_actions.export(agent_id)
