@@ -31,7 +31,9 @@ class AlreadyErased(ValueError):
 def export(agent_id: str, *, by: str) -> dict[str, Any]:
     """Everything Waymark keeps about the partner as a person: its record, login, links (and the export is recorded)."""
     agent = get_partner(agent_id)
-    login = accounts.find_login(agent.email) if agent.email and agent.cognito_sub else None
+    login = accounts.find_login(agent.email) if agent.email else None
+    if login is not None and login.agent_id != agent_id:
+        login = None  # the address's login is someone else's (an agent without a login shares it)
     links = [plain(link) for link in Link.by_agent.query(agent_id)]
     document = {
         "partner": plain(agent),
