@@ -111,6 +111,9 @@ def change_status(agent_id: str, action: str, *, by: str | None = None, note: st
     agent = get_partner(agent_id)
     if agent.status not in starts_from:
         raise StatusConflict(f"the partner is {agent.status}, so it cannot be {PAST_TENSE[action]}")
+    if agent.erased_at and target == PartnerStatus.ACTIVE:
+        # Nobody is left to pay or to tell: an erased partner never earns again.
+        raise StatusConflict("the partner's personal data is erased, so it cannot be active again")
     now = utcnow()
     actions = [
         Agent.status.set(target),

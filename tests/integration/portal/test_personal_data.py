@@ -83,7 +83,8 @@ def test_erasing_a_partner_pseudonymises_it_deletes_its_login_and_keeps_its_conv
     entry = _latest_change()
     assert (entry.action, entry.subject) == ("erase", f"partner:{world.a.agent_id}")
     assert "Alpha" not in entry.before + entry.after and "a@example.com" not in entry.before + entry.after
-    # Nor do the partner's earlier records hold its data: they name it by its code.
+    back = api_admin.post(f"/api/admin/partners/{world.a.agent_id}/status", json={"action": "reactivate"})
+    assert back.status == 409 and "cannot be active again" in back.json["message"]
     again = api_admin.post(f"/api/admin/partners/{world.a.agent_id}/erase", json={})
     assert again.status == 409 and "already erased" in again.json["message"]
     assert api_admin.post("/api/admin/partners/nobody00/erase", json={}).status == 404
