@@ -126,9 +126,14 @@ def change_status(agent_id: str, action: str, *, by: str | None = None, note: st
         else:
             after = {"status": target, **({"note": note} if note else {})}
             entry = changes.record(
-                agent.program_id, by=by, subject=f"partner:{agent_id}", action=action,
-                before={"status": agent.status}, after=after, now=now,
-            )  # fmt: skip
+                agent.program_id,
+                by=by,
+                subject=f"partner:{agent_id}",
+                action=action,
+                before={"status": agent.status},
+                after=after,
+                now=now,
+            )
             with TransactWrite(connection=connection()) as transaction:
                 transaction.update(agent, actions=actions, condition=Agent.status == agent.status)
                 transaction.save(entry)

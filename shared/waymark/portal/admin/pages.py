@@ -302,9 +302,13 @@ PERSONAL_NOTICES = {"queued": "The erasure is under way; the change record shows
 
 
 def _personal_data_page(
-    program_id: str | None, *, notice: str | None = None, values: dict | None = None, errors: dict | None = None,
+    program_id: str | None,
+    *,
+    notice: str | None = None,
+    values: dict | None = None,
+    errors: dict | None = None,
     status: int = 200,
-) -> Response[str]:  # fmt: skip
+) -> Response[str]:
     web.admin()
     return render(
         "admin/personal_data.html",
