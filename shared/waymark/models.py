@@ -27,7 +27,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from waymark.conversions.vocabulary import AdvertiserStatus, Channel
@@ -207,6 +207,17 @@ class ProgramStatusIndex(GlobalSecondaryIndex):
     status_created = UnicodeAttribute(range_key=True)
 
 
+class ProgramEmailIndex(GlobalSecondaryIndex):
+    """Sparse (partners without an email are absent): is this address already a partner of the program?"""
+
+    class Meta:
+        index_name = "program-email-index"
+        projection = KeysOnlyProjection()
+
+    program_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)
+
+
 class Agent(Model):
     """A partner: affiliate, marketplace partner or concierge. `agent_id` is also its public code."""
 
@@ -215,7 +226,7 @@ class Agent(Model):
     program_id = UnicodeAttribute()
     status_created = UnicodeAttribute()  # "<status>#<created_at>", the admin queue's sort key
     name = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # None: an agent created by hand without one, or erased
     website = UnicodeAttribute(null=True)
     partner_type = UnicodeAttribute(default=PartnerType.AFFILIATE)  # a PartnerType
     status = UnicodeAttribute(default=PartnerStatus.PENDING)  # a PartnerStatus
@@ -225,7 +236,10 @@ class Agent(Model):
     attribution_window_days = NumberAttribute(null=True)
     commission_rules = ListAttribute(of=CommissionRule, default=list)
 
+    erased_at = UnicodeAttribute(null=True)  # its personal data was erased (waymark.partners.personal_data)
+
     by_program_status = ProgramStatusIndex()
+    by_program_email = ProgramEmailIndex()
 
     def set_status(self, status: str) -> None:
         self.status = status
@@ -406,6 +420,8 @@ class Customer(Model):
     currency = UnicodeAttribute()
     items = ListAttribute(of=CartLine, default=list)
     ttl = NumberAttribute()
+    # The keyed email hash, set by the planner (the postback has no hashing key): email-index finds it.
+    email_hash = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(conversion_id: str) -> tuple[str, str]:
@@ -511,6 +527,17 @@ class DueIndex(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)
 
 
+class EmailHashIndex(GlobalSecondaryIndex):
+    """Sparse: every item naming a customer's keyed email hash (customer, sends, suppression), for erasure."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = KeysOnlyProjection()
+
+    email_hash = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
 class RemarketingSend(Model):
     """One planned email for one booking. Carries what rendering needs, so sending reads nothing else.
 
@@ -549,6 +576,7 @@ class RemarketingSend(Model):
     ttl = NumberAttribute()
 
     by_due = DueIndex()
+    by_email_hash = EmailHashIndex()
 
 
 class RemarketingOfferRef(Model):

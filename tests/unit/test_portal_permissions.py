@@ -53,17 +53,25 @@ def test_both_web_functions_use_it_and_know_the_exports_bucket():
 
 def test_the_console_set_up_policy_is_least_privilege():
     assert policy_grants("ConsoleSetupPolicy") == {
-        "dynamodb:Query": {"ConfigTable/index/listing-index"},  # programs and a program's advertisers
-        "dynamodb:PutItem": {"ConfigTable"},  # advertisers' items only: see below
+        "dynamodb:Query": {
+            "ConfigTable/index/listing-index",  # programs and a program's advertisers
+            "AgentsTable/index/program-email-index",  # a partner added by hand repeats no email
+        },
+        "dynamodb:PutItem": {"ConfigTable", "AgentsTable"},  # advertisers' items only (see below); partners by hand
         "dynamodb:UpdateItem": {"ConfigTable"},
+        "dynamodb:DeleteItem": {"AgentsTable", "LinksTable"},  # an applicant and its default link
+        "sqs:SendMessage": {"ErasureQueue"},  # a customer's erasure, done by ErasureFunction
         "cognito-idp:ListUsersInGroup": {"UserPool"},
         "cognito-idp:AdminCreateUser": {"UserPool"},
         "cognito-idp:AdminAddUserToGroup": {"UserPool"},
         "cognito-idp:AdminDeleteUser": {"UserPool"},
+        "cognito-idp:AdminGetUser": {"UserPool"},  # a partner's export names its login
+        "cognito-idp:AdminListGroupsForUser": {"UserPool"},
     }
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        if set(statement["Action"]) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
+        on_config = any(resource_name(r) == "ConfigTable" for r in listed(statement["Resource"]))
+        if on_config and set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]}}
     users = [
         name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]

@@ -14,6 +14,7 @@ EXPECTED_READS = {
     "ClickFunction": {"VisitorHashSecret"},  # the session's visitor hash
     "RemarketingLinkFunction": {"VisitorHashSecret", "EmailLinkKeysSecret"},  # offer-click sessions; link tokens
     "RemarketingPlannerFunction": {"WaymarkSecret"},  # email hashes and offer ids of planned sends
+    "ErasureFunction": {"WaymarkSecret"},  # the email hash and offer ids of the customer it erases
     "RemarketingSenderFunction": {"EmailLinkKeysSecret"},  # signs the email's links
     "SignupFunction": {"WebKeysSecret"},  # CSRF
     "PortalFunction": {"WebKeysSecret"},  # CSRF, page cursors

@@ -257,7 +257,7 @@ class PartnerOut(BaseModel):
     agent_id: str
     program_id: str
     name: str
-    email: str
+    email: str | None = Field(description="None: an agent without one, or erased")
     website: str | None
     partner_type: PartnerType
     status: PartnerStatus
@@ -312,7 +312,7 @@ class PartnerList(BaseModel):
 class DirectoryEntry(BaseModel):
     agent_id: str
     name: str
-    email: str
+    email: str | None
     website: str | None
     sales_link: str
 

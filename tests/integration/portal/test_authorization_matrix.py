@@ -219,6 +219,17 @@ CASES: dict[str, Case] = {
         lambda w: f"/admin/links/{_b_link(w)}/status", form={"status": "paused"}, ok=303
     ),
     "GET /admin/inside-sales": Case(lambda w: "/admin/inside-sales"),
+    "GET /admin/partners/new": Case(lambda w: "/admin/partners/new"),
+    "POST /admin/partners": Case(
+        lambda w: "/admin/partners", form={"name": "By hand", "partner_type": "concierge", "login": "no"}, ok=303
+    ),
+    "POST /admin/partners/<agent_id>/delete": Case(lambda w: f"/admin/partners/{w.pending.agent_id}/delete", ok=303),
+    "POST /admin/partners/<agent_id>/export": Case(lambda w: f"/admin/partners/{w.b.agent_id}/export"),
+    "POST /admin/partners/<agent_id>/erase": Case(lambda w: f"/admin/partners/{w.suspended.agent_id}/erase", ok=303),
+    "GET /admin/personal-data": Case(lambda w: "/admin/personal-data"),
+    "POST /admin/personal-data/customers": Case(
+        lambda w: "/admin/personal-data/customers", form={"email": "page-guest@example.org"}, ok=303
+    ),
     # reports, conversions and exports (figures of May 2026: conftest.add_activity)
     "GET /portal/reports": Case(lambda w: "/portal/reports", query=f"month={MONTH}", ok=303),
     "GET /portal/reports/<month>": Case(lambda w: f"/portal/reports/{MONTH}"),
@@ -271,6 +282,19 @@ CASES: dict[str, Case] = {
     ),
     "PATCH /api/admin/links/<code>": Case(lambda w: f"/api/admin/links/{_b_link(w)}", json={"status": "paused"}),
     "GET /api/admin/inside-sales": Case(lambda w: "/api/admin/inside-sales", query="q=bravo"),
+    "POST /api/admin/partners": Case(
+        lambda w: "/api/admin/partners", json={"name": "By hand", "partner_type": "concierge", "login": False}, ok=201
+    ),
+    "DELETE /api/admin/partners/<agent_id>": Case(
+        lambda w: f"/api/admin/partners/{w.pending.agent_id}", json={}, ok=204
+    ),
+    "POST /api/admin/partners/<agent_id>/export": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}/export", json={}),
+    "POST /api/admin/partners/<agent_id>/erase": Case(
+        lambda w: f"/api/admin/partners/{w.suspended.agent_id}/erase", json={}
+    ),
+    "POST /api/admin/customers/erase": Case(
+        lambda w: "/api/admin/customers/erase", json={"email": "api-guest@example.org"}, ok=202
+    ),
     "GET /api/dashboard": Case(lambda w: "/api/dashboard"),
     "GET /api/links/<code>/stats": Case(lambda w: f"/api/links/{_b_link(w)}/stats", owner="b"),
     "GET /api/reports/<month>": Case(lambda w: f"/api/reports/{MONTH}"),
