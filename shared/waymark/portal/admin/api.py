@@ -1,11 +1,11 @@
 """JSON API for operators (paths under /api/admin): partners (with their month's figures), their status and links,
-inside sales."""
+inside sales (the directory, and opening a concierge's order page for an order taken for it)."""
 
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from waymark import catalog, web
 from waymark.partners.management import OPERATOR_FIELDS, TRANSITIONS
@@ -13,7 +13,7 @@ from waymark.partners.vocabulary import PartnerStatus
 from waymark.portal import actions
 from waymark.portal.params import AgentId, Cursor, LinkCode, MonthQuery, NameContains, ProgramId
 from waymark.portal.partner.views import directory, link_out, partner_out
-from waymark.portal.reports import figures
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.schemas import (
     CountersOut,
     Directory,
@@ -34,6 +34,11 @@ class StatusAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
+
+
+class InsideSalesVisitOut(BaseModel):
+    click_id: str = Field(description="The operator's session: the merchant reports the order with it")
+    url: str = Field(description="The program's order page with the click id: place the order there")
 
 
 @router.get("/api/admin/partners", tags=["admin"], summary="A program's partners by status, oldest first")
@@ -124,3 +129,15 @@ def inside_sales(program: ProgramId = None, q: NameContains = None) -> Directory
     chosen = actions.program(program)
     entries = directory(actions.concierges(chosen, q), chosen, web.base_url())
     return Directory(program_id=chosen.program_id, query=q, concierges=entries)
+
+
+@router.post(
+    "/api/admin/inside-sales/<agent_id>/visits",
+    status_code=201,
+    tags=["admin"],
+    summary="Open a concierge's order page for an order taken for it: its sale, not its traffic",
+)
+def inside_sales_visit(agent_id: AgentId) -> InsideSalesVisitOut:
+    operator = web.admin()
+    visit = conversion_actions.inside_sales_visit(agent_id, by=operator.email)
+    return InsideSalesVisitOut(click_id=visit.click_id, url=visit.url)
