@@ -108,5 +108,6 @@ def reassign(
         now=now,
     )
     owner = Conversion.agent_id == conversion.agent_id if conversion.agent_id else Conversion.agent_id.does_not_exist()
-    commit(conversion, actions, condition=(Conversion.status == status) & owner, entry=entry)
+    lost = "the conversion changed just now (someone decided or reassigned it first): reload it"
+    commit(conversion, actions, condition=(Conversion.status == status) & owner, entry=entry, lost=lost)
     return load(conversion_id)

@@ -39,8 +39,8 @@ class TransitionRefused(ValueError):
     """The change is not allowed (or lost a race with another change); the message says why."""
 
 
-class DecisionIncomplete(ValueError):
-    """The decision lacks what it needs (who, a note to undo); nothing was read or changed."""
+class DecisionIncomplete(TransitionRefused):
+    """The decision lacks what it needs (who, a note to undo): the caller's to complete, not a conflict."""
 
 
 def load(conversion_id: str) -> Conversion:
@@ -67,10 +67,10 @@ def price_for(conversion: Conversion, agent_id: str) -> commissions.Price:
     )
 
 
-def commit(conversion: Conversion, actions: list[Action], *, condition, entry) -> None:
+def commit(conversion: Conversion, actions: list[Action], *, condition, entry, lost: str) -> None:
     """The conversion's update (on its condition) and its change record, all or nothing.
 
-    Raises TransitionRefused when the condition failed: someone changed the conversion just now.
+    Raises TransitionRefused(`lost`) when the condition failed: someone changed the conversion just now.
     """
     try:
         with TransactWrite(connection=connection()) as transaction:
@@ -79,7 +79,7 @@ def commit(conversion: Conversion, actions: list[Action], *, condition, entry) -
     except TransactWriteError as error:
         # The change record has no condition: a failed one is the conversion's.
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
-            raise TransitionRefused("the conversion changed just now (someone else decided first): reload it") from None
+            raise TransitionRefused(lost) from None
         raise
 
 
@@ -126,12 +126,12 @@ def change_status(
     ]
     before: dict = {"status": from_status}
     after: dict = {"status": to_status}
-    if reason is not None:
-        actions.append(Conversion.reason.set(reason))
-        after["reason"] = reason
-    elif from_status in UNDONE:
+    if from_status in UNDONE:
         actions.append(Conversion.reason.remove())  # it earns again: the old reason no longer says why not
         before["reason"] = conversion.reason
+    elif reason is not None:
+        actions.append(Conversion.reason.set(reason))
+        after["reason"] = reason
     if from_status in UNDONE and to_status in EARNING and conversion.agent_id and conversion.commission_rule is None:
         # Rejected when it was recorded (a bot, say), it was priced at nothing: price it now.
         price = price_for(conversion, conversion.agent_id)
@@ -146,7 +146,8 @@ def change_status(
         after={**after, **({"note": note} if note else {})},
         now=now,
     )
-    commit(conversion, actions, condition=Conversion.status == from_status, entry=entry)
+    lost = f"the conversion is no longer {from_status}: someone changed it just now"
+    commit(conversion, actions, condition=Conversion.status == from_status, entry=entry, lost=lost)
     return load(conversion_id)
 
 

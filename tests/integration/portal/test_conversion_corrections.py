@@ -103,7 +103,7 @@ def test_an_undo_is_conditional_on_the_status_read(activity, api_admin, monkeypa
     reads = iter([seen])
     monkeypatch.setattr(status_changes, "load", lambda cid: next(reads, None) or real_load(cid))
     late = api_admin.post(f"{path}/status", json={"status": "pending", "note": "also real"})
-    assert late.status == 409 and "someone else decided first" in late.json["message"]
+    assert late.status == 409 and "no longer rejected" in late.json["message"]
     stored = Conversion.get(activity.a_sale)
     assert stored.status == "approved" and [h.to_status for h in stored.history][-1] == "approved"
 
