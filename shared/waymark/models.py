@@ -312,6 +312,9 @@ class Session(Model):
     device = UnicodeAttribute(null=True)
     os_name = UnicodeAttribute(null=True)
     browser = UnicodeAttribute(null=True)
+    # The operator who opened the order page from the inside-sales directory: not the partner's
+    # traffic (the stats consumer counts no click), yet its sale is the partner's, as an inside sale.
+    inside_sales_by = UnicodeAttribute(null=True)
 
     by_ref = RefIndex()
 
@@ -326,6 +329,8 @@ class StatusChange(MapAttribute):
     to_status = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    from_agent = UnicodeAttribute(null=True)  # a reassignment: the partner credited before ("" for none)
+    to_agent = UnicodeAttribute(null=True)
 
 
 class CartLine(MapAttribute):
@@ -372,8 +377,9 @@ class Conversion(Model):
     sub5 = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(default=Channel.WEB)  # a Channel
-    attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
-    reported_by = UnicodeAttribute(null=True)  # postback | pixel: a pending pixel sale gives way to a postback
+    attributed_by = UnicodeAttribute(null=True)  # click | ref | agent | operator: what named the partner
+    # postback | pixel | console (an operator recorded it): a pending pixel sale gives way to a postback
+    reported_by = UnicodeAttribute(null=True)
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()

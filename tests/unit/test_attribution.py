@@ -9,6 +9,7 @@ from waymark.conversions.attribution import (
     CLICKLESS_CHANNELS,
     Reason,
     Report,
+    UndoNeedsNote,
     answer,
     attribute,
     check_transition,
@@ -179,6 +180,21 @@ def test_report_fields_match_the_reason_taxonomy_values():
 )
 def test_allowed_transitions(start, end, reason):
     check_transition(start, end, reason)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("rejected", "pending"), ("rejected", "approved"), ("reversed", "approved")]
+)
+def test_a_rejection_or_a_reversal_is_undone_only_with_a_note(start, end):
+    check_transition(start, end, None, "a real sale")
+    for note in (None, "  "):
+        with pytest.raises(UndoNeedsNote, match="write a note"):
+            check_transition(start, end, None, note)
+
+
+def test_a_reversal_is_undone_to_approved_only():
+    with pytest.raises(ValueError, match="can become approved, not pending"):
+        check_transition("reversed", "pending", None, "a note")
 
 
 @pytest.mark.parametrize(

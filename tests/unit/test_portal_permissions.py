@@ -17,6 +17,7 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:Query": {
             "AgentsTable/index/program-status-index",
             "LinksTable/index/agent-index",
+            "SessionsTable/index/ref-index",  # an offline sale's reference code names a session, as in a postback
             "StatsTable",
             "ConversionsTable/index/agent-index",
             "ConversionsTable/index/program-index",
@@ -25,7 +26,8 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:BatchGetItem": {"StatsTable", "AgentsTable", "LinksTable"},
         # statuses, profiles, decisions; the program's remarketing flag
         "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable", "ConfigTable"},
-        "dynamodb:PutItem": {"LinksTable", "ConfigTable"},
+        # ConversionsTable: offline sales from the console; SessionsTable: an operator's inside-sales visit
+        "dynamodb:PutItem": {"LinksTable", "ConfigTable", "ConversionsTable", "SessionsTable"},
         "dynamodb:DeleteItem": {"ConfigTable"},
         "s3:PutObject": {"ExportsBucket/*"},
         "s3:AbortMultipartUpload": {"ExportsBucket/*"},

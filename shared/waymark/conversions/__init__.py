@@ -8,6 +8,8 @@ page_script     GET /waymark.js, the script merchants put on their pages (page_s
 attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
 commissions     which commission rule applies and how much it pays (pure)
 recording       one session read, the rules, one write
-status_changes  operators' decisions: pending -> approved | rejected, approved -> reversed
-queries         a partner's or a program's conversions for a month, without scans
+status_changes  operators' decisions: pending -> approved | rejected, approved -> reversed, undoing them; a page at once
+offline_sales   a sale an operator took by phone, chat, concierge or inside sales, recorded from the console
+reassignment    crediting a conversion to another partner, its commission priced again
+queries         a partner's or a program's conversions for a month (or its partners named so), without scans
 """

@@ -42,9 +42,14 @@ INITIAL_STATUSES = (ConversionStatus.PENDING, ConversionStatus.APPROVED)  # what
 TRANSITIONS = {
     ConversionStatus.PENDING: (ConversionStatus.APPROVED, ConversionStatus.REJECTED),
     ConversionStatus.APPROVED: (ConversionStatus.REVERSED,),
+    # Undoing a decision (a real sale misjudged): the history keeps both entries.
+    ConversionStatus.REJECTED: (ConversionStatus.PENDING, ConversionStatus.APPROVED),
+    ConversionStatus.REVERSED: (ConversionStatus.APPROVED,),
 }
-DECISIONS = (ConversionStatus.APPROVED, ConversionStatus.REJECTED, ConversionStatus.REVERSED)  # from any status
+# What a decision may ask for (TRANSITIONS says from which status); pending only to undo a rejection.
+DECISIONS = (ConversionStatus.PENDING, ConversionStatus.APPROVED, ConversionStatus.REJECTED, ConversionStatus.REVERSED)
 NEEDS_REASON = (ConversionStatus.REJECTED, ConversionStatus.REVERSED)  # they take the earnings away: say why
+UNDONE = (ConversionStatus.REJECTED, ConversionStatus.REVERSED)  # leaving these undoes a decision: say why (a note)
 # Channels where the advertiser's word names the partner: orders taken by people, not browsers.
 CLICKLESS_CHANNELS = (Channel.CHAT, Channel.PHONE, Channel.CONCIERGE, Channel.INSIDE_SALES, Channel.REMARKETING)
 
@@ -66,7 +71,7 @@ class Report:
     lang: str | None = None
     service_date: date | None = None
     booking_ref: str | None = None
-    reported_by: str = "postback"  # postback | pixel
+    reported_by: str = "postback"  # postback | pixel | console (an operator, waymark.conversions.offline_sales)
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class Attribution:
     agent_id: str | None
     status: ConversionStatus
     reason: Reason | None = None
-    attributed_by: str | None = None  # click | ref | agent
+    attributed_by: str | None = None  # click | ref | agent | operator (a reassignment)
     session: Session | None = field(default=None, compare=False)
 
     @property
@@ -183,11 +188,17 @@ def answer(conversion: Conversion) -> dict:
     }
 
 
-def check_transition(from_status: str, to_status: str, reason: str | None) -> None:
+class UndoNeedsNote(ValueError):
+    """Undoing a rejection or a reversal without saying why."""
+
+
+def check_transition(from_status: str, to_status: str, reason: str | None, note: str | None = None) -> None:
     """Raise ValueError unless an operator may move a conversion from `from_status` to `to_status`."""
     if to_status not in TRANSITIONS.get(from_status, ()):
         allowed = ", ".join(TRANSITIONS.get(from_status, ())) or "nothing"
         raise ValueError(f"a {from_status} conversion can become {allowed}, not {to_status}")
+    if from_status in UNDONE and not (note or "").strip():
+        raise UndoNeedsNote(f"say why the {from_status} decision is undone: write a note")
     if to_status in NEEDS_REASON:
         if reason is None:
             raise ValueError(f"say why the conversion is {to_status} (a reason code)")

@@ -6,13 +6,14 @@ conditional PutItem (with the remarketing customer, one TransactWriteItems) on t
 nothing and gets the stored conversion back from DynamoDB's own answer.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
 from waymark.conversions import attribution, commissions
 from waymark.conversions.attribution import Report
+from waymark.conversions.vocabulary import Channel
 from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
@@ -44,12 +45,40 @@ class Recorded:
 
 def record(report: Report, advertiser: Advertiser, now: datetime | None = None) -> Recorded:
     now = now or utcnow()
+    program, report, conversion = attributed(report, advertiser, now)
+    puts = [(Conversion.Meta.table_name, conversion.serialize())]
+    customer = remarketing_customer(report, program, conversion, now)
+    if customer is not None:
+        puts.append((Customer.Meta.table_name, customer.serialize()))
+    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
+    if created.stored:
+        return Recorded(conversion)
+    if created.kept_for_replay:
+        return Recorded(conversion, kept_for_replay=True)
+    # DynamoDB returns the stored item with the failed condition; read it only if it did not.
+    stored = created.existing or _stored(conversion.conversion_id)
+    if not stored:
+        raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
+    existing = Conversion.from_raw_data(stored)
+    return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
+
+
+def attributed(report: Report, advertiser: Advertiser, now: datetime) -> tuple[Program, Report, Conversion]:
+    """The conversion a report makes (not written): the session read, who earns it and what it pays.
+
+    The report comes back as recorded: a web sale on a session an operator opened from the
+    inside-sales directory is an inside sale (docs/operators.md "Inside sales").
+    """
     program = catalog.program(advertiser.program_id)
     if program is None:
         raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
     if report.currency != program.currency:
         raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
     session = _session(report, program.program_id)
+    if session is not None and session.inside_sales_by and report.channel == Channel.WEB:
+        report = replace(report, channel=Channel.INSIDE_SALES)
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
     credit = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
@@ -74,23 +103,7 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
         price=price,
         now=now,
     )
-    puts = [(Conversion.Meta.table_name, conversion.serialize())]
-    customer = remarketing_customer(report, program, conversion, now)
-    if customer is not None:
-        puts.append((Customer.Meta.table_name, customer.serialize()))
-    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
-    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
-    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
-    if created.stored:
-        return Recorded(conversion)
-    if created.kept_for_replay:
-        return Recorded(conversion, kept_for_replay=True)
-    # DynamoDB returns the stored item with the failed condition; read it only if it did not.
-    stored = created.existing or _stored(conversion.conversion_id)
-    if not stored:
-        raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
-    existing = Conversion.from_raw_data(stored)
-    return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
+    return program, report, conversion
 
 
 def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:

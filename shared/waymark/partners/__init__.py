@@ -9,4 +9,5 @@ passwords   the first password after an invitation, a forgotten one reset by cod
 signup      partner self-signup: one login and one partner, or neither
 links       creating tracking links: checked destinations, unguessable codes, never reused
 snippets    copy-ready tracking URLs and HTML snippets (pure)
+inside_sales  an operator opening a concierge's order page: the concierge's sale, not its traffic
 """

@@ -45,6 +45,11 @@ def _b_sale(w) -> str:
     return quote(w.b_sale, safe="")
 
 
+# Correcting conversions (the matrix world's advertiser "matrix-shop"; "nobody1" is no partner's code).
+_OFFLINE_SALE = {"advertiser_id": "matrix-shop", "order_id": "M-1", "amount": "10.00", "currency": "EUR"}
+_OFFLINE_SALE |= {"channel": "phone", "agent": "nobody1"}
+_PAGE_DECISION = {"from_status": "pending", "status": "approved"}
+
 # The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
 _PROFILE_FORM = {"name": "P", "kind": "web", "offer-0-code": "x1", "offer-0-price": "1", "offer-0-name-en": "X"}
@@ -239,6 +244,16 @@ CASES: dict[str, Case] = {
     "POST /admin/conversions/<conversion_id>/status": Case(
         lambda w: f"/admin/conversions/{_b_sale(w)}/status", form={"status": "approved"}, ok=303
     ),
+    "GET /admin/conversions/new": Case(lambda w: "/admin/conversions/new"),
+    "POST /admin/conversions/new": Case(lambda w: "/admin/conversions/new", form=_OFFLINE_SALE, ok=303),
+    "POST /admin/conversions/decisions": Case(
+        lambda w: "/admin/conversions/decisions", form={**_PAGE_DECISION, "conversion_ids": '["shop-booking:o-b1"]'}
+    ),
+    # A partner code of no partner: the allowed caller reaches the check (400), everyone else is refused first.
+    "POST /admin/conversions/<conversion_id>/reassign": Case(
+        lambda w: f"/admin/conversions/{_b_sale(w)}/reassign", form={"agent_id": "nobody1", "note": "n"}, ok=400
+    ),
+    "POST /admin/inside-sales/<agent_id>/visit": Case(lambda w: f"/admin/inside-sales/{w.b.agent_id}/visit", ok=303),
     "GET /admin/reports": Case(lambda w: "/admin/reports", query=f"month={MONTH}", ok=303),
     "GET /admin/reports/<month>": Case(lambda w: f"/admin/reports/{MONTH}"),
     "GET /admin/partners/<agent_id>/reports": Case(lambda w: f"/admin/partners/{w.b.agent_id}/reports", ok=303),
@@ -305,6 +320,16 @@ CASES: dict[str, Case] = {
     "GET /api/admin/conversions/<conversion_id>": Case(lambda w: f"/api/admin/conversions/{_b_sale(w)}"),
     "POST /api/admin/conversions/<conversion_id>/status": Case(
         lambda w: f"/api/admin/conversions/{_b_sale(w)}/status", json={"status": "rejected", "reason": "fraud"}
+    ),
+    "POST /api/admin/conversions": Case(lambda w: "/api/admin/conversions", json=_OFFLINE_SALE),
+    "POST /api/admin/conversions/decisions": Case(
+        lambda w: "/api/admin/conversions/decisions", json={**_PAGE_DECISION, "conversion_ids": ["shop-booking:o-b1"]}
+    ),
+    "POST /api/admin/conversions/<conversion_id>/reassign": Case(
+        lambda w: f"/api/admin/conversions/{_b_sale(w)}/reassign", json={"agent_id": "nobody1", "note": "n"}, ok=400
+    ),
+    "POST /api/admin/inside-sales/<agent_id>/visits": Case(
+        lambda w: f"/api/admin/inside-sales/{w.b.agent_id}/visits", ok=201
     ),
     "GET /api/admin/reports/<month>": Case(lambda w: f"/api/admin/reports/{MONTH}"),
     "GET /api/admin/partners/<agent_id>/reports/<month>": Case(

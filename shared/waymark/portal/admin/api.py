@@ -1,6 +1,6 @@
 """JSON API for operators (paths under /api/admin): partners (with their month's figures), partners added or
 deleted by hand, their status and links, personal data (partners' export and erasure, customers' erasure),
-inside sales."""
+inside sales (the directory, and opening a concierge's order page for an order taken for it)."""
 
 from typing import Annotated, Literal
 
@@ -23,7 +23,7 @@ from waymark.portal.admin.partner_schemas import (
 )
 from waymark.portal.params import AgentId, Cursor, LinkCode, MonthQuery, NameContains, ProgramId
 from waymark.portal.partner.views import directory, link_out, partner_out
-from waymark.portal.reports import figures
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.schemas import (
     CountersOut,
     Directory,
@@ -50,6 +50,11 @@ class StatusAction(BaseModel):
     @classmethod
     def _note(cls, value: str | None) -> str | None:
         return clean_note(value)
+
+
+class InsideSalesVisitOut(BaseModel):
+    click_id: str = Field(description="The operator's session: the merchant reports the order with it")
+    url: str = Field(description="The program's order page with the click id: place the order there")
 
 
 @router.get("/api/admin/partners", tags=["admin"], summary="A program's partners by status, oldest first")
@@ -204,3 +209,15 @@ def inside_sales(program: ProgramId = None, q: NameContains = None) -> Directory
     chosen = actions.program(program)
     entries = directory(actions.concierges(chosen, q), chosen, web.base_url())
     return Directory(program_id=chosen.program_id, query=q, concierges=entries)
+
+
+@router.post(
+    "/api/admin/inside-sales/<agent_id>/visits",
+    status_code=201,
+    tags=["admin"],
+    summary="Open a concierge's order page for an order taken for it: its sale, not its traffic",
+)
+def inside_sales_visit(agent_id: AgentId) -> InsideSalesVisitOut:
+    operator = web.admin()
+    visit = conversion_actions.inside_sales_visit(agent_id, by=operator.email)
+    return InsideSalesVisitOut(click_id=visit.click_id, url=visit.url)

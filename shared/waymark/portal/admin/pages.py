@@ -1,6 +1,6 @@
 """The admin console's pages (/admin): partners by status, partners added by hand, approval, declining and
 deleting applicants, edits, commission overrides, links on a partner's behalf, personal data (a partner's
-export and erasure, a customer's erasure) and the inside-sales directory."""
+export and erasure, a customer's erasure) and the inside-sales directory (opening a concierge's order page)."""
 
 import json
 from typing import Annotated, Any, Literal
@@ -24,7 +24,7 @@ from waymark.portal.admin.partner_schemas import CustomerErasure, PartnerCreate,
 from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
 from waymark.portal.partner.views import directory, link_out, partner_out
-from waymark.portal.reports import figures
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.reports.pages import PICKER_MONTHS, picked_month, render
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
 from waymark.reporting import reads
@@ -369,3 +369,11 @@ def inside_sales(program: ProgramId = None, q: NameContains = None) -> Response[
         query=q,
         entries=directory(actions.concierges(chosen, q), chosen, web.base_url()),
     )
+
+
+@router.post("/admin/inside-sales/<agent_id>/visit")
+def inside_sales_visit(agent_id: AgentId) -> Response[str]:
+    operator = web.admin()
+    visit = conversion_actions.inside_sales_visit(agent_id, by=operator.email)
+    # The order page is the program's own, checked against its allowed domains.
+    return web.redirect(visit.url)

@@ -8,7 +8,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from waymark.conversions.attribution import DECISIONS, NEEDS_REASON, Reason
+from waymark.conversions.offline_sales import OFFLINE_CHANNELS
+from waymark.conversions.postbacks import Money
+from waymark.conversions.status_changes import MAX_DECISIONS
 from waymark.conversions.vocabulary import Channel, ConversionStatus
+from waymark.core import ids
 from waymark.core.times import MONTH_PATTERN
 from waymark.models import Conversion, as_dict
 from waymark.portal.schemas import CountersOut
@@ -112,6 +116,8 @@ class StatusChangeOut(BaseModel):
     to_status: ConversionStatus
     reason: str | None = None
     note: str | None = None
+    from_agent: str | None = Field(default=None, description="A reassignment: the partner before (empty: none)")
+    to_agent: str | None = Field(default=None, description="A reassignment: the partner credited now")
 
 
 class ConversionOut(BaseModel):
@@ -187,24 +193,92 @@ class AdminConversionPageOut(BaseModel):
     status: ConversionStatus | None
     channel: Channel | None
     partner: str | None
+    partner_name: str | None = None
     conversions: list[AdminConversionOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= (with the same filters) for the next page")
+    truncated: bool = Field(default=False, description="By partner name: more matched than this one page shows")
 
 
 class ConversionStatusIn(BaseModel):
-    """An operator's decision: pending → approved | rejected, approved → reversed."""
+    """An operator's decision: pending → approved | rejected, approved → reversed; undoing one (a note
+    says why): rejected → pending | approved, reversed → approved."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: Decision
     reason: ReasonCode | None = Field(default=None, description="Required to reject or reverse")
-    note: str | None = Field(default=None, max_length=1000, description="For the audit trail")
+    note: str | None = Field(default=None, max_length=1000, description="For the audit trail; required to undo")
 
     @model_validator(mode="after")
     def _reason_given(self) -> "ConversionStatusIn":
         if self.status in NEEDS_REASON and self.reason is None:
             raise ValueError(f"say why the conversion is {self.status}: choose a reason")
         return self
+
+
+class PageDecisionIn(ConversionStatusIn):
+    """One decision for the conversions of a page of the list: each changes only if it still has `from_status`."""
+
+    from_status: ConversionStatus = Field(description="The status the page was filtered by (what the operator saw)")
+    conversion_ids: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+        min_length=1, max_length=MAX_DECISIONS, description="The page's conversions"
+    )
+
+
+class SkippedOut(BaseModel):
+    conversion_id: str
+    why: str
+
+
+class PageDecisionOut(BaseModel):
+    changed: int = Field(description="How many conversions changed")
+    changed_ids: list[str]
+    skipped: list[SkippedOut] = Field(description="Not changed: someone changed them meanwhile, or not found")
+
+
+OfflineChannel = Literal[tuple(channel.value for channel in OFFLINE_CHANNELS)]  # type: ignore[valid-type]
+
+
+class OfflineSaleIn(BaseModel):
+    """A sale taken by phone, chat, a concierge or inside sales, credited by a reference code or a partner code."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    advertiser_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    order_id: str = Field(min_length=1, max_length=100, pattern=r"^[!-~]+$", description="Printable ASCII, no spaces")
+    amount: Money
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, the program's currency")
+    channel: OfflineChannel
+    ref: str | None = Field(default=None, max_length=16, description="The customer's reference code (e.g. 7KQ-4ZD)")
+    agent: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{4,64}$", description="A partner code")
+    status: Literal["pending", "approved"] = "pending"
+
+    @model_validator(mode="after")
+    def _partner_named(self) -> "OfflineSaleIn":
+        if self.ref:
+            if ids.normalize_ref_code(self.ref) is None:
+                raise ValueError("the reference code has six letters and digits, like 7KQ-4ZD")
+        elif not self.agent:
+            raise ValueError("name the partner: a reference code or a partner code")
+        return self
+
+    @property
+    def ref_code(self) -> str | None:
+        return ids.normalize_ref_code(self.ref) if self.ref else None
+
+
+class RecordedSaleOut(BaseModel):
+    repeat: bool = Field(description="The order was recorded before: nothing written, the stored conversion shown")
+    conversion: AdminConversionOut
+
+
+class ReassignIn(BaseModel):
+    """Credit a conversion to another partner (an active one of its program); its commission is priced again."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    agent_id: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$", description="The partner code to credit")
+    note: str = Field(min_length=1, max_length=1000, description="Why the sale is this partner's")
 
 
 # ----------------------------------------------------------------------------- exports
