@@ -16,7 +16,6 @@ from devstack.provision import provision
 from devstack.runtime import FunctionRuntime
 from devstack.template import Stack
 
-
 _TABLE_NAME = re.compile(r'"TableName":\s*"([^"]+)"')
 
 

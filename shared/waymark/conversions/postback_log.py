@@ -11,12 +11,11 @@ marked unauthenticated unless its credentials held: otherwise anyone could fill 
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
 from waymark.core import aws
-from waymark.core.times import iso
 from waymark.models import PostbackLogEntry
 
 logger = Logger(child=True)
@@ -49,7 +48,7 @@ def item(line: Line, now: datetime) -> dict:
     """The stored item (DynamoDB's wire format), expiring RETENTION_DAYS after `now`."""
     entry = PostbackLogEntry(
         line.advertiser_id,
-        f"{iso(now)}#{secrets.token_hex(4)}",
+        f"{now.astimezone(UTC).isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
         kind=line.kind,
         method=line.method,
         signed=line.signed,

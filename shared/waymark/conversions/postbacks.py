@@ -215,6 +215,7 @@ def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOut
     except postback_auth.Unauthorized as error:
         return PostbackOutcome(401, {"error": "unauthorized", "message": str(error)}, "Unauthorized")
     except postback_auth.Forbidden as error:
+        seen.authenticated = True  # the allow-list is checked only once the credentials held
         return PostbackOutcome(403, {"error": "forbidden", "message": str(error)}, "Forbidden")
     except recording.WrongCurrency as error:
         body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
