@@ -45,24 +45,30 @@ class Line:
 
 
 def item(line: Line, now: datetime) -> dict:
-    """The stored item (DynamoDB's wire format), expiring RETENTION_DAYS after `now`."""
-    entry = PostbackLogEntry(
-        line.advertiser_id,
-        f"{now.astimezone(UTC).isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
-        kind=line.kind,
-        method=line.method,
-        signed=line.signed,
-        authenticated=line.authenticated,
-        status=line.status,
-        outcome=line.outcome,
-        message=line.message[:MAX_TEXT] if line.message else None,
-        fields=[text[:MAX_TEXT] for text in line.fields],
-        order_id=line.order_id,
-        conversion_status=line.conversion_status,
-        reason=line.reason,
-        ttl=int((now + timedelta(days=RETENTION_DAYS)).timestamp()),
-    )
-    return entry.serialize()
+    """The stored item (DynamoDB's wire format, PostbackLogEntry's schema), expiring RETENTION_DAYS
+    after `now`. Built by hand: a PynamoDB model's serialize() would cost the postback ~0.1 ms."""
+    at = now.astimezone(UTC)
+    raw: dict[str, dict] = {
+        "advertiser_id": {"S": line.advertiser_id},
+        "logged_at": {"S": f"{at.isoformat(timespec='microseconds')}#{secrets.token_hex(4)}"},
+        "kind": {"S": line.kind},
+        "method": {"S": line.method},
+        "signed": {"BOOL": line.signed},
+        "authenticated": {"BOOL": line.authenticated},
+        "status": {"N": str(line.status)},
+        "outcome": {"S": line.outcome},
+        "fields": {"L": [{"S": text[:MAX_TEXT]} for text in line.fields]},
+        "ttl": {"N": str(int((at + timedelta(days=RETENTION_DAYS)).timestamp()))},
+    }
+    for name, value in (
+        ("message", line.message[:MAX_TEXT] if line.message else None),
+        ("order_id", line.order_id),
+        ("conversion_status", line.conversion_status),
+        ("reason", line.reason),
+    ):
+        if value:
+            raw[name] = {"S": value}
+    return raw
 
 
 def keep(line: Line, now: datetime) -> None:
