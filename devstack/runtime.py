@@ -133,10 +133,28 @@ class FunctionRuntime:
             log_group_name=f"/aws/lambda/{name}",
         )
 
-    def invoke(self, logical_id: str, event: dict) -> Any:
+    def invoke(self, logical_id: str, event: dict, *, beside_running: bool = False) -> Any:
+        """Handle one event; `beside_running` for a request that a running invocation is waiting on
+        (the console's test conversion calls this API's /postback): waiting for the lock would
+        deadlock, so it runs now, while the caller is blocked in its HTTP request."""
         handler = self.handler(logical_id)
+        if beside_running and self._invoke_lock.locked():
+            return self._beside(handler, logical_id, event)
         with self._invoke_lock:
             return handler(event, self.context(logical_id))
+
+    def _beside(self, handler: Callable, logical_id: str, event: dict) -> Any:
+        # Powertools keeps the current event and context on BaseRouter's class: give the waiting
+        # caller its own back, as its own Lambda environment would have kept them.
+        from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+        names = ("current_event", "lambda_context")
+        saved = {name: BaseRouter.__dict__[name] for name in names if name in BaseRouter.__dict__}
+        try:
+            return handler(event, self.context(logical_id))
+        finally:
+            for name, value in saved.items():
+                setattr(BaseRouter, name, value)
 
 
 def _attributed(logical_id: str, handler: Callable) -> Callable:

@@ -3,7 +3,8 @@
 Importing this module reads the environment, once, as each model's Meta is built
 (template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
 server or its in-process mock swap in with no code change:
-  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE
+  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE,
+  POSTBACK_LOG_TABLE
       the table names (absent: the variable's name in lower case)
   AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
   AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
@@ -315,6 +316,8 @@ class Session(Model):
     # The operator who opened the order page from the inside-sales directory: not the partner's
     # traffic (the stats consumer counts no click), yet its sale is the partner's, as an inside sale.
     inside_sales_by = UnicodeAttribute(null=True)
+    # A test click from the console's integration page: its conversion earns nothing and counts nowhere.
+    test = BooleanAttribute(null=True)
 
     by_ref = RefIndex()
 
@@ -391,6 +394,7 @@ class Conversion(Model):
     items = ListAttribute(of=CartLine, default=list)
     booking_ref = UnicodeAttribute(null=True)
     history = ListAttribute(of=StatusChange, default=list)
+    test = BooleanAttribute(null=True)  # the sale of a test click (Session.test): kept out of every counter
 
     by_agent = ConversionAgentIndex()
     by_program = ProgramIndex()
@@ -398,6 +402,30 @@ class Conversion(Model):
     @staticmethod
     def make_id(advertiser_id: str, order_id: str) -> str:
         return f"{advertiser_id}:{order_id}"
+
+
+class PostbackLogEntry(Model):
+    """How Waymark answered one postback or pixel hit of an advertiser, for the integration page.
+
+    No personal data: no email, address, cart or customer; the order id and the answer's reason
+    only. Expires by TTL (waymark.conversions.postback_log.RETENTION_DAYS).
+    """
+
+    Meta = table_meta("POSTBACK_LOG_TABLE")
+    advertiser_id = UnicodeAttribute(hash_key=True)
+    logged_at = UnicodeAttribute(range_key=True)  # "<ISO time>#<random>": newest last, never two alike
+    kind = UnicodeAttribute()  # postback | pixel | test
+    method = UnicodeAttribute()
+    signed = BooleanAttribute(default=False)  # a signature, not the token
+    authenticated = BooleanAttribute(default=False)  # false: the request only named this advertiser
+    status = NumberAttribute()  # the HTTP status answered (the pixel's: what it would have been)
+    outcome = UnicodeAttribute()  # Recorded, Repeated, Conflict, Queued, Invalid, Unauthorized, Forbidden, ...
+    message = UnicodeAttribute(null=True)  # the error message answered
+    fields = ListAttribute(of=UnicodeAttribute, default=list)  # "<field>: <problem>" of a 400
+    order_id = UnicodeAttribute(null=True)
+    conversion_status = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # the conversion's Reason, when it earns nothing
+    ttl = NumberAttribute()
 
 
 # ---------------------------------------------------------------------------- remarketing

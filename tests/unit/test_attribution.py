@@ -213,3 +213,19 @@ def test_a_reversal_is_undone_to_approved_only():
 def test_refused_transitions(start, end, reason):
     with pytest.raises(ValueError, match=r"can become|say why|is not a valid Reason"):
         check_transition(start, end, reason)
+
+
+def test_a_test_click_credits_no_one_and_marks_its_sale_test():
+    s = session()
+    s.test = True
+    result = decide(report(click_id=s.click_id), s, agent())  # even with an active partner behind the code
+    assert (result.agent_id, result.status, result.reason, result.earns) == (None, "rejected", "test", False)
+    conversion = new_conversion(
+        report(click_id=s.click_id),
+        advertiser_id="shop-backend",
+        program_id="shop",
+        attribution=result,
+        price=Price(Decimal("10.00"), "program"),
+        now=NOW,
+    )
+    assert conversion.test is True and conversion.commission == 0 and conversion.agent_id is None

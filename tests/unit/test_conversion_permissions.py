@@ -16,7 +16,8 @@ def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_
     assert dynamodb_grants("PostbackFunction") == {
         "dynamodb:GetItem": {"SessionsTable", "AgentsTable", "ConfigTable", "ConversionsTable"},
         "dynamodb:Query": {"SessionsTable/index/ref-index"},
-        "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable"},  # a TransactWriteItems of Puts needs PutItem
+        # a TransactWriteItems of Puts needs PutItem; the log gets one line per postback, and is never read here
+        "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable", "PostbackLogTable"},
         "dynamodb:UpdateItem": {"ConfigTable"},  # only the exposed-token flag of a program, below
     }
 

@@ -79,3 +79,25 @@ def test_the_console_set_up_policy_is_least_privilege():
         name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]
     ]
     assert sorted(users) == ["ApiFunction", "PortalFunction"]
+
+
+def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
+    assert policy_grants("ConsoleIntegrationPolicy") == {
+        "dynamodb:Query": {"PostbackLogTable"},
+        "dynamodb:PutItem": {"SessionsTable"},
+    }
+    users = [
+        name
+        for name, spec in STACK.functions.items()
+        if {"Ref": "ConsoleIntegrationPolicy"} in spec.properties["Policies"]
+    ]
+    assert sorted(users) == ["ApiFunction", "PortalFunction"]
+    log_writers = [
+        name
+        for name, spec in STACK.functions.items()
+        for policy in spec.properties["Policies"]
+        if isinstance(policy, dict)
+        for statement in policy.get("Statement", [])
+        if "PostbackLogTable" in str(statement["Resource"])
+    ]
+    assert log_writers == ["PostbackFunction"]

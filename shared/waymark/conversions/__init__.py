@@ -3,6 +3,8 @@
 vocabulary      ConversionStatus and Channel, the values stored and answered (standard library only)
 postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
 postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
+postback_log    each advertiser's last postbacks and pixel hits with their answers (no personal data, TTL)
+integration     the postback's parameter list and examples for an advertiser, and the test conversion
 advertisers     advertisers and their credentials: create, rotate (with a grace period), allow-list, disable
 page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
 attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)

@@ -20,7 +20,7 @@ from waymark.partners.vocabulary import PartnerStatus
 class Reason(StrEnum):
     """Why a conversion earns nothing: the fixed taxonomy operators and partners see.
 
-    The first eight are decided when the sale is recorded; operators also use `duplicate`,
+    The first eight, and `test`, are decided when the sale is recorded; operators also use `duplicate`,
     `cancelled`, `fraud` and `other` when they reject or reverse one (waymark.conversions.status_changes).
     """
 
@@ -35,6 +35,7 @@ class Reason(StrEnum):
     CANCELLED = "cancelled"  # the order was cancelled or refunded
     FRAUD = "fraud"
     OTHER = "other"
+    TEST = "test"  # the sale of a test click from the console's integration page: it never earns
 
 
 INITIAL_STATUSES = (ConversionStatus.PENDING, ConversionStatus.APPROVED)  # what an advertiser may report
@@ -96,6 +97,8 @@ def attribute(
         by = "click" if report.click_id else "ref"
         if session is None or session.program_id != program_id:
             return Attribution(None, ConversionStatus.REJECTED, Reason.UNKNOWN_CLICK, by)
+        if session.test:
+            return Attribution(None, ConversionStatus.REJECTED, Reason.TEST, by, session)
         agent_id = session.agent_id
         if session.expires_at < now.timestamp():
             return Attribution(agent_id, ConversionStatus.REJECTED, Reason.EXPIRED, by, session)
@@ -159,6 +162,8 @@ def new_conversion(
     if session is not None:
         for name in SUB_ID_FIELDS:
             setattr(conversion, name, getattr(session, name))
+        if session.test:
+            conversion.test = True
     return conversion
 
 

@@ -130,6 +130,18 @@ SETUP_CASES: dict[str, Case] = {
     "POST /admin/advertisers/<advertiser_id>/rotate": Case(
         lambda w: "/admin/advertisers/matrix-shop/rotate", form={"grace_hours": "1"}
     ),
+    # A test conversion here reaches no /postback (LINK_BASE_URL is a closed port, see `matrix`): its answer
+    # says so. tests/integration/portal/test_integration_page.py sends real ones.
+    "GET /admin/advertisers/<advertiser_id>/integration": Case(lambda w: "/admin/advertisers/matrix-shop/integration"),
+    "POST /admin/advertisers/<advertiser_id>/integration/test": Case(
+        lambda w: "/admin/advertisers/matrix-shop/integration/test"
+    ),
+    "GET /api/admin/advertisers/<advertiser_id>/integration": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop/integration"
+    ),
+    "POST /api/admin/advertisers/<advertiser_id>/test-conversion": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop/test-conversion", json={}
+    ),
     "GET /admin/operators": Case(lambda w: "/admin/operators"),
     "POST /admin/operators": Case(lambda w: "/admin/operators", form={"email": "page-invite@example.com"}, ok=303),
     "POST /admin/operators/<username>/remove": Case(lambda w: f"/admin/operators/{w.operators['page']}/remove", ok=303),
@@ -394,7 +406,8 @@ def matrix():
     from tests.helpers.programs import make_advertiser
     from waymark.partners import accounts
 
-    with world_with_figures() as world:
+    with world_with_figures() as world, pytest.MonkeyPatch.context() as env:
+        env.setenv("LINK_BASE_URL", "http://127.0.0.1:9")  # nothing listens there: no request leaves the machine
         configure_console(world.program)
         make_advertiser(world.program, "matrix-shop")
         # Operators to remove (Cognito is not restored between routes, so each removal has its own).

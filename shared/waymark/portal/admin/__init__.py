@@ -9,4 +9,7 @@ setup_pages    programs and their commission rules, advertisers and their creden
 setup_api      the same as JSON (credentials only in the answers that make them)
 setup_schemas  what the set-up pages and API accept and answer (pydantic)
 setup_actions  the set-up domain calls with their refusals as HTTP errors, and the answer models
+integration_pages    an advertiser's integration page: postback URL, parameters, examples, test conversion, log
+integration_api      the same as JSON
+integration_actions  the integration page as data, and the test conversion with its refusals as HTTP errors
 """
