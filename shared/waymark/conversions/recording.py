@@ -1,22 +1,29 @@
-"""Recording a reported sale: one read (the session), the attribution and price rules, one write.
+"""Recording a reported sale: one read (the session), the attribution, fraud and price rules, one write.
 
 Program and partner come from the warm container's cache (waymark.catalog). The write is a
 conditional PutItem (with the remarketing customer, one TransactWriteItems) on the key
 "<advertiser>:<order id>", so a repeated or concurrent report of the same order writes
 nothing and gets the stored conversion back from DynamoDB's own answer.
+
+The program's fraud rules (waymark.conversions.fraud) run here: the pure ones hold the sale
+before it is written; caps and bursts are conditional counters in the same transaction, and
+when one refuses, the sale is written again capped (rejected) or held, without that counter.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution, commissions
-from waymark.conversions.attribution import Report
+from waymark.conversions import attribution, commissions, fraud
+from waymark.conversions.attribution import Attribution, Reason, Report
+from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
+COUNTERS_TABLE = "FRAUD_COUNTERS_TABLE"  # the environment variable naming FraudCountersTable
 REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
 CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
 
@@ -55,6 +62,8 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
     credit = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
     if report.reported_by == "pixel" and not (credit.earns and credit.attributed_by == "click"):
         raise NoLiveClick("the pixel credits only a live click of this program: none was found")
+    rules = fraud.FraudRules.of(program.settings)
+    credit = fraud.check(credit, report, agent=agent, rules=rules, now=now)
     price = commissions.Price(Decimal(0), None)
     if credit.earns and agent is not None:
         price = commissions.price(
@@ -66,21 +75,33 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
             partner_rules=agent.commission_rules,
             program_currency=program.currency,
         )
-    conversion = attribution.new_conversion(
-        report,
-        advertiser_id=advertiser.advertiser_id,
-        program_id=program.program_id,
-        attribution=credit,
-        price=price,
-        now=now,
-    )
-    puts = [(Conversion.Meta.table_name, conversion.serialize())]
-    customer = remarketing_customer(report, program, conversion, now)
-    if customer is not None:
-        puts.append((Customer.Meta.table_name, customer.serialize()))
-    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
-    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
-    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
+    table = os.environ.get(COUNTERS_TABLE, "")
+    limits = fraud.limits(rules, credit, report.amount, program_id=program.program_id, table=table, now=now)
+    # Each refusal decides the sale anew: a cap rejects it (no counter written), a burst holds it
+    # (the caps still counted); at most one retry per limit.
+    for _ in range(len(limits) + 1):
+        conversion = attribution.new_conversion(
+            report,
+            advertiser_id=advertiser.advertiser_id,
+            program_id=program.program_id,
+            attribution=credit,
+            price=price,
+            now=now,
+        )
+        puts = [(Conversion.Meta.table_name, conversion.serialize())]
+        customer = remarketing_customer(report, program, conversion, now)
+        if customer is not None:
+            puts.append((Customer.Meta.table_name, customer.serialize()))
+        # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+        # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+        created = durable.create_new(
+            puts,
+            or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale",
+            counters=[limit.update for limit in limits],
+        )
+        if not created.refused:
+            break
+        credit, limits = _refused(credit, limits, created.refused)
     if created.stored:
         return Recorded(conversion)
     if created.kept_for_replay:
@@ -91,6 +112,18 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
         raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
     existing = Conversion.from_raw_data(stored)
     return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
+
+
+def _refused(credit: Attribution, limits: list[fraud.Limit], refused: tuple[int, ...]):
+    """The credit and the counters to write after the counters at `refused` said no."""
+    said_no = [limits[i] for i in refused]
+    cap = next((limit for limit in said_no if limit.reason == Reason.CAP), None)
+    if cap is not None:
+        return fraud.capped(credit, cap.evidence), []
+    kept = [limit for i, limit in enumerate(limits) if i not in refused]
+    if credit.status == ConversionStatus.HELD:
+        return credit, kept  # already held by an earlier rule: its reason stands
+    return fraud.held(credit, Reason.IP_BURST, said_no[0].evidence), kept
 
 
 def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:

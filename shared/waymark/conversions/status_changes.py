@@ -1,4 +1,4 @@
-"""Operators changing a conversion's status: pending → approved | rejected, approved → reversed.
+"""Operators changing a conversion's status: pending | held → approved | rejected, approved → reversed.
 
 One conditional UpdateItem on the status read, so two operators acting at once cannot both
 move the same conversion; every change appends who, when, from, to and why to `history`.
