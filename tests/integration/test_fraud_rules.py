@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers.concurrency import all_at_once
-from tests.helpers.tracking import click, postback
+from tests.helpers.tracking import click, pixel, postback
 from waymark.conversions import status_changes
 from waymark.core import cache
 from waymark.models import Agent, Conversion, Session
@@ -38,6 +38,15 @@ def test_a_bot_click_is_held_with_its_commission_and_an_operator_can_approve_it(
     approved = status_changes.change_status(stored().conversion_id, "approved", by="ops@example.com")
     assert approved.status == "approved"
     assert [(c.from_status, c.to_status) for c in stored().history] == [(None, "held"), ("held", "approved")]
+    assert stored().history[0].reason == "bot" and stored().reason is None  # approved: no reason shown any more
+
+
+def test_a_pixel_sale_on_a_bot_click_is_held_too(runtime, merchant):
+    click_id = click(runtime, merchant.link.code)
+    Session(click_id).update(actions=[Session.bot.set(True)])
+    pixel(runtime, {"advertiser": merchant.advertiser.advertiser_id, "order_id": "A-1", "amount": "200.00",
+                    "currency": "EUR", "click_id": click_id})  # fmt: skip
+    assert (stored().status, stored().reason, stored().reported_by) == ("held", "bot", "pixel")
 
 
 def test_the_partners_own_email_holds_the_sale(runtime, merchant):

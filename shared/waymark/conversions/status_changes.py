@@ -11,6 +11,7 @@ from datetime import datetime
 from pynamodb.exceptions import UpdateError
 
 from waymark.conversions.attribution import check_transition
+from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core.times import iso, utcnow
 from waymark.models import Conversion, StatusChange
 
@@ -61,6 +62,8 @@ def change_status(
     ]
     if reason is not None:
         actions.append(Conversion.reason.set(reason))
+    elif from_status == ConversionStatus.HELD:
+        actions.append(Conversion.reason.remove())  # approved: the rule that held it stays in the history
     try:
         conversion.update(actions=actions, condition=Conversion.status == from_status)
     except UpdateError as error:
