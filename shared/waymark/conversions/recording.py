@@ -77,6 +77,9 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
         )
     table = os.environ.get(COUNTERS_TABLE, "")
     limits = fraud.limits(rules, credit, report.amount, program_id=program.program_id, table=table, now=now)
+    if limits and not table:
+        # A function recording sales without the counters' table would ignore the program's caps.
+        raise RuntimeError(f"{COUNTERS_TABLE} is not set: this function cannot apply the program's caps and bursts")
     # Each refusal decides the sale anew: a cap rejects it (no counter written), a burst holds it
     # (the caps still counted); at most one retry per limit.
     for _ in range(len(limits) + 1):
