@@ -234,6 +234,8 @@ class Agent(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     cognito_sub = UnicodeAttribute(null=True)
+    # Visitor IP hashes the partner itself was seen with (its signup), for the self-referral rule.
+    ip_hashes = UnicodeSetAttribute(null=True)
     attribution_window_days = NumberAttribute(null=True)
     commission_rules = ListAttribute(of=CommissionRule, default=list)
 
@@ -388,7 +390,8 @@ class Conversion(Model):
     commission = DecimalAttribute()
     commission_rule = UnicodeAttribute(null=True)  # which rule priced it, for partners and audits
     status = UnicodeAttribute()  # a ConversionStatus (waymark.conversions.vocabulary)
-    reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected
+    reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected or held
+    hold_evidence = UnicodeAttribute(null=True)  # what the fraud rule saw that held (or capped) it
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     items = ListAttribute(of=CartLine, default=list)

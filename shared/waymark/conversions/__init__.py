@@ -9,8 +9,9 @@ advertisers     advertisers and their credentials: create, rotate (with a grace 
 page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
 attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
 commissions     which commission rule applies and how much it pays (pure)
-recording       one session read, the rules, one write
-status_changes  operators' decisions: pending -> approved | rejected, approved -> reversed, undoing them; a page at once
+fraud           a program's fraud rules: which sales are held for review, which are over a cap (pure)
+recording       one session read, the rules, one write (with the fraud counters in its transaction)
+status_changes  operators' decisions: pending | held -> approved | rejected, approved -> reversed, undone; a page
 offline_sales   a sale an operator took by phone, chat, concierge or inside sales, recorded from the console
 reassignment    crediting a conversion to another partner, its commission priced again
 queries         a partner's or a program's conversions for a month (or its partners named so), without scans

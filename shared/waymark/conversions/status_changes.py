@@ -1,4 +1,4 @@
-"""Operators changing a conversion's status: pending → approved | rejected, approved → reversed, and
+"""Operators changing a conversion's status: pending | held → approved | rejected, approved → reversed, and
 undoing a rejection (→ pending | approved) or a reversal (→ approved) with a note saying why.
 
 One transaction per change: the UpdateItem conditional on the status read (so two operators acting
@@ -132,6 +132,9 @@ def change_status(
     elif reason is not None:
         actions.append(Conversion.reason.set(reason))
         after["reason"] = reason
+    elif from_status == ConversionStatus.HELD:
+        actions.append(Conversion.reason.remove())  # approved: the rule that held it stays in the history
+        before["reason"] = conversion.reason
     if from_status in UNDONE and to_status in EARNING and conversion.agent_id and conversion.commission_rule is None:
         # Rejected when it was recorded (a bot, say), it was priced at nothing: price it now.
         price = price_for(conversion, conversion.agent_id)

@@ -216,8 +216,9 @@ class PartnerUpdate(ProfileUpdate):
 class CountersOut(BaseModel):
     """Report figures (waymark.reporting.reads.Counters): counts, and money as exact decimal strings.
 
-    `conversions`, `sales` and `commission` count live conversions (pending + approved); reversed
-    ones were approved and later undone, rejected ones never counted.
+    `conversions`, `sales` and `commission` count live conversions (pending + approved); held ones
+    (flagged by a fraud rule, waiting for an operator; "under review" for partners) are apart;
+    reversed ones were approved and later undone, rejected ones never counted.
     """
 
     clicks: int
@@ -225,16 +226,19 @@ class CountersOut(BaseModel):
     bot_clicks: int
     conversions: int
     conversions_pending: int
+    conversions_held: int
     conversions_approved: int
     conversions_rejected: int
     conversions_reversed: int
     sales: str
     sales_pending: str
+    sales_held: str
     sales_approved: str
     sales_rejected: str
     sales_reversed: str
     commission: str
     commission_pending: str
+    commission_held: str
     commission_approved: str
     commission_rejected: str
     commission_reversed: str

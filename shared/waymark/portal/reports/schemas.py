@@ -124,8 +124,8 @@ class ConversionOut(BaseModel):
     conversion_id: str
     order_id: str
     created_at: str
-    status: ConversionStatus
-    reason: str | None
+    status: ConversionStatus = Field(description="held: under review by the merchant")
+    reason: str | None = Field(description="Why it earns nothing (a held conversion's rule is the merchant's)")
     channel: Channel
     link_code: str | None
     sub1: str | None
@@ -136,13 +136,15 @@ class ConversionOut(BaseModel):
     commission_rule: str | None
 
     @classmethod
-    def of(cls, conversion: Conversion, **extra) -> "ConversionOut":
+    def of(cls, conversion: Conversion, *, operator: bool = False, **extra) -> "ConversionOut":
+        # Partners are not told which fraud rule held a sale: that would show how to pass it.
+        hidden = conversion.status == ConversionStatus.HELD and not operator
         return cls(
             conversion_id=conversion.conversion_id,
             order_id=conversion.order_id,
             created_at=conversion.created_at,
             status=conversion.status,
-            reason=conversion.reason,
+            reason=None if hidden else conversion.reason,
             channel=conversion.channel,
             link_code=conversion.link_code,
             sub1=conversion.sub1,
@@ -163,6 +165,7 @@ class AdminConversionOut(ConversionOut):
     click_id: str | None
     attributed_by: str | None
     updated_at: str | None
+    evidence: str | None = Field(description="What the fraud rule saw that held (or capped) the conversion")
     history: list[StatusChangeOut]
 
     @classmethod
@@ -170,6 +173,8 @@ class AdminConversionOut(ConversionOut):
         history = [StatusChangeOut(**as_dict(change)) for change in conversion.history or []]
         return super().of(  # type: ignore[return-value]
             conversion,
+            operator=True,
+            evidence=conversion.hold_evidence,
             program_id=conversion.program_id,
             advertiser_id=conversion.advertiser_id,
             agent_id=conversion.agent_id,
@@ -200,7 +205,7 @@ class AdminConversionPageOut(BaseModel):
 
 
 class ConversionStatusIn(BaseModel):
-    """An operator's decision: pending → approved | rejected, approved → reversed; undoing one (a note
+    """An operator's decision: pending | held → approved | rejected, approved → reversed; undoing one (a note
     says why): rejected → pending | approved, reversed → approved."""
 
     model_config = ConfigDict(extra="forbid")
