@@ -76,8 +76,11 @@ def endpoints(stack: Stack, runtime: FunctionRuntime, drain: Callable[[], None],
 
 
 def sent_messages(stack) -> list[dict]:
-    """Emails SES (moto, in this process) accepted, newest first, parsed."""
+    """Emails SES (moto, in this process) accepted, newest first, parsed; after them the
+    invitations the user pool would have emailed (devstack/invitations.py)."""
     from moto.ses.models import ses_backends
+
+    from devstack import invitations
 
     backend = ses_backends[stack.account][stack.region]
     out = []
@@ -109,7 +112,7 @@ def sent_messages(stack) -> list[dict]:
                     "text": None,
                 }
             )
-    return list(reversed(out))
+    return list(reversed(out)) + invitations.sent()
 
 
 def _render_list(messages: list[dict]) -> str:
@@ -120,7 +123,8 @@ def _render_list(messages: list[dict]) -> str:
     )
     return (
         "<!doctype html><meta charset=utf-8><title>Sent emails (local)</title>"
-        "<body style='font-family:system-ui;margin:2rem'><h1>Emails sent through the embedded SES</h1>"
+        "<body style='font-family:system-ui;margin:2rem'>"
+        "<h1>Emails sent through the embedded SES, and Cognito's invitations</h1>"
         f"<p>{len(messages)} message(s). Fire the daily job with <code>make invoke FN=remarketing_sender</code>.</p>"
         f"<table border=1 cellpadding=6><tr><th>Subject</th><th>To</th><th>From</th></tr>{rows}</table>"
     )

@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
@@ -42,6 +43,12 @@ LOCAL_PARAMETERS = {
 # Deployed, Cognito makes up the invitation's temporary password and emails it; the embedded user
 # pool sends no email, so the local operator's is known and printed.
 LOCAL_TEMPORARY_PASSWORD = "First-login-2026"  # noqa: S105 - local only, printed on purpose  # nosec B105
+
+
+# Called with each stack once its resources exist, before any function runs: how a caller wraps
+# the functions' AWS calls (the test suite's IAM check, tests/helpers/checked_stack.py) without
+# the stack knowing it.
+ON_DEPLOY: list[Callable[[Stack], None]] = []
 
 
 class PortInUse(RuntimeError):
@@ -95,13 +102,16 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
     from devstack.runtime import FunctionRuntime
 
     stack = Stack(name="waymark-local", region=LOCAL_CREDENTIALS["AWS_REGION"], parameters=LOCAL_PARAMETERS)
-    provision(stack)
     runtime = FunctionRuntime(stack)
     gateway = Gateway(stack, runtime)
     server = make_server(gateway, host, port, quiet=quiet)
     gateway_url = f"http://localhost:{server.server_address[1]}"
-    # Links in emails (remarketing) point at this gateway, as a custom domain would in AWS.
+    # Links in emails (remarketing, the user pool's invitations) point at this gateway, as a custom
+    # domain would in AWS: known before provisioning, which writes the invitation's text.
     stack.parameters["PublicBaseUrl"] = gateway_url
+    provision(stack)
+    for hook in ON_DEPLOY:
+        hook(stack)
     runtime.prepare()
     poller = Poller(StreamPump(stack, runtime), QueuePump(stack, runtime))
     return Deployment(stack, runtime, gateway, server, poller, gateway_url, aws_url)
@@ -110,12 +120,15 @@ def deploy(aws_url: str, host: str, port: int, *, quiet: bool) -> Deployment:
 def bootstrap(stack: Stack) -> dict:
     """What `sam deploy` does through the template's Bootstrap custom resource, with the same code and
     the resource's own properties: the first program and operator, created if absent."""
+    from devstack.runtime import running_as
     from waymark.setup import bootstrap as first_minute
 
     facts: dict = {}
     for resource in stack.of_type("Custom::WaymarkBootstrap").values():
         chosen = first_minute.settings_from_properties(stack.resolve(resource["Properties"]))
-        outcome = first_minute.ensure(chosen, temporary_password=LOCAL_TEMPORARY_PASSWORD)
+        # Its calls are the custom resource's function's (ServiceToken), as deployed.
+        with running_as(resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]):
+            outcome = first_minute.ensure(chosen, temporary_password=LOCAL_TEMPORARY_PASSWORD)
         email = chosen.operator_email
         facts = {
             "program_id": chosen.program.program_id,
@@ -184,10 +197,11 @@ class LocalWaymark:
         os.environ.update(LOCAL_CREDENTIALS)
         from moto.server import ThreadedMotoServer
 
-        from devstack import control, moto_fixes
+        from devstack import control, invitations, moto_fixes
         from devstack.gateway import serve_in_thread
 
         moto_fixes.apply()
+        invitations.apply()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()

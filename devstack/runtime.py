@@ -6,6 +6,7 @@ it, gets a Lambda context with its own timeout, and handles one event at a time.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import importlib.util
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -47,6 +48,17 @@ _RUNNING: contextvars.ContextVar[str | None] = contextvars.ContextVar("waymark_r
 def running_function() -> str | None:
     """The logical id of the function handling an event in this thread, if any."""
     return _RUNNING.get()
+
+
+@contextlib.contextmanager
+def running_as(logical_id: str) -> Iterator[None]:
+    """Mark the calls made inside the block as `logical_id`'s: the function's own code, run by the
+    local stack outside an invocation (the bootstrap a deployment runs as a custom resource)."""
+    token = _RUNNING.set(logical_id)
+    try:
+        yield
+    finally:
+        _RUNNING.reset(token)
 
 
 # Keys every function may read at import time with its own value (Powertools' service name).
@@ -121,10 +133,28 @@ class FunctionRuntime:
             log_group_name=f"/aws/lambda/{name}",
         )
 
-    def invoke(self, logical_id: str, event: dict) -> Any:
+    def invoke(self, logical_id: str, event: dict, *, beside_running: bool = False) -> Any:
+        """Handle one event; `beside_running` for a request that a running invocation is waiting on
+        (the console's test conversion calls this API's /postback): waiting for the lock would
+        deadlock, so it runs now, while the caller is blocked in its HTTP request."""
         handler = self.handler(logical_id)
+        if beside_running and self._invoke_lock.locked():
+            return self._beside(handler, logical_id, event)
         with self._invoke_lock:
             return handler(event, self.context(logical_id))
+
+    def _beside(self, handler: Callable, logical_id: str, event: dict) -> Any:
+        # Powertools keeps the current event and context on BaseRouter's class: give the waiting
+        # caller its own back, as its own Lambda environment would have kept them.
+        from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+        names = ("current_event", "lambda_context")
+        saved = {name: BaseRouter.__dict__[name] for name in names if name in BaseRouter.__dict__}
+        try:
+            return handler(event, self.context(logical_id))
+        finally:
+            for name, value in saved.items():
+                setattr(BaseRouter, name, value)
 
 
 def _attributed(logical_id: str, handler: Callable) -> Callable:
@@ -132,11 +162,8 @@ def _attributed(logical_id: str, handler: Callable) -> Callable:
 
     @functools.wraps(handler)
     def run(event, context):
-        token = _RUNNING.set(logical_id)
-        try:
+        with running_as(logical_id):
             return handler(event, context)
-        finally:
-            _RUNNING.reset(token)
 
     return run
 

@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from waymark import web
 from waymark.portal.account import pages as pages_account
 from waymark.portal.account import passwords as pages_passwords
+from waymark.portal.admin import integration_pages as pages_admin_integration
 from waymark.portal.admin import pages as pages_admin
 from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.partner import pages as pages_partner
@@ -22,6 +23,7 @@ app.include_router(pages_passwords.router)
 app.include_router(pages_partner.router)
 app.include_router(pages_admin.router)
 app.include_router(pages_admin_setup.router)
+app.include_router(pages_admin_integration.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)

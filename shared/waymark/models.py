@@ -3,7 +3,8 @@
 Importing this module reads the environment, once, as each model's Meta is built
 (template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
 server or its in-process mock swap in with no code change:
-  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE
+  CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE,
+  POSTBACK_LOG_TABLE
       the table names (absent: the variable's name in lower case)
   AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
   AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
@@ -27,7 +28,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from waymark.conversions.vocabulary import AdvertiserStatus, Channel
@@ -207,6 +208,17 @@ class ProgramStatusIndex(GlobalSecondaryIndex):
     status_created = UnicodeAttribute(range_key=True)
 
 
+class ProgramEmailIndex(GlobalSecondaryIndex):
+    """Sparse (partners without an email are absent): is this address already a partner of the program?"""
+
+    class Meta:
+        index_name = "program-email-index"
+        projection = KeysOnlyProjection()
+
+    program_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)
+
+
 class Agent(Model):
     """A partner: affiliate, marketplace partner or concierge. `agent_id` is also its public code."""
 
@@ -215,17 +227,22 @@ class Agent(Model):
     program_id = UnicodeAttribute()
     status_created = UnicodeAttribute()  # "<status>#<created_at>", the admin queue's sort key
     name = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # None: an agent created by hand without one, or erased
     website = UnicodeAttribute(null=True)
     partner_type = UnicodeAttribute(default=PartnerType.AFFILIATE)  # a PartnerType
     status = UnicodeAttribute(default=PartnerStatus.PENDING)  # a PartnerStatus
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     cognito_sub = UnicodeAttribute(null=True)
+    # Visitor IP hashes the partner itself was seen with (its signup), for the self-referral rule.
+    ip_hashes = UnicodeSetAttribute(null=True)
     attribution_window_days = NumberAttribute(null=True)
     commission_rules = ListAttribute(of=CommissionRule, default=list)
 
+    erased_at = UnicodeAttribute(null=True)  # its personal data was erased (waymark.partners.personal_data)
+
     by_program_status = ProgramStatusIndex()
+    by_program_email = ProgramEmailIndex()
 
     def set_status(self, status: str) -> None:
         self.status = status
@@ -298,6 +315,11 @@ class Session(Model):
     device = UnicodeAttribute(null=True)
     os_name = UnicodeAttribute(null=True)
     browser = UnicodeAttribute(null=True)
+    # The operator who opened the order page from the inside-sales directory: not the partner's
+    # traffic (the stats consumer counts no click), yet its sale is the partner's, as an inside sale.
+    inside_sales_by = UnicodeAttribute(null=True)
+    # A test click from the console's integration page: its conversion earns nothing and counts nowhere.
+    test = BooleanAttribute(null=True)
 
     by_ref = RefIndex()
 
@@ -312,6 +334,8 @@ class StatusChange(MapAttribute):
     to_status = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    from_agent = UnicodeAttribute(null=True)  # a reassignment: the partner credited before ("" for none)
+    to_agent = UnicodeAttribute(null=True)
 
 
 class CartLine(MapAttribute):
@@ -358,19 +382,22 @@ class Conversion(Model):
     sub5 = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(default=Channel.WEB)  # a Channel
-    attributed_by = UnicodeAttribute(null=True)  # click | ref | agent: what named the partner
-    reported_by = UnicodeAttribute(null=True)  # postback | pixel: a pending pixel sale gives way to a postback
+    attributed_by = UnicodeAttribute(null=True)  # click | ref | agent | operator: what named the partner
+    # postback | pixel | console (an operator recorded it): a pending pixel sale gives way to a postback
+    reported_by = UnicodeAttribute(null=True)
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     commission = DecimalAttribute()
     commission_rule = UnicodeAttribute(null=True)  # which rule priced it, for partners and audits
     status = UnicodeAttribute()  # a ConversionStatus (waymark.conversions.vocabulary)
-    reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected
+    reason = UnicodeAttribute(null=True)  # waymark.conversions.attribution.Reason value when rejected or held
+    hold_evidence = UnicodeAttribute(null=True)  # what the fraud rule saw that held (or capped) it
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     items = ListAttribute(of=CartLine, default=list)
     booking_ref = UnicodeAttribute(null=True)
     history = ListAttribute(of=StatusChange, default=list)
+    test = BooleanAttribute(null=True)  # the sale of a test click (Session.test): kept out of every counter
 
     by_agent = ConversionAgentIndex()
     by_program = ProgramIndex()
@@ -378,6 +405,30 @@ class Conversion(Model):
     @staticmethod
     def make_id(advertiser_id: str, order_id: str) -> str:
         return f"{advertiser_id}:{order_id}"
+
+
+class PostbackLogEntry(Model):
+    """How Waymark answered one postback or pixel hit of an advertiser, for the integration page.
+
+    No personal data: no email, address, cart or customer; the order id and the answer's reason
+    only. Expires by TTL (waymark.conversions.postback_log.RETENTION_DAYS).
+    """
+
+    Meta = table_meta("POSTBACK_LOG_TABLE")
+    advertiser_id = UnicodeAttribute(hash_key=True)
+    logged_at = UnicodeAttribute(range_key=True)  # "<ISO time>#<random>": newest last, never two alike
+    kind = UnicodeAttribute()  # postback | pixel | test
+    method = UnicodeAttribute()
+    signed = BooleanAttribute(default=False)  # a signature, not the token
+    authenticated = BooleanAttribute(default=False)  # false: the request only named this advertiser
+    status = NumberAttribute()  # the HTTP status answered (the pixel's: what it would have been)
+    outcome = UnicodeAttribute()  # Recorded, Repeated, Conflict, Queued, Invalid, Unauthorized, Forbidden, ...
+    message = UnicodeAttribute(null=True)  # the error message answered
+    fields = ListAttribute(of=UnicodeAttribute, default=list)  # "<field>: <problem>" of a 400
+    order_id = UnicodeAttribute(null=True)
+    conversion_status = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # the conversion's Reason, when it earns nothing
+    ttl = NumberAttribute()
 
 
 # ---------------------------------------------------------------------------- remarketing
@@ -406,6 +457,8 @@ class Customer(Model):
     currency = UnicodeAttribute()
     items = ListAttribute(of=CartLine, default=list)
     ttl = NumberAttribute()
+    # The keyed email hash, set by the planner (the postback has no hashing key): email-index finds it.
+    email_hash = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(conversion_id: str) -> tuple[str, str]:
@@ -511,6 +564,17 @@ class DueIndex(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)
 
 
+class EmailHashIndex(GlobalSecondaryIndex):
+    """Sparse: every item naming a customer's keyed email hash (customer, sends, suppression), for erasure."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = KeysOnlyProjection()
+
+    email_hash = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
 class RemarketingSend(Model):
     """One planned email for one booking. Carries what rendering needs, so sending reads nothing else.
 
@@ -549,6 +613,7 @@ class RemarketingSend(Model):
     ttl = NumberAttribute()
 
     by_due = DueIndex()
+    by_email_hash = EmailHashIndex()
 
 
 class RemarketingOfferRef(Model):

@@ -6,7 +6,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.local_stack import VISITOR_USER_AGENT, screenshot, start_local_stack, wait_ready
+from tests.helpers.local_stack import VISITOR_USER_AGENT, new_refusals, screenshot, start_local_stack, wait_ready
+
+
+def _fail_on_refusals(when: str) -> None:
+    refused = new_refusals()
+    if refused:
+        pytest.fail(f"AWS would refuse, {when}:\n" + "\n".join(dict.fromkeys(refused)), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def iam_check_of_every_local_stack():
+    """Calls a stack's functions make after the last test (pollers catching up) fail the session."""
+    yield
+    _fail_on_refusals("after the last test")
+
+
+@pytest.fixture(autouse=True)
+def iam_check_of_the_local_stacks():
+    """Fail the test if a local stack's function made a call its deployed role refuses
+    (tests/helpers/checked_stack.py), even one the code absorbed."""
+    _fail_on_refusals("after the previous test ended (a poller catching up)")
+    yield
+    _fail_on_refusals("during this test")
 
 
 @pytest.fixture(scope="session")

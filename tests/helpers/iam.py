@@ -9,7 +9,9 @@ Statements are then resolved against the test stack's physical names and ARNs.
 `IamCheck` is a botocore `before-parameter-build` hook: it sees every call with its parameters,
 maps it to the IAM actions and resources AWS would authorize (a transaction to one action per item),
 and refuses it as AWS would, with AccessDeniedException. Calls made outside a function's invocation
-(test set-up, provisioning) are not checked.
+(test set-up, provisioning) are not checked. The e2e tests' local stacks run the same hook
+(tests/helpers/checked_stack.py); the packaging test's built functions note their calls with
+`CALL_RECORDER`, judged afterwards by `IamCheck.refusal`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -560,13 +563,21 @@ def _select(spec: dict, index: str | None) -> str:
 _EXPRESSION_WORDS = {"set", "remove", "add", "delete", "and", "or", "not", "between", "in"}
 
 
+# What dynamodb:Attributes holds for a write that asks for the whole item back (ReturnValues ALL_NEW
+# or ALL_OLD): every attribute the item has, so a ForAllValues list of names cannot allow it (only a
+# pattern matching any name, StringLike "*", does). Deployed, DynamoDB refuses such a request.
+EVERY_ATTRIBUTE = "* (every attribute: ReturnValues {})"
+
+
 def _attributes(spec: dict) -> list[str]:
     """The top-level attribute names an item request touches (dynamodb:Attributes): its key or item,
     and every name its expressions (update, condition, key condition, filter, projection) or legacy
-    parameters use."""
+    parameters use, and every attribute when it asks for the whole item back."""
     names = set(spec.get("Key") or spec.get("Item") or {})
     for key in spec.get("Keys", []):  # BatchGetItem
         names.update(key)
+    if spec.get("ReturnValues") in ("ALL_NEW", "ALL_OLD"):
+        names.add(EVERY_ATTRIBUTE.format(spec["ReturnValues"]))
     placeholders = spec.get("ExpressionAttributeNames", {})
     expressions = ("UpdateExpression", "ConditionExpression", "KeyConditionExpression", "FilterExpression")
     for key in (*expressions, "ProjectionExpression"):
@@ -595,10 +606,11 @@ def _scalar(value: dict) -> str:
 class IamCheck:
     """A botocore `before-parameter-build` hook: refuses, as AWS would, what the running function may not do."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, on_refusal: Callable[[str], None] | None = None) -> None:
         self.stack = stack
         self.mapper = CallMapper(stack)
         self.refusals: list[str] = []
+        self.on_refusal = on_refusal
         self._roles: Roles | None = None
 
     @property
@@ -611,17 +623,36 @@ class IamCheck:
         function = devstack_runtime.running_function()
         if function is None:
             return
-        service = model.service_model.signing_name
+        message = self.refusal(function, model.service_model.signing_name, model.name, params)
+        if message is not None:
+            self.refusals.append(message)
+            if self.on_refusal is not None:
+                self.on_refusal(message)
+            error = {"Error": {"Code": "AccessDeniedException", "Message": message}}
+            raise IamRefused(error, model.name)
+
+    def refusal(self, function: str, service: str, operation: str, params: dict) -> str | None:
+        """Why `function`'s deployed role refuses this call (service by its signing name), or None."""
         if service == "email":
             service = "ses"
-        for request in self.mapper.requests(service, model.name, params):
+        for request in self.mapper.requests(service, operation, params):
             request.context.setdefault("aws:securetransport", ["true"])
             decision = decide(self.roles.statements(function), request)
             if not decision.allowed:
                 # Statements are cached; before refusing, resolve them against the stack as it is now.
                 decision = decide(self.roles.statements(function, fresh=True), request)
             if not decision.allowed:
-                message = f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
-                self.refusals.append(message)
-                error = {"Error": {"Code": "AccessDeniedException", "Message": message}}
-                raise IamRefused(error, model.name)
+                return f"{function} may not {request}: {decision.reason} in its role as SAM deploys it"
+        return None
+
+
+# Put before a handler runs in a process of its own (the packaging test's built functions, which
+# may load nothing of the test suite): it notes each AWS call the function makes, to be judged by
+# `IamCheck.refusal` afterwards. `CALLS` is then the calls as JSON-ready dicts.
+CALL_RECORDER = """
+import botocore.handlers
+CALLS = []
+def _record_call(params, model, **kwargs):
+    CALLS.append({"service": model.service_model.signing_name, "operation": model.name, "params": params})
+botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-parameter-build", _record_call))
+"""

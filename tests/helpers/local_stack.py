@@ -23,16 +23,30 @@ VISITOR_USER_AGENT = (
 )
 
 
-def start_local_stack(ready: Path, *extra: str, port: int = 0) -> subprocess.Popen:
-    """`python -m devstack serve` on `port` (0: any free one), its log beside `ready`; the stack
-    chooses its own AWS settings, so this process's (moto's) are left out."""
+# The refusal files of the stacks this process started, and how much of each was reported.
+_REFUSAL_FILES: dict[Path, int] = {}
+
+
+def refusals_file(ready: Path) -> Path:
+    """Where the stack started with `ready` writes the calls its functions' roles refused."""
+    return ready.with_suffix(".iam-refusals")
+
+
+def start_local_stack(ready: Path, *extra: str, port: int = 0, env: dict | None = None) -> subprocess.Popen:
+    """`python -m devstack serve` on `port` (0: any free one), its log beside `ready`, with the IAM
+    check on (tests/helpers/checked_stack.py); the stack chooses its own AWS settings, so this
+    process's (moto's) are left out. `env` adds variables."""
     log = open(ready.with_suffix(".log"), "w")  # noqa: SIM115 - closed with the process
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
+    refusals = refusals_file(ready)
+    _REFUSAL_FILES[refusals] = 0
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "devstack",
+            "tests.helpers.checked_stack",
+            "--iam-refusals",
+            str(refusals),
             "serve",
             "--port",
             str(port),
@@ -46,8 +60,19 @@ def start_local_stack(ready: Path, *extra: str, port: int = 0) -> subprocess.Pop
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=env,
+        env={**child_env, **(env or {})},
     )
+
+
+def new_refusals() -> list[str]:
+    """The calls refused by any stack this process started, since the last time this was asked."""
+    found = []
+    for path, seen in _REFUSAL_FILES.items():
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        lines = text[: text.rfind("\n") + 1].splitlines()  # a line being written counts next time
+        found += [json.loads(line) for line in lines[seen:]]
+        _REFUSAL_FILES[path] = len(lines)
+    return found
 
 
 def wait_ready(process: subprocess.Popen, ready: Path, timeout: float = 90) -> dict:

@@ -4,6 +4,7 @@ runs them, a recorder of the AWS requests made, moto's Cognito keys, and what wa
 tests/conftest.py fixes the credentials and registers moto's hook before it imports this module.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,14 @@ from moto import mock_aws
 from devstack.provision import provision
 from devstack.runtime import FunctionRuntime
 from devstack.template import Stack
+
+_TABLE_NAME = re.compile(r'"TableName":\s*"([^"]+)"')
+
+
+class Call(str):
+    """An operation's name (it compares as one), with the DynamoDB table the request names first."""
+
+    table: str | None = None
 
 
 class RequestRecorder:
@@ -30,10 +39,16 @@ class RequestRecorder:
         if self.recording:
             target = request.headers.get("X-Amz-Target")
             target = target.decode() if isinstance(target, bytes) else target
-            self.calls.append(target.split(".")[-1] if target else f"{request.method} {request.url}")
+            call = Call(target.split(".")[-1] if target else f"{request.method} {request.url}")
+            if target:
+                body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
+                named = _TABLE_NAME.search(body or "")
+                call.table = named.group(1) if named else None
+            self.calls.append(call)
 
-    def of(self, *operations: str) -> list[str]:
-        return [call for call in self.calls if call in operations]
+    def of(self, *operations: str, but_to: str | None = None) -> list[str]:
+        """The calls of these operations, without those to the table `but_to` names."""
+        return [call for call in self.calls if call in operations and (but_to is None or call.table != but_to)]
 
     @contextmanager
     def listening(self) -> Iterator["RequestRecorder"]:

@@ -61,18 +61,14 @@ def test_an_expired_click_is_recorded_rejected_for_operators(runtime, merchant):
     assert conversion.history[0].reason == "expired" and conversion.commission_rule is None
 
 
-@pytest.mark.parametrize("case", ["bot", "suspended", "self_referral", "unknown_click", "foreign_click"])
+@pytest.mark.parametrize("case", ["suspended", "unknown_click", "foreign_click"])
 def test_clicks_that_earn_nothing_are_recorded_with_their_reason(runtime, merchant, case):
     click_id = click(runtime, merchant.link.code)
     fields = {"click_id": click_id}
-    if case == "bot":
-        Session(click_id).update(actions=[Session.bot.set(True)])
-    elif case == "suspended":
+    if case == "suspended":
         merchant.agent.set_status("suspended")
         merchant.agent.save()
         cache.clear_all()
-    elif case == "self_referral":
-        fields["email"] = "PARTNER@example.com"
     elif case == "unknown_click":
         fields["click_id"] = ids.new_click_id()
     else:

@@ -72,11 +72,16 @@ def test_refused_transitions_change_nothing(recorded, first, then, reason):
     assert Conversion.get(CONVERSION).serialize() == before
 
 
-def test_a_rejected_conversion_stays_rejected(recorded):
+def test_a_rejected_conversion_stays_rejected_unless_a_note_says_why_it_is_undone(recorded):
     change_status(CONVERSION, "rejected", by="ops@example.com", reason="fraud")
     for target in ("approved", "pending", "reversed"):
         with pytest.raises(TransitionRefused):
             change_status(CONVERSION, target, by="ops@example.com", reason="other")
+    assert Conversion.get(CONVERSION).status == "rejected"
+    with pytest.raises(TransitionRefused, match="can become pending, approved, not reversed"):
+        change_status(CONVERSION, "reversed", by="ops@example.com", reason="other", note="a note")
+    undone = change_status(CONVERSION, "pending", by="ops@example.com", note="the customer paid after all")
+    assert undone.status == "pending" and undone.reason is None
 
 
 def test_unknown_conversions_and_anonymous_changes_are_refused(recorded):

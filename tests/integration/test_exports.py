@@ -79,11 +79,11 @@ def test_a_partner_statement_lists_its_conversions_and_totals(aws, month, aws_re
     assert first["sub1"] == "'-5%"  # would be a formula in a spreadsheet
     assert next(row for row in lines if row["order_id"] == "o2")["commission"] == "0.005"  # exact, not rounded
     totals = {row["status"]: row for row in rows if row["line_type"] == "total"}
-    assert set(totals) == {"pending", "approved", "rejected", "reversed"}
+    assert set(totals) == {"pending", "held", "approved", "rejected", "reversed"}  # held apart from pending
     assert (totals["approved"]["conversions"], totals["approved"]["commission"]) == ("1", "24.99")
     assert (totals["reversed"]["amount"], totals["reversed"]["commission"]) == ("0.10", "0.005")
     assert (totals["rejected"]["conversions"], totals["pending"]["conversions"]) == ("1", "0")
-    assert exported.rows == len(rows) == 3 + 4
+    assert exported.rows == len(rows) == 3 + 5
     head = s3(aws).head_object(Bucket=exports.bucket(), Key=exported.key)
     assert head["ContentType"] == "text/csv; charset=utf-8"
     assert head["ContentDisposition"] == f'attachment; filename="shop-2026-05-{agents[0].agent_id}.csv"'
@@ -207,7 +207,7 @@ def test_the_monthly_schedule_exports_every_statement(runtime, aws, month):
     keys = {item["Key"] for item in s3(aws).list_objects_v2(Bucket=exports.bucket())["Contents"]}
     assert keys == {"shop/2026-05/all-partners.csv"} | {f"shop/2026-05/{agent.agent_id}.csv" for agent in agents}
     quiet, _ = read_csv(aws, f"shop/2026-05/{agents[2].agent_id}.csv")
-    assert [row["line_type"] for row in quiet] == ["total"] * 4
+    assert [row["line_type"] for row in quiet] == ["total"] * 5
     assert {row["partner_name"] for row in quiet} == {"'" + NAMES[2]}  # the formula is defused
 
 

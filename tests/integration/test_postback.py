@@ -10,9 +10,10 @@ from botocore.exceptions import ReadTimeoutError
 
 from tests.helpers.concurrency import all_at_once
 from tests.helpers.tracking import click, postback
-from waymark.models import Conversion, Customer
+from waymark.models import Conversion, Customer, PostbackLogEntry
 
 WRITES = ("PutItem", "TransactWriteItems", "UpdateItem", "DeleteItem", "BatchWriteItem")
+LOG = PostbackLogEntry.Meta.table_name  # every answer adds its line there, refusals included
 
 
 def conversions() -> list[Conversion]:
@@ -53,13 +54,14 @@ def test_a_postback_credits_the_click_and_answers_with_the_conversion(runtime, m
     assert stored.history[0].by == "postback:shop-backend" and stored.history[0].to_status == "pending"
 
 
-def test_a_warm_postback_makes_one_read_and_one_write(runtime, merchant, aws_requests):
+def test_a_warm_postback_makes_one_read_one_write_and_its_log_line(runtime, merchant, aws_requests):
     postback(runtime, sale(merchant, click(runtime, merchant.link.code)))  # warms advertiser, program, partner
     click_id = click(runtime, merchant.link.code)
     aws_requests.calls.clear()
     answer = postback(runtime, sale(merchant, click_id, order_id="A-1002"))
     assert answer.status == 200
-    assert aws_requests.calls == ["GetItem", "PutItem"]  # the session, then the conversion
+    assert aws_requests.calls == ["GetItem", "PutItem", "PutItem"]  # the session, the conversion, the log line
+    assert [call.table for call in aws_requests.calls][-1] == LOG
 
 
 def test_get_with_aliases_and_a_form_body_work_like_json(runtime, merchant):
@@ -93,7 +95,8 @@ def test_a_repeat_returns_the_same_answer_and_writes_nothing(runtime, merchant, 
     assert again.status == 200 and again.json == first.json
     assert again.headers["Idempotent-Replayed"] == "true"
     # The conditional PutItem fails and DynamoDB hands back the stored item: no second read, nothing changed.
-    assert aws_requests.calls == ["GetItem", "PutItem"]
+    assert aws_requests.calls == ["GetItem", "PutItem", "PutItem"]
+    assert aws_requests.calls[-1].table == LOG
     assert [c.serialize() for c in conversions()] == [before]
 
 
@@ -148,7 +151,7 @@ def test_wrong_or_missing_tokens_are_401_and_write_nothing(runtime, merchant, aw
         answer = postback(runtime, params)
         assert answer.status == 401, (token, answer.body)
         assert answer.json["error"] == "unauthorized"
-    assert not aws_requests.of(*WRITES)
+    assert not aws_requests.of(*WRITES, but_to=LOG)
     assert conversions() == []
 
 
@@ -205,7 +208,7 @@ def test_bad_and_replayed_signatures_are_401(runtime, merchant, aws_requests, ca
     aws_requests.calls.clear()
     answer = postback(runtime, body=body, headers=headers)
     assert answer.status == 401, answer.body
-    assert not aws_requests.of(*WRITES)
+    assert not aws_requests.of(*WRITES, but_to=LOG)
     assert conversions() == []
 
 
@@ -222,7 +225,7 @@ def test_the_ip_allow_list_admits_its_networks_only(runtime, merchant, aws_reque
     aws_requests.calls.clear()
     outside = postback(runtime, {**params, "order_id": "B-2"}, source_ip="198.51.100.7")
     assert outside.status == 403 and outside.json["error"] == "forbidden"
-    assert not aws_requests.of(*WRITES)
+    assert not aws_requests.of(*WRITES, but_to=LOG)
     assert len(conversions()) == 2
 
 
@@ -277,7 +280,7 @@ def test_hostile_input_is_a_clear_4xx_and_writes_nothing(runtime, merchant, aws_
         )
     assert 400 <= answer.status < 500, (name, answer.status, answer.body)
     assert answer.json["error"] and answer.json["message"]
-    assert not aws_requests.of(*WRITES), aws_requests.calls
+    assert not aws_requests.of(*WRITES, but_to=LOG), aws_requests.calls
     assert conversions() == []
 
 
@@ -329,7 +332,8 @@ def test_a_failed_session_read_answers_503_not_500(runtime, merchant, inject_fai
     inject_failure("dynamodb", "GetItem", exception=ReadTimeoutError(endpoint_url="https://dynamodb"))
     answer = postback(runtime, params)
     assert answer.status == 503 and answer.headers["Retry-After"]
-    assert aws_requests.calls == []  # the failing read never reached AWS, and nothing was written
+    # The failing read never reached AWS; nothing was written but the answer's line in the log.
+    assert aws_requests.calls == ["PutItem"] and aws_requests.calls[0].table == LOG
     assert len(conversions()) == 1
 
 
@@ -339,5 +343,5 @@ def test_a_sale_in_another_currency_than_the_programs_is_refused(runtime, mercha
     answer = postback(runtime, {"token": merchant.token, "order_id": "FX-1", "amount": "120.00", "currency": "USD"})
     assert answer.status == 400 and answer.json["fields"] == ["currency"]
     assert "EUR" in answer.json["message"]
-    assert not aws_requests.of(*WRITES)
+    assert not aws_requests.of(*WRITES, but_to=LOG)
     assert conversions() == []

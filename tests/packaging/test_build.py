@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from devstack.template import ROOT, Stack, load
+from tests.helpers.iam import CALL_RECORDER, IamCheck
 
 pytestmark = pytest.mark.packaging
 
@@ -98,7 +99,9 @@ def test_click_package_stays_small(build):
     assert size <= PACKAGE_BUDGET_MB, f"click function and layers: {size:.1f} MB"
 
 
-RUNNER = r"""
+RUNNER = (
+    CALL_RECORDER
+    + r"""
 import json, sys, time, uuid
 handler_module, event_file = sys.argv[1], sys.argv[2]
 module = __import__(handler_module)
@@ -110,8 +113,9 @@ class Context:
 result = module.lambda_handler(json.load(open(event_file)), Context())
 origins = {name: getattr(sys.modules.get(name), "__file__", None)
            for name in ("waymark", "aws_lambda_powertools", "pynamodb", "pydantic", "jinja2", "botocore")}
-print("@@RESULT@@" + json.dumps({"result": result, "origins": origins}, default=str))
+print("@@RESULT@@" + json.dumps({"result": result, "origins": origins, "calls": CALLS}, default=str))
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +227,9 @@ def _invoke_built(build: Path, logical_id: str, function: dict, event_file: Path
 def test_every_built_function_imports_with_only_its_layers_and_runs(build, deployed, moto_server, tmp_path):
     sdk = _runtime_sdk(tmp_path)
     functions = _built_functions(build)
+    # Each call a built function made, judged against its deployed role (docs/development.md).
+    iam = IamCheck(deployed)
+    refused = []
     assert set(functions) == set(deployed.functions)
     for logical_id, function in functions.items():
         spec = deployed.functions[logical_id]
@@ -240,6 +247,10 @@ def test_every_built_function_imports_with_only_its_layers_and_runs(build, deplo
         }
         for event_file in events:
             outcome = _invoke_built(build, logical_id, function, event_file, env, sdk)
+            for call in outcome["calls"]:
+                refusal = iam.refusal(logical_id, call["service"], call["operation"], call["params"])
+                if refusal:
+                    refused.append(f"{event_file.name}: {refusal}")
             origins = outcome["origins"]
             assert origins["waymark"].startswith(str(build / "SharedLayer")), origins
             assert origins["aws_lambda_powertools"].startswith(str(build / "CoreLayer")), origins
@@ -254,3 +265,4 @@ def test_every_built_function_imports_with_only_its_layers_and_runs(build, deplo
                 assert result["statusCode"] == 302 and result["cookies"], result
             if logical_id == "PostbackFunction" and event_file.stem.startswith("postback"):
                 assert result["statusCode"] == 200 and json.loads(result["body"])["conversion_id"], result
+    assert not refused, "AWS would refuse:\n" + "\n".join(refused)

@@ -16,24 +16,33 @@ def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_
     assert dynamodb_grants("PostbackFunction") == {
         "dynamodb:GetItem": {"SessionsTable", "AgentsTable", "ConfigTable", "ConversionsTable"},
         "dynamodb:Query": {"SessionsTable/index/ref-index"},
-        "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable"},  # a TransactWriteItems of Puts needs PutItem
-        "dynamodb:UpdateItem": {"ConfigTable"},  # only the exposed-token flag of a program, below
+        # a TransactWriteItems of Puts needs PutItem; the log gets one line per postback, and is never read here
+        "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable", "PostbackLogTable"},
+        # only the exposed-token flag of a program, and the fraud rules' counters, below
+        "dynamodb:UpdateItem": {"ConfigTable", "FraudCountersTable"},
         "kms:Decrypt": {"AdvertiserSecretsKey"},  # signed postbacks: the advertiser's HMAC secrets
     }
 
 
-def test_the_postback_function_may_update_only_a_programs_exposed_token_flag():
+def test_the_postback_function_may_update_only_a_programs_exposed_token_flag_and_fraud_counters():
     statements = [
         statement
         for policy in STACK.functions["PostbackFunction"].properties["Policies"]
         for statement in (policy.get("Statement", []) if isinstance(policy, dict) else [])
         if statement["Action"] == "dynamodb:UpdateItem"
     ]
-    assert [s["Condition"] for s in statements] == [
-        {
-            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]},
-            "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "token_exposed_by"]},
-        }
+    assert [(s["Resource"], s["Condition"]) for s in statements] == [
+        (
+            {"Fn::GetAtt": ["ConfigTable", "Arn"]},
+            {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]},
+                "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "token_exposed_by"]},
+            },
+        ),
+        (
+            {"Fn::GetAtt": ["FraudCountersTable", "Arn"]},
+            {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CAP#*", "BURST#*"]}},
+        ),
     ]
 
 

@@ -151,3 +151,40 @@ def test_attributes_are_the_names_a_write_touches(mapper):
     (wider,) = mapper.requests("dynamodb", "UpdateItem", {**update, "UpdateExpression": "ADD #0 :0 SET status = :0"})
     assert "status" in wider.context["dynamodb:attributes"]
     assert not decide(role, wider).allowed
+
+
+@pytest.mark.parametrize("returned", ["ALL_NEW", "ALL_OLD"])
+def test_asking_for_the_whole_item_back_touches_every_attribute(mapper, returned):
+    role = statements(
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": "*",
+            "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "token_exposed_by"]}},
+        }
+    )
+    update = {
+        "TableName": "waymark-test-ConfigTable",
+        "Key": {"pk": {"S": "PROGRAM#p"}, "sk": {"S": "PROGRAM"}},
+        "UpdateExpression": "ADD #0 :0",
+        "ExpressionAttributeNames": {"#0": "token_exposed_by"},
+        "ExpressionAttributeValues": {":0": {"SS": ["adv"]}},
+    }
+    for quiet in ({}, {"ReturnValues": "NONE"}, {"ReturnValues": "UPDATED_NEW"}):
+        (request,) = mapper.requests("dynamodb", "UpdateItem", {**update, **quiet})
+        assert decide(role, request).allowed, quiet
+
+    (request,) = mapper.requests("dynamodb", "UpdateItem", {**update, "ReturnValues": returned})
+    decision = decide(role, request)
+    assert not decision.allowed
+    assert f"every attribute: ReturnValues {returned}" in str(request)
+
+    anything = statements(
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": "*",
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:Attributes": ["*"]}},
+        }
+    )
+    assert decide(anything, request).allowed

@@ -25,6 +25,7 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:Query": {
             "AgentsTable/index/program-status-index",
             "LinksTable/index/agent-index",
+            "SessionsTable/index/ref-index",  # an offline sale's reference code names a session, as in a postback
             "StatsTable",
             "ConversionsTable/index/agent-index",
             "ConversionsTable/index/program-index",
@@ -33,7 +34,8 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:BatchGetItem": {"StatsTable", "AgentsTable", "LinksTable"},
         # statuses, profiles, decisions; the program's remarketing flag
         "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable", "ConfigTable"},
-        "dynamodb:PutItem": {"LinksTable", "ConfigTable"},
+        # ConversionsTable: offline sales from the console; SessionsTable: an operator's inside-sales visit
+        "dynamodb:PutItem": {"LinksTable", "ConfigTable", "ConversionsTable", "SessionsTable"},
         "dynamodb:DeleteItem": {"ConfigTable"},
         "s3:PutObject": {"ExportsBucket/*"},
         "s3:AbortMultipartUpload": {"ExportsBucket/*"},
@@ -60,19 +62,27 @@ def test_both_web_functions_use_it_and_know_the_exports_bucket():
 
 def test_the_console_set_up_policy_is_least_privilege():
     assert policy_grants("ConsoleSetupPolicy") == {
-        "dynamodb:Query": {"ConfigTable/index/listing-index"},  # programs and a program's advertisers
+        "dynamodb:Query": {
+            "ConfigTable/index/listing-index",  # programs and a program's advertisers
+            "AgentsTable/index/program-email-index",  # a partner added by hand repeats no email
+        },
         "dynamodb:GetItem": {"ConfigTable"},  # advertisers' items only, without their secrets: see below
-        "dynamodb:PutItem": {"ConfigTable"},
+        "dynamodb:PutItem": {"ConfigTable", "AgentsTable"},  # advertisers' items only (see below); partners by hand
         "dynamodb:UpdateItem": {"ConfigTable"},
+        "dynamodb:DeleteItem": {"AgentsTable", "LinksTable"},  # an applicant and its default link
+        "sqs:SendMessage": {"ErasureQueue"},  # a customer's erasure, done by ErasureFunction
         "kms:Encrypt": {"AdvertiserSecretsKey"},  # new and rotated HMAC secrets; never kms:Decrypt
         "cognito-idp:ListUsersInGroup": {"UserPool"},
         "cognito-idp:AdminCreateUser": {"UserPool"},
         "cognito-idp:AdminAddUserToGroup": {"UserPool"},
         "cognito-idp:AdminDeleteUser": {"UserPool"},
+        "cognito-idp:AdminGetUser": {"UserPool"},  # a partner's export names its login
+        "cognito-idp:AdminListGroupsForUser": {"UserPool"},
     }
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        if set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
+        on_config = any(resource_name(r) == "ConfigTable" for r in listed(statement["Resource"]))
+        if on_config and set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
             assert statement["Condition"] == {
                 "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
                 "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},  # no item comes back
@@ -105,3 +115,25 @@ def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their
         if s.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("dynamodb:LeadingKeys")
     ]
     assert [s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] for s in programs] == [["PROGRAMS"]]
+
+
+def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
+    assert policy_grants("ConsoleIntegrationPolicy") == {
+        "dynamodb:Query": {"PostbackLogTable"},
+        "dynamodb:PutItem": {"SessionsTable"},
+    }
+    users = [
+        name
+        for name, spec in STACK.functions.items()
+        if {"Ref": "ConsoleIntegrationPolicy"} in spec.properties["Policies"]
+    ]
+    assert sorted(users) == ["ApiFunction", "PortalFunction"]
+    log_writers = [
+        name
+        for name, spec in STACK.functions.items()
+        for policy in spec.properties["Policies"]
+        if isinstance(policy, dict)
+        for statement in policy.get("Statement", [])
+        if "PostbackLogTable" in str(statement["Resource"])
+    ]
+    assert log_writers == ["PostbackFunction"]

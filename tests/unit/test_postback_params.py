@@ -134,3 +134,15 @@ def test_malformed_requests_are_refused(request_, status):
     with pytest.raises(BadRequest) as raised:
         parameters(request_)
     assert raised.value.status == status
+
+
+def test_the_merchants_manual_lists_every_parameter_the_postback_reads():
+    """The integration page lists PostbackParams itself; docs/integrating.md is a second copy, so hold it."""
+    from devstack.template import ROOT
+    from waymark.conversions.postbacks import AUTH_FIELDS, PostbackParams
+
+    manual = (ROOT / "docs" / "integrating.md").read_text().split("\n## Postbacks\n", 1)[1].split("\n## ", 1)[0]
+    for name in [*PostbackParams.model_fields, *AUTH_FIELDS]:
+        assert f"`{name}`" in manual, name
+    for name, field in PostbackParams.model_fields.items():
+        assert field.description, f"{name} has no docstring: the integration page shows it"

@@ -14,10 +14,12 @@ EXPECTED_READS = {
     "ClickFunction": {"VisitorHashSecret"},  # the session's visitor hash
     "RemarketingLinkFunction": {"VisitorHashSecret", "EmailLinkKeysSecret"},  # offer-click sessions; link tokens
     "RemarketingPlannerFunction": {"WaymarkSecret"},  # email hashes and offer ids of planned sends
+    "ErasureFunction": {"WaymarkSecret"},  # the email hash and offer ids of the customer it erases
     "RemarketingSenderFunction": {"EmailLinkKeysSecret"},  # signs the email's links
     "SignupFunction": {"WebKeysSecret"},  # CSRF
-    "PortalFunction": {"WebKeysSecret"},  # CSRF, page cursors
-    "ApiFunction": {"WebKeysSecret"},  # CSRF for cookie logins, page cursors
+    # CSRF, page cursors; a partner's sign-in address hash (waymark.partners.own_addresses)
+    "PortalFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},  # the same, for cookie and /api/login sign-ins
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,

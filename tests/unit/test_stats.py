@@ -149,3 +149,9 @@ def test_counter_keys_with_the_same_place_are_one_counter():
     assert consumer.table_of("arn:aws:dynamodb:eu-west-1:1:table/waymark-SessionsTable/stream/2026") == (
         "waymark-SessionsTable"
     )
+
+
+def test_a_test_conversion_counts_nowhere_in_any_status():
+    for status in ("rejected", "approved"):
+        assert counters.conversion_deltas({**CONVERSION, "status": status, "test": True}) == {}
+    assert counters.change(counters.conversion_deltas(CONVERSION), {}) != {}  # a real one does count

@@ -10,6 +10,9 @@ advertiser, carries no secret, and records a sale only for a live click of that 
 (the __Host-wm_click cookie or a click id), always pending, as a web sale. Whatever else it says
 (partner, channel, status, email, cart) is ignored. A postback token sent to it is refused
 and the program is flagged, so the console tells operators the token has leaked.
+
+Every answer goes in the advertiser's postback log (waymark.conversions.postback_log), one
+write after the answer is decided, which never changes it.
 """
 
 import json
@@ -25,7 +28,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
-from waymark.conversions import advertisers, attribution, postback_auth, recording
+from waymark import catalog
+from waymark.conversions import advertisers, attribution, postback_auth, postback_log, recording
 from waymark.conversions.attribution import INITIAL_STATUSES, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import currencies, ids
@@ -37,7 +41,6 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 64
 MAX_ITEMS = 100
 MAX_AMOUNT = Decimal(10) ** 12  # any order in any currency (10^12 VND is about 40 million USD)
-AUTH_FIELDS = ("token", "advertiser")
 ALIASES = {"transaction_id": "click_id", "adv_sub": "order_id"}
 FORM = "application/x-www-form-urlencoded"
 _MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,6})?")  # ASCII digits: \d also matches other scripts
@@ -90,23 +93,51 @@ ClickId = Annotated[
 
 
 class PostbackParams(BaseModel):
-    """One reported sale (the `token`/`advertiser` credentials are read before this)."""
+    """One reported sale (the `token`/`advertiser` credentials are read before this).
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    Each field's docstring is its description: the console's integration page lists them from here.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
+    )
 
     order_id: OrderId
+    """Your order id, printable ASCII, at most 100 characters; with the advertiser it is the sale's identity."""
     amount: Money
+    """The sale's amount as a decimal string ("178.00"): digits and one optional point, at most the
+    currency's minor units."""
     currency: Currency
+    """ISO 4217 code; must be the program's currency."""
     click_id: ClickId = None
+    """The click id your landing page received."""
     ref: str | None = Field(None, max_length=16)
+    """The 6-character reference code a customer quotes by phone or chat."""
     channel: Channel = Channel.WEB
+    """Where the sale was made: web (default), chat, phone, concierge, inside_sales or remarketing."""
     agent: Code | None = None
+    """The partner code, for a sale without a click on an offline channel."""
     status: Literal[tuple(status.value for status in INITIAL_STATUSES)] | None = None  # type: ignore[valid-type]
+    """The initial status: pending (default) or approved."""
     items: list[CartLineIn] = Field(default_factory=list, max_length=MAX_ITEMS)
+    """Cart lines [{"product", "category", "quantity", "price"}] (unit price, at most 100 lines); JSON text
+    in a query string or form."""
     email: EmailStr | None = Field(None, max_length=254)
+    """The customer's email, only for the program's remarketing emails."""
     lang: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    """The customer's language (en, de-CH), for remarketing."""
     service_date: date | None = None
+    """The day of the booked service (YYYY-MM-DD), for remarketing."""
     booking_ref: str | None = Field(None, max_length=100)
+    """Your booking reference, for remarketing."""
+
+
+# The credentials, read before the sale's parameters (name, description).
+AUTH_PARAMETERS = (
+    ("token", "Your postback token (or the Authorization: Bearer header), unless the request is signed."),
+    ("advertiser", "Your advertiser id, for a signed request without the X-Waymark-Advertiser header."),
+)
+AUTH_FIELDS = tuple(name for name, _ in AUTH_PARAMETERS)
 
 
 class PixelParams(BaseModel):
@@ -144,22 +175,50 @@ class PostbackOutcome:
     replayed: bool = False  # a repeat answered from the stored conversion
 
 
+@dataclass
+class _Seen:
+    """What the postback log needs to know of a request, filled in as it is read."""
+
+    advertiser_id: str | None = None  # named by the request; proven once `authenticated`
+    authenticated: bool = False
+    order_id: str | None = None
+    test: bool = False  # the sale of a console test click
+
+
 def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOutcome:
-    """Authenticate, validate and record one postback or pixel hit; never raises for bad input."""
+    """Authenticate, validate and record one postback or pixel hit, and log the answer; never
+    raises for bad input."""
     now = now or utcnow()
+    seen = _Seen()
+    outcome = _answer(request, now, seen)
+    try:
+        line = _log_line(request, outcome, seen)
+        if line is not None:
+            postback_log.keep(line, now)
+    except Exception:  # the log serves the merchant's developer; the answer stands without it
+        logger.warning("the postback log line was not made", exc_info=True)
+    return outcome
+
+
+def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOutcome:
     try:
         if request.pixel:
-            return _pixel(request, now)
+            return _pixel(request, now, seen)
+        seen.advertiser_id = _named_advertiser(request, {})
         params = parameters(request)
+        seen.advertiser_id = _named_advertiser(request, params)
+        seen.order_id = _order_id_of(params)
         if request.method == "POST" and request.headers.get(postback_auth.SIGNATURE_HEADER) and request.raw_query:
             raise BadRequest("a signed POST sends every parameter in its body: the query string is not signed")
         advertiser = postback_auth.authenticate(credentials(request, params), now=now.timestamp())
-        return shape(recording.record(validate(params), advertiser, now))
+        seen.advertiser_id, seen.authenticated = advertiser.advertiser_id, True
+        return _shaped(recording.record(validate(params), advertiser, now), seen)
     except BadRequest as error:
         return PostbackOutcome(error.status, error.body(), "Invalid")
     except postback_auth.Unauthorized as error:
         return PostbackOutcome(401, {"error": "unauthorized", "message": str(error)}, "Unauthorized")
     except postback_auth.Forbidden as error:
+        seen.authenticated = True  # the allow-list is checked only once the credentials held
         return PostbackOutcome(403, {"error": "forbidden", "message": str(error)}, "Forbidden")
     except recording.WrongCurrency as error:
         body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
@@ -176,8 +235,11 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
         return PostbackOutcome(503, body, "Unavailable")
 
 
-def _pixel(request: PostbackRequest, now: datetime) -> PostbackOutcome:
+def _pixel(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOutcome:
     params = parameters(request)
+    named = params.get("advertiser")
+    seen.advertiser_id = named if isinstance(named, str) else None
+    seen.order_id = _order_id_of(params)
     token = params.get("token") or _bearer(request.headers)
     if token:
         exposed = postback_auth.token_owner(token) if isinstance(token, str) else None
@@ -190,7 +252,58 @@ def _pixel(request: PostbackRequest, now: datetime) -> PostbackOutcome:
     advertiser = postback_auth.named_advertiser(advertiser_id)
     if report.click_id is None:
         return PostbackOutcome(422, {"error": "no_live_click", "message": "no click to credit"}, "NoClick")
-    return shape(recording.record(report, advertiser, now))
+    return _shaped(recording.record(report, advertiser, now), seen)
+
+
+def _shaped(recorded: recording.Recorded, seen: _Seen) -> PostbackOutcome:
+    seen.test = bool(recorded.conversion.test)
+    return shape(recorded)
+
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _named_advertiser(request: PostbackRequest, params: dict[str, Any]) -> str | None:
+    """The advertiser a request names (header, parameter or the token's prefix), proven or not."""
+    named = request.headers.get(postback_auth.ADVERTISER_HEADER) or params.get("advertiser")
+    token = params.get("token") or _bearer(request.headers)
+    if not isinstance(named, str) and isinstance(token, str):
+        named = advertisers.advertiser_id_of(token)
+    return named if isinstance(named, str) else None
+
+
+def _order_id_of(params: dict[str, Any]) -> str | None:
+    order_id = params.get("order_id", params.get("adv_sub"))
+    return order_id if isinstance(order_id, str) and re.fullmatch(r"[!-~]{1,100}", order_id) else None
+
+
+def _log_line(request: PostbackRequest, outcome: PostbackOutcome, seen: _Seen) -> postback_log.Line | None:
+    """The log entry of this answer: under the advertiser the request named, if there is one."""
+    advertiser_id = seen.advertiser_id
+    if not advertiser_id or not _ID.fullmatch(advertiser_id):
+        return None
+    if not seen.authenticated and catalog.advertiser(advertiser_id) is None:  # cached: authentication read it
+        return None
+    body = outcome.body
+    conversion = body.get("conversion", body) if outcome.status in (200, 409) else {}
+    fields = [
+        f"{problem.get('field')}: {problem.get('message')}" if isinstance(problem, dict) else str(problem)
+        for problem in body.get("fields", [])
+    ]
+    return postback_log.Line(
+        advertiser_id=advertiser_id,
+        kind="test" if seen.test else "pixel" if request.pixel else "postback",
+        method=request.method,
+        status=outcome.status,
+        outcome=outcome.outcome,
+        authenticated=seen.authenticated,
+        signed=bool(request.headers.get(postback_auth.SIGNATURE_HEADER)),
+        message=body.get("message") if outcome.status >= 400 or outcome.status == 202 else None,
+        fields=tuple(fields),
+        order_id=conversion.get("order_id") or seen.order_id,
+        conversion_status=conversion.get("status"),
+        reason=conversion.get("reason"),
+    )
 
 
 def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> tuple[str, Report]:

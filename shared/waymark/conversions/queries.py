@@ -4,6 +4,10 @@ Both are Queries on a ConversionsTable index (agent-index, program-index) with t
 a `begins_with` on created_at; program filters (status, channel, partner) are filter
 expressions on that one month. Pages are continued with an opaque cursor that is only
 accepted for the same partner or program it came from.
+
+By partner name: one Query of the program's partners (program-status-index, names only) picks
+those whose name matches, then one agent-index Query per partner (at most MAX_NAMED_PARTNERS):
+a single bounded page, newest first, that says when it left something out.
 """
 
 import base64
@@ -15,9 +19,11 @@ from decimal import Decimal
 
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import times
-from waymark.models import Conversion
+from waymark.models import Agent, Conversion
 
 MAX_PAGE = 100
+MAX_NAMED_PARTNERS = 10  # partners whose conversions a name filter reads; a longer list asks for a closer name
+MAX_PARTNERS_READ = 5000  # names read to match (a program's partners, names only)
 
 
 class BadQuery(ValueError):
@@ -55,6 +61,57 @@ def conversions_of_program(
         if value is not None:
             condition = attribute == value if condition is None else condition & (attribute == value)
     return _month(Conversion.by_program, "program_id", program_id, month, condition, limit, cursor)
+
+
+@dataclass(frozen=True)
+class NamedPage:
+    conversions: list[Conversion]
+    partners: list[str]  # the matching partners' ids read (at most MAX_NAMED_PARTNERS)
+    truncated: bool  # more partners matched, or they have more conversions than the page shows
+
+
+def partners_named(program_id: str, name: str) -> tuple[list[str], bool]:
+    """Ids of the program's partners whose name contains every word of `name` (ignoring case), and
+    whether more than MAX_NAMED_PARTNERS matched. One Query reading names only."""
+    words = name.casefold().split()
+    if not words:
+        raise BadQuery("type part of the partner's name")
+    matches: list[str] = []
+    found = Agent.by_program_status.query(
+        program_id, attributes_to_get=["agent_id", "name"], limit=MAX_PARTNERS_READ, page_size=500
+    )
+    for agent in found:
+        if all(word in (agent.name or "").casefold() for word in words):
+            matches.append(agent.agent_id)
+            if len(matches) > MAX_NAMED_PARTNERS:
+                return matches[:MAX_NAMED_PARTNERS], True
+    return matches, False
+
+
+def conversions_of_partners_named(
+    program_id: str,
+    month: str,
+    name: str,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    limit: int = 50,
+) -> NamedPage:
+    """The newest `limit` conversions in `month` of the program's partners named like `name`."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadQuery(f"limit is between 1 and {MAX_PAGE}")
+    agent_ids, truncated = partners_named(program_id, name)
+    condition = Conversion.program_id == program_id
+    for attribute, value in ((Conversion.status, status), (Conversion.channel, channel)):
+        if value is not None:
+            condition = condition & (attribute == value)
+    found: list[Conversion] = []
+    for agent_id in agent_ids:
+        page = _month(Conversion.by_agent, "agent_id", agent_id, month, condition, limit, None)
+        found += page.conversions
+        truncated = truncated or page.cursor is not None
+    found.sort(key=lambda conversion: conversion.created_at, reverse=True)
+    return NamedPage(found[:limit], agent_ids, truncated or len(found) > limit)
 
 
 def commission_totals(agent_id: str, month: str) -> dict[str, dict[str, Decimal]]:

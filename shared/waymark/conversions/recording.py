@@ -1,22 +1,29 @@
-"""Recording a reported sale: one read (the session), the attribution and price rules, one write.
+"""Recording a reported sale: one read (the session), the attribution, fraud and price rules, one write.
 
 Program and partner come from the warm container's cache (waymark.catalog). The write is a
 conditional PutItem (with the remarketing customer, one TransactWriteItems) on the key
 "<advertiser>:<order id>", so a repeated or concurrent report of the same order writes
 nothing and gets the stored conversion back from DynamoDB's own answer.
+
+The program's fraud rules (waymark.conversions.fraud) run here: the pure ones hold the sale
+before it is written; caps and bursts are conditional counters in the same transaction, and
+when one refuses, the sale is written again capped (rejected) or held, without that counter.
 """
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution, commissions
-from waymark.conversions.attribution import Report
+from waymark.conversions import attribution, commissions, fraud
+from waymark.conversions.attribution import Attribution, Reason, Report
+from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import aws, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
+COUNTERS_TABLE = "FRAUD_COUNTERS_TABLE"  # the environment variable naming FraudCountersTable
 REF_CANDIDATES = 10  # sessions read for a reference code: the newest of this program wins
 CUSTOMER_RETENTION_DAYS = 365  # after the later of booking and service date, unless the program says otherwise
 
@@ -44,43 +51,31 @@ class Recorded:
 
 def record(report: Report, advertiser: Advertiser, now: datetime | None = None) -> Recorded:
     now = now or utcnow()
-    program = catalog.program(advertiser.program_id)
-    if program is None:
-        raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
-    if report.currency != program.currency:
-        raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
-    session = _session(report, program.program_id)
-    agent_id = session.agent_id if session else report.agent
-    agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
-    credit = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
-    if report.reported_by == "pixel" and not (credit.earns and credit.attributed_by == "click"):
-        raise NoLiveClick("the pixel credits only a live click of this program: none was found")
-    price = commissions.Price(Decimal(0), None)
-    if credit.earns and agent is not None:
-        price = commissions.price(
-            report.amount,
-            report.currency,
-            report.channel,
-            now.date(),
-            program_rules=program.commission_rules,
-            partner_rules=agent.commission_rules,
-            program_currency=program.currency,
+    credited = credited_sale(report, advertiser, now)
+    program, report, decision = credited.program, credited.report, credited.credit
+    table = os.environ.get(COUNTERS_TABLE, "")
+    limits = fraud.limits(credited.rules, decision, report.amount, program_id=program.program_id, table=table, now=now)
+    if limits and not table:
+        # A function recording sales without the counters' table would ignore the program's caps.
+        raise RuntimeError(f"{COUNTERS_TABLE} is not set: this function cannot apply the program's caps and bursts")
+    # Each refusal decides the sale anew: a cap rejects it (no counter written), a burst holds it
+    # (the caps still counted); at most one retry per limit.
+    for _ in range(len(limits) + 1):
+        conversion = _conversion(credited, decision, advertiser, now)
+        puts = [(Conversion.Meta.table_name, conversion.serialize())]
+        customer = remarketing_customer(report, program, conversion, now)
+        if customer is not None:
+            puts.append((Customer.Meta.table_name, customer.serialize()))
+        # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
+        # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
+        created = durable.create_new(
+            puts,
+            or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale",
+            counters=[limit.update for limit in limits],
         )
-    conversion = attribution.new_conversion(
-        report,
-        advertiser_id=advertiser.advertiser_id,
-        program_id=program.program_id,
-        attribution=credit,
-        price=price,
-        now=now,
-    )
-    puts = [(Conversion.Meta.table_name, conversion.serialize())]
-    customer = remarketing_customer(report, program, conversion, now)
-    if customer is not None:
-        puts.append((Customer.Meta.table_name, customer.serialize()))
-    # A pending sale the public pixel recorded gives way to the advertiser's authenticated postback of
-    # the same order: otherwise anyone holding a live click could claim orders before the merchant reports them.
-    created = durable.create_new(puts, or_replace=None if report.reported_by == "pixel" else "pending_pixel_sale")
+        if not created.refused:
+            break
+        decision, limits = _refused(decision, limits, created.refused)
     if created.stored:
         return Recorded(conversion)
     if created.kept_for_replay:
@@ -91,6 +86,82 @@ def record(report: Report, advertiser: Advertiser, now: datetime | None = None) 
         raise RuntimeError(f"{conversion.conversion_id} failed its condition but cannot be read")
     existing = Conversion.from_raw_data(stored)
     return Recorded(existing, repeat=True, same_sale=attribution.same_sale(existing, report))
+
+
+@dataclass(frozen=True)
+class Credited:
+    """A report attributed and priced, before any write: what the counted limits then decide on."""
+
+    program: Program
+    report: Report  # as recorded (a web sale from the inside-sales directory is an inside sale)
+    credit: Attribution  # after the program's pure fraud rules
+    price: commissions.Price
+    rules: fraud.FraudRules
+
+
+def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Credited:
+    """The session read, who earns the sale (the program's pure fraud rules applied) and what it pays.
+
+    The report comes back as recorded: a web sale on a session an operator opened from the
+    inside-sales directory is an inside sale (docs/operators.md "Inside sales").
+    """
+    program = catalog.program(advertiser.program_id)
+    if program is None:
+        raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
+    if report.currency != program.currency:
+        raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
+    session = _session(report, program.program_id)
+    if session is not None and session.inside_sales_by and report.channel == Channel.WEB:
+        report = replace(report, channel=Channel.INSIDE_SALES)
+    agent_id = session.agent_id if session else report.agent
+    agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
+    credited = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
+    if report.reported_by == "pixel" and not (credited.earns and credited.attributed_by == "click"):
+        raise NoLiveClick("the pixel credits only a live click of this program: none was found")
+    rules = fraud.FraudRules.of(program.settings)
+    credited = fraud.check(credited, report, agent=agent, rules=rules, now=now)
+    price = commissions.Price(Decimal(0), None)
+    if credited.earns and agent is not None:
+        price = commissions.price(
+            report.amount,
+            report.currency,
+            report.channel,
+            now.date(),
+            program_rules=program.commission_rules,
+            partner_rules=agent.commission_rules,
+            program_currency=program.currency,
+        )
+    return Credited(program, report, credited, price, rules)
+
+
+def attributed(report: Report, advertiser: Advertiser, now: datetime) -> tuple[Program, Report, Conversion]:
+    """The conversion a report makes (not written), for callers that write it themselves (an
+    operator's offline sale: the operator vouches for it, so the counted caps and bursts do not apply)."""
+    credited = credited_sale(report, advertiser, now)
+    return credited.program, credited.report, _conversion(credited, credited.credit, advertiser, now)
+
+
+def _conversion(credited: Credited, decision: Attribution, advertiser: Advertiser, now: datetime) -> Conversion:
+    return attribution.new_conversion(
+        credited.report,
+        advertiser_id=advertiser.advertiser_id,
+        program_id=credited.program.program_id,
+        attribution=decision,
+        price=credited.price,
+        now=now,
+    )
+
+
+def _refused(credit: Attribution, limits: list[fraud.Limit], refused: tuple[int, ...]):
+    """The credit and the counters to write after the counters at `refused` said no."""
+    said_no = [limits[i] for i in refused]
+    cap = next((limit for limit in said_no if limit.reason == Reason.CAP), None)
+    if cap is not None:
+        return fraud.capped(credit, cap.evidence), []
+    kept = [limit for i, limit in enumerate(limits) if i not in refused]
+    if credit.status == ConversionStatus.HELD:
+        return credit, kept  # already held by an earlier rule: its reason stands
+    return fraud.held(credit, Reason.IP_BURST, said_no[0].evidence), kept
 
 
 def remarketing_customer(report: Report, program: Program, conversion: Conversion, now: datetime) -> Customer | None:

@@ -12,6 +12,7 @@ class ConversionStatus(StrEnum):
     """Where a reported sale stands: pending until an operator decides, unless the advertiser approved it."""
 
     PENDING = "pending"  # recorded, waiting for the merchant's decision
+    HELD = "held"  # recorded, waiting for an operator because a fraud rule flagged it (its reason says which)
     APPROVED = "approved"  # its commission is owed
     REJECTED = "rejected"  # it earns nothing (a waymark.conversions.attribution.Reason says why)
     REVERSED = "reversed"  # approved, then taken back (a refund, a cancellation)

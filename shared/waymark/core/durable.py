@@ -56,21 +56,29 @@ class Created:
     stored: bool = False  # written now
     existing: dict | None = None  # the first item existed already: DynamoDB's copy of it ({} if it sent none)
     kept_for_replay: bool = False  # DynamoDB failed: the write waits in the replay queue
+    refused: tuple[int, ...] = ()  # indexes of the `counters` whose condition failed: nothing was written
 
 
 _CONTENDED_ATTEMPTS = 3
 
 
-def create_new(writes: list[tuple[str, dict]], *, or_replace: str | None = None) -> Created:
+def create_new(
+    writes: list[tuple[str, dict]], *, or_replace: str | None = None, counters: list[dict] | None = None
+) -> Created:
     """Write new items all or nothing: (table, item) each, conditional on the table's key being new.
 
     One conditional PutItem for one item, else one TransactWriteItems. When the first item
     exists already, DynamoDB hands back its stored copy (no extra read). A transaction that
     lost to a concurrent one on the same item is tried again (it then finds the item); when
     DynamoDB fails, the write is kept for replay. `or_replace` names a REPLACE_CONDITIONS entry
-    under which the first item may overwrite a stored one.
+    under which the first item may overwrite a stored one. `counters` are conditional Updates
+    (fraud caps) in the same transaction; when one's condition fails nothing is written and
+    `refused` names them. A kept write is replayed without its counters (they are limits, not data).
     """
     operation, request = _request(writes, or_replace)
+    if counters:
+        items = request["TransactItems"] if operation == "transact_write_items" else [{"Put": request}]
+        operation, request = "transact_write_items", {"TransactItems": [*items, *({"Update": c} for c in counters)]}
     for _ in range(_CONTENDED_ATTEMPTS):
         try:
             getattr(aws.client("dynamodb"), operation)(**request)
@@ -82,6 +90,12 @@ def create_new(writes: list[tuple[str, dict]], *, or_replace: str | None = None)
                 return Created(existing=error.response.get("Item") or {})
             if code == "TransactionCanceledException" and reasons[0].get("Code") == "ConditionalCheckFailed":
                 return Created(existing=reasons[0].get("Item") or {})
+            first = len(writes)
+            refused = tuple(
+                i - first for i, r in enumerate(reasons) if i >= first and r.get("Code") == "ConditionalCheckFailed"
+            )
+            if code == "TransactionCanceledException" and refused:
+                return Created(refused=refused)
             if code == "TransactionCanceledException" and any(r.get("Code") == "TransactionConflict" for r in reasons):
                 continue
             logger.warning("write failed; keeping it for replay", extra={"error": str(error)})

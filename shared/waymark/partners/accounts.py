@@ -44,8 +44,10 @@ def create_login(email: str, password: str, *, group: str, agent_id: str | None 
     return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
 
 
-def invite_login(email: str, *, group: str, temporary_password: str | None = None) -> Login:
-    """Create a login that must choose its password at first login, in `group`.
+def invite_login(
+    email: str, *, group: str, temporary_password: str | None = None, agent_id: str | None = None
+) -> Login:
+    """Create a login that must choose its password at first login, in `group` (a partner's names its `agent_id`).
 
     Cognito emails the invitation with a temporary password it makes up. A given
     `temporary_password` is for the local stack, whose embedded user pool sends no email:
@@ -59,6 +61,8 @@ def invite_login(email: str, *, group: str, temporary_password: str | None = Non
         "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
         "DesiredDeliveryMediums": ["EMAIL"],
     }
+    if agent_id:
+        request["UserAttributes"].append({"Name": "custom:agent_id", "Value": agent_id})
     if temporary_password is not None:
         request.update(TemporaryPassword=temporary_password, MessageAction="SUPPRESS")
     try:
@@ -106,6 +110,31 @@ def logins_in(group: str) -> list[Login]:
 
 def delete_login(username: str) -> None:
     aws.client("cognito-idp", background=True).admin_delete_user(UserPoolId=user_pool_id(), Username=username)
+
+
+def forget_partner_login(email: str, agent_id: str) -> bool:
+    """Delete the login of `email` only if it is this partner's (names `agent_id`): the address of an
+    agent without a login may be anyone's, an operator's included. False when there was none."""
+    login = find_login(email)
+    if login is None or login.agent_id != agent_id:
+        return False
+    try:
+        delete_login(login.username)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
+            return False
+        raise
+    return True
+
+
+def find_login(email: str) -> Login | None:
+    """describe_login, or None when the address has no login."""
+    try:
+        return describe_login(email)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
+            return None
+        raise
 
 
 def user_pool_client_id() -> str:

@@ -9,25 +9,29 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
 from waymark.core import ids
 from waymark.core.cache import TTLCache
 from waymark.core.times import iso, utcnow
-from waymark.models import Agent, CommissionRule, Program
+from waymark.models import Agent, CommissionRule, Program, connection
 from waymark.partners.links import save_agent_with_default_link
 from waymark.partners.vocabulary import PartnerStatus, PartnerType
+from waymark.programs import changes
 
 AGENT_CODE_LENGTH = 8
 _CODE_ATTEMPTS = 5
 
-# action -> (statuses it starts from, status it ends in). Suspending a pending partner declines it.
+# action -> (statuses it starts from, status it ends in). Only pending and declined partners were never active.
 TRANSITIONS: dict[str, tuple[tuple[PartnerStatus, ...], PartnerStatus]] = {
-    "approve": ((PartnerStatus.PENDING,), PartnerStatus.ACTIVE),
+    "approve": ((PartnerStatus.PENDING, PartnerStatus.DECLINED), PartnerStatus.ACTIVE),
+    "decline": ((PartnerStatus.PENDING,), PartnerStatus.DECLINED),
     "suspend": ((PartnerStatus.PENDING, PartnerStatus.ACTIVE), PartnerStatus.SUSPENDED),
     "reactivate": ((PartnerStatus.SUSPENDED,), PartnerStatus.ACTIVE),
 }
-PAST_TENSE = {"approve": "approved", "suspend": "suspended", "reactivate": "reactivated"}
+PAST_TENSE = {"approve": "approved", "decline": "declined", "suspend": "suspended", "reactivate": "reactivated"}
+MAX_NOTE_LENGTH = 500
 # What a partner may change about itself; operators may also change the rest.
 PROFILE_FIELDS = ("name", "website")
 OPERATOR_FIELDS = (*PROFILE_FIELDS, "partner_type", "attribution_window_days", "commission_rules")
@@ -96,25 +100,47 @@ def get_partner(agent_id: str) -> Agent:
         raise PartnerNotFound(agent_id) from error
 
 
-def change_status(agent_id: str, action: str) -> Agent:
-    """approve, suspend or reactivate; conditional on the status the change was decided from."""
+def change_status(agent_id: str, action: str, *, by: str | None = None, note: str | None = None) -> Agent:
+    """approve, decline, suspend or reactivate; conditional on the status the change was decided from.
+
+    With `by` (an operator) the change and its record are written in one transaction.
+    """
     if action not in TRANSITIONS:
         raise ValueError(f"unknown action {action!r}")
     starts_from, target = TRANSITIONS[action]
     agent = get_partner(agent_id)
     if agent.status not in starts_from:
         raise StatusConflict(f"the partner is {agent.status}, so it cannot be {PAST_TENSE[action]}")
+    if agent.erased_at and target == PartnerStatus.ACTIVE:
+        # Nobody is left to pay or to tell: an erased partner never earns again.
+        raise StatusConflict("the partner's personal data is erased, so it cannot be active again")
+    now = utcnow()
+    actions = [
+        Agent.status.set(target),
+        Agent.status_created.set(f"{target}#{agent.created_at}"),
+        Agent.updated_at.set(iso(now)),
+    ]
     try:
-        agent.update(
-            actions=[
-                Agent.status.set(target),
-                Agent.status_created.set(f"{target}#{agent.created_at}"),
-                Agent.updated_at.set(iso(utcnow())),
-            ],
-            condition=Agent.status == agent.status,
-        )
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if by is None:
+            agent.update(actions=actions, condition=Agent.status == agent.status)
+        else:
+            after = {"status": target, **({"note": note} if note else {})}
+            entry = changes.record(
+                agent.program_id,
+                by=by,
+                subject=f"partner:{agent_id}",
+                action=action,
+                before={"status": agent.status},
+                after=after,
+                now=now,
+            )
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.update(agent, actions=actions, condition=Agent.status == agent.status)
+                transaction.save(entry)
+            agent.set_status(target)
+            agent.updated_at = iso(now)
+    except (UpdateError, TransactWriteError) as error:
+        if error.cause_response_code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
             raise StatusConflict("the partner's status changed meanwhile; reload and try again") from error
         raise
     catalog.forget_agent(agent_id)
@@ -172,6 +198,12 @@ def partners_of(
 
 DIRECTORY_TTL_SECONDS = 60.0
 _directories: TTLCache[tuple[Agent, ...]] = TTLCache(DIRECTORY_TTL_SECONDS, max_entries=100)
+
+
+def forget_cached(agent: Agent) -> None:
+    """This container's cached copies of the partner: its lookup and its program's concierge directory."""
+    catalog.forget_agent(agent.agent_id)
+    _directories.forget(agent.program_id)
 
 
 def active_concierges(program_id: str) -> tuple[Agent, ...]:

@@ -20,6 +20,7 @@ class PartnerStatus(StrEnum):
     PENDING = "pending"  # signed up, waiting for an operator
     ACTIVE = "active"  # its clicks and sales earn commission
     SUSPENDED = "suspended"  # its links still redirect but earn nothing
+    DECLINED = "declined"  # an applicant the operator turned down: no portal, no commission
 
 
 class LinkStatus(StrEnum):

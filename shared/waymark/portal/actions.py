@@ -67,15 +67,6 @@ def partner(agent_id: str) -> Agent:
         raise web.NotFound("there is no such partner") from error
 
 
-def change_status(agent_id: str, action: str) -> Agent:
-    try:
-        return management.change_status(agent_id, action)
-    except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
-    except management.StatusConflict as error:
-        raise web.Conflict(str(error)) from error
-
-
 def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) -> Agent:
     try:
         return management.update_partner(agent_id, changes, allowed=allowed)

@@ -216,8 +216,9 @@ class PartnerUpdate(ProfileUpdate):
 class CountersOut(BaseModel):
     """Report figures (waymark.reporting.reads.Counters): counts, and money as exact decimal strings.
 
-    `conversions`, `sales` and `commission` count live conversions (pending + approved); reversed
-    ones were approved and later undone, rejected ones never counted.
+    `conversions`, `sales` and `commission` count live conversions (pending + approved); held ones
+    (flagged by a fraud rule, waiting for an operator; "under review" for partners) are apart;
+    reversed ones were approved and later undone, rejected ones never counted.
     """
 
     clicks: int
@@ -225,16 +226,19 @@ class CountersOut(BaseModel):
     bot_clicks: int
     conversions: int
     conversions_pending: int
+    conversions_held: int
     conversions_approved: int
     conversions_rejected: int
     conversions_reversed: int
     sales: str
     sales_pending: str
+    sales_held: str
     sales_approved: str
     sales_rejected: str
     sales_reversed: str
     commission: str
     commission_pending: str
+    commission_held: str
     commission_approved: str
     commission_rejected: str
     commission_reversed: str
@@ -257,7 +261,7 @@ class PartnerOut(BaseModel):
     agent_id: str
     program_id: str
     name: str
-    email: str
+    email: str | None = Field(description="None: an agent without one, or erased")
     website: str | None
     partner_type: PartnerType
     status: PartnerStatus
@@ -312,7 +316,7 @@ class PartnerList(BaseModel):
 class DirectoryEntry(BaseModel):
     agent_id: str
     name: str
-    email: str
+    email: str | None
     website: str | None
     sales_link: str
 

@@ -14,7 +14,9 @@ from waymark import catalog
 from waymark.models import PROGRAMS_LISTING, CommissionRule, Program, as_dict, connection
 from waymark.programs import changes
 
-# What an operator sets; `banners` lives in the program's `settings` map (waymark.partners.snippets reads it).
+# What an operator sets. `banners` (waymark.partners.snippets reads them) and `fraud_rules`
+# (waymark.conversions.fraud) live in the program's `settings` map, which other modules write too.
+IN_SETTINGS = ("banners", "fraud_rules")
 FIELDS = (
     "name",
     "currency",
@@ -29,6 +31,7 @@ FIELDS = (
     "default_language",
     "terms_url",
     "banners",
+    "fraud_rules",
     "commission_rules",
 )
 
@@ -43,11 +46,13 @@ class ProgramExists(ValueError):
 
 def fields_of(program: Program) -> dict[str, Any]:
     """The program's operator-set fields as stored values (rules and banners as plain dicts)."""
-    values = {name: getattr(program, name) for name in FIELDS if name not in ("banners", "commission_rules")}
+    values = {name: getattr(program, name) for name in FIELDS if name not in (*IN_SETTINGS, "commission_rules")}
     values["allowed_domains"] = list(program.allowed_domains or [])
     values["languages"] = list(program.languages or [])
     values["attribution_window_days"] = int(program.attribution_window_days)
     values["banners"] = [as_dict(banner) for banner in as_dict(program.settings).get("banners") or []]
+    # Self-referral is on unless a program turned it off (waymark.conversions.fraud.FraudRules).
+    values["fraud_rules"] = {"self_referral": True, **as_dict(as_dict(program.settings).get("fraud_rules"))}
     values["commission_rules"] = [
         {k: v for k, v in as_dict(rule).items() if v is not None} for rule in program.commission_rules or []
     ]
@@ -68,8 +73,8 @@ def list_programs() -> list[Program]:
 
 
 def create_program(program_id: str, values: dict[str, Any], *, by: str) -> Program:
-    settings = {"banners": values["banners"]} if values.get("banners") else {}
-    stored = {k: v for k, v in values.items() if k not in ("banners", "commission_rules") and v is not None}
+    settings = {name: values[name] for name in IN_SETTINGS if values.get(name)}
+    stored = {k: v for k, v in values.items() if k not in (*IN_SETTINGS, "commission_rules") and v is not None}
     program = Program(
         *Program.key(program_id),
         program_id=program_id,
@@ -103,25 +108,25 @@ def update_program(program_id: str, values: dict[str, Any], *, by: str) -> Progr
     for name, value in after.items():
         if name == "commission_rules":
             actions.append(Program.commission_rules.set([CommissionRule(**rule) for rule in value]))
-        elif name == "banners":
+        elif name in IN_SETTINGS:
             continue  # below: inside the settings map, which other modules write too
         elif value is None:
             actions.append(getattr(Program, name).remove())
         else:
             actions.append(getattr(Program, name).set(value))
     entry = changes.record(program_id, by=by, subject="program", action="update", before=before, after=after)
-    if "banners" not in after:
+    inside = {name: after[name] for name in IN_SETTINGS if name in after}
+    if not inside:
         _update(program, actions, Program.pk.exists(), entry)
     else:
-        try:  # only the banners, so a remarketing flag written meanwhile stays
-            _update(
-                program, [*actions, Program.settings["banners"].set(after["banners"])], Program.settings.exists(), entry
-            )
+        try:  # only these keys, so a remarketing flag written meanwhile stays
+            keys = [Program.settings[name].set(value) for name, value in inside.items()]
+            _update(program, [*actions, *keys], Program.settings.exists(), entry)
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise
             # An item stored without a settings map (written by hand): the whole map, which is empty.
-            whole = Program.settings.set({**as_dict(program.settings), "banners": after["banners"]})
+            whole = Program.settings.set({**as_dict(program.settings), **inside})
             _update(program, [*actions, whole], Program.pk.exists(), entry)
     catalog.forget_program(program_id)
     return get_program(program_id)

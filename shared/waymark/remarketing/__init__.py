@@ -12,4 +12,5 @@ Modules, from pure to I/O:
   sender       the daily job: due sends -> SES, exactly once, paced, resumable
   email_links  GET /x/{token} and the unsubscribe pages
   offers       the checkout's web offers and their CORS rule
+  erasure      a customer erased by email: found on email-index, queued by the console, done by ErasureFunction
 """

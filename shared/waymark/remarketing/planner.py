@@ -37,6 +37,8 @@ def epoch(day: date) -> int:
 
 def plan(customer: Customer, *, today: date | None = None) -> PlanOutcome:
     today = today or utcnow().date()
+    hashed = email_hash(customer.email)
+    _index(customer, hashed)
     program = catalog.program(customer.program_id)
     if program is None:
         return _forget_soon(customer, today, "unknown program")
@@ -59,7 +61,6 @@ def plan(customer: Customer, *, today: date | None = None) -> PlanOutcome:
     )
     if not planned:
         return _forget_soon(customer, today, "no send day ahead")
-    hashed = email_hash(customer.email)
     if _suppressed(hashed):
         # The daily job checks again before each send, so an unsubscribe arriving now is caught too.
         return _forget_soon(customer, today, "suppressed")
@@ -78,6 +79,18 @@ def plan(customer: Customer, *, today: date | None = None) -> PlanOutcome:
         actions=[Customer.ttl.set(keep_until)], condition=Customer.pk.exists()
     )
     return PlanOutcome(written, "planned" if written else "already planned")
+
+
+def _index(customer: Customer, hashed: str) -> None:
+    """Put the customer on email-index, so an erasure by email finds this booking (the postback
+    that wrote the item holds no hashing key)."""
+    try:
+        Customer(*Customer.key(customer.conversion_id)).update(
+            actions=[Customer.email_hash.set(hashed)], condition=Customer.pk.exists()
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
 
 
 def _suppressed(hashed: str) -> bool:

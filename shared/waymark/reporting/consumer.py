@@ -67,8 +67,11 @@ def count_record(
     """Count one stream record of SessionsTable or ConversionsTable (the handler's one call)."""
     table = table_of(event_source_arn)
     if table == os.environ["SESSIONS_TABLE"]:
-        # Only new sessions are clicks: audit write-backs (MODIFY) and TTL deletions are not.
-        return count_click(event_id, new) if event_name == "INSERT" and new else Outcome.NOTHING_TO_COUNT
+        # Only new sessions are clicks: audit write-backs (MODIFY) and TTL deletions are not, nor the
+        # console's test clicks, nor an operator's visit from the inside-sales directory (the partner's
+        # sale, not its traffic).
+        counted = event_name == "INSERT" and new and not new.get("test") and not new.get("inside_sales_by")
+        return count_click(event_id, new) if counted else Outcome.NOTHING_TO_COUNT
     if table == os.environ["CONVERSIONS_TABLE"]:
         return count_conversion(event_id, old, new)
     raise ValueError(f"records from {table!r} are not counted here")

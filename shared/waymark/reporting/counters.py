@@ -148,8 +148,8 @@ def click_deltas(session: dict, *, bot: bool, unique: bool) -> Deltas:
 
 def conversion_deltas(conversion: dict | None) -> Deltas:
     """What one conversion, as it stands, contributes: its count, sale and commission in its status's bucket."""
-    if not conversion:
-        return {}
+    if not conversion or conversion.get("test"):
+        return {}  # a console test conversion counts nowhere, in any status
     status = conversion["status"]
     if status not in ConversionStatus:
         raise ValueError(f"conversion {conversion.get('conversion_id')} has an unknown status {status!r}")

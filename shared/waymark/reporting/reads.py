@@ -39,6 +39,7 @@ class Counters:
     """One counter: clicks and conversions, with count, sales and commission per conversion status.
 
     `conversions`, `sales` and `commission` count the live conversions (pending + approved);
+    held ones (a fraud rule flagged them, an operator decides) are apart, in the `_held` fields;
     reversed ones were approved and later undone, rejected ones never counted.
     """
 
@@ -46,14 +47,17 @@ class Counters:
     unique_clicks: int = 0
     bot_clicks: int = 0
     conversions_pending: int = 0
+    conversions_held: int = 0
     conversions_approved: int = 0
     conversions_rejected: int = 0
     conversions_reversed: int = 0
     sales_pending: Decimal = _ZERO
+    sales_held: Decimal = _ZERO
     sales_approved: Decimal = _ZERO
     sales_rejected: Decimal = _ZERO
     sales_reversed: Decimal = _ZERO
     commission_pending: Decimal = _ZERO
+    commission_held: Decimal = _ZERO
     commission_approved: Decimal = _ZERO
     commission_rejected: Decimal = _ZERO
     commission_reversed: Decimal = _ZERO

@@ -37,6 +37,9 @@ class AccountNotActive(Forbidden):
         if status == PartnerStatus.PENDING:
             message = "Your partner account is awaiting approval. We will let you know when it is approved."
             self.title = "Awaiting approval"
+        elif status == PartnerStatus.DECLINED:
+            message = "Your application to the partner program was declined."
+            self.title = "Application declined"
         elif status == PartnerStatus.SUSPENDED:
             message = "Your partner account is suspended. Please contact the partner program."
             self.title = "Account suspended"

@@ -45,6 +45,11 @@ def _b_sale(w) -> str:
     return quote(w.b_sale, safe="")
 
 
+# Correcting conversions (the matrix world's advertiser "matrix-shop"; "nobody1" is no partner's code).
+_OFFLINE_SALE = {"advertiser_id": "matrix-shop", "order_id": "M-1", "amount": "10.00", "currency": "EUR"}
+_OFFLINE_SALE |= {"channel": "phone", "agent": "nobody1"}
+_PAGE_DECISION = {"from_status": "pending", "status": "approved"}
+
 # The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
 _PROFILE_FORM = {"name": "P", "kind": "web", "offer-0-code": "x1", "offer-0-price": "1", "offer-0-name-en": "X"}
@@ -124,6 +129,18 @@ SETUP_CASES: dict[str, Case] = {
     ),
     "POST /admin/advertisers/<advertiser_id>/rotate": Case(
         lambda w: "/admin/advertisers/matrix-shop/rotate", form={"grace_hours": "1"}
+    ),
+    # A test conversion here reaches no /postback (LINK_BASE_URL is a closed port, see `matrix`): its answer
+    # says so. tests/integration/portal/test_integration_page.py sends real ones.
+    "GET /admin/advertisers/<advertiser_id>/integration": Case(lambda w: "/admin/advertisers/matrix-shop/integration"),
+    "POST /admin/advertisers/<advertiser_id>/integration/test": Case(
+        lambda w: "/admin/advertisers/matrix-shop/integration/test"
+    ),
+    "GET /api/admin/advertisers/<advertiser_id>/integration": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop/integration"
+    ),
+    "POST /api/admin/advertisers/<advertiser_id>/test-conversion": Case(
+        lambda w: "/api/admin/advertisers/matrix-shop/test-conversion", json={}
     ),
     "GET /admin/operators": Case(lambda w: "/admin/operators"),
     "POST /admin/operators": Case(lambda w: "/admin/operators", form={"email": "page-invite@example.com"}, ok=303),
@@ -219,6 +236,17 @@ CASES: dict[str, Case] = {
         lambda w: f"/admin/links/{_b_link(w)}/status", form={"status": "paused"}, ok=303
     ),
     "GET /admin/inside-sales": Case(lambda w: "/admin/inside-sales"),
+    "GET /admin/partners/new": Case(lambda w: "/admin/partners/new"),
+    "POST /admin/partners": Case(
+        lambda w: "/admin/partners", form={"name": "By hand", "partner_type": "concierge", "login": "no"}, ok=303
+    ),
+    "POST /admin/partners/<agent_id>/delete": Case(lambda w: f"/admin/partners/{w.pending.agent_id}/delete", ok=303),
+    "POST /admin/partners/<agent_id>/export": Case(lambda w: f"/admin/partners/{w.b.agent_id}/export"),
+    "POST /admin/partners/<agent_id>/erase": Case(lambda w: f"/admin/partners/{w.suspended.agent_id}/erase", ok=303),
+    "GET /admin/personal-data": Case(lambda w: "/admin/personal-data"),
+    "POST /admin/personal-data/customers": Case(
+        lambda w: "/admin/personal-data/customers", form={"email": "page-guest@example.org"}, ok=303
+    ),
     # reports, conversions and exports (figures of May 2026: conftest.add_activity)
     "GET /portal/reports": Case(lambda w: "/portal/reports", query=f"month={MONTH}", ok=303),
     "GET /portal/reports/<month>": Case(lambda w: f"/portal/reports/{MONTH}"),
@@ -228,6 +256,16 @@ CASES: dict[str, Case] = {
     "POST /admin/conversions/<conversion_id>/status": Case(
         lambda w: f"/admin/conversions/{_b_sale(w)}/status", form={"status": "approved"}, ok=303
     ),
+    "GET /admin/conversions/new": Case(lambda w: "/admin/conversions/new"),
+    "POST /admin/conversions/new": Case(lambda w: "/admin/conversions/new", form=_OFFLINE_SALE, ok=303),
+    "POST /admin/conversions/decisions": Case(
+        lambda w: "/admin/conversions/decisions", form={**_PAGE_DECISION, "conversion_ids": '["shop-booking:o-b1"]'}
+    ),
+    # A partner code of no partner: the allowed caller reaches the check (400), everyone else is refused first.
+    "POST /admin/conversions/<conversion_id>/reassign": Case(
+        lambda w: f"/admin/conversions/{_b_sale(w)}/reassign", form={"agent_id": "nobody1", "note": "n"}, ok=400
+    ),
+    "POST /admin/inside-sales/<agent_id>/visit": Case(lambda w: f"/admin/inside-sales/{w.b.agent_id}/visit", ok=303),
     "GET /admin/reports": Case(lambda w: "/admin/reports", query=f"month={MONTH}", ok=303),
     "GET /admin/reports/<month>": Case(lambda w: f"/admin/reports/{MONTH}"),
     "GET /admin/partners/<agent_id>/reports": Case(lambda w: f"/admin/partners/{w.b.agent_id}/reports", ok=303),
@@ -271,6 +309,19 @@ CASES: dict[str, Case] = {
     ),
     "PATCH /api/admin/links/<code>": Case(lambda w: f"/api/admin/links/{_b_link(w)}", json={"status": "paused"}),
     "GET /api/admin/inside-sales": Case(lambda w: "/api/admin/inside-sales", query="q=bravo"),
+    "POST /api/admin/partners": Case(
+        lambda w: "/api/admin/partners", json={"name": "By hand", "partner_type": "concierge", "login": False}, ok=201
+    ),
+    "DELETE /api/admin/partners/<agent_id>": Case(
+        lambda w: f"/api/admin/partners/{w.pending.agent_id}", json={}, ok=204
+    ),
+    "POST /api/admin/partners/<agent_id>/export": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}/export", json={}),
+    "POST /api/admin/partners/<agent_id>/erase": Case(
+        lambda w: f"/api/admin/partners/{w.suspended.agent_id}/erase", json={}
+    ),
+    "POST /api/admin/customers/erase": Case(
+        lambda w: "/api/admin/customers/erase", json={"email": "api-guest@example.org"}, ok=202
+    ),
     "GET /api/dashboard": Case(lambda w: "/api/dashboard"),
     "GET /api/links/<code>/stats": Case(lambda w: f"/api/links/{_b_link(w)}/stats", owner="b"),
     "GET /api/reports/<month>": Case(lambda w: f"/api/reports/{MONTH}"),
@@ -281,6 +332,16 @@ CASES: dict[str, Case] = {
     "GET /api/admin/conversions/<conversion_id>": Case(lambda w: f"/api/admin/conversions/{_b_sale(w)}"),
     "POST /api/admin/conversions/<conversion_id>/status": Case(
         lambda w: f"/api/admin/conversions/{_b_sale(w)}/status", json={"status": "rejected", "reason": "fraud"}
+    ),
+    "POST /api/admin/conversions": Case(lambda w: "/api/admin/conversions", json=_OFFLINE_SALE),
+    "POST /api/admin/conversions/decisions": Case(
+        lambda w: "/api/admin/conversions/decisions", json={**_PAGE_DECISION, "conversion_ids": ["shop-booking:o-b1"]}
+    ),
+    "POST /api/admin/conversions/<conversion_id>/reassign": Case(
+        lambda w: f"/api/admin/conversions/{_b_sale(w)}/reassign", json={"agent_id": "nobody1", "note": "n"}, ok=400
+    ),
+    "POST /api/admin/inside-sales/<agent_id>/visits": Case(
+        lambda w: f"/api/admin/inside-sales/{w.b.agent_id}/visits", ok=201
     ),
     "GET /api/admin/reports/<month>": Case(lambda w: f"/api/admin/reports/{MONTH}"),
     "GET /api/admin/partners/<agent_id>/reports/<month>": Case(
@@ -345,7 +406,8 @@ def matrix():
     from tests.helpers.programs import make_advertiser
     from waymark.partners import accounts
 
-    with world_with_figures() as world:
+    with world_with_figures() as world, pytest.MonkeyPatch.context() as env:
+        env.setenv("LINK_BASE_URL", "http://127.0.0.1:9")  # nothing listens there: no request leaves the machine
         configure_console(world.program)
         make_advertiser(world.program, "matrix-shop")
         # Operators to remove (Cognito is not restored between routes, so each removal has its own).

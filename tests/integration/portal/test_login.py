@@ -179,3 +179,23 @@ def auth_client_id() -> str:
     from waymark.web import auth
 
     return auth.client_id()
+
+
+def test_a_partners_sign_in_remembers_its_address_hash_for_the_self_referral_rule(logins):
+    from waymark.core import signing_keys
+    from waymark.models import Agent
+
+    WebClient(logins.stack, logins.runtime).log_in(logins.a.email, PASSWORD)  # from 198.51.100.7
+    api = WebClient(logins.stack, logins.runtime)
+    assert api.post("/api/login", json={"email": logins.a.email, "password": PASSWORD}).status == 200
+    stored = Agent.get(logins.a.agent_id, consistent_read=True).ip_hashes
+    assert stored == {signing_keys.visitor_hash("198.51.100.7")}  # a hash, never the address
+
+
+def test_a_partners_address_hashes_are_bounded(logins):
+    from waymark.models import Agent
+    from waymark.partners import own_addresses
+
+    for n in range(own_addresses.MAX_IP_HASHES + 5):
+        own_addresses.remember_sign_in(logins.a.agent_id, f"203.0.113.{n}")
+    assert len(Agent.get(logins.a.agent_id, consistent_read=True).ip_hashes) == own_addresses.MAX_IP_HASHES

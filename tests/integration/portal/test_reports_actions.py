@@ -98,8 +98,9 @@ def test_an_operator_approves_a_sale_and_the_partner_sees_approved_commission(ac
         f"{href}/status", form={"csrf_token": page.csrf(), "status": "reversed", "reason": "cancelled"}
     )
     assert reversed_.status == 303 and Conversion.get(world.a_sale).status == "reversed"
-    again = as_admin.post(f"{href}/status", form={"csrf_token": page.csrf(), "status": "approved"})
-    assert again.status == 409 and "cannot change any more" in again.body
+    # A reversal can only be undone back to approved (with a note: see test_conversion_corrections.py).
+    again = as_admin.post(f"{href}/status", form={"csrf_token": page.csrf(), "status": "pending", "note": "n"})
+    assert again.status == 409 and "can become approved, not pending" in again.body
     bad = as_admin.post(f"{href}/status", form={"csrf_token": page.csrf(), "status": "deleted"})
     assert bad.status == 400 and Conversion.get(world.a_sale).status == "reversed"
 
@@ -152,6 +153,8 @@ def test_the_conversions_api_filters_pages_and_changes_status(activity, api_admi
         "to_status": "rejected",
         "reason": "fraud",
         "note": "fake",
+        "from_agent": None,
+        "to_agent": None,
     }
     assert api_admin.get(path).json["status"] == "rejected"
     assert api_admin.get("/api/admin/conversions/shop-booking%3Anope").status == 404

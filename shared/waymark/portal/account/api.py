@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from waymark import web
-from waymark.partners import passwords
+from waymark.partners import own_addresses, passwords
 from waymark.portal.account import signup_doc
 from waymark.portal.schemas import (
     ChangePasswordRequest,
@@ -47,6 +47,9 @@ def login(body: LoginRequest) -> LoginResult | NewPasswordChallenge:
         return NewPasswordChallenge(session=challenge.session, message=message)
     except auth.NotAuthenticated as error:
         raise web.LoginRequired(str(error)) from error
+    principal = auth.verify(token)
+    if principal.is_partner:
+        own_addresses.remember_sign_in(principal.agent_id, web.current().event.request_context.http.source_ip)
     return LoginResult(id_token=token, expires_in=expires_in)
 
 

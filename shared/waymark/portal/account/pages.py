@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from waymark import web
-from waymark.partners import passwords
+from waymark.partners import own_addresses, passwords
 from waymark.web import auth
 
 router = Router()
@@ -56,6 +56,8 @@ def login() -> Response[str]:
     except auth.NotAuthenticated as error:
         return web.render("account/login.html", 401, next=target, email=email, error=f"{str(error).capitalize()}.")
     principal = auth.verify(token)
+    if principal.is_partner:
+        own_addresses.remember_sign_in(principal.agent_id, web.current().event.request_context.http.source_ip)
     landing = target or ("/admin" if principal.is_admin else "/portal")
     return web.redirect(landing, cookies=[auth.session_cookie(token, expires_in)])
 

@@ -1,9 +1,15 @@
 """The operators' console (/admin, /api/admin): partners, and setting Waymark up.
 
-pages          partners by status, approval, edits, commission overrides, links, the inside-sales directory
+pages          partners by status, added by hand, approval, declining, deleting, edits, commission overrides, links,
+               personal data (a partner's export and erasure, a customer's erasure), the inside-sales directory
 api            the same as JSON
+partner_schemas  what the partner and personal-data routes accept and answer (pydantic)
+partner_actions  those domain calls with their refusals as HTTP errors
 setup_pages    programs and their commission rules, advertisers and their credentials, operators, the change record
 setup_api      the same as JSON (credentials only in the answers that make them)
 setup_schemas  what the set-up pages and API accept and answer (pydantic)
 setup_actions  the set-up domain calls with their refusals as HTTP errors, and the answer models
+integration_pages    an advertiser's integration page: postback URL, parameters, examples, test conversion, log
+integration_api      the same as JSON
+integration_actions  the integration page as data, and the test conversion with its refusals as HTTP errors
 """

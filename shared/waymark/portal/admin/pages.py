@@ -1,6 +1,8 @@
-"""The admin console's pages (/admin): partners by status, approval, edits, commission overrides,
-links on a partner's behalf and the inside-sales directory."""
+"""The admin console's pages (/admin): partners by status, partners added by hand, approval, declining and
+deleting applicants, edits, commission overrides, links on a partner's behalf, personal data (a partner's
+export and erasure, a customer's erasure) and the inside-sales directory (opening a concierge's order page)."""
 
+import json
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -12,14 +14,17 @@ from pydantic import ValidationError
 from waymark import catalog, web
 from waymark.conversions.vocabulary import Channel
 from waymark.models import Agent, Program, as_dict
+from waymark.partners.applicants import DELETABLE
 from waymark.partners.management import OPERATOR_FIELDS, PAST_TENSE, TRANSITIONS
 from waymark.partners.vocabulary import PartnerStatus, PartnerType
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
+from waymark.portal.admin import partner_actions
+from waymark.portal.admin.partner_schemas import CustomerErasure, PartnerCreate, clean_note
 from waymark.portal.params import AgentId, Cursor, LinkCode, NameContains, PickedMonth, ProgramId
 from waymark.portal.partner.pages import link_from_form, status_change
 from waymark.portal.partner.views import directory, link_out, partner_out
-from waymark.portal.reports import figures
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.reports.pages import PICKER_MONTHS, picked_month, render
 from waymark.portal.schemas import MAX_COMMISSION_RULES, PartnerUpdate
 from waymark.reporting import reads
@@ -27,10 +32,13 @@ from waymark.reporting import reads
 router = Router()
 
 Status = Annotated[PartnerStatus | None, Query()]
-ACTION_LABELS = {"approve": "Approve", "reactivate": "Reactivate", "suspend": "Suspend"}
+ACTION_LABELS = {"approve": "Approve", "decline": "Decline", "reactivate": "Reactivate", "suspend": "Suspend"}
 NOTICES = {
     "saved": "Saved.",
+    "created": "The partner is added and active. With a login, Cognito has emailed the invitation.",
     "approved": "The partner is approved and can log in to the portal now.",
+    "declined": "The application is declined: the partner cannot use the portal and earns nothing.",
+    "erased": "The partner's personal data is erased and its login deleted.",
     "suspended": "The partner is suspended: its links still redirect but earn nothing.",
     "reactivated": "The partner is active again.",
     "link": "The link is created.",
@@ -39,8 +47,17 @@ NOTICES = {
 RULE_FIELDS = ("kind", "value", "channel", "valid_from", "valid_until", "note")
 
 
+LIST_NOTICES = {"deleted": "The applicant is deleted, with its login."}
+Listed = Annotated[Literal[tuple(LIST_NOTICES)] | None, Query()]  # type: ignore[valid-type]
+
+
 def _partners_page(
-    heading: str, program_id: str | None, status: str | None, cursor: str | None, month: str | None = None
+    heading: str,
+    program_id: str | None,
+    status: str | None,
+    cursor: str | None,
+    month: str | None = None,
+    notice: str | None = None,
 ) -> Response[str]:
     """A page of partners; with `month`, each partner's figures of that month (one BatchGetItem)."""
     web.admin()
@@ -60,6 +77,7 @@ def _partners_page(
         month=month,
         totals=totals,
         months=figures.recent_months(count=PICKER_MONTHS),
+        notice=LIST_NOTICES.get(notice or ""),
     )
 
 
@@ -74,8 +92,58 @@ def partners(
     status: Status = None,
     cursor: Cursor = None,
     month: PickedMonth = None,
+    done: Listed = None,
 ) -> Response[str]:
-    return _partners_page("Partners", program, status, cursor, picked_month(month))
+    return _partners_page("Partners", program, status, cursor, picked_month(month), done)
+
+
+PARTNER_FORM_FIELDS = ("name", "partner_type", "email", "website", "login")
+
+
+def _new_partner_page(
+    program_id: str | None, values: dict | None = None, errors: dict | None = None, status: int = 200
+) -> Response[str]:
+    web.admin()
+    return render(
+        "admin/partner_new.html",
+        status,
+        program=actions.program(program_id),
+        program_query=f"{urlencode({'program': program_id})}&" if program_id else "",
+        partner_types=list(PartnerType),
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@router.get("/admin/partners/new")
+def new_partner(program: ProgramId = None) -> Response[str]:
+    return _new_partner_page(program)
+
+
+@router.post("/admin/partners")
+def create_partner(program: ProgramId = None) -> Response[str]:
+    web.admin()
+    form = web.form()
+    values = {name: form.get(name, "").strip() for name in PARTNER_FORM_FIELDS}
+    try:
+        body = PartnerCreate(
+            program_id=program,
+            name=values["name"],
+            partner_type=values["partner_type"] or PartnerType.AFFILIATE,  # type: ignore[arg-type]
+            email=values["email"] or None,
+            website=values["website"] or None,
+            login=values["login"] != "no",
+        )
+    except ValidationError as error:
+        errors = web.field_errors(error)
+        if "" in errors or "__root__" in errors:
+            errors["login"] = errors.pop("", None) or errors.pop("__root__")
+        return _new_partner_page(program, values, errors, 400)
+    try:
+        agent = partner_actions.create(body)
+    except web.Conflict as error:
+        return _new_partner_page(program, values, {"email": str(error)}, 409)
+    return web.redirect(f"/admin/partners/{agent.agent_id}?done=created")
 
 
 def _rule_rows(agent: Agent) -> list[dict[str, Any]]:
@@ -126,6 +194,8 @@ def _partner_page(
         link_values=link_values or {},
         link_errors=link_errors or {},
         notice=NOTICES.get(notice or ""),
+        deletable=DELETABLE,
+        erased=agent.erased_at,
     )
 
 
@@ -190,11 +260,85 @@ def save_partner(agent_id: AgentId) -> Response[str]:
 @router.post("/admin/partners/<agent_id>/status")
 def change_status(agent_id: AgentId) -> Response[str]:
     web.admin()
-    action = web.form().get("action", "")
+    form = web.form()
+    action = form.get("action", "")
     if action not in TRANSITIONS:
-        raise web.BadRequest("the action must be approve, suspend or reactivate")
-    agent = actions.change_status(agent_id, action)
+        raise web.BadRequest(f"the action must be one of {', '.join(TRANSITIONS)}")
+    try:
+        note = clean_note(form.get("note"))
+    except ValueError as error:
+        raise web.BadRequest(str(error)) from error
+    agent = partner_actions.change_status(agent_id, action, note)
     return web.redirect(f"/admin/partners/{agent.agent_id}?done={PAST_TENSE[action]}")
+
+
+@router.post("/admin/partners/<agent_id>/delete")
+def delete_partner(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    agent = partner_actions.delete(agent_id)
+    return web.redirect(f"/admin/partners?{urlencode({'program': agent.program_id, 'done': 'deleted'})}")
+
+
+@router.post("/admin/partners/<agent_id>/export")
+def export_partner(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    document = partner_actions.export(agent_id)
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=json.dumps(document, default=str, indent=2, ensure_ascii=False),
+        headers={"Content-Disposition": f'attachment; filename="partner-{agent_id}.json"', "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/admin/partners/<agent_id>/erase")
+def erase_partner(agent_id: AgentId) -> Response[str]:
+    web.admin()
+    partner_actions.erase(agent_id)
+    return web.redirect(f"/admin/partners/{agent_id}?done=erased")
+
+
+PERSONAL_NOTICES = {"queued": "The erasure is under way; the change record shows it once it is done (within a minute)."}
+
+
+def _personal_data_page(
+    program_id: str | None,
+    *,
+    notice: str | None = None,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+) -> Response[str]:
+    web.admin()
+    return render(
+        "admin/personal_data.html",
+        status,
+        program=actions.program(program_id),
+        notice=PERSONAL_NOTICES.get(notice or ""),
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@router.get("/admin/personal-data")
+def personal_data(
+    program: ProgramId = None,
+    done: Annotated[Literal[tuple(PERSONAL_NOTICES)] | None, Query()] = None,  # type: ignore[valid-type]
+) -> Response[str]:
+    return _personal_data_page(program, notice=done)
+
+
+@router.post("/admin/personal-data/customers")
+def erase_customer(program: ProgramId = None) -> Response[str]:
+    web.admin()
+    values = {"email": web.form().get("email", "").strip()}
+    try:
+        body = CustomerErasure(email=values["email"])
+    except ValidationError as error:
+        return _personal_data_page(program, values=values, errors=web.field_errors(error), status=400)
+    partner_actions.erase_customer(body.email, program)
+    chosen = actions.program(program).program_id
+    return web.redirect(f"/admin/personal-data?{urlencode({'program': chosen, 'done': 'queued'})}")
 
 
 @router.post("/admin/partners/<agent_id>/links")
@@ -225,3 +369,11 @@ def inside_sales(program: ProgramId = None, q: NameContains = None) -> Response[
         query=q,
         entries=directory(actions.concierges(chosen, q), chosen, web.base_url()),
     )
+
+
+@router.post("/admin/inside-sales/<agent_id>/visit")
+def inside_sales_visit(agent_id: AgentId) -> Response[str]:
+    operator = web.admin()
+    visit = conversion_actions.inside_sales_visit(agent_id, by=operator.email)
+    # The order page is the program's own, checked against its allowed domains.
+    return web.redirect(visit.url)

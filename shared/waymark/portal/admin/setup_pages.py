@@ -52,6 +52,18 @@ TEXT_FIELDS = (
     "terms_url",
 )
 BANNER_FIELDS = ("image_url", "width", "height", "alt")
+# The fraud rules' form fields ("fraud-<rule>"); empty turns a rule off (waymark.conversions.fraud).
+FRAUD_FIELDS = ("min_seconds", "day_count", "day_amount", "month_count", "month_amount", "burst_count", "burst_minutes")
+FRAUD_LABELS = {
+    "self_referral": "Self-referral",
+    "min_seconds": "Minimum time from click to sale",
+    "day_count": "Daily cap (conversions)",
+    "day_amount": "Daily cap (sales amount)",
+    "month_count": "Monthly cap (conversions)",
+    "month_amount": "Monthly cap (sales amount)",
+    "burst_count": "Most sales from one IP hash",
+    "burst_minutes": "Burst window (minutes)",
+}
 LABELS = {
     "program_id": "Program id",
     "name": "Name",
@@ -77,6 +89,9 @@ def _program_values(program: Program) -> dict[str, Any]:
     values["allowed_domains"] = "\n".join(stored["allowed_domains"])
     values["languages"] = ", ".join(stored["languages"])
     values["passthrough"], values["auto_approve"] = stored["passthrough"], stored["auto_approve"]
+    rules = stored["fraud_rules"]
+    values |= {f"fraud-{name}": rules.get(name) for name in FRAUD_FIELDS}
+    values["fraud-self_referral"] = bool(rules.get("self_referral", True))
     return values
 
 
@@ -101,7 +116,9 @@ def _program_page(
         "admin/program.html",
         status,
         program=program,
-        values=values if values is not None else (_program_values(program) if program else {"passthrough": True}),
+        values=values
+        if values is not None
+        else (_program_values(program) if program else {"passthrough": True, "fraud-self_referral": True}),
         errors=errors or {},
         channels=list(Channel),
         rule_rows=rule_rows if rule_rows is not None else _rows(stored["commission_rules"], MAX_COMMISSION_RULES),
@@ -118,6 +135,8 @@ def _posted_program(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any
     values["allowed_domains"] = form.get("allowed_domains", "")
     values["languages"] = form.get("languages", "")
     values["passthrough"], values["auto_approve"] = "passthrough" in form, "auto_approve" in form
+    values |= {f"fraud-{name}": form.get(f"fraud-{name}", "").strip() for name in FRAUD_FIELDS}
+    values["fraud-self_referral"] = "fraud-self_referral" in form
     rule_rows, rules, rule_positions = posted_rules(form)
     banner_rows, banners, banner_positions = [], [], []
     for i in range(MAX_BANNERS + 1):
@@ -132,6 +151,8 @@ def _posted_program(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any
     body["allowed_domains"] = [d.strip() for d in values["allowed_domains"].split() if d.strip()]
     body["languages"] = [code.strip() for code in values["languages"].replace(",", " ").split() if code.strip()]
     body["commission_rules"], body["banners"] = rules, banners
+    body["fraud_rules"] = {name: values[f"fraud-{name}"] for name in FRAUD_FIELDS if values[f"fraud-{name}"]}
+    body["fraud_rules"]["self_referral"] = values["fraud-self_referral"]
     if values["program_id"]:
         body["program_id"] = values["program_id"]
     return body, values, rule_rows, rule_positions, banner_rows, banner_positions
@@ -147,6 +168,9 @@ def _refused_program(program: Program | None, error: ValidationError, posted: tu
             rule_errors.setdefault(rule_positions[int(index)], message)
         elif head == "banners" and index.isdigit():
             banner_errors.setdefault(banner_positions[int(index)], message)
+        elif head == "fraud_rules" and index in FRAUD_LABELS:
+            errors[f"fraud-{index}"] = f"{FRAUD_LABELS[index]}: {message}"
+            errors.setdefault("fraud_rules", "Please check the fraud rules.")
         else:
             errors[head] = f"{LABELS.get(head, head)}: {message}"
     if rule_errors:

@@ -7,6 +7,7 @@ allowed domain, the default language among the languages) hold after every edit.
 
 import ipaddress
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from waymark.click.destinations import AllowedDomains, UnsafeDestination, check_destination
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
+from waymark.conversions.fraud import DEFAULT_BURST_MINUTES
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.currencies import minor_units
 from waymark.portal.schemas import MAX_COMMISSION_RULES, CommissionRuleIn, CommissionRuleOut, _text
@@ -71,6 +73,46 @@ class BannerIn(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class FraudRulesIn(BaseModel):
+    """A program's fraud and quality rules (waymark.conversions.fraud); a rule left out or null is off."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    self_referral: bool = Field(
+        default=True, description="Hold a sale whose customer email or IP hash is the partner's own"
+    )
+    min_seconds: int | None = Field(
+        default=None, ge=1, le=30 * 86400, description="Hold a sale made sooner than this after its click (seconds)"
+    )
+    day_count: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Most conversions a partner earns a day"
+    )
+    day_amount: Decimal | None = Field(
+        default=None, gt=0, max_digits=14, decimal_places=2, description="Most sales amount a partner earns a day"
+    )
+    month_count: int | None = Field(default=None, ge=1, le=10_000_000, description="Most conversions a month")
+    month_amount: Decimal | None = Field(
+        default=None, gt=0, max_digits=14, decimal_places=2, description="Most sales amount a month"
+    )
+    burst_count: int | None = Field(
+        default=None, ge=1, le=10_000, description="Hold sales beyond this many from one IP hash in the window"
+    )
+    burst_minutes: int = Field(default=DEFAULT_BURST_MINUTES, ge=1, le=1440, description="The burst window (minutes)")
+
+    def stored(self) -> dict[str, Any]:
+        """Only the rules that are on (and self_referral, which is on by default); amounts as exact strings."""
+        values: dict[str, Any] = {"self_referral": self.self_referral}
+        for name in ("min_seconds", "day_count", "month_count", "burst_count"):
+            if getattr(self, name) is not None:
+                values[name] = getattr(self, name)
+        for name in ("day_amount", "month_amount"):
+            if getattr(self, name) is not None:
+                values[name] = format(getattr(self, name), "f")
+        if self.burst_count is not None:
+            values["burst_minutes"] = self.burst_minutes
+        return values
+
+
 class ProgramSettings(BaseModel):
     """Everything an operator sets on a program."""
 
@@ -95,6 +137,7 @@ class ProgramSettings(BaseModel):
     default_language: str = Field(default="en", max_length=10)
     terms_url: str | None = Field(default=None, max_length=2048, description="The partner program's terms page")
     banners: list[BannerIn] = Field(default_factory=list, max_length=MAX_BANNERS)
+    fraud_rules: FraudRulesIn = Field(default_factory=FraudRulesIn)
     commission_rules: list[CommissionRuleIn] = Field(default_factory=list, max_length=MAX_COMMISSION_RULES)
 
     @field_validator("name")
@@ -165,8 +208,9 @@ class ProgramSettings(BaseModel):
         return self
 
     def stored(self) -> dict[str, Any]:
-        values = self.model_dump(exclude={"banners", "commission_rules"})
+        values = self.model_dump(exclude={"banners", "fraud_rules", "commission_rules"})
         values["banners"] = [banner.stored() for banner in self.banners]
+        values["fraud_rules"] = self.fraud_rules.stored()
         values["commission_rules"] = [
             {k: v for k, v in rule.stored().items() if v is not None} for rule in self.commission_rules
         ]
@@ -191,7 +235,7 @@ class ProgramCreate(ProgramSettings):
 
 _REQUIRED = ("name", "currency", "allowed_domains", "default_landing_url", "click_param", "passthrough")
 _REQUIRED += ("attribution_window_days", "auto_approve", "languages", "default_language", "banners")
-_REQUIRED += ("commission_rules",)
+_REQUIRED += ("commission_rules", "fraud_rules")
 
 
 class ProgramPatch(BaseModel):
@@ -213,6 +257,7 @@ class ProgramPatch(BaseModel):
     default_language: str | None = None
     terms_url: str | None = None
     banners: list[BannerIn] | None = Field(default=None, max_length=MAX_BANNERS)
+    fraud_rules: FraudRulesIn | None = Field(default=None, description="Replaces the program's fraud rules whole")
     commission_rules: list[CommissionRuleIn] | None = Field(default=None, max_length=MAX_COMMISSION_RULES)
 
     @model_validator(mode="after")
@@ -228,6 +273,8 @@ class ProgramPatch(BaseModel):
         for name in ("banners", "commission_rules"):
             if given.get(name) is not None:
                 given[name] = [item.model_dump() for item in given[name]]
+        if given.get("fraud_rules") is not None:
+            given["fraud_rules"] = given["fraud_rules"].model_dump()
         return ProgramSettings.model_validate({**current, **given}, context={"allow_http": allow_http})
 
 
@@ -246,6 +293,7 @@ class ProgramOut(BaseModel):
     default_language: str
     terms_url: str | None
     banners: list[dict[str, Any]]
+    fraud_rules: FraudRulesIn
     commission_rules: list[CommissionRuleOut]
     token_exposed_by: list[str] = Field(
         description="Advertisers whose postback token reached the public pixel: rotate their credentials"

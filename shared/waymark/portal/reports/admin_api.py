@@ -9,16 +9,31 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from waymark import web
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.portal import actions
-from waymark.portal.params import AgentId, ConversionId, Cursor, MonthPath, MonthQuery, PartnerFilter, ProgramId
-from waymark.portal.reports import figures
+from waymark.portal.params import (
+    AgentId,
+    ConversionId,
+    Cursor,
+    MonthPath,
+    MonthQuery,
+    NameContains,
+    PartnerFilter,
+    ProgramId,
+)
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.reports.schemas import (
     AdminConversionOut,
     AdminConversionPageOut,
     AdminExportIn,
     ConversionStatusIn,
     ExportOut,
+    OfflineSaleIn,
+    PageDecisionIn,
+    PageDecisionOut,
     PartnerReportOut,
     ProgramReportOut,
+    ReassignIn,
+    RecordedSaleOut,
+    SkippedOut,
 )
 from waymark.portal.reports.views import admin_conversion_out, partner_report_out, program_report_out
 
@@ -32,11 +47,14 @@ def list_conversions(
     status: Annotated[ConversionStatus | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
     partner: PartnerFilter = None,
+    partner_name: NameContains = None,
     cursor: Cursor = None,
 ) -> AdminConversionPageOut:
     web.admin()
     chosen = actions.program(program)
-    filters = figures.ConversionFilters(chosen.program_id, figures.checked_month(month), status, channel, partner)
+    filters = figures.ConversionFilters(
+        chosen.program_id, figures.checked_month(month), status, channel, partner, partner_name or None
+    )
     page = figures.program_conversions(filters, cursor)
     return AdminConversionPageOut(
         program_id=chosen.program_id,
@@ -44,8 +62,37 @@ def list_conversions(
         status=status,
         channel=channel,
         partner=partner,
+        partner_name=filters.partner_name,
         conversions=[admin_conversion_out(c, page.names) for c in page.conversions],
         next_cursor=page.next_cursor,
+        truncated=page.truncated,
+    )
+
+
+@router.post(
+    "/api/admin/conversions",
+    tags=["admin"],
+    summary="Record an offline sale (phone, chat, concierge, inside sales) by reference code or partner code",
+)
+def record_offline_sale(body: OfflineSaleIn) -> RecordedSaleOut:
+    operator = web.admin()
+    recorded = conversion_actions.record_offline_sale(body, by=operator.email)
+    return RecordedSaleOut(repeat=recorded.repeat, conversion=_conversion_out(recorded.conversion))
+
+
+@router.post(
+    "/api/admin/conversions/decisions",
+    tags=["admin"],
+    summary="Approve or reject a page of conversions at once; each changes only if it still has from_status",
+)
+def decide_page(body: PageDecisionIn, program: ProgramId = None) -> PageDecisionOut:
+    operator = web.admin()
+    chosen = actions.program(program)
+    done = conversion_actions.decide_page(body, program_id=chosen.program_id, by=operator.email)
+    return PageDecisionOut(
+        changed=len(done.changed),
+        changed_ids=[c.conversion_id for c in done.changed],
+        skipped=[SkippedOut(conversion_id=s.conversion_id, why=s.why) for s in done.skipped],
     )
 
 
@@ -73,6 +120,17 @@ def change_conversion_status(conversion_id: ConversionId, body: ConversionStatus
         reason=body.reason,
         note=figures.clean_note(body.note),
     )
+    return _conversion_out(changed)
+
+
+@router.post(
+    "/api/admin/conversions/<conversion_id>/reassign",
+    tags=["admin"],
+    summary="Credit a conversion to another partner; its commission is priced with that partner's rules",
+)
+def reassign_conversion(conversion_id: ConversionId, body: ReassignIn) -> AdminConversionOut:
+    operator = web.admin()
+    changed = conversion_actions.reassign(figures.conversion_id_from_path(conversion_id), body, by=operator.email)
     return _conversion_out(changed)
 
 

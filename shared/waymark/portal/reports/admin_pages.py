@@ -1,6 +1,8 @@
-"""The admin console's figures (/admin): conversions to review, the all-partners monthly report,
-any partner's monthly report, and CSV exports."""
+"""The admin console's figures (/admin): conversions to review and correct (decisions, a page decided at
+once, offline sales, reassignment), the all-partners monthly report, any partner's monthly report, and CSV
+exports."""
 
+import json
 from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
@@ -11,7 +13,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
 from waymark import web
-from waymark.conversions.attribution import TRANSITIONS, Reason
+from waymark.conversions import advertisers
+from waymark.conversions.attribution import TRANSITIONS, UNDONE, Reason
+from waymark.conversions.offline_sales import OFFLINE_CHANNELS
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.models import Conversion
 from waymark.portal import actions
@@ -22,12 +26,13 @@ from waymark.portal.params import (
     ConversionId,
     Cursor,
     MonthPath,
+    NameContains,
     PartnerField,
     PickedMonth,
     ProgramId,
     StatusField,
 )
-from waymark.portal.reports import figures
+from waymark.portal.reports import conversion_actions, figures
 from waymark.portal.reports.pages import (
     PICKER_MONTHS,
     export_page,
@@ -37,16 +42,26 @@ from waymark.portal.reports.pages import (
     report_context,
     required_month,
 )
-from waymark.portal.reports.schemas import ConversionStatusIn
+from waymark.portal.reports.schemas import ConversionStatusIn, OfflineSaleIn, PageDecisionIn, ReassignIn
 
 router = Router()
 
-ACTION_LABELS = {"approved": "Approve", "rejected": "Reject", "reversed": "Reverse"}
+ACTION_LABELS = {"approved": "Approve", "rejected": "Reject", "reversed": "Reverse", "pending": "Back to pending"}
 NOTICES = {
     "approved": "The conversion is approved: its commission counts as approved.",
     "rejected": "The conversion is rejected: it earns nothing.",
     "reversed": "The conversion is reversed: its commission no longer counts.",
+    "pending": "The conversion is pending again: it waits for a decision.",
+    "recorded": "The sale is recorded.",
+    "repeat": "This order was recorded before: nothing changed, here it is.",
+    "reassigned": "The conversion is credited to the new partner, with that partner's commission.",
 }
+SALE_FIELDS = ("advertiser_id", "order_id", "amount", "currency", "channel", "ref", "agent", "status")
+
+
+def action_label(from_status: str, to_status: str) -> str:
+    label = ACTION_LABELS[to_status]
+    return f"{label} (undo the {from_status} decision)" if from_status in UNDONE else label
 
 
 def _choice(value: str | None, allowed: type[StrEnum], name: str) -> str | None:
@@ -72,6 +87,7 @@ def conversions(
     status: StatusField = None,
     channel: ChannelField = None,
     partner: PartnerField = None,
+    partner_name: NameContains = None,
     cursor: Cursor = None,
 ) -> Response[str]:
     web.admin()
@@ -82,8 +98,10 @@ def conversions(
         _choice(status, ConversionStatus, "status"),
         _choice(channel, Channel, "channel"),
         partner or None,
+        (partner_name or "").strip() or None,
     )
     page = figures.program_conversions(filters, cursor)
+    page_actions = [(to, ACTION_LABELS[to]) for to in TRANSITIONS.get(filters.status or "", ())]
     return render(
         "admin/conversions.html",
         program=chosen,
@@ -95,11 +113,85 @@ def conversions(
         months=figures.recent_months(count=PICKER_MONTHS),
         conversion_url=conversion_url,
         next_url=page_url("/admin/conversions", "cursor", page.next_cursor, "list", program=program, **filters.query()),
+        page_actions=page_actions if page.conversions else [],
+        page_ids=json.dumps([c.conversion_id for c in page.conversions]),
+        reasons=[reason.value for reason in Reason],
+        back_url="/admin/conversions?" + urlencode({"program": program or chosen.program_id, **filters.query(cursor)}),
     )
 
 
+@router.post("/admin/conversions/decisions")
+def decide_page(program: ProgramId = None) -> Response[str]:
+    operator = web.admin()
+    chosen = actions.program(program)
+    form = web.form()
+    try:
+        ids = json.loads(form.get("conversion_ids") or "[]")
+    except ValueError:
+        raise web.BadRequest("the page's conversions are missing: reload the list and try again") from None
+    back = safe_next(form.get("back")) or "/admin/conversions"
+    try:
+        decision = PageDecisionIn(
+            status=form.get("status", "").strip(),  # type: ignore[arg-type]
+            from_status=form.get("from_status", "").strip(),  # type: ignore[arg-type]
+            reason=form.get("reason", "").strip() or None,  # type: ignore[arg-type]
+            note=form.get("note", "").strip() or None,
+            conversion_ids=ids,
+        )
+    except ValidationError as error:
+        problems = "; ".join(web.field_errors(error).values())
+        return render("admin/decisions.html", 400, error=problems, done=None, back_url=back)
+    done = conversion_actions.decide_page(decision, program_id=chosen.program_id, by=operator.email)
+    return render("admin/decisions.html", done=done, error=None, to_status=decision.status, back_url=back)
+
+
+def _sale_page(program, *, status: int = 200, values: dict | None = None, errors: dict | None = None):
+    return render(
+        "admin/offline_sale.html",
+        status,
+        program=program,
+        advertisers=advertisers.advertisers_of(program.program_id),
+        channels=list(OFFLINE_CHANNELS),
+        values=values or {"currency": program.currency, "status": "pending"},
+        errors=errors or {},
+    )
+
+
+@router.get("/admin/conversions/new")
+def new_sale(program: ProgramId = None) -> Response[str]:
+    web.admin()
+    return _sale_page(actions.program(program))
+
+
+@router.post("/admin/conversions/new")
+def record_sale(program: ProgramId = None) -> Response[str]:
+    operator = web.admin()
+    chosen = actions.program(program)
+    form = web.form()
+    values = {name: form.get(name, "").strip() for name in SALE_FIELDS}
+    try:
+        body = OfflineSaleIn(**{k: v for k, v in values.items() if v})  # type: ignore[arg-type]
+        if body.advertiser_id not in {a.advertiser_id for a in advertisers.advertisers_of(chosen.program_id)}:
+            raise web.BadRequest("choose one of this program's advertisers")
+        recorded = conversion_actions.record_offline_sale(body, by=operator.email)
+    except ValidationError as error:
+        return _sale_page(chosen, status=400, values=values, errors=web.field_errors(error))
+    except web.HttpError as error:
+        if error.status >= 500:
+            raise
+        return _sale_page(chosen, status=error.status, values=values, errors={"form": error.message})
+    done = "repeat" if recorded.repeat else "recorded"
+    return web.redirect(f"{conversion_url(recorded.conversion)}?done={done}")
+
+
 def _conversion_page(
-    found: Conversion, *, status: int = 200, notice: str | None = None, error: str | None = None, values=None
+    found: Conversion,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    error: str | None = None,
+    values=None,
+    reassign_error: str | None = None,
 ) -> Response[str]:
     names = figures.partner_names([found.agent_id])
     return render(
@@ -107,12 +199,15 @@ def _conversion_page(
         status,
         conversion=found,
         partner_name=names.get(found.agent_id or ""),
-        actions=[(to, ACTION_LABELS[to]) for to in TRANSITIONS.get(found.status, ())],
+        actions=[(to, action_label(found.status, to)) for to in TRANSITIONS.get(found.status, ())],
+        undo=found.status in UNDONE,
+        reassign_url=conversion_url(found) + "/reassign",
         reasons=[reason.value for reason in Reason],
         action_url=conversion_url(found) + "/status",
         notice=NOTICES.get(notice or ""),
         error=error,
         values=values or {},
+        reassign_error=reassign_error,
         list_url=f"/admin/conversions?{urlencode({'month': found.created_at[:7], 'program': found.program_id})}",
     )
 
@@ -144,10 +239,28 @@ def change_status(conversion_id: ConversionId) -> Response[str]:
     except ValidationError as error:
         problems = "; ".join(web.field_errors(error).values())
         return _conversion_page(figures.conversion(wanted), status=400, error=problems, values=values)
-    except web.Conflict as error:
-        return _conversion_page(figures.conversion(wanted), status=409, error=error.message, values=values)
+    except (web.Conflict, web.BadRequest) as error:
+        return _conversion_page(figures.conversion(wanted), status=error.status, error=error.message, values=values)
     back = safe_next(form.get("back"))
     return web.redirect(back or f"{conversion_url(changed)}?done={changed.status}")
+
+
+@router.post("/admin/conversions/<conversion_id>/reassign")
+def reassign(conversion_id: ConversionId) -> Response[str]:
+    operator = web.admin()
+    wanted = figures.conversion_id_from_path(conversion_id)
+    form = web.form()
+    values = {name: form.get(name, "").strip() for name in ("agent_id", "note")}
+    try:
+        body = ReassignIn(**values)
+        changed = conversion_actions.reassign(wanted, body, by=operator.email)
+    except ValidationError as error:
+        problems = "; ".join(web.field_errors(error).values())
+        return _conversion_page(figures.conversion(wanted), status=400, reassign_error=problems, values=values)
+    except (web.Conflict, web.BadRequest) as error:
+        found = figures.conversion(wanted)
+        return _conversion_page(found, status=error.status, reassign_error=error.message, values=values)
+    return web.redirect(f"{conversion_url(changed)}?done=reassigned")
 
 
 # ------------------------------------------------------------------------------------------ reports

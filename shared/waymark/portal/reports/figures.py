@@ -205,6 +205,7 @@ class ConversionPage:
     conversions: list[Conversion]
     next_cursor: str | None
     names: dict[str, str]  # partner names of the page's conversions (operators' lists)
+    truncated: bool = False  # by partner name: more matched than the one page shows
 
 
 def _conversion_page(scope: str, cursor: str | None, query) -> tuple[list[Conversion], str | None]:
@@ -238,6 +239,7 @@ class ConversionFilters:
     status: str | None = None
     channel: str | None = None
     agent_id: str | None = None
+    partner_name: str | None = None  # part of the partner's name (one bounded page, no cursor)
 
     def scope(self) -> str:
         return "conversions:" + "|".join(
@@ -246,12 +248,36 @@ class ConversionFilters:
 
     def query(self, cursor: str | None = None) -> dict[str, str]:
         """The filters as a query string's parameters (for page links)."""
-        pairs = {"month": self.month, "status": self.status, "channel": self.channel, "partner": self.agent_id}
+        pairs = {
+            "month": self.month,
+            "status": self.status,
+            "channel": self.channel,
+            "partner": self.agent_id,
+            "partner_name": self.partner_name,
+        }
         return {k: v for k, v in pairs.items() if v} | ({"cursor": cursor} if cursor else {})
 
 
 def program_conversions(filters: ConversionFilters, cursor: str | None) -> ConversionPage:
-    """A program's conversions of a month, newest first, filtered (program-index), with partner names."""
+    """A program's conversions of a month, newest first, filtered (program-index), with partner names.
+
+    By partner name: the newest CONVERSION_PAGE of the matching partners (agent-index), one page."""
+    if filters.partner_name:
+        if cursor or filters.agent_id:
+            raise web.BadRequest("filter by partner code or by partner name, and the name shows one page only")
+        try:
+            named = queries.conversions_of_partners_named(
+                filters.program_id,
+                filters.month,
+                filters.partner_name,
+                status=filters.status,
+                channel=filters.channel,
+                limit=CONVERSION_PAGE,
+            )
+        except queries.BadQuery as error:
+            raise web.BadRequest(str(error)) from error
+        found = named.conversions
+        return ConversionPage(found, None, partner_names([c.agent_id for c in found]), truncated=named.truncated)
     found, next_cursor = _conversion_page(
         filters.scope(),
         cursor,
@@ -298,6 +324,8 @@ def change_conversion_status(
         return status_changes.change_status(conversion_id, to_status, by=by, reason=reason, note=note)
     except status_changes.ConversionNotFound:
         raise web.NotFound("there is no such conversion") from None
+    except status_changes.DecisionIncomplete as error:
+        raise web.BadRequest(str(error)) from error
     except status_changes.TransitionRefused as error:
         raise web.Conflict(str(error)) from error
 

@@ -8,7 +8,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from waymark.conversions.attribution import DECISIONS, NEEDS_REASON, Reason
+from waymark.conversions.offline_sales import OFFLINE_CHANNELS
+from waymark.conversions.postbacks import Money
+from waymark.conversions.status_changes import MAX_DECISIONS
 from waymark.conversions.vocabulary import Channel, ConversionStatus
+from waymark.core import ids
 from waymark.core.times import MONTH_PATTERN
 from waymark.models import Conversion, as_dict
 from waymark.portal.schemas import CountersOut
@@ -112,14 +116,16 @@ class StatusChangeOut(BaseModel):
     to_status: ConversionStatus
     reason: str | None = None
     note: str | None = None
+    from_agent: str | None = Field(default=None, description="A reassignment: the partner before (empty: none)")
+    to_agent: str | None = Field(default=None, description="A reassignment: the partner credited now")
 
 
 class ConversionOut(BaseModel):
     conversion_id: str
     order_id: str
     created_at: str
-    status: ConversionStatus
-    reason: str | None
+    status: ConversionStatus = Field(description="held: under review by the merchant")
+    reason: str | None = Field(description="Why it earns nothing (a held conversion's rule is the merchant's)")
     channel: Channel
     link_code: str | None
     sub1: str | None
@@ -130,13 +136,15 @@ class ConversionOut(BaseModel):
     commission_rule: str | None
 
     @classmethod
-    def of(cls, conversion: Conversion, **extra) -> "ConversionOut":
+    def of(cls, conversion: Conversion, *, operator: bool = False, **extra) -> "ConversionOut":
+        # Partners are not told which fraud rule held a sale: that would show how to pass it.
+        hidden = conversion.status == ConversionStatus.HELD and not operator
         return cls(
             conversion_id=conversion.conversion_id,
             order_id=conversion.order_id,
             created_at=conversion.created_at,
             status=conversion.status,
-            reason=conversion.reason,
+            reason=None if hidden else conversion.reason,
             channel=conversion.channel,
             link_code=conversion.link_code,
             sub1=conversion.sub1,
@@ -157,6 +165,7 @@ class AdminConversionOut(ConversionOut):
     click_id: str | None
     attributed_by: str | None
     updated_at: str | None
+    evidence: str | None = Field(description="What the fraud rule saw that held (or capped) the conversion")
     history: list[StatusChangeOut]
 
     @classmethod
@@ -164,6 +173,8 @@ class AdminConversionOut(ConversionOut):
         history = [StatusChangeOut(**as_dict(change)) for change in conversion.history or []]
         return super().of(  # type: ignore[return-value]
             conversion,
+            operator=True,
+            evidence=conversion.hold_evidence,
             program_id=conversion.program_id,
             advertiser_id=conversion.advertiser_id,
             agent_id=conversion.agent_id,
@@ -187,24 +198,92 @@ class AdminConversionPageOut(BaseModel):
     status: ConversionStatus | None
     channel: Channel | None
     partner: str | None
+    partner_name: str | None = None
     conversions: list[AdminConversionOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= (with the same filters) for the next page")
+    truncated: bool = Field(default=False, description="By partner name: more matched than this one page shows")
 
 
 class ConversionStatusIn(BaseModel):
-    """An operator's decision: pending → approved | rejected, approved → reversed."""
+    """An operator's decision: pending | held → approved | rejected, approved → reversed; undoing one (a note
+    says why): rejected → pending | approved, reversed → approved."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: Decision
     reason: ReasonCode | None = Field(default=None, description="Required to reject or reverse")
-    note: str | None = Field(default=None, max_length=1000, description="For the audit trail")
+    note: str | None = Field(default=None, max_length=1000, description="For the audit trail; required to undo")
 
     @model_validator(mode="after")
     def _reason_given(self) -> "ConversionStatusIn":
         if self.status in NEEDS_REASON and self.reason is None:
             raise ValueError(f"say why the conversion is {self.status}: choose a reason")
         return self
+
+
+class PageDecisionIn(ConversionStatusIn):
+    """One decision for the conversions of a page of the list: each changes only if it still has `from_status`."""
+
+    from_status: ConversionStatus = Field(description="The status the page was filtered by (what the operator saw)")
+    conversion_ids: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+        min_length=1, max_length=MAX_DECISIONS, description="The page's conversions"
+    )
+
+
+class SkippedOut(BaseModel):
+    conversion_id: str
+    why: str
+
+
+class PageDecisionOut(BaseModel):
+    changed: int = Field(description="How many conversions changed")
+    changed_ids: list[str]
+    skipped: list[SkippedOut] = Field(description="Not changed: someone changed them meanwhile, or not found")
+
+
+OfflineChannel = Literal[tuple(channel.value for channel in OFFLINE_CHANNELS)]  # type: ignore[valid-type]
+
+
+class OfflineSaleIn(BaseModel):
+    """A sale taken by phone, chat, a concierge or inside sales, credited by a reference code or a partner code."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    advertiser_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    order_id: str = Field(min_length=1, max_length=100, pattern=r"^[!-~]+$", description="Printable ASCII, no spaces")
+    amount: Money
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, the program's currency")
+    channel: OfflineChannel
+    ref: str | None = Field(default=None, max_length=16, description="The customer's reference code (e.g. 7KQ-4ZD)")
+    agent: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{4,64}$", description="A partner code")
+    status: Literal["pending", "approved"] = "pending"
+
+    @model_validator(mode="after")
+    def _partner_named(self) -> "OfflineSaleIn":
+        if self.ref:
+            if ids.normalize_ref_code(self.ref) is None:
+                raise ValueError("the reference code has six letters and digits, like 7KQ-4ZD")
+        elif not self.agent:
+            raise ValueError("name the partner: a reference code or a partner code")
+        return self
+
+    @property
+    def ref_code(self) -> str | None:
+        return ids.normalize_ref_code(self.ref) if self.ref else None
+
+
+class RecordedSaleOut(BaseModel):
+    repeat: bool = Field(description="The order was recorded before: nothing written, the stored conversion shown")
+    conversion: AdminConversionOut
+
+
+class ReassignIn(BaseModel):
+    """Credit a conversion to another partner (an active one of its program); its commission is priced again."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    agent_id: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$", description="The partner code to credit")
+    note: str = Field(min_length=1, max_length=1000, description="Why the sale is this partner's")
 
 
 # ----------------------------------------------------------------------------- exports

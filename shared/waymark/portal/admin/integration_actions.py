@@ -1,0 +1,104 @@
+"""An advertiser's integration page as data (the page and GET /api/admin/.../integration show the same),
+and the test conversion, with the domain's refusals as HTTP errors. No secret is ever in them."""
+
+from pydantic import BaseModel, Field
+
+from waymark import web
+from waymark.conversions import integration, postback_log
+from waymark.models import PostbackLogEntry
+from waymark.portal.admin import setup_actions
+
+
+class ParameterOut(BaseModel):
+    name: str
+    aliases: list[str]
+    required: bool
+    description: str
+
+
+class LogEntryOut(BaseModel):
+    at: str = Field(description="When Waymark answered (ISO 8601, UTC)")
+    kind: str = Field(description="postback, pixel, or test (a test conversion from this page)")
+    method: str
+    signed: bool = Field(description="Signed with the HMAC secret rather than sent with the token")
+    authenticated: bool = Field(description="False: the request only named this advertiser, its credentials failed")
+    status: int = Field(description="The HTTP status answered (for the pixel: the status it stands for)")
+    outcome: str
+    message: str | None = None
+    fields: list[str] = []
+    order_id: str | None = None
+    conversion_status: str | None = None
+    reason: str | None = None
+
+
+class IntegrationOut(BaseModel):
+    advertiser_id: str
+    program_id: str
+    name: str
+    status: str
+    postback_url: str
+    parameters: list[ParameterOut]
+    examples: dict[str, str] = Field(
+        description="curl_token, curl_signed, python, pixel and script; credentials are placeholders "
+        "($TOKEN, $HMAC_SECRET)"
+    )
+    log: list[LogEntryOut] = Field(description=f"The newest {postback_log.SHOWN} answers first")
+    log_retention_days: int = postback_log.RETENTION_DAYS
+
+
+class SentTestConversionOut(BaseModel):
+    postback_url: str
+    order_id: str
+    click_id: str
+    status: int | None = Field(description="The HTTP status /postback answered; null if it could not be reached")
+    answer: dict | str | None = Field(description="Waymark's answer to the test postback")
+    error: str | None = None
+
+
+def _entry_out(entry: PostbackLogEntry) -> LogEntryOut:
+    return LogEntryOut(
+        at=entry.logged_at.split("#", 1)[0],
+        kind=entry.kind,
+        method=entry.method,
+        signed=bool(entry.signed),
+        authenticated=bool(entry.authenticated),
+        status=int(entry.status),
+        outcome=entry.outcome,
+        message=entry.message,
+        fields=list(entry.fields or []),
+        order_id=entry.order_id,
+        conversion_status=entry.conversion_status,
+        reason=entry.reason,
+    )
+
+
+def integration_out(advertiser_id: str) -> IntegrationOut:
+    advertiser = setup_actions.advertiser(advertiser_id)
+    program = setup_actions.stored_program(advertiser.program_id)
+    base = web.base_url()
+    return IntegrationOut(
+        advertiser_id=advertiser.advertiser_id,
+        program_id=advertiser.program_id,
+        name=advertiser.name,
+        status=advertiser.status,
+        postback_url=f"{base}/postback",
+        parameters=[ParameterOut(**vars(p) | {"aliases": list(p.aliases)}) for p in integration.parameters()],
+        examples=integration.examples(base, advertiser, program),
+        log=[_entry_out(entry) for entry in postback_log.recent(advertiser.advertiser_id)],
+    )
+
+
+def send_test_conversion(advertiser_id: str) -> SentTestConversionOut:
+    advertiser = setup_actions.advertiser(advertiser_id)
+    try:
+        sent = integration.send_test_conversion(advertiser, web.base_url())
+    except integration.CannotTest as error:
+        raise web.Conflict(str(error)) from error
+    return SentTestConversionOut(
+        postback_url=sent.url,
+        order_id=sent.order_id,
+        click_id=sent.click_id,
+        status=sent.status,
+        answer=sent.answer,
+        error=sent.error,
+    )

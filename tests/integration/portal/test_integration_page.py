@@ -1,0 +1,205 @@
+"""An advertiser's integration page and its JSON twin: the postback URL, parameters and snippets from
+the code, no secret; a test conversion through a real HTTP /postback (the local gateway on a free
+port), which earns nothing and counts nowhere; the postback log with each outcome and its reason."""
+
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import boto3
+import markupsafe
+import pytest
+
+from devstack.gateway import Gateway, make_server
+from tests.helpers.programs import make_advertiser, make_agent, make_link
+from tests.helpers.reporting import counter_items
+from tests.helpers.tracking import click, postback
+from waymark.conversions import postback_log
+from waymark.conversions.postbacks import AUTH_FIELDS, PostbackParams
+from waymark.models import Conversion, PostbackLogEntry, Session
+
+PAGE = "/admin/advertisers/demo-shop/integration"
+API = "/api/admin/advertisers/demo-shop/integration"
+TEST_API = "/api/admin/advertisers/demo-shop/test-conversion"
+HTTPS = {"x-forwarded-proto": "https"}  # what API Gateway tells the function (the local gateway says http)
+
+
+@pytest.fixture
+def shop(world):
+    advertiser, token = make_advertiser(world.program, "demo-shop", name="Demo shop")
+    return advertiser, token
+
+
+@pytest.fixture
+def served(world, monkeypatch):
+    """The local gateway over real HTTP on a free port, as this API's public address."""
+    server = make_server(Gateway(world.stack, world.runtime), "127.0.0.1", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("LINK_BASE_URL", base)
+    yield base
+    server.shutdown()
+
+
+def log_items(advertiser_id: str = "demo-shop") -> list[dict]:
+    """The advertiser's log as stored (raw DynamoDB items), newest first."""
+    found = boto3.client("dynamodb").query(
+        TableName=PostbackLogEntry.Meta.table_name,
+        KeyConditionExpression="advertiser_id = :a",
+        ExpressionAttributeValues={":a": {"S": advertiser_id}},
+        ScanIndexForward=False,
+    )
+    return found["Items"]
+
+
+def test_the_page_shows_the_postback_url_of_the_request_every_parameter_and_the_snippets(as_admin, shop):
+    advertiser, token = shop
+    page = as_admin.get(PAGE, headers=HTTPS)
+    assert page.status == 200, page.body[:500]
+    body = page.body
+    assert "https://track.example.com/postback" in body  # the domain the operator's request came to
+    for name in [*PostbackParams.model_fields, *AUTH_FIELDS, "adv_sub", "transaction_id"]:
+        assert f"<code>{name}</code>" in body, name
+    assert str(markupsafe.escape(PostbackParams.model_fields["currency"].description)) in body
+    assert "https://track.example.com/pixel.gif?advertiser=demo-shop&amp;order_id=A-1001" in body
+    assert "https://track.example.com/waymark.js?program=demo" in body
+    assert "X-Waymark-Advertiser: demo-shop" in body and "hmac.new(" in body
+    assert token not in body and token.split(".", 1)[1] not in body
+    assert advertiser.hmac_secret not in body
+
+
+def test_a_custom_domain_is_the_postback_url(as_admin, shop, monkeypatch):
+    monkeypatch.setenv("LINK_BASE_URL", "https://track.merchant.example")
+    page = as_admin.get(PAGE)
+    assert "https://track.merchant.example/postback" in page.body
+    assert "track.example.com" not in page.body
+
+
+def test_the_api_lists_the_codes_parameters_and_no_secret(api_admin, shop):
+    advertiser, token = shop
+    answer = api_admin.get(API, headers=HTTPS)
+    assert answer.status == 200, answer.body
+    found = answer.json
+    assert found["postback_url"] == "https://track.example.com/postback"
+    assert [p["name"] for p in found["parameters"]] == [*PostbackParams.model_fields, *AUTH_FIELDS]
+    order_id = next(p for p in found["parameters"] if p["name"] == "order_id")
+    assert order_id["aliases"] == ["adv_sub"] and order_id["required"] is True
+    assert set(found["examples"]) == {"curl_token", "curl_signed", "python", "pixel", "script"}
+    assert "token" not in found["examples"]["pixel"] and "$TOKEN" in found["examples"]["curl_token"]
+    assert token not in answer.body and advertiser.hmac_secret not in answer.body
+    assert found["log"] == [] and found["log_retention_days"] == 30
+
+
+def test_a_test_conversion_goes_through_the_public_postback_and_earns_nothing(api_admin, shop, served, streams):
+    answer = api_admin.post(TEST_API)
+    assert answer.status == 200, answer.body
+    sent = answer.json
+    assert sent["postback_url"] == f"{served}/postback"
+    assert sent["status"] == 200, sent
+    assert sent["answer"]["status"] == "rejected" and sent["answer"]["reason"] == "test"
+    assert sent["answer"]["agent"] is None and Decimal(sent["answer"]["commission"]) == 0
+    [conversion] = list(Conversion.scan())
+    assert conversion.order_id == sent["order_id"] and conversion.test is True
+    assert conversion.history[0].by == "postback:demo-shop"  # recorded by /postback, not by the console
+    session = Session.get(sent["click_id"])
+    assert session.test is True and session.program_id == "demo"
+
+    streams.drain()  # the stats consumer sees the test click and its sale
+    assert counter_items() == {}  # and counts neither: no report, statement or payout shows them
+
+    [entry] = api_admin.get(API).json["log"]
+    assert (entry["kind"], entry["status"], entry["outcome"]) == ("test", 200, "Recorded")
+    assert entry["order_id"] == sent["order_id"] and entry["reason"] == "test"
+    assert entry["signed"] is True and entry["authenticated"] is True
+
+
+def test_the_button_shows_waymarks_answer_and_the_log_shows_it(as_admin, shop, served):
+    answer = as_admin.submit(PAGE, f"{PAGE}/test", {})
+    assert answer.status == 200, answer.body[:500]
+    assert "Waymark answered <strong>200</strong>" in answer.body
+    [item] = log_items()
+    order_id = item["order_id"]["S"]
+    assert order_id.startswith("test-") and f"<code>{order_id}</code>" in answer.body
+    assert "&#34;reason&#34;: &#34;test&#34;" in answer.body or '"reason": "test"' in answer.body
+
+
+def test_a_disabled_advertiser_sends_no_test_conversion(api_admin, shop, served):
+    api_admin.patch("/api/admin/advertisers/demo-shop", json={"status": "disabled"})
+    answer = api_admin.post(TEST_API)
+    assert answer.status == 409 and "enable it" in answer.json["message"]
+    assert list(Session.scan()) == [] and log_items() == []
+
+
+def test_each_outcome_is_logged_with_its_reason_and_no_personal_data(runtime, world, shop):
+    _, token = shop
+    agent = make_agent(world.program, name="Gamma", email="gamma@example.com")
+    link = make_link(agent, world.program)
+    click_id = click(runtime, link.code)
+    sale = {"token": token, "order_id": "A-1", "amount": "178.00", "currency": "EUR", "click_id": click_id}
+    customer = {"email": "customer@example.org", "items": [{"product": "sunset-cruise", "price": "89.00"}]}
+    assert postback(runtime, {**sale, **customer}, source_ip="198.51.100.23").status == 200
+    assert postback(runtime, sale).status == 200  # a repeat
+    assert postback(runtime, {**sale, "amount": "1.00"}).status == 409
+    assert postback(runtime, {**sale, "order_id": "A-2", "amount": "-3"}).status == 400
+    assert postback(runtime, {**sale, "order_id": "A-3", "token": "demo-shop.wrong"}).status == 401
+    assert postback(runtime, {**sale, "order_id": "A-4", "token": "nobody.wrong"}).status == 401  # names no one
+    shop[0].update(actions=[type(shop[0]).allowed_cidrs.set(["203.0.113.0/24"])])
+    from waymark.core import cache
+
+    cache.clear_all()
+    assert postback(runtime, {**sale, "order_id": "A-5"}, source_ip="198.51.100.23").status == 403
+
+    entries = postback_log.recent("demo-shop")
+    seen = [(e.status, e.outcome, e.order_id, e.authenticated) for e in reversed(entries)]
+    assert seen == [
+        (200, "Recorded", "A-1", True),
+        (200, "Repeated", "A-1", True),
+        (409, "Conflict", "A-1", True),
+        (400, "Invalid", "A-2", True),
+        (401, "Unauthorized", "A-3", False),
+        (403, "Forbidden", "A-5", True),
+    ]
+    invalid, unauthorized, forbidden = entries[2], entries[1], entries[0]
+    assert invalid.message == "the postback has invalid parameters" and invalid.fields[0].startswith("amount: ")
+    assert unauthorized.message == "the token is not valid"
+    assert "does not accept postbacks from this address" in forbidden.message
+    assert entries[-1].conversion_status == "pending" and entries[-1].reason is None
+    assert postback_log.recent("nobody") == []
+
+    stored = json.dumps(log_items())
+    for personal in ("customer@example.org", "sunset-cruise", "198.51.100.23", "89.00", click_id, token):
+        assert personal not in stored, personal
+
+
+def test_log_entries_expire_after_thirty_days(runtime, shop):
+    before = datetime.now(UTC)
+    postback(runtime, {"token": shop[1], "order_id": "T-1", "amount": "10.00", "currency": "EUR"})
+    [item] = log_items()
+    expires = datetime.fromtimestamp(int(item["ttl"]["N"]), UTC)
+    assert before + timedelta(days=30) - timedelta(seconds=5) <= expires <= datetime.now(UTC) + timedelta(days=30)
+    table = boto3.client("dynamodb").describe_time_to_live(TableName=PostbackLogEntry.Meta.table_name)
+    assert table["TimeToLiveDescription"]["AttributeName"] == "ttl"
+
+
+def test_pixel_hits_are_logged_and_a_failed_log_write_never_fails_a_postback(runtime, shop):
+    from tests.helpers.faults import FailCalls
+    from tests.helpers.tracking import pixel
+
+    pixel(runtime, {"advertiser": "demo-shop", "order_id": "P-1", "amount": "5.00", "currency": "EUR"})
+    [item] = log_items()
+    assert item["kind"]["S"] == "pixel" and item["outcome"]["S"] == "NoClick" and item["authenticated"]["BOOL"] is False
+
+    with FailCalls("dynamodb", "PutItem", calls=[2], code="InternalServerError", background=False) as failing:
+        answer = postback(runtime, {"token": shop[1], "order_id": "F-1", "amount": "10.00", "currency": "EUR"})
+    assert failing.failed == 1  # the second PutItem, the log line's; the conversion's went through
+    assert answer.status == 200 and answer.json["order_id"] == "F-1"
+    assert [c.order_id for c in Conversion.scan()] == ["F-1"] and len(log_items()) == 1
+
+
+def test_a_partner_gets_neither_the_page_nor_a_test_conversion(as_a, api_a, shop, served):
+    assert as_a.get(PAGE).status == 403
+    assert api_a.get(API).status == 403
+    assert api_a.post(TEST_API).status == 403
+    assert list(Session.scan()) == [] and list(Conversion.scan()) == [] and log_items() == []
