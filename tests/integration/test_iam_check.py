@@ -4,7 +4,7 @@ import pytest
 
 from tests.helpers.events import click_event
 from tests.helpers.iam import decide
-from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES
+from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES, SIGNING_ATTRIBUTES
 from waymark.models import Advertiser, advertisers_listing
 
 
@@ -62,7 +62,7 @@ def listing_query(program_id: str, attributes: list[str] | None = None) -> dict:
 
 
 @pytest.mark.parametrize("function", ["PortalFunction", "ApiFunction"])
-def test_the_web_roles_read_advertisers_only_without_their_secrets(aws, iam_check, function):
+def test_the_web_roles_read_advertisers_without_their_secrets_but_for_the_test_conversion(aws, iam_check, function):
     shown = list(CONSOLE_ATTRIBUTES)
     assert decision(iam_check, function, "GetItem", config_get("ADVERTISER#shop", "ADVERTISER", shown)).allowed
     assert decision(iam_check, function, "Query", listing_query("p1", shown)).allowed
@@ -71,8 +71,15 @@ def test_the_web_roles_read_advertisers_only_without_their_secrets(aws, iam_chec
     whole = decision(iam_check, function, "GetItem", config_get("ADVERTISER#shop", "ADVERTISER"))
     assert not whole.allowed and whole.reason == "no statement allows it"
     for secret in ("hmac_secret", "previous_hmac_secret"):
-        assert not decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", [secret])).allowed
         assert not decision(iam_check, function, "Query", listing_query("p1", [*shown, secret])).allowed
+        assert not decision(
+            iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", [*shown, secret])
+        ).allowed
+    # The test conversion signs as the advertiser: its current secret, with nothing else it does not need.
+    signing = list(SIGNING_ATTRIBUTES)
+    assert decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", signing)).allowed
+    previous = [*signing, "previous_hmac_secret"]
+    assert not decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", previous)).allowed
     assert not decision(iam_check, function, "Query", listing_query("p1")).allowed  # the index's full projection
     assert not decision(iam_check, function, "Scan", {"TableName": Advertiser.Meta.table_name}).allowed
 
@@ -83,11 +90,10 @@ def test_the_web_roles_read_advertisers_only_without_their_secrets(aws, iam_chec
 
     key = {"KeyId": iam_check.stack.physical["AdvertiserSecretsKey"]["Arn"]}
     assert decision(iam_check, function, "Encrypt", {**key, "Plaintext": b"s"}, service="kms").allowed
-    assert not decision(iam_check, function, "Decrypt", {**key, "CiphertextBlob": b"c"}, service="kms").allowed
 
 
-def test_only_the_postback_decrypts_advertisers_secrets(aws, iam_check):
+def test_only_the_postback_and_the_consoles_test_conversion_decrypt_advertisers_secrets(aws, iam_check):
     key = {"KeyId": iam_check.stack.physical["AdvertiserSecretsKey"]["Arn"], "CiphertextBlob": b"c"}
     allowed = [f for f in iam_check.stack.functions if decision(iam_check, f, "Decrypt", key, service="kms").allowed]
-    assert allowed == ["PostbackFunction"]
+    assert sorted(allowed) == ["ApiFunction", "PortalFunction", "PostbackFunction"]
     assert decision(iam_check, "PostbackFunction", "GetItem", config_get("ADVERTISER#shop", "ADVERTISER")).allowed

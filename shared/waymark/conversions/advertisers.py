@@ -166,6 +166,24 @@ def get_advertiser(advertiser_id: str) -> Advertiser:
         raise AdvertiserNotFound(advertiser_id) from error
 
 
+# What the console's test conversion reads: enough to sign a postback as the advertiser.
+SIGNING_ATTRIBUTES = ("pk", "sk", "advertiser_id", "program_id", "status", "hmac_secret")
+
+
+def signing_advertiser(advertiser_id: str) -> tuple[Advertiser, str]:
+    """The advertiser and its current HMAC secret, decrypted, for the console's test conversion."""
+    try:
+        advertiser = Advertiser.get(
+            *Advertiser.key(advertiser_id), consistent_read=True, attributes_to_get=list(SIGNING_ATTRIBUTES)
+        )
+    except Advertiser.DoesNotExist as error:
+        raise AdvertiserNotFound(advertiser_id) from error
+    secret = advertiser_secrets.decrypt(advertiser_id, advertiser.hmac_secret)
+    if secret is None:
+        raise AdvertiserNotFound(advertiser_id)
+    return advertiser, secret
+
+
 def advertisers_of(program_id: str) -> list[Advertiser]:
     """A program's advertisers, by id: a Query on listing-index (advertisers are few; no paging)."""
     return list(
