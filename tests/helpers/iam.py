@@ -345,6 +345,9 @@ _COGNITO_PUBLIC = {
     "GlobalSignOut",
     "RevokeToken",
     "GetTokensFromRefreshToken",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
 }
 _TRANSACT_ACTIONS = {
     "Put": "PutItem",

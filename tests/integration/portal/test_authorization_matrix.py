@@ -15,10 +15,11 @@ from urllib.parse import quote
 import pytest
 
 from devstack.gateway import Gateway
+from tests.helpers.operators import operator_token
 from tests.helpers.portal import MONTH, client, resolver_routes, restore_state, stored_state, world_with_figures
 from tests.helpers.remarketing import configure_console
 from tests.helpers.stack import RECORDER, reset_process_state
-from tests.helpers.tokens import admin_token, partner_token
+from tests.helpers.tokens import partner_token
 from waymark import web
 from waymark.web import auth, csrf
 
@@ -310,7 +311,7 @@ def _caller(world, role: str, api: bool):
         "suspended": partner_token(world.suspended),
         "partner_a": partner_token(world.a),
         "partner_b": partner_token(world.b),
-        "admin": admin_token(),
+        "admin": operator_token(),
     }
     token = tokens[role]
     # Browsers carry the session cookie to pages; API clients send a Bearer token.
