@@ -4,6 +4,7 @@ vocabulary  PartnerType, PartnerStatus and LinkStatus (standard library only: th
 management  creating partners with their default link, listing them, changing their status
 accounts    Cognito logins of partners (group `partners`) and operators (group `admins`): create, invite, list, delete
 passwords   the first password after an invitation, a forgotten one reset by code, a change while logged in
+mfa         operators' authenticator app (TOTP): the code at login, setting one up, the console's check, a reset
 signup      partner self-signup: one login and one partner, or neither
 links       creating tracking links: checked destinations, unguessable codes, never reused
 snippets    copy-ready tracking URLs and HTML snippets (pure)

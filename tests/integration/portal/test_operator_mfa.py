@@ -49,6 +49,7 @@ def test_an_invited_operator_sets_up_its_app_after_its_first_password_then_logs_
     assert "__Host-wm_session" not in ops.cookies
     secret = _SECRET.search(setup.body).group(1)
     assert f"otpauth://totp/Waymark:{ADMIN[0]}?secret={secret}&amp;issuer=Waymark" in setup.body
+    assert '<svg width="' in setup.body and 'class="qr"' in setup.body  # the same key as a QR code
 
     fields = operators.hidden_fields(setup.body)
     wrong = ops.post("/login/authenticator", form={**fields, "code": operators.wrong_code(secret)})

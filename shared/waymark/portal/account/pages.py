@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from waymark import web
@@ -93,8 +94,17 @@ def setup_page(setup_token: str, email: str, enrolment: mfa.Enrolment, errors: d
         email=email,
         secret=enrolment.secret,
         uri=enrolment.uri,
+        qr_code=qr_code(enrolment.uri),
         errors=errors,
     )
+
+
+def qr_code(uri: str) -> Markup:
+    """The key URI as a QR code for the phone's camera: inline SVG, so no image request carries the key."""
+    import segno  # only this page draws one: kept off every other request's imports
+
+    # segno's SVG holds only a path drawn from the encoded bits: no text of the URI to escape.
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, light="#fff", svgclass="qr"))  # noqa: S704
 
 
 def first_password_page(email: str, session: str, next_: str | None, errors: dict, status: int = 200) -> Response:
