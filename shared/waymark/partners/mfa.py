@@ -199,7 +199,13 @@ def _refused(expired: str) -> Iterator[None]:
             raise TooManyAttempts(TOO_MANY) from error
         if code in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
             raise CodeWrong(WRONG) from error
-        if code in ("NotAuthorizedException", "ExpiredCodeException", "ResourceNotFoundException"):
+        # A session or set-up token that is unknown, used up, expired or mangled: the step is over.
+        if code in (
+            "NotAuthorizedException",
+            "ExpiredCodeException",
+            "ResourceNotFoundException",
+            "InvalidParameterException",
+        ):
             raise StepExpired(expired) from error
         raise
 
