@@ -361,9 +361,7 @@ class NewPasswordChallenge(BaseModel):
 
 # ----------------------------------------------------------------------------- authenticator app (operators)
 
-_CODE = Field(
-    min_length=1, max_length=16, description="The 6-digit code the authenticator app shows now", examples=["123456"]
-)
+_CODE = Field(max_length=16, description="The 6-digit code the authenticator app shows now", examples=["123456"])
 
 
 def _six_digits(value: str) -> str:
