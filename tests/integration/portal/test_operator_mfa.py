@@ -201,3 +201,19 @@ def test_an_operator_changes_its_password_with_a_code(world, operator_with_app):
     assert without.status == 400 and "code from your authenticator app" in without.body
     done = ops.post("/admin/password", form={**fields, "code": operators.code(operator_with_app)})
     assert done.status == 200 and "Your password is changed" in done.body
+
+
+def test_tampered_hidden_fields_get_the_login_form_again_never_an_error(world):
+    ops = browser(world)
+    token = ops.get("/login").csrf()
+    cases = [
+        ("/login/authenticator", {"email": "x@example.com", "setup_token": "t", "secret": "A" * 5000, "code": "1"}),
+        ("/login/authenticator", {"email": "x@example.com", "setup_token": "t", "secret": "<script>", "code": "1"}),
+        ("/login/authenticator", {"email": "x@example.com", "setup_token": "t" * 5000, "secret": "ABCD", "code": "1"}),
+        ("/login/code", {"email": "x@example.com", "session": "s" * 5000, "code": "123456"}),
+        ("/login/code", {"email": "", "session": "", "code": ""}),
+    ]
+    for path, fields in cases:
+        answer = ops.post(path, form={"csrf_token": token, **fields})
+        assert answer.status == 400 and "This step has expired" in answer.body, (path, answer.status)
+        assert "<script>" not in answer.body and "__Host-wm_session" not in ops.cookies

@@ -128,9 +128,9 @@ def login_code() -> Response[str]:
     try:
         request = CodeRequest.model_validate({"email": email, "session": session, "code": form.get("code", "")})
     except ValidationError as error:
-        if not email or not session:
-            return web.render("account/login.html", 400, next=target, email=email, error=EXPIRED)
-        return code_page(email, session, target, _code_errors(error), 400)
+        if not _only_the_code(error):
+            return web.render("account/login.html", 400, next=target, email="", error=EXPIRED)
+        return code_page(email, session, target, CODE_ERRORS, 400)
     try:
         token, expires_in = mfa.answer_code(request.email, request.session, request.code)
     except mfa.StepExpired as error:
@@ -148,14 +148,17 @@ def confirm_authenticator() -> Response[str]:
     form = web.form()
     email = form.get("email", "").strip().lower()
     setup_token, secret = form.get("setup_token", ""), form.get("secret", "")
-    if not setup_token or not secret:
-        return web.render("account/login.html", 400, next=None, email=email, error=EXPIRED)
-    # The key is the operator's own, echoed back only so a wrong code shows the same page again.
+    # The key is the operator's own, echoed back only so a wrong code shows the same page again;
+    # bounded, since the page draws it as a QR code.
+    if not (0 < len(email) <= MAX_EMAIL and 0 < len(secret) <= MAX_KEY and secret.isascii() and secret.isalnum()):
+        return web.render("account/login.html", 400, next=None, email="", error=EXPIRED)
     enrolment = mfa.Enrolment(secret=secret, uri=mfa.otpauth_uri(secret, email))
     try:
         request = AuthenticatorRequest.model_validate({"setup_token": setup_token, "code": form.get("code", "")})
     except ValidationError as error:
-        return setup_page(setup_token, email, enrolment, _code_errors(error), 400)
+        if not _only_the_code(error):
+            return web.render("account/login.html", 400, next=None, email="", error=EXPIRED)
+        return setup_page(setup_token, email, enrolment, CODE_ERRORS, 400)
     try:
         mfa.finish_setup(request.setup_token, request.code)
     except mfa.StepExpired as error:
@@ -168,10 +171,14 @@ def confirm_authenticator() -> Response[str]:
 
 
 EXPIRED = "This step has expired. Log in again with your password."
+CODE_ERRORS = {"code": "Enter the 6 digits your authenticator app shows."}
+MAX_EMAIL = 254
+MAX_KEY = 128  # Cognito's keys are 32 base32 characters (moto's 12)
 
 
-def _code_errors(error: ValidationError) -> dict[str, str]:
-    return {"code": "Enter the 6 digits your authenticator app shows."} if error.errors() else {}
+def _only_the_code(error: ValidationError) -> bool:
+    """Only the typed code is wrong; anything else in the form is the step's own hidden fields, tampered or lost."""
+    return all(problem["loc"][:1] == ("code",) for problem in error.errors())
 
 
 @router.post("/logout")
