@@ -217,3 +217,9 @@ def test_tampered_hidden_fields_get_the_login_form_again_never_an_error(world):
         answer = ops.post(path, form={"csrf_token": token, **fields})
         assert answer.status == 400 and "This step has expired" in answer.body, (path, answer.status)
         assert "<script>" not in answer.body and "__Host-wm_session" not in ops.cookies
+
+
+def test_the_user_pool_as_the_template_makes_it_offers_totp_to_everyone_and_requires_it_of_no_one(world):
+    config = aws_client("cognito-idp").get_user_pool_mfa_config(UserPoolId=user_pool_id())
+    assert config["MfaConfiguration"] == "OPTIONAL"  # partners stay password-only; the console requires it
+    assert config["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
