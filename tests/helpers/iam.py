@@ -348,6 +348,9 @@ _COGNITO_PUBLIC = {
     "GlobalSignOut",
     "RevokeToken",
     "GetTokensFromRefreshToken",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
 }
 _TRANSACT_ACTIONS = {
     "Put": "PutItem",

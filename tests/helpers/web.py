@@ -106,6 +106,7 @@ class WebClient:
         return self.post(action, form={"csrf_token": token, **fields})
 
     def log_in(self, email: str, password: str) -> Answer:
+        """A password-only login (partners); operators also need a code: tests.helpers.operators.log_in_operator."""
         answer = self.submit("/login", "/login", {"email": email, "password": password})
         assert answer.status == 303, answer.body[:500]
         return answer

@@ -363,6 +363,52 @@ class NewPasswordChallenge(BaseModel):
     message: str
 
 
+# ----------------------------------------------------------------------------- authenticator app (operators)
+
+_CODE = Field(max_length=16, description="The 6-digit code the authenticator app shows now", examples=["123456"])
+
+
+def _six_digits(value: str) -> str:
+    value = value.strip().replace(" ", "")
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValueError("the code is the 6 digits your authenticator app shows")
+    return value
+
+
+class CodeChallenge(BaseModel):
+    """POST /api/login's answer for a login with an authenticator app: send a code to POST /api/login/code."""
+
+    challenge: Literal["SOFTWARE_TOKEN_MFA"] = "SOFTWARE_TOKEN_MFA"
+    session: str = Field(description="Valid for three minutes; send it with the code")
+    message: str
+
+
+class CodeRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    session: str = Field(min_length=1, max_length=4096, description="`session` from POST /api/login's challenge")
+    code: str = _CODE
+
+    _code = field_validator("code")(_six_digits)
+
+
+class AuthenticatorChallenge(BaseModel):
+    """POST /api/login's answer for an operator without an authenticator app: add the key to one, then
+    confirm it with POST /api/login/authenticator. No ID token until then."""
+
+    challenge: Literal["MFA_SETUP"] = "MFA_SETUP"
+    setup_token: str = Field(description="Good only for setting up the app, for an hour; not a session")
+    secret: str = Field(description="The TOTP key (base32) to type into the app")
+    otpauth_uri: str = Field(description="The same key as an otpauth:// URI")
+    message: str
+
+
+class AuthenticatorRequest(BaseModel):
+    setup_token: str = Field(min_length=1, max_length=4096, description="`setup_token` from POST /api/login")
+    code: str = _CODE
+
+    _code = field_validator("code")(_six_digits)
+
+
 class ForgotPasswordRequest(BaseModel):
     email: str = Field(min_length=1, max_length=254)
 
@@ -384,6 +430,9 @@ class ResetPasswordRequest(BaseModel):
 class ChangePasswordRequest(BaseModel):
     current_password: str = _PASSWORD
     new_password: str = _PASSWORD
+    code: str | None = Field(
+        default=None, min_length=1, max_length=16, description="Operators: the code their authenticator app shows now"
+    )
 
 
 class Done(BaseModel):

@@ -25,6 +25,7 @@ from pynamodb.exceptions import PynamoDBException
 from waymark import catalog
 from waymark.core import httpapi
 from waymark.models import Agent, Program
+from waymark.partners import mfa
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.web import auth, csrf
 from waymark.web.access import Access, required_access
@@ -246,6 +247,12 @@ def _belongs_to(agent: Agent, principal: Principal) -> bool:
 def _require_admin(viewer: Viewer) -> Viewer:
     if not viewer.is_admin:
         raise Forbidden("This part of Waymark is for the program's operators.")
+    # Cognito challenges a login for its code only once TOTP is on: until then the password alone
+    # gives an ID token (from Waymark's login or Cognito's API directly), which must grant nothing here.
+    if not mfa.has_totp(viewer.principal.username):
+        raise Forbidden(
+            "Operators log in with a code from an authenticator app. Log out, then log in again to set one up."
+        )
     return viewer
 
 
