@@ -15,9 +15,10 @@ EXPECTED_READS = {
     "RemarketingLinkFunction": {"VisitorHashSecret", "EmailLinkKeysSecret"},  # offer-click sessions; link tokens
     "RemarketingPlannerFunction": {"WaymarkSecret"},  # email hashes and offer ids of planned sends
     "RemarketingSenderFunction": {"EmailLinkKeysSecret"},  # signs the email's links
-    "SignupFunction": {"WebKeysSecret"},  # CSRF
-    "PortalFunction": {"WebKeysSecret"},  # CSRF, page cursors
-    "ApiFunction": {"WebKeysSecret"},  # CSRF for cookie logins, page cursors
+    # CSRF (and page cursors); the visitor hash keys the per-client attempt buckets (waymark.web.client_limits)
+    "SignupFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    "PortalFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,

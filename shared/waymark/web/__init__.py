@@ -40,6 +40,7 @@ from waymark.web.app import (
     serve,
     viewer,
 )
+from waymark.web.client_limits import limit_attempts
 from waymark.web.errors import (
     AccountNotActive,
     BadRequest,
@@ -91,6 +92,7 @@ __all__ = [
     "form",
     "html_response",
     "json_response",
+    "limit_attempts",
     "page_app",
     "parse_form",
     "partner",

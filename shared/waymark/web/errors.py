@@ -37,6 +37,9 @@ class AccountNotActive(Forbidden):
         if status == PartnerStatus.PENDING:
             message = "Your partner account is awaiting approval. We will let you know when it is approved."
             self.title = "Awaiting approval"
+        elif status == PartnerStatus.UNVERIFIED:
+            message = "Please confirm your email address first: enter the code we emailed you at /signup/verify."
+            self.title = "Confirm your email address"
         elif status == PartnerStatus.SUSPENDED:
             message = "Your partner account is suspended. Please contact the partner program."
             self.title = "Account suspended"

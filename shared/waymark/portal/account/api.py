@@ -40,6 +40,7 @@ _document: str | None = None
     "the NEW_PASSWORD_REQUIRED challenge to answer at POST /api/login/new-password",
 )
 def login(body: LoginRequest) -> LoginResult | NewPasswordChallenge:
+    web.limit_attempts("login")
     try:
         token, expires_in = auth.login(body.email.strip().lower(), body.password)
     except auth.NewPasswordRequired as challenge:
@@ -74,6 +75,7 @@ def first_password(body: NewPasswordRequest) -> LoginResult:
     summary="Email a reset code; the same answer whether or not the address has a login",
 )
 def forgot_password(body: ForgotPasswordRequest) -> Done:
+    web.limit_attempts("forgot_password")
     email = body.email.strip().lower()
     try:
         passwords.send_reset_code(email)
