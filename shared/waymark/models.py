@@ -213,7 +213,9 @@ class Agent(Model):
     Meta = table_meta("AGENTS_TABLE")
     agent_id = UnicodeAttribute(hash_key=True)
     program_id = UnicodeAttribute()
-    status_created = UnicodeAttribute()  # "<status>#<created_at>", the admin queue's sort key
+    # "<status>#<created_at>", the admin queue's sort key. Absent while the partner is unverified, so
+    # the sparse index, which every operator list and count reads, leaves an unconfirmed signup out.
+    status_created = UnicodeAttribute(null=True)
     name = UnicodeAttribute()
     email = UnicodeAttribute()
     website = UnicodeAttribute(null=True)
@@ -224,12 +226,17 @@ class Agent(Model):
     cognito_sub = UnicodeAttribute(null=True)
     attribution_window_days = NumberAttribute(null=True)
     commission_rules = ListAttribute(of=CommissionRule, default=list)
+    # Self-signup: when the partner accepted the program's terms and which page they were then,
+    # and when it confirmed its email address.
+    terms_accepted_at = UnicodeAttribute(null=True)
+    terms_url = UnicodeAttribute(null=True)
+    email_verified_at = UnicodeAttribute(null=True)
 
     by_program_status = ProgramStatusIndex()
 
     def set_status(self, status: str) -> None:
         self.status = status
-        self.status_created = f"{status}#{self.created_at}"
+        self.status_created = None if status == PartnerStatus.UNVERIFIED else f"{status}#{self.created_at}"
 
 
 class AgentIndex(GlobalSecondaryIndex):

@@ -342,6 +342,8 @@ _COGNITO_PUBLIC = {
     "ConfirmForgotPassword",
     "ChangePassword",
     "GetUser",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
     "GlobalSignOut",
     "RevokeToken",
     "GetTokensFromRefreshToken",
