@@ -9,6 +9,10 @@ fails, the login is deleted again.
 A known address (a partner's or an operator's login) gets the same answer as a new one and
 nothing happens to it: no login, no agent, no email (docs/security.md "Signup and enumeration").
 
+An address signed up but never confirmed is not held for ever: after RECLAIM_AFTER a new
+signup with it takes that login over (its password, the applicant's details, a new code to
+the address), so nobody can keep an address from its owner by signing it up first.
+
 A new partner starts unverified: its email address is not verified in Cognito and its agent
 is in no index an operator reads. Cognito emails a code (GetUserAttributeVerificationCode,
 with the partner's own access token, so only someone who knows the password can ask for one);
@@ -18,6 +22,7 @@ become pending (or active, where the program approves automatically).
 
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
@@ -105,6 +110,7 @@ class PasswordPolicy:
         return ", ".join(parts + kinds)
 
 
+RECLAIM_AFTER = timedelta(hours=24)
 POLICY_TTL_SECONDS = 3600.0
 _policies: TTLCache[PasswordPolicy] = TTLCache(POLICY_TTL_SECONDS, max_entries=4)
 
@@ -141,8 +147,10 @@ def sign_up(
     agent_id = ids.new_code(AGENT_CODE_LENGTH)
     sub = _create_login(email, password, agent_id)
     if sub is None:
-        logger.info("signup for an address that already has a login; nothing done")
-        return None
+        reclaimed = _reclaim(program, email, password, name=name, website=website, partner_type=partner_type)
+        if reclaimed is None:
+            logger.info("signup for an address that already has a login; nothing done")
+        return reclaimed
     try:
         agent = create_agent(
             program,
@@ -166,6 +174,61 @@ def sign_up(
         # The login and agent stand; the partner asks for the code again on the verify page.
         logger.exception("could not send the signup's verification code")
     return agent
+
+
+def _reclaim(program: Program, email: str, password: str, **details) -> Agent | None:
+    """Take over a login that was signed up long ago and never confirmed; None for any other login."""
+    cognito = aws.client("cognito-idp")
+    pool = user_pool_id()
+    try:
+        user = cognito.admin_get_user(UserPoolId=pool, Username=email)
+    except ClientError as error:
+        if _code(error) == "UserNotFoundException":
+            return None  # deleted meanwhile: treated as known this once
+        raise
+    attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    created = user.get("UserCreateDate")
+    agent_id = attributes.get("custom:agent_id")
+    if attributes.get("email_verified") == "true" or not agent_id or created is None:
+        return None
+    if utcnow() - created < RECLAIM_AFTER:
+        return None
+    try:
+        agent = Agent.get(agent_id, consistent_read=True)
+    except Agent.DoesNotExist:
+        return None
+    if agent.status != PartnerStatus.UNVERIFIED or agent.program_id != program.program_id:
+        return None
+    now = iso(utcnow())
+    try:
+        # Conditional on still being unverified, before the password changes: a confirmation that
+        # lands meanwhile keeps its login.
+        Agent._get_connection().update_item(
+            agent_id,
+            actions=[
+                Agent.name.set(details["name"]),
+                Agent.website.set(details["website"]) if details["website"] else Agent.website.remove(),
+                Agent.partner_type.set(details["partner_type"]),
+                Agent.terms_accepted_at.set(now),
+                Agent.terms_url.set(program.terms_url) if program.terms_url else Agent.terms_url.remove(),
+                Agent.updated_at.set(now),
+            ],
+            condition=Agent.status == PartnerStatus.UNVERIFIED,
+            return_values=NONE,
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return None
+        raise
+    cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
+    cognito.admin_user_global_sign_out(UserPoolId=pool, Username=email)  # the earlier signer's tokens end
+    logger.info("an unconfirmed signup was taken over by a new signup with its address")
+    try:
+        _send_code(_access_token(email, password))
+    except (ClientError, BotoCoreError, VerificationFailed, TooManyCodes):
+        logger.exception("could not send the signup's verification code")
+    catalog.forget_agent(agent_id)
+    return Agent.get(agent_id, consistent_read=True)
 
 
 def send_code_again(email: str, password: str) -> None:

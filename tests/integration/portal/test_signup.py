@@ -1,6 +1,7 @@
 """Partner self-signup through SignupFunction against moto's Cognito and DynamoDB."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
@@ -303,3 +304,31 @@ def test_if_storing_the_agent_fails_the_login_is_removed_and_a_retry_works(progr
     assert answer.status == 503 and answer.headers["Retry-After"] and "try again" in answer.json["message"]
     assert not users() and not list(Agent.scan())
     assert browser.post("/signup", json=GOOD).status == 202
+
+
+def test_an_address_signed_up_by_someone_else_and_never_confirmed_returns_to_its_owner(
+    aws, runtime, program, monkeypatch
+):
+    squatter = WebClient(aws, runtime, source_ip="203.0.113.50")
+    owner = WebClient(aws, runtime, source_ip="203.0.113.51")
+    squatted = {**GOOD, "name": "Squatter", "password": "Squatter-pass-1"}
+    assert squatter.post("/signup", json=squatted).status == 202
+    [agent] = list(Agent.scan())
+
+    early = owner.post("/signup", json={**GOOD, "name": "Real Owner"})
+    assert early.status == 202 and Agent.get(agent.agent_id).name == "Squatter"  # within a day: left alone
+
+    monkeypatch.setattr(signup, "RECLAIM_AFTER", timedelta(0))  # as if a day had passed
+    late = owner.post("/signup", json={**GOOD, "name": "Real Owner"})
+    assert (late.status, late.json) == (early.status, early.json)
+    [taken_over] = list(Agent.scan())
+    assert (taken_over.agent_id, taken_over.name, taken_over.status) == (agent.agent_id, "Real Owner", "unverified")
+    code = moto_email_code(GOOD["email"].lower())
+    stale = squatter.post("/signup/verify", json={"email": GOOD["email"], "password": "Squatter-pass-1", "code": code})
+    assert stale.status == 400  # the squatter's password no longer works
+    mine = owner.post("/signup/verify", json={"email": GOOD["email"], "password": GOOD["password"], "code": code})
+    assert mine.status == 200 and mine.json["agent_id"] == agent.agent_id
+
+    # Once confirmed, the address is never taken over again.
+    assert squatter.post("/signup", json=squatted).status == 202
+    assert Agent.get(agent.agent_id).name == "Real Owner" and len(users()) == 1
