@@ -48,27 +48,26 @@ def take(key: str, bucket: Bucket, *, now_ms: int | None = None) -> None:
     """Take one token from the bucket `key`, or raise RateLimited (having changed nothing)."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
     interval = bucket.interval_ms
-    refused = _update(
-        key,
-        "SET full_at = :next, #ttl = :ttl",
-        "attribute_not_exists(full_at) OR full_at <= :now",
-        {":next": now + interval, ":now": now, ":ttl": _expiry(now + interval)},
-    )
-    if refused is None:
-        return
-    for _ in range(2):  # a concurrent request may move full_at between the two updates
-        wait = refused + interval - now - bucket.burst * interval
+    for _ in range(3):  # concurrent requests may move full_at between the two updates
+        seen = _update(
+            key,
+            "SET full_at = :next, #ttl = :ttl",
+            "attribute_not_exists(full_at) OR full_at <= :now",
+            {":next": now + interval, ":now": now, ":ttl": _expiry(now + interval)},
+        )
+        if seen is None:
+            return
+        wait = seen + interval - now - bucket.burst * interval
         if wait > 0:
             raise RateLimited(max(1, math.ceil(wait / 1000)))
-        again = _update(
+        added = _update(
             key,
             "SET full_at = full_at + :interval, #ttl = :ttl",
             "full_at = :seen",
-            {":interval": interval, ":seen": refused, ":ttl": _expiry(refused + interval)},
+            {":interval": interval, ":seen": seen, ":ttl": _expiry(seen + interval)},
         )
-        if again is None:
+        if added is None:
             return
-        refused = again
     raise RateLimited(max(1, math.ceil(bucket.refill_seconds)))
 
 
@@ -88,10 +87,8 @@ def _update(key: str, expression: str, condition: str, values: dict[str, int]) -
         if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
         item = error.response.get("Item") or {}
-        if "full_at" not in item:
-            # Deleted (TTL) between the two updates: a full bucket, so the next try succeeds.
-            return 0
-        return int(item["full_at"]["N"])
+        # No item: deleted by TTL between the two updates, a full bucket; the next round takes it.
+        return int(item["full_at"]["N"]) if "full_at" in item else 0
     return None
 
 

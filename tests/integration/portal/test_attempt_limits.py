@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests.helpers.concurrency import all_at_once
 from tests.helpers.portal import aws_client
 from tests.helpers.programs import make_program
 from tests.helpers.web import WebClient
@@ -52,6 +53,21 @@ def test_a_bucket_allows_its_burst_then_one_attempt_per_refill_interval(aws):
         rate_limits.take("try#client", bucket, now_ms=later)
     with pytest.raises(rate_limits.RateLimited):
         rate_limits.take("try#client", bucket, now_ms=later)
+
+
+def test_concurrent_attempts_never_take_more_than_the_burst(aws):
+    bucket = Bucket(burst=4, refill_seconds=60)
+    taken, refused = [], []
+
+    def attempt() -> None:
+        try:
+            rate_limits.take("race#client", bucket, now_ms=1_800_000_000_000)
+            taken.append(1)
+        except rate_limits.RateLimited:
+            refused.append(1)
+
+    all_at_once(*[attempt] * 12)
+    assert 1 <= len(taken) <= 4 and len(taken) + len(refused) == 12
 
 
 def assert_refused_plainly(answer) -> None:
