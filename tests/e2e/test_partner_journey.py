@@ -64,6 +64,14 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name=f"Thank you, {name}")).to_be_visible()
 
+    # Confirm the address with the code Cognito emails (the local user pool lists it at /_local/codes).
+    code = page.request.get(f"{gateway}/_local/codes").json()[email]
+    page.get_by_label("Email", exact=True).first.fill(email)
+    page.get_by_label("Password", exact=True).first.fill(PASSWORD)
+    page.get_by_label("Code from the email").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Email address confirmed")).to_be_visible()
+
     # Not approved yet: the partner sees its status, not the portal.
     page.goto(f"{gateway}/login")
     page.get_by_label("Email", exact=True).fill(email)

@@ -345,6 +345,8 @@ _COGNITO_PUBLIC = {
     "ConfirmForgotPassword",
     "ChangePassword",
     "GetUser",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
     "GlobalSignOut",
     "RevokeToken",
     "GetTokensFromRefreshToken",

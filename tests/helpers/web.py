@@ -53,6 +53,7 @@ class WebClient:
     runtime: object
     bearer: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    source_ip: str = "198.51.100.7"  # each client its own address: attempt limits count per address
 
     def request(
         self,
@@ -80,7 +81,9 @@ class WebClient:
             query = urlencode(query)
         path, _, in_path = path.partition("?")  # a Location header carries its query
         query = query or in_path
-        function, event = http_event(self.stack, method, path, query=query, headers=sent, body=body or "")
+        function, event = http_event(
+            self.stack, method, path, query=query, headers=sent, body=body or "", source_ip=self.source_ip
+        )
         result = self.runtime.invoke(function, event)
         for cookie in result.get("cookies") or []:
             name, _, rest = cookie.partition("=")

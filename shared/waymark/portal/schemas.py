@@ -83,7 +83,11 @@ class SignupRequest(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     website: str | None = Field(default=None, max_length=1000)
     partner_type: PartnerType = PartnerType.AFFILIATE
-    accept_terms: bool = False
+    accept_terms: bool = Field(
+        default=False,
+        validate_default=True,  # left out is refused like false, naming the field
+        description="Must be true: the partner accepts the program's terms page (its terms_url)",
+    )
 
     @field_validator("name")
     @classmethod
@@ -104,8 +108,19 @@ class SignupRequest(BaseModel):
     @classmethod
     def _terms(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("please accept the partner program terms")
+            raise ValueError("accept_terms must be true: please accept the partner program terms")
         return value
+
+
+class VerifyEmailRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256, description="The password chosen at signup")
+    code: str = Field(min_length=1, max_length=16, description="The code emailed after signup")
+
+
+class ResendCodeRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256, description="The password chosen at signup")
 
 
 class LoginRequest(BaseModel):
@@ -331,6 +346,14 @@ class LoginResult(BaseModel):
     id_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_in: int = Field(description="Seconds the token stays valid")
+
+
+class SignupAccepted(BaseModel):
+    """The same for every address: a new one gets a code by email, one with a login gets nothing."""
+
+    message: str
+    program_id: str
+    verify_url: str = Field(description="Where to send the emailed code: POST {email, password, code}")
 
 
 class SignupResult(BaseModel):

@@ -31,6 +31,8 @@ PUBLIC_PATHS = frozenset(
         "/password/reset",
         "/logout",
         "/signup",
+        "/signup/verify",
+        "/signup/resend",
         "/api/login",
         "/api/login/new-password",
         "/api/login/code",

@@ -385,6 +385,8 @@ def render(template: str, status: int = 200, /, **context: Any) -> Response:
 def error_response(error: HttpError) -> Response:
     state = _current.get(None)
     headers = {"Retry-After": "2"} if error.status == 503 else {}
+    if error.status == 429 and "retry_after" in error.extra:
+        headers["Retry-After"] = str(error.extra["retry_after"])
     if state is None or state.wants_json:
         if error.status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="waymark"'

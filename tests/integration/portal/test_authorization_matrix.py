@@ -205,6 +205,11 @@ CASES: dict[str, Case] = {
     "GET /static/<name>": Case(lambda w: "/static/waymark.css"),
     "GET /signup": Case(lambda w: "/signup"),
     "POST /signup": Case(lambda w: "/signup", form={"name": ""}),
+    "GET /signup/verify": Case(lambda w: "/signup/verify"),
+    "POST /signup/verify": Case(
+        lambda w: "/signup/verify", form={"email": "x@example.com", "password": "p", "code": "1"}
+    ),
+    "POST /signup/resend": Case(lambda w: "/signup/resend", form={"email": "x@example.com", "password": "p"}),
     # partner portal
     "GET /portal": Case(lambda w: "/portal"),
     "GET /portal/links": Case(lambda w: "/portal/links"),

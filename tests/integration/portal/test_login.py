@@ -157,7 +157,7 @@ def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
         "/signup",
         json={"name": "Mallory", "email": "m@example.com", "password": "Mallory-pass-26", "accept_terms": True},
     )
-    assert signup.status == 201
+    assert signup.status == 202
     cognito = boto3.client("cognito-idp")
     tokens = cognito.initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",

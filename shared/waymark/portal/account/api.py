@@ -45,6 +45,7 @@ _document: str | None = None
     "an authenticator app, MFA_SETUP (POST /api/login/authenticator)",
 )
 def login(body: LoginRequest) -> LoginResult | NewPasswordChallenge | CodeChallenge | AuthenticatorChallenge:
+    web.limit_attempts("login")
     try:
         token, expires_in = auth.login(body.email.strip().lower(), body.password)
     except auth.NewPasswordRequired as challenge:
@@ -139,6 +140,7 @@ def first_password(body: NewPasswordRequest) -> LoginResult | CodeChallenge | Au
     summary="Email a reset code; the same answer whether or not the address has a login",
 )
 def forgot_password(body: ForgotPasswordRequest) -> Done:
+    web.limit_attempts("forgot_password")
     email = body.email.strip().lower()
     try:
         passwords.send_reset_code(email)

@@ -47,6 +47,7 @@ def login_page(next: Annotated[str | None, Query(max_length=2048)] = None) -> Re
 
 @router.post("/login")
 def login() -> Response[str]:
+    web.limit_attempts("login")
     form = web.form()
     email = form.get("email", "").strip().lower()
     target = safe_next(form.get("next"))

@@ -76,6 +76,7 @@ def forgot_page() -> Response[str]:
 
 @router.post("/password/forgot")
 def forgot() -> Response[str]:
+    web.limit_attempts("forgot_password")
     request, errors = _validated(ForgotPasswordRequest, web.form())
     if request is None:
         return web.render("account/forgot_password.html", 400, email="", errors=errors)
