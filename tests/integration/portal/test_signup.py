@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from tests.helpers.operators import operator_token
 from tests.helpers.portal import aws_client, moto_email_code
 from tests.helpers.programs import make_program
-from tests.helpers.tokens import admin_token
 from tests.helpers.web import WebClient
 from waymark.models import Agent, Link
 from waymark.partners import signup
@@ -92,7 +92,7 @@ def test_the_form_signs_up_an_unverified_partner_whom_the_emailed_code_confirms(
 
 
 def test_an_applicant_reaches_the_operator_only_once_its_address_is_confirmed(aws, runtime, program, browser):
-    operator = WebClient(aws, runtime, bearer=admin_token())
+    operator = WebClient(aws, runtime, bearer=operator_token())
     browser.post("/signup", json=GOOD)
 
     def listed(status: str | None = None) -> list[str]:
@@ -100,7 +100,7 @@ def test_an_applicant_reaches_the_operator_only_once_its_address_is_confirmed(aw
         assert answer.status == 200
         return [partner["name"] for partner in answer.json["partners"]]
 
-    console = WebClient(aws, runtime, cookies={"__Host-wm_session": admin_token()})
+    console = WebClient(aws, runtime, cookies={"__Host-wm_session": operator_token()})
     queue = console.get("/admin")
     assert queue.status == 200 and "Partners awaiting approval" in queue.body and "Seaside Blog" not in queue.body
     assert listed() == [] and listed("pending") == []
