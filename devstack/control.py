@@ -1,4 +1,5 @@
-"""Local-only endpoints under /_local/ on the gateway: fire scheduled functions, read sent mail."""
+"""Local-only endpoints under /_local/ on the gateway: fire scheduled functions, read sent mail and
+the signup codes Cognito would have emailed."""
 
 from __future__ import annotations
 
@@ -63,6 +64,9 @@ def endpoints(stack: Stack, runtime: FunctionRuntime, drain: Callable[[], None],
     def health(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
         return 200, {"Content-Type": "application/json"}, json.dumps(info, default=str).encode()
 
+    def codes(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(email_codes(stack)).encode()
+
     def drain_now(method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
         drain()
         return 200, {"Content-Type": "application/json"}, b'{"drained":true}'
@@ -72,7 +76,21 @@ def endpoints(stack: Stack, runtime: FunctionRuntime, drain: Callable[[], None],
         "/_local/mail": mail,
         "/_local/health": health,
         "/_local/drain": drain_now,
+        "/_local/codes": codes,
     }
+
+
+def email_codes(stack) -> dict[str, str]:
+    """The newest email verification code of each login that has one (devstack.moto_fixes keeps them)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    found = {}
+    for pool in cognitoidp_backends[stack.account][stack.region].user_pools.values():
+        for user in pool.users.values():
+            code = getattr(user, "email_code", None)
+            if code:
+                found[user.attribute_lookup.get("email", user.username)] = code
+    return found
 
 
 def sent_messages(stack) -> list[dict]:

@@ -135,7 +135,8 @@ def bootstrap(stack: Stack) -> dict:
             "operator": {"email": email, "temporary_password": LOCAL_TEMPORARY_PASSWORD},
             "outcome": outcome.as_data(),
             "lines": [
-                f"Operator login   {email} / {LOCAL_TEMPORARY_PASSWORD} (temporary: choose yours at first login)"
+                f"Operator login   {email} / {LOCAL_TEMPORARY_PASSWORD} (temporary: choose yours at first login, "
+                "then set up an authenticator app)"
             ],
         }
     return facts
@@ -195,6 +196,9 @@ class LocalWaymark:
                 )
             check_port_free(self.host, self.demo_port, serving="demo merchant site", setting="DEMO_PORT", instead=3101)
         os.environ.update(LOCAL_CREDENTIALS)
+        # The embedded user pool checks operators' TOTP codes (against the one key it gives every login)
+        # instead of taking any six digits: docs/development.md "Operators' authenticator app".
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         from moto.server import ThreadedMotoServer
 
         from devstack import control, invitations, moto_fixes

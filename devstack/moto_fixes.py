@@ -21,6 +21,12 @@
    stat per service) on every request to tell which service a host names; about 6 % of the
    local stack's time under load. The list cannot change while the process runs.
 
+5. Email verification codes. moto 5.2 lacks GetUserAttributeVerificationCode and
+   VerifyUserAttribute, which self-signup uses to prove a partner's address. Here the first
+   keeps a six-digit code on the user (as moto keeps its ForgotPassword code; no email is sent)
+   and the second checks it, marks the email verified and uses the code up, as Cognito does.
+   Tests read the code from the user (`email_code`); the local stack lists it at /_local/codes.
+
 Development and test tooling only: the local stack and tests/conftest.py apply it before any
 request, and tests/integration/test_moto_fixes.py holds it to DynamoDB's documented behaviour.
 """
@@ -52,7 +58,42 @@ def apply() -> None:
 
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
+    _add_email_verification()
     _applied = True
+
+
+def _add_email_verification() -> None:
+    import secrets
+
+    from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def _user(response: CognitoIdpResponse, attribute: str):
+        if attribute != "email":
+            raise InvalidParameterException("only email verification is mended here")
+        return response._get_region_agnostic_backend().get_user(access_token=response._get_param("AccessToken"))
+
+    def get_user_attribute_verification_code(self: CognitoIdpResponse) -> ActionResult:
+        user = _user(self, self._get_param("AttributeName"))
+        user.email_code = f"{secrets.randbelow(1_000_000):06d}"
+        email = user.attribute_lookup.get("email", "")
+        masked = f"{email[:1]}***@{email.partition('@')[2]}"
+        return ActionResult(
+            {"CodeDeliveryDetails": {"Destination": masked, "DeliveryMedium": "EMAIL", "AttributeName": "email"}}
+        )
+
+    def verify_user_attribute(self: CognitoIdpResponse) -> ActionResult:
+        user = _user(self, self._get_param("AttributeName"))
+        expected = getattr(user, "email_code", None)
+        if not expected or self._get_param("Code") != expected:
+            raise CodeMismatchException("Invalid verification code provided, please try again.")
+        user.email_code = None
+        user.update_attributes([{"Name": "email_verified", "Value": "true"}])
+        return EmptyResult()
+
+    CognitoIdpResponse.get_user_attribute_verification_code = get_user_attribute_verification_code
+    CognitoIdpResponse.verify_user_attribute = verify_user_attribute
 
 
 def _all_items(self) -> list:

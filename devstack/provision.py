@@ -285,6 +285,13 @@ def _user_pool(stack: Stack, clients: _Clients, logical_id: str, resource: dict)
             for attribute in props["Schema"]
         ]
     pool = clients.cognito.create_user_pool(**request)["UserPool"]
+    mfa = props.get("MfaConfiguration", "OFF")
+    if mfa != "OFF":  # EnabledMfas is CloudFormation's; the API sets it as the pool's MFA configuration
+        clients.cognito.set_user_pool_mfa_config(
+            UserPoolId=pool["Id"],
+            MfaConfiguration=mfa,
+            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", [])},
+        )
     stack.physical[logical_id] = {
         "Ref": pool["Id"],
         "Arn": pool["Arn"],

@@ -75,7 +75,8 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
         "tracking_links": [link_url, default_url, deep_url],
         "remarketing": remarketing,
         "lines": [
-            f"Operator login   {operator} / {ADMIN_PASSWORD}",
+            f"Operator login   {operator} / {ADMIN_PASSWORD}, then a code from an authenticator app (the first "
+            "login shows its key; `oathtool --totp -b KEY` works too)",
             f"Partner login    {PARTNER_EMAIL} / {PARTNER_PASSWORD}",
             f"Tracking link    {link_url}",
             f"Partner link     {default_url}",

@@ -21,6 +21,8 @@ os.environ.update(
         "AWS_REGION": "eu-west-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Waymark",
+        # The embedded user pool checks TOTP codes (against its one fixed key) instead of taking any.
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }
 )
 for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):

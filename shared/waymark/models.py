@@ -225,7 +225,9 @@ class Agent(Model):
     Meta = table_meta("AGENTS_TABLE")
     agent_id = UnicodeAttribute(hash_key=True)
     program_id = UnicodeAttribute()
-    status_created = UnicodeAttribute()  # "<status>#<created_at>", the admin queue's sort key
+    # "<status>#<created_at>", the admin queue's sort key. Absent while the partner is unverified, so
+    # the sparse index, which every operator list and count reads, leaves an unconfirmed signup out.
+    status_created = UnicodeAttribute(null=True)
     name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)  # None: an agent created by hand without one, or erased
     website = UnicodeAttribute(null=True)
@@ -238,6 +240,11 @@ class Agent(Model):
     ip_hashes = UnicodeSetAttribute(null=True)
     attribution_window_days = NumberAttribute(null=True)
     commission_rules = ListAttribute(of=CommissionRule, default=list)
+    # Self-signup: when the partner accepted the program's terms and which page they were then,
+    # and when it confirmed its email address.
+    terms_accepted_at = UnicodeAttribute(null=True)
+    terms_url = UnicodeAttribute(null=True)
+    email_verified_at = UnicodeAttribute(null=True)
 
     erased_at = UnicodeAttribute(null=True)  # its personal data was erased (waymark.partners.personal_data)
 
@@ -246,7 +253,7 @@ class Agent(Model):
 
     def set_status(self, status: str) -> None:
         self.status = status
-        self.status_created = f"{status}#{self.created_at}"
+        self.status_created = None if status == PartnerStatus.UNVERIFIED else f"{status}#{self.created_at}"
 
 
 class AgentIndex(GlobalSecondaryIndex):

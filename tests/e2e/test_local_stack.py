@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.helpers.local_stack import fetch, start_local_stack, wait_ready
+from tests.helpers.local_stack import fetch, log_in_operator, start_local_stack, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +84,9 @@ def test_without_the_demo_the_stack_holds_what_a_fresh_deployment_holds(tmp_path
         assert page.locator("h1").inner_text() == "Choose your password"
         page.fill("#f-new_password", "My-own-password-1")
         page.click("main button[type=submit]")
+        # An operator's first login goes on to set up its authenticator app, then logs in with a code.
+        assert page.locator("h1").inner_text() == "Set up your authenticator app"
+        log_in_operator(page, info["gateway_url"], operator["email"], "My-own-password-1")
         page.wait_for_url(f"{info['gateway_url']}/admin")
         assert operator["email"] in page.locator(".who").inner_text()
     finally:

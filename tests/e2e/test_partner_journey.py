@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.local_stack import VISITOR_USER_AGENT, screenshot
+from tests.helpers.local_stack import VISITOR_USER_AGENT, log_in_operator, screenshot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Journey-pass-2026"
@@ -43,13 +43,6 @@ def wait_for_figures(page, url: str, expected: dict[str, str]) -> None:
         time.sleep(0.3)
 
 
-def log_in(page, gateway: str, email: str, password: str) -> None:
-    page.goto(f"{gateway}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def shot(page, name: str) -> None:
     screenshot(page, f"partner-journey-{name}")
 
@@ -71,6 +64,14 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name=f"Thank you, {name}")).to_be_visible()
 
+    # Confirm the address with the code Cognito emails (the local user pool lists it at /_local/codes).
+    code = page.request.get(f"{gateway}/_local/codes").json()[email]
+    page.get_by_label("Email", exact=True).first.fill(email)
+    page.get_by_label("Password", exact=True).first.fill(PASSWORD)
+    page.get_by_label("Code from the email").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Email address confirmed")).to_be_visible()
+
     # Not approved yet: the partner sees its status, not the portal.
     page.goto(f"{gateway}/login")
     page.get_by_label("Email", exact=True).fill(email)
@@ -81,10 +82,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
 
     # 2. An operator approves the application in the admin console.
     console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
-    console.goto(f"{gateway}/login")
-    console.get_by_label("Email", exact=True).fill(admin["email"])
-    console.get_by_label("Password", exact=True).fill(admin["password"])
-    console.get_by_role("button", name="Log in").click()
+    log_in_operator(console, gateway, admin["email"], admin["password"])
     expect(console.get_by_role("heading", name="Partners awaiting approval")).to_be_visible()
     console.get_by_role("link", name=name).click()
     shot(console, "2-admin-review")
@@ -137,7 +135,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
 
     # 7. An operator approves the sale in the console.
     console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
-    log_in(console, gateway, admin["email"], admin["password"])
+    log_in_operator(console, gateway, admin["email"], admin["password"])
     console.get_by_role("navigation", name="Main").get_by_role("link", name="Conversions").click()
     console.get_by_label("Partner code").fill(agent_id)
     console.get_by_role("button", name="Filter").click()

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT, screenshot
+from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT, log_in_operator, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +25,7 @@ def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, mar
     console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
     dialogs: list[str] = []
     console.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    console.goto(f"{gateway}/login")
-    console.get_by_label("Email", exact=True).fill(admin["email"])
-    console.get_by_label("Password", exact=True).fill(admin["password"])
-    console.get_by_role("button", name="Log in").click()
+    log_in_operator(console, gateway, admin["email"], admin["password"])
     console.get_by_role("navigation", name="Main").get_by_role("link", name="Remarketing").click()
     expect(console.get_by_role("heading", name="Remarketing", exact=True)).to_be_visible()
     assert "Cross-sell emails are on" in console.locator("#email-state").inner_text()

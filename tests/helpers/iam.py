@@ -356,9 +356,14 @@ _COGNITO_PUBLIC = {
     "ConfirmForgotPassword",
     "ChangePassword",
     "GetUser",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
     "GlobalSignOut",
     "RevokeToken",
     "GetTokensFromRefreshToken",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
 }
 _TRANSACT_ACTIONS = {
     "Put": "PutItem",

@@ -115,3 +115,42 @@ def screenshot(page, name: str) -> None:
     """The whole page as test-artifacts/<name>.png, to see what a run showed."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# What each operator's "authenticator app" holds: the key its set-up page showed, by (gateway, email).
+_AUTHENTICATOR_KEYS: dict[tuple[str, str], str] = {}
+
+
+def log_in_operator(page, gateway: str, email: str, password: str) -> None:
+    """Log an operator in as a person does: the password, then the code its authenticator app shows.
+
+    The first time, the set-up page comes instead: its key goes into the "app" (the code is computed
+    here, as `oathtool --totp -b KEY` would), the first code confirms it, and the login starts again.
+    """
+    from tests.helpers.operators import code, moto_secret
+
+    page.goto(f"{gateway}/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    if page.locator("h1").inner_text() == "Set up your authenticator app":
+        set_up_authenticator(page, gateway, email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in").click()
+    assert page.locator("h1").inner_text() == "Enter your code"
+    # A login set up before this process (not by this helper) has the embedded user pool's one key.
+    key = _AUTHENTICATOR_KEYS.get((gateway, email)) or moto_secret()
+    page.get_by_label("Code", exact=True).fill(code(key))
+    page.get_by_role("button", name="Log in").click()
+
+
+def set_up_authenticator(page, gateway: str, email: str) -> None:
+    """On the set-up page: keep its key, confirm it with the first code; ends on the login form."""
+    from tests.helpers.operators import code
+
+    key = page.locator("#totp-secret").inner_text()
+    assert f"secret={key}" in page.locator("#totp-uri").inner_text()
+    _AUTHENTICATOR_KEYS[(gateway, email)] = key
+    page.get_by_label("Code from the app").fill(code(key))
+    page.get_by_role("button", name="Confirm the app").click()
+    assert "Your authenticator app is set up" in page.get_by_role("status").inner_text()

@@ -173,3 +173,15 @@ def resolver_routes() -> dict[str, str]:
         for route in app._static_routes + app._dynamic_routes:
             found[f"{route.method} {route.path}"] = logical_id
     return found
+
+
+def moto_email_code(email: str) -> str:
+    """The newest email verification code for a login (devstack.moto_fixes keeps it; moto sends no email)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    for backend in cognitoidp_backends["123456789012"].values():
+        for pool in backend.user_pools.values():
+            user = pool._get_user(email)
+            if user is not None and getattr(user, "email_code", None):
+                return user.email_code
+    raise AssertionError(f"no email verification code for {email}")

@@ -67,7 +67,3 @@ def id_token(*, email: str, groups: list[str], agent_id: str | None = None, sub:
 
 def partner_token(agent) -> str:
     return id_token(email=agent.email, groups=["partners"], agent_id=agent.agent_id)
-
-
-def admin_token() -> str:
-    return id_token(email=ADMIN[0], groups=["admins"])

@@ -53,6 +53,7 @@ class WebClient:
     runtime: object
     bearer: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    source_ip: str = "198.51.100.7"  # each client its own address: attempt limits count per address
 
     def request(
         self,
@@ -80,7 +81,9 @@ class WebClient:
             query = urlencode(query)
         path, _, in_path = path.partition("?")  # a Location header carries its query
         query = query or in_path
-        function, event = http_event(self.stack, method, path, query=query, headers=sent, body=body or "")
+        function, event = http_event(
+            self.stack, method, path, query=query, headers=sent, body=body or "", source_ip=self.source_ip
+        )
         result = self.runtime.invoke(function, event)
         for cookie in result.get("cookies") or []:
             name, _, rest = cookie.partition("=")
@@ -106,6 +109,7 @@ class WebClient:
         return self.post(action, form={"csrf_token": token, **fields})
 
     def log_in(self, email: str, password: str) -> Answer:
+        """A password-only login (partners); operators also need a code: tests.helpers.operators.log_in_operator."""
         answer = self.submit("/login", "/login", {"email": email, "password": password})
         assert answer.status == 303, answer.body[:500]
         return answer

@@ -6,7 +6,9 @@ import time
 import jwt
 import pytest
 
+from tests.helpers import operators
 from tests.helpers.tokens import sign, token_claims
+from waymark.partners import mfa
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
 from waymark.web import auth, csrf
 
@@ -26,10 +28,22 @@ def test_login_yields_a_token_that_verifies_to_the_partner(partner_login):
     assert 0 < expires_in <= 3600
 
 
-def test_admins_are_recognised_by_group(aws):
+def test_an_operator_without_an_authenticator_app_gets_no_id_token_only_its_set_up(aws):
     create_login("ops@example.com", "Operator-pass-1", group=ADMINS_GROUP)
-    principal = auth.verify(auth.login("ops@example.com", "Operator-pass-1")[0])
+    with pytest.raises(mfa.SetupRequired) as setup:
+        auth.login("ops@example.com", "Operator-pass-1")
+    with pytest.raises(auth.NotAuthenticated):
+        auth.verify(setup.value.access_token)  # the access token it carries is no session
+
+
+def test_admins_are_recognised_by_group_after_password_and_code(aws):
+    secret = operators.operator("ops@example.com", "Operator-pass-1")
+    with pytest.raises(mfa.CodeRequired) as challenge:
+        auth.login("ops@example.com", "Operator-pass-1")
+    token, _ = mfa.answer_code("ops@example.com", challenge.value.session, operators.code(secret))
+    principal = auth.verify(token)
     assert principal.is_admin and principal.agent_id is None and not principal.is_partner
+    assert principal.username and mfa.has_totp(principal.username)
 
 
 @pytest.mark.parametrize(("email", "password"), [("ana@example.com", "wrong-Pass-1"), ("nobody@example.com", "x")])

@@ -1,4 +1,5 @@
-"""devstack.moto_fixes holds moto to DynamoDB's documented transaction and write semantics."""
+"""devstack.moto_fixes holds moto to DynamoDB's documented transaction and write semantics, and to
+Cognito's for email verification codes."""
 
 import boto3
 import pytest
@@ -90,3 +91,40 @@ def test_concurrent_conditional_puts_store_exactly_one(aws, table):
     all_at_once(*[attempt] * 30)
     assert sorted(outcomes) == ["refused"] * 29 + ["stored"]
     assert dynamodb.scan(TableName=table)["Count"] == 2
+
+
+def test_email_codes_are_checked_used_up_and_verify_the_address(aws):
+    import os
+
+    from devstack.control import email_codes
+    from waymark.partners.accounts import user_pool_client_id
+
+    cognito = boto3.client("cognito-idp", region_name="eu-west-1")
+    pool = os.environ["USER_POOL_ID"]
+    cognito.admin_create_user(
+        UserPoolId=pool, Username="new@example.com", UserAttributes=[{"Name": "email", "Value": "new@example.com"}]
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="new@example.com", Password="Long-pass-123", Permanent=True
+    )
+    auth = cognito.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=user_pool_client_id(),
+        AuthParameters={"USERNAME": "new@example.com", "PASSWORD": "Long-pass-123"},
+    )
+    token = auth["AuthenticationResult"]["AccessToken"]
+    sent = cognito.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    code = email_codes(aws)["new@example.com"]
+    assert len(code) == 6 and code.isdigit()
+
+    with pytest.raises(ClientError) as wrong:
+        cognito.verify_user_attribute(AccessToken=token, AttributeName="email", Code=f"{(int(code) + 1) % 10**6:06d}")
+    assert wrong.value.response["Error"]["Code"] == "CodeMismatchException"
+    cognito.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
+    attributes = {a["Name"]: a["Value"] for a in cognito.get_user(AccessToken=token)["UserAttributes"]}
+    assert attributes["email_verified"] == "true"
+    with pytest.raises(ClientError) as again:  # a code works once
+        cognito.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
+    assert again.value.response["Error"]["Code"] == "CodeMismatchException"
+    assert "new@example.com" not in email_codes(aws)

@@ -18,8 +18,9 @@ from requests.structures import CaseInsensitiveDict
 
 from devstack.gateway import Gateway
 from tests.helpers.events import http_event
+from tests.helpers.operators import operator_token
 from tests.helpers.portal import build_world, stored_state
-from tests.helpers.tokens import admin_token, partner_token
+from tests.helpers.tokens import partner_token
 
 BASE = "http://waymark.test"
 EXAMPLES = 12  # per operation, role and mode: ~15 operations x 2 roles x 2 modes
@@ -77,7 +78,7 @@ def test_no_api_operation_answers_a_server_error(api, role):
     from schemathesis.checks import not_a_server_error
 
     world, session, schema = api
-    token = admin_token() if role == "admin" else partner_token(world.a)
+    token = operator_token() if role == "admin" else partner_token(world.a)
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10

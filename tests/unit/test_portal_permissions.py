@@ -76,8 +76,10 @@ def test_the_console_set_up_policy_is_least_privilege():
         "cognito-idp:AdminCreateUser": {"UserPool"},
         "cognito-idp:AdminAddUserToGroup": {"UserPool"},
         "cognito-idp:AdminDeleteUser": {"UserPool"},
-        "cognito-idp:AdminGetUser": {"UserPool"},  # a partner's export names its login
+        # a partner's export names its login; the gate: has this operator its authenticator app?
+        "cognito-idp:AdminGetUser": {"UserPool"},
         "cognito-idp:AdminListGroupsForUser": {"UserPool"},
+        "cognito-idp:AdminSetUserMFAPreference": {"UserPool"},  # another operator's reset of a lost one
     }
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:

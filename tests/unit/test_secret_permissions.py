@@ -16,10 +16,11 @@ EXPECTED_READS = {
     "RemarketingPlannerFunction": {"WaymarkSecret"},  # email hashes and offer ids of planned sends
     "ErasureFunction": {"WaymarkSecret"},  # the email hash and offer ids of the customer it erases
     "RemarketingSenderFunction": {"EmailLinkKeysSecret"},  # signs the email's links
-    "SignupFunction": {"WebKeysSecret"},  # CSRF
-    # CSRF, page cursors; a partner's sign-in address hash (waymark.partners.own_addresses)
+    # CSRF (and page cursors); the visitor hash keys the per-client attempt buckets (waymark.web.client_limits)
+    "SignupFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    # the same, and a partner's sign-in address hash (waymark.partners.own_addresses)
     "PortalFunction": {"WebKeysSecret", "VisitorHashSecret"},
-    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},  # the same, for cookie and /api/login sign-ins
+    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,

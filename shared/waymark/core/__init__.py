@@ -6,6 +6,7 @@ currencies    ISO 4217 codes and their minor units
 durable       writes that must not be lost: try once, else keep the exact request for replay
 httpapi       API Gateway HTTP API (payload 2.0) events and responses, without a framework
 ids           click ids, link codes and phone reference codes
+rate_limits   per-client token buckets in RateLimitsTable: one conditional UpdateItem per attempt, two inside a burst
 signing_keys  keys by purpose from Secrets Manager: versioned signing keyrings, never-rotated hashing keys
 table_keys    DynamoDB keys the schema and the click path's lookups both build
 times         UTC timestamps as stored (ISO 8601, milliseconds) and report months

@@ -59,6 +59,8 @@ def create_agent(
     status: PartnerStatus | None = None,
     agent_id: str | None = None,
     cognito_sub: str | None = None,
+    terms_accepted_at: str | None = None,
+    terms_url: str | None = None,
 ) -> Agent:
     """A new partner of `program`, pending unless the program approves automatically.
 
@@ -79,6 +81,8 @@ def create_agent(
             partner_type=partner_type,
             created_at=now,
             cognito_sub=cognito_sub,
+            terms_accepted_at=terms_accepted_at,
+            terms_url=terms_url,
         )
         agent.set_status(initial)
         try:

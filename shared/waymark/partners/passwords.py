@@ -5,8 +5,9 @@
 - a forgotten one: a code by email (ForgotPassword), then the code and a new password
   (ConfirmForgotPassword). Whether the address has a login is never told;
 - a change while logged in (ChangePassword). The session keeps only the ID token, so the
-  current password is checked by logging in with it again, and the access token that gives
-  is used for the change and dropped: no longer-lived credential is kept in a cookie.
+  current password is checked by logging in with it again (with a code from the authenticator
+  app for a login that has one), and the access token that gives is used for the change and
+  dropped: no longer-lived credential is kept in a cookie.
 
 New passwords are checked against the user pool's policy first, so a refusal names what is
 missing; Cognito checks again.
@@ -15,6 +16,7 @@ missing; Cognito checks again.
 from botocore.exceptions import ClientError
 
 from waymark.core import aws
+from waymark.partners import mfa
 from waymark.partners.accounts import user_pool_client_id
 from waymark.partners.signup import password_policy
 
@@ -63,7 +65,8 @@ def policy_text() -> str:
 
 
 def choose_first_password(email: str, session: str, new_password: str) -> tuple[str, int]:
-    """Answer NEW_PASSWORD_REQUIRED; returns (ID token, seconds valid), as logging in does."""
+    """Answer NEW_PASSWORD_REQUIRED; returns (ID token, seconds valid), or raises mfa.CodeRequired or
+    mfa.SetupRequired, as logging in does."""
     check_new_password(new_password)
     try:
         result = _cognito().respond_to_auth_challenge(
@@ -86,10 +89,9 @@ def choose_first_password(email: str, session: str, new_password: str) -> tuple[
         ):
             raise StepExpired("this step has expired; log in again with your temporary password") from error
         raise
-    if "AuthenticationResult" not in result:
+    if "AuthenticationResult" not in result and result.get("ChallengeName") != mfa.SOFTWARE_TOKEN_MFA:
         raise StepExpired("Cognito asks for another step Waymark does not offer; contact an operator")
-    tokens = result["AuthenticationResult"]
-    return tokens["IdToken"], int(tokens.get("ExpiresIn", 3600))
+    return mfa.after_password(result)  # an operator may have its code, or its app to set up, still to come
 
 
 def send_reset_code(email: str) -> None:
@@ -133,8 +135,15 @@ def reset_password(email: str, code: str, new_password: str) -> None:
         raise
 
 
-def change_password(email: str, current_password: str, new_password: str) -> None:
-    """Change the password of the logged-in `email`, proving the current one first."""
+class CodeNeeded(PasswordNotChanged):
+    """The login has an authenticator app: proving the current password takes a code from it too."""
+
+    field = "code"
+
+
+def change_password(email: str, current_password: str, new_password: str, code: str | None = None) -> None:
+    """Change the password of the logged-in `email`, proving the current one first (and, for a
+    login with an authenticator app, a code from it: the same two steps as logging in)."""
     check_new_password(new_password)
     if new_password == current_password:
         raise PasswordRefused("the new password must differ from the current one")
@@ -151,6 +160,8 @@ def change_password(email: str, current_password: str, new_password: str) -> Non
         if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
             raise WrongCurrentPassword("the current password is wrong") from error
         raise
+    if result.get("ChallengeName") == mfa.SOFTWARE_TOKEN_MFA:
+        result = _answer_code(email, result["Session"], code)
     if "AuthenticationResult" not in result:
         raise StepExpired("log out and log in again first")
     try:
@@ -164,6 +175,24 @@ def change_password(email: str, current_password: str, new_password: str) -> Non
             raise PasswordRefused(f"the new password needs {policy_text()}") from error
         if _code(error) in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
+        raise
+
+
+def _answer_code(email: str, session: str, code: str | None) -> dict:
+    if not code:
+        raise CodeNeeded("enter the code from your authenticator app too")
+    try:
+        return _cognito().respond_to_auth_challenge(
+            ClientId=user_pool_client_id(),
+            ChallengeName=mfa.SOFTWARE_TOKEN_MFA,
+            Session=session,
+            ChallengeResponses={"USERNAME": email, "SOFTWARE_TOKEN_MFA_CODE": code},
+        )
+    except ClientError as error:
+        if _code(error) in _TOO_MANY:
+            raise TooManyAttempts(TOO_MANY) from error
+        if _code(error) in _STEP_OVER:
+            raise CodeNeeded("this is not the code your app shows now; enter the current one") from error
         raise
 
 

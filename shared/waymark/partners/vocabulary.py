@@ -17,6 +17,7 @@ class PartnerType(StrEnum):
 class PartnerStatus(StrEnum):
     """Whether a partner's clicks and sales earn: only an active partner's do."""
 
+    UNVERIFIED = "unverified"  # signed up, email address not yet confirmed: no operator sees it
     PENDING = "pending"  # signed up, waiting for an operator
     ACTIVE = "active"  # its clicks and sales earn commission
     SUSPENDED = "suspended"  # its links still redirect but earn nothing

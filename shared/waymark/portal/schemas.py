@@ -83,7 +83,11 @@ class SignupRequest(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     website: str | None = Field(default=None, max_length=1000)
     partner_type: PartnerType = PartnerType.AFFILIATE
-    accept_terms: bool = False
+    accept_terms: bool = Field(
+        default=False,
+        validate_default=True,  # left out is refused like false, naming the field
+        description="Must be true: the partner accepts the program's terms page (its terms_url)",
+    )
 
     @field_validator("name")
     @classmethod
@@ -104,8 +108,19 @@ class SignupRequest(BaseModel):
     @classmethod
     def _terms(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("please accept the partner program terms")
+            raise ValueError("accept_terms must be true: please accept the partner program terms")
         return value
+
+
+class VerifyEmailRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256, description="The password chosen at signup")
+    code: str = Field(min_length=1, max_length=16, description="The code emailed after signup")
+
+
+class ResendCodeRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256, description="The password chosen at signup")
 
 
 class LoginRequest(BaseModel):
@@ -333,6 +348,14 @@ class LoginResult(BaseModel):
     expires_in: int = Field(description="Seconds the token stays valid")
 
 
+class SignupAccepted(BaseModel):
+    """The same for every address: a new one gets a code by email, one with a login gets nothing."""
+
+    message: str
+    program_id: str
+    verify_url: str = Field(description="Where to send the emailed code: POST {email, password, code}")
+
+
 class SignupResult(BaseModel):
     agent_id: str
     program_id: str
@@ -363,6 +386,52 @@ class NewPasswordChallenge(BaseModel):
     message: str
 
 
+# ----------------------------------------------------------------------------- authenticator app (operators)
+
+_CODE = Field(max_length=16, description="The 6-digit code the authenticator app shows now", examples=["123456"])
+
+
+def _six_digits(value: str) -> str:
+    value = value.strip().replace(" ", "")
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValueError("the code is the 6 digits your authenticator app shows")
+    return value
+
+
+class CodeChallenge(BaseModel):
+    """POST /api/login's answer for a login with an authenticator app: send a code to POST /api/login/code."""
+
+    challenge: Literal["SOFTWARE_TOKEN_MFA"] = "SOFTWARE_TOKEN_MFA"
+    session: str = Field(description="Valid for three minutes; send it with the code")
+    message: str
+
+
+class CodeRequest(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    session: str = Field(min_length=1, max_length=4096, description="`session` from POST /api/login's challenge")
+    code: str = _CODE
+
+    _code = field_validator("code")(_six_digits)
+
+
+class AuthenticatorChallenge(BaseModel):
+    """POST /api/login's answer for an operator without an authenticator app: add the key to one, then
+    confirm it with POST /api/login/authenticator. No ID token until then."""
+
+    challenge: Literal["MFA_SETUP"] = "MFA_SETUP"
+    setup_token: str = Field(description="Good only for setting up the app, for an hour; not a session")
+    secret: str = Field(description="The TOTP key (base32) to type into the app")
+    otpauth_uri: str = Field(description="The same key as an otpauth:// URI")
+    message: str
+
+
+class AuthenticatorRequest(BaseModel):
+    setup_token: str = Field(min_length=1, max_length=4096, description="`setup_token` from POST /api/login")
+    code: str = _CODE
+
+    _code = field_validator("code")(_six_digits)
+
+
 class ForgotPasswordRequest(BaseModel):
     email: str = Field(min_length=1, max_length=254)
 
@@ -384,6 +453,9 @@ class ResetPasswordRequest(BaseModel):
 class ChangePasswordRequest(BaseModel):
     current_password: str = _PASSWORD
     new_password: str = _PASSWORD
+    code: str | None = Field(
+        default=None, min_length=1, max_length=16, description="Operators: the code their authenticator app shows now"
+    )
 
 
 class Done(BaseModel):

@@ -5,7 +5,7 @@ of the program the console is showing.
 """
 
 from waymark.models import ChangeRecord
-from waymark.partners import accounts
+from waymark.partners import accounts, mfa
 from waymark.programs import changes
 
 
@@ -15,6 +15,10 @@ class OperatorNotFound(LookupError):
 
 class LastOperator(ValueError):
     """Removing this login would leave nobody who can run the console."""
+
+
+class OwnAuthenticator(ValueError):
+    """An operator cannot reset its own authenticator app: the reset is another person's check."""
 
 
 def operators() -> list[accounts.Login]:
@@ -42,6 +46,23 @@ def remove_operator(username: str, *, by: str, program_id: str) -> accounts.Logi
     _save(changes.record(program_id, by=by, subject=f"operator:{login.email}", action="remove", before={
         "email": login.email, "group": accounts.ADMINS_GROUP
     }, after=None))  # fmt: skip
+    return login
+
+
+def reset_authenticator(username: str, *, by: str, by_username: str, program_id: str) -> accounts.Login:
+    """Turn an operator's TOTP off (a lost device): its next login sets up a new authenticator app.
+
+    Only another operator may: whoever holds a session of this login cannot drop its second step.
+    """
+    login = next((found for found in operators() if found.username == username), None)
+    if login is None:
+        raise OperatorNotFound(username)
+    if username == by_username:
+        raise OwnAuthenticator("you cannot reset your own authenticator app; ask another operator")
+    mfa.turn_off(username)
+    _save(changes.record(program_id, by=by, subject=f"operator:{login.email}", action="reset_authenticator",
+        before={"authenticator_app": "set up or pending"}, after={"authenticator_app": "none: set up at next login"}
+    ))  # fmt: skip
     return login
 
 

@@ -13,6 +13,7 @@ In a router: `web.partner()` / `web.admin()` / `web.viewer()` (who is calling), 
 from waymark/templates, autoescaped, with `csrf_token()` and `viewer` in the context),
 `web.redirect(url)`, `web.json_response(...)`, raise `web.NotFound(...)` and friends.
 Who may call which path is decided by `web.access` before anything else runs.
+`web.limit_attempts("login")` takes one of the caller's attempts (`web.client_limits`), or refuses with 429.
 """
 
 from waymark.web.access import Access, required_access
@@ -40,6 +41,7 @@ from waymark.web.app import (
     serve,
     viewer,
 )
+from waymark.web.client_limits import limit_attempts
 from waymark.web.errors import (
     AccountNotActive,
     BadRequest,
@@ -91,6 +93,7 @@ __all__ = [
     "form",
     "html_response",
     "json_response",
+    "limit_attempts",
     "page_app",
     "parse_form",
     "partner",

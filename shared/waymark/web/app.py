@@ -25,6 +25,7 @@ from pynamodb.exceptions import PynamoDBException
 from waymark import catalog
 from waymark.core import httpapi
 from waymark.models import Agent, Program
+from waymark.partners import mfa
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.web import auth, csrf
 from waymark.web.access import Access, required_access
@@ -246,6 +247,12 @@ def _belongs_to(agent: Agent, principal: Principal) -> bool:
 def _require_admin(viewer: Viewer) -> Viewer:
     if not viewer.is_admin:
         raise Forbidden("This part of Waymark is for the program's operators.")
+    # Cognito challenges a login for its code only once TOTP is on: until then the password alone
+    # gives an ID token (from Waymark's login or Cognito's API directly), which must grant nothing here.
+    if not mfa.has_totp(viewer.principal.username):
+        raise Forbidden(
+            "Operators log in with a code from an authenticator app. Log out, then log in again to set one up."
+        )
     return viewer
 
 
@@ -378,6 +385,8 @@ def render(template: str, status: int = 200, /, **context: Any) -> Response:
 def error_response(error: HttpError) -> Response:
     state = _current.get(None)
     headers = {"Retry-After": "2"} if error.status == 503 else {}
+    if error.status == 429 and "retry_after" in error.extra:
+        headers["Retry-After"] = str(error.extra["retry_after"])
     if state is None or state.wants_json:
         if error.status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="waymark"'

@@ -15,6 +15,7 @@ import jwt
 from botocore.exceptions import ClientError
 
 from waymark.core import aws
+from waymark.partners import mfa
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, user_pool_id
 
 SESSION_COOKIE = "__Host-wm_session"
@@ -44,6 +45,7 @@ class Principal:
     groups: frozenset[str]
     agent_id: str | None
     session_id: str  # stable for one login: binds CSRF tokens to it
+    username: str = ""  # the user pool's name for the login (cognito:username)
 
     @property
     def is_admin(self) -> bool:
@@ -120,6 +122,7 @@ def verify(token: str) -> Principal:
         groups=frozenset(claims.get("cognito:groups", [])),
         agent_id=claims.get("custom:agent_id"),
         session_id=claims.get("origin_jti") or claims.get("jti") or claims["sub"],
+        username=claims.get("cognito:username") or claims["sub"],
     )
 
 
@@ -134,7 +137,9 @@ def bearer_or_cookie(headers: dict[str, str], cookies: dict[str, str]) -> str | 
 def login(email: str, password: str) -> tuple[str, int]:
     """Username and password through Cognito (USER_PASSWORD_AUTH): (ID token, seconds valid).
 
-    Raises NotAuthenticated, or NewPasswordRequired for an invited login's temporary password.
+    Raises NotAuthenticated; NewPasswordRequired for an invited login's temporary password;
+    mfa.CodeRequired for a login with an authenticator app (the code comes next); mfa.SetupRequired
+    for an operator without one (it sets one up before the console lets it in).
     """
     cognito = aws.client("cognito-idp")
     try:
@@ -152,10 +157,9 @@ def login(email: str, password: str) -> tuple[str, int]:
         raise
     if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
         raise NewPasswordRequired(result["Session"])
-    if "AuthenticationResult" not in result:
+    if "AuthenticationResult" not in result and result.get("ChallengeName") != mfa.SOFTWARE_TOKEN_MFA:
         raise NotAuthenticated("this account needs its password set by an operator first")
-    tokens = result["AuthenticationResult"]
-    return tokens["IdToken"], int(tokens.get("ExpiresIn", 3600))
+    return mfa.after_password(result)
 
 
 def session_cookie(token: str, max_age: int) -> str:

@@ -40,6 +40,9 @@ class AccountNotActive(Forbidden):
         elif status == PartnerStatus.DECLINED:
             message = "Your application to the partner program was declined."
             self.title = "Application declined"
+        elif status == PartnerStatus.UNVERIFIED:
+            message = "Please confirm your email address first: enter the code we emailed you at /signup/verify."
+            self.title = "Confirm your email address"
         elif status == PartnerStatus.SUSPENDED:
             message = "Your partner account is suspended. Please contact the partner program."
             self.title = "Account suspended"

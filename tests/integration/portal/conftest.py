@@ -2,8 +2,9 @@
 
 import pytest
 
+from tests.helpers.operators import operator_token
 from tests.helpers.portal import add_activity, build_world, client, frozen_now
-from tests.helpers.tokens import admin_token, partner_token
+from tests.helpers.tokens import partner_token
 from tests.helpers.web import WebClient
 
 
@@ -25,7 +26,7 @@ def as_b(world) -> WebClient:
 
 @pytest.fixture
 def as_admin(world) -> WebClient:
-    return client(world, admin_token())
+    return client(world, operator_token())
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def api_b(world) -> WebClient:
 
 @pytest.fixture
 def api_admin(world) -> WebClient:
-    return client(world, admin_token(), cookie=False)
+    return client(world, operator_token(), cookie=False)
 
 
 @pytest.fixture

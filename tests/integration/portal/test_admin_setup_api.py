@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 
 from tests.helpers.portal import client
-from tests.helpers.tokens import partner_token
+from tests.helpers.tokens import ADMIN, partner_token
 from waymark.conversions import advertisers, postback_auth
 from waymark.conversions.postback_auth import Credentials, Unauthorized, authenticate, sign
 from waymark.models import Advertiser, ChangeRecord, Program
@@ -235,17 +235,18 @@ def test_operators_are_invited_listed_and_removed_but_never_the_last(world, api_
 
     third = api_admin.post("/api/admin/operators", json={"email": "third@example.com"}).json
     listed = api_admin.get("/api/admin/operators").json["operators"]
-    assert [o["email"] for o in listed] == ["second.operator@example.com", "third@example.com"]
+    assert [o["email"] for o in listed] == [ADMIN[0], "second.operator@example.com", "third@example.com"]
     removed = api_admin.request("DELETE", f"/api/admin/operators/{third['username']}")
     assert removed.status == 204
-    last = api_admin.request("DELETE", f"/api/admin/operators/{invited.json['username']}")
+    assert api_admin.request("DELETE", f"/api/admin/operators/{invited.json['username']}").status == 204
+    me = next(o for o in api_admin.get("/api/admin/operators").json["operators"] if o["email"] == ADMIN[0])
+    last = api_admin.request("DELETE", f"/api/admin/operators/{me['username']}")
     assert last.status == 409 and "only operator" in last.json["message"]
-    assert [o["email"] for o in api_admin.get("/api/admin/operators").json["operators"]] == [
-        "second.operator@example.com"
-    ]
+    assert [o["email"] for o in api_admin.get("/api/admin/operators").json["operators"]] == [ADMIN[0]]
     assert api_admin.request("DELETE", "/api/admin/operators/nobody").status == 404
     record = api_admin.get("/api/admin/changes").json["changes"]
-    assert [(e["action"], e["subject"]) for e in record[:3]] == [
+    assert [(e["action"], e["subject"]) for e in record[:4]] == [
+        ("remove", "operator:second.operator@example.com"),
         ("remove", "operator:third@example.com"),
         ("invite", "operator:third@example.com"),
         ("invite", "operator:second.operator@example.com"),

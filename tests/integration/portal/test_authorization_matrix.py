@@ -15,10 +15,11 @@ from urllib.parse import quote
 import pytest
 
 from devstack.gateway import Gateway
+from tests.helpers.operators import operator, operator_token
 from tests.helpers.portal import MONTH, client, resolver_routes, restore_state, stored_state, world_with_figures
 from tests.helpers.remarketing import configure_console
 from tests.helpers.stack import RECORDER, reset_process_state
-from tests.helpers.tokens import admin_token, partner_token
+from tests.helpers.tokens import partner_token
 from waymark import web
 from waymark.web import auth, csrf
 
@@ -145,6 +146,9 @@ SETUP_CASES: dict[str, Case] = {
     "GET /admin/operators": Case(lambda w: "/admin/operators"),
     "POST /admin/operators": Case(lambda w: "/admin/operators", form={"email": "page-invite@example.com"}, ok=303),
     "POST /admin/operators/<username>/remove": Case(lambda w: f"/admin/operators/{w.operators['page']}/remove", ok=303),
+    "POST /admin/operators/<username>/authenticator/reset": Case(
+        lambda w: f"/admin/operators/{w.operators['stays']}/authenticator/reset", ok=303
+    ),
     "GET /admin/changes": Case(lambda w: "/admin/changes"),
     "GET /api/admin/programs": Case(lambda w: "/api/admin/programs"),
     "POST /api/admin/programs": Case(lambda w: "/api/admin/programs", json=_NEW_PROGRAM, ok=201),
@@ -170,6 +174,9 @@ SETUP_CASES: dict[str, Case] = {
     "DELETE /api/admin/operators/<username>": Case(
         lambda w: f"/api/admin/operators/{w.operators['api']}", json={}, ok=204
     ),
+    "POST /api/admin/operators/<username>/authenticator/reset": Case(
+        lambda w: f"/api/admin/operators/{w.operators['stays']}/authenticator/reset", json={}
+    ),
     "GET /api/admin/changes": Case(lambda w: "/api/admin/changes"),
 }
 
@@ -183,6 +190,12 @@ CASES: dict[str, Case] = {
     "POST /login/new-password": Case(
         lambda w: "/login/new-password", form={"email": "x@example.com", "session": "stale", "new_password": "x"}
     ),
+    "POST /login/code": Case(
+        lambda w: "/login/code", form={"email": "x@example.com", "session": "stale", "code": "123456"}
+    ),
+    "POST /login/authenticator": Case(
+        lambda w: "/login/authenticator", form={"email": "x@example.com", "setup_token": "stale", "secret": "AAAA"}
+    ),
     "GET /password/forgot": Case(lambda w: "/password/forgot"),
     "POST /password/forgot": Case(lambda w: "/password/forgot", form={"email": "x@example.com"}),
     "GET /password/reset": Case(lambda w: "/password/reset"),
@@ -192,6 +205,11 @@ CASES: dict[str, Case] = {
     "GET /static/<name>": Case(lambda w: "/static/waymark.css"),
     "GET /signup": Case(lambda w: "/signup"),
     "POST /signup": Case(lambda w: "/signup", form={"name": ""}),
+    "GET /signup/verify": Case(lambda w: "/signup/verify"),
+    "POST /signup/verify": Case(
+        lambda w: "/signup/verify", form={"email": "x@example.com", "password": "p", "code": "1"}
+    ),
+    "POST /signup/resend": Case(lambda w: "/signup/resend", form={"email": "x@example.com", "password": "p"}),
     # partner portal
     "GET /portal": Case(lambda w: "/portal"),
     "GET /portal/links": Case(lambda w: "/portal/links"),
@@ -276,6 +294,12 @@ CASES: dict[str, Case] = {
     "GET /api/openapi.json": Case(lambda w: "/api/openapi.json"),
     "POST /api/login/new-password": Case(
         lambda w: "/api/login/new-password", json={"email": "x@example.com", "session": "stale", "new_password": "x"}
+    ),
+    "POST /api/login/code": Case(
+        lambda w: "/api/login/code", json={"email": "x@example.com", "session": "stale", "code": "123456"}
+    ),
+    "POST /api/login/authenticator": Case(
+        lambda w: "/api/login/authenticator", json={"setup_token": "stale", "code": "123456"}
     ),
     "POST /api/password/forgot": Case(lambda w: "/api/password/forgot", json={"email": "x@example.com"}),
     "POST /api/password/reset": Case(
@@ -366,14 +390,14 @@ def test_every_route_is_in_the_matrix_and_reachable_through_the_template(aws):
 
 def _caller(world, role: str, api: bool):
     tokens = {
-        "anonymous": None,
-        "pending": partner_token(world.pending),
-        "suspended": partner_token(world.suspended),
-        "partner_a": partner_token(world.a),
-        "partner_b": partner_token(world.b),
-        "admin": admin_token(),
+        "anonymous": lambda: None,
+        "pending": lambda: partner_token(world.pending),
+        "suspended": lambda: partner_token(world.suspended),
+        "partner_a": lambda: partner_token(world.a),
+        "partner_b": lambda: partner_token(world.b),
+        "admin": operator_token,  # a real login (password and code): only when the admin is the caller
     }
-    token = tokens[role]
+    token = tokens[role]()
     # Browsers carry the session cookie to pages; API clients send a Bearer token.
     return client(world, token, cookie=not api), token
 
@@ -415,6 +439,7 @@ def matrix():
             name: accounts.invite_login(f"{name}-operator@example.com", group=accounts.ADMINS_GROUP).username
             for name in ("stays", "page", "api")
         }
+        operator()  # the calling operator, with its authenticator app, made before any write is watched
         yield world, stored_state()
 
 

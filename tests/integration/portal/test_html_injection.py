@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers.portal import client
+from tests.helpers.portal import client, moto_email_code
 from tests.helpers.tokens import partner_token
 from waymark.core import cache
 from waymark.models import Agent, Link
@@ -85,6 +85,11 @@ def test_a_signup_with_markup_in_its_name_is_escaped_in_the_console(world, as_ad
             "accept_terms": True,
         },
     )
-    assert answer.status == 201
+    assert answer.status == 202
+    code = moto_email_code("evil@example.com")
+    confirmed = browser.post(
+        "/signup/verify", json={"email": "evil@example.com", "password": "Evil-pass-2026", "code": code}
+    )
+    assert confirmed.status == 200  # operators see an applicant once its address is confirmed
     page = as_admin.get("/admin").body
     assert "Evil &lt;script&gt;alert(1)&lt;/script&gt;" in page and SCRIPT not in page

@@ -2,10 +2,11 @@
 
 import pytest
 
+from tests.helpers.operators import log_in_operator, operator
 from tests.helpers.portal import client
 from tests.helpers.tokens import ADMIN, id_token, partner_token, sign, token_claims
 from tests.helpers.web import WebClient
-from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login
+from waymark.partners.accounts import PARTNERS_GROUP, create_login
 from waymark.web import csrf
 
 PASSWORD = "Partner-pass-2026"
@@ -14,7 +15,7 @@ PASSWORD = "Partner-pass-2026"
 @pytest.fixture
 def logins(world):
     create_login(world.a.email, PASSWORD, group=PARTNERS_GROUP, agent_id=world.a.agent_id)
-    create_login(ADMIN[0], ADMIN[1], group=ADMINS_GROUP)
+    operator(*ADMIN)
     return world
 
 
@@ -36,7 +37,7 @@ def test_logging_in_sets_a_strict_session_cookie_and_lands_by_role(logins):
     assert browser.get("/").location == "/portal"
 
     operator = WebClient(logins.stack, logins.runtime)
-    assert operator.log_in(*ADMIN).location == "/admin"
+    assert log_in_operator(operator).location == "/admin"
     assert operator.get("/admin").status == 200
 
 
@@ -156,7 +157,7 @@ def test_a_login_pointed_at_another_partners_agent_is_not_that_partner(world):
         "/signup",
         json={"name": "Mallory", "email": "m@example.com", "password": "Mallory-pass-26", "accept_terms": True},
     )
-    assert signup.status == 201
+    assert signup.status == 202
     cognito = boto3.client("cognito-idp")
     tokens = cognito.initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",

@@ -19,11 +19,15 @@ def test_the_description_is_public_valid_and_covers_every_api_route(world):
     assert "/api/admin/partners/{agent_id}/status" in paths and "/api/admin/inside-sales" in paths
     assert "/api/openapi.json" not in paths
     schemas = document["components"]["schemas"]
-    assert {"LinkCreate", "PartnerUpdate", "CommissionRuleIn", "SignupRequest", "SignupResult"} <= set(schemas)
+    assert {"LinkCreate", "PartnerUpdate", "CommissionRuleIn", "SignupRequest", "SignupAccepted"} <= set(schemas)
+    assert {"SignupResult", "VerifyEmailRequest", "ResendCodeRequest"} <= set(schemas)
     assert set(schemas["PartnerOut"]["properties"]) >= {"agent_id", "status", "sales_link", "commission_rules"}
     signup = paths["/signup"]["post"]
     assert set(signup["requestBody"]["content"]) == {"application/json", "application/x-www-form-urlencoded"}
-    assert {"201", "409", "422"} <= set(signup["responses"])
+    assert {"202", "422", "429"} <= set(signup["responses"]) and "409" not in signup["responses"]
+    assert "accept_terms" in schemas["SignupRequest"]["properties"]
+    assert {"200", "400", "429"} <= set(paths["/signup/verify"]["post"]["responses"])
+    assert "202" in paths["/signup/resend"]["post"]["responses"]
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 

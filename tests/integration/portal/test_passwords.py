@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.helpers import operators
 from tests.helpers.tokens import ADMIN
 from tests.helpers.web import WebClient
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, create_login, invite_login
@@ -61,11 +62,12 @@ def test_an_invited_operator_chooses_a_password_at_first_login(logins):
         "/login/new-password",
         form={"csrf_token": weak.csrf(), "email": ADMIN[0], "session": session, "new_password": CHOSEN},
     )
-    assert done.status == 303 and done.location == "/admin" and "__Host-wm_session" in client.cookies
-    assert client.get("/admin").status == 200
+    # An operator's next step is its authenticator app (test_operator_mfa.py), before any session.
+    assert done.status == 200 and "Set up your authenticator app" in done.body
+    assert "__Host-wm_session" not in client.cookies
 
-    again = browser(logins)
-    assert log_in(again, ADMIN[0], CHOSEN).location == "/admin"
+    again = log_in(browser(logins), ADMIN[0], CHOSEN)
+    assert again.status == 200 and "Set up your authenticator app" in again.body  # the new password is the one
     assert log_in(browser(logins), ADMIN[0], TEMPORARY).status == 401
 
 
@@ -132,13 +134,18 @@ def test_a_logged_in_partner_and_operator_change_their_password(logins):
     assert log_in(browser(logins), logins.a.email, CHOSEN).location == "/portal"
     assert log_in(browser(logins), logins.a.email, PARTNER_PASSWORD).status == 401
 
-    create_login("ops2@example.com", PARTNER_PASSWORD, group=ADMINS_GROUP)
+    secret = operators.operator("ops2@example.com", PARTNER_PASSWORD)
     operator = browser(logins)
-    log_in(operator, "ops2@example.com", PARTNER_PASSWORD)
+    operators.log_in_operator(operator, "ops2@example.com", PARTNER_PASSWORD)
     page = operator.get("/admin/password")
     answer = operator.post(
         "/admin/password",
-        form={"csrf_token": page.csrf(), "current_password": PARTNER_PASSWORD, "new_password": CHOSEN},
+        form={
+            "csrf_token": page.csrf(),
+            "current_password": PARTNER_PASSWORD,
+            "new_password": CHOSEN,
+            "code": operators.code(secret),
+        },
     )
     assert answer.status == 200 and "Your password is changed" in answer.body
     assert operator.get("/portal/password").status == 403  # each audience changes it in its own area
@@ -162,14 +169,20 @@ def test_the_json_api_does_the_same(logins):
     stale = api.post("/api/login/new-password", json={"email": ADMIN[0], "session": "stale", "new_password": CHOSEN})
     assert stale.status == 401
     done = api.post("/api/login/new-password", json={"email": ADMIN[0], "session": session, "new_password": CHOSEN})
-    assert done.status == 200 and done.json["id_token"]
+    assert done.status == 200 and done.json["challenge"] == "MFA_SETUP" and "id_token" not in done.json
+    secret = done.json["secret"]
+    confirm = {"setup_token": done.json["setup_token"], "code": operators.code(secret)}
+    assert api.post("/api/login/authenticator", json=confirm).status == 200
 
     operator = browser(logins)
-    operator.bearer = done.json["id_token"]
+    operator.bearer = operators.operator_token(ADMIN[0], CHOSEN)
     body = {"current_password": CHOSEN, "new_password": "Second-pass-2026"}
-    assert operator.post("/api/admin/password", json=body).status == 200
+    without = operator.post("/api/admin/password", json=body)
+    assert without.status == 400 and without.json["field"] == "code"
+    assert operator.post("/api/admin/password", json={**body, "code": operators.code(secret)}).status == 200
     assert operator.post("/api/password", json=body).status == 403  # an operator's is under /api/admin
-    assert api.post("/api/login", json={"email": ADMIN[0], "password": "Second-pass-2026"}).json["id_token"]
+    again = api.post("/api/login", json={"email": ADMIN[0], "password": "Second-pass-2026"}).json
+    assert again["challenge"] == "SOFTWARE_TOKEN_MFA"
 
     for email in (logins.a.email, "nobody@example.com"):
         sent = api.post("/api/password/forgot", json={"email": email})

@@ -457,7 +457,8 @@ def test_the_portal_and_api_may_make_exactly_the_calls_the_console_makes_on_prog
         api_admin.request("DELETE", f"{base}/templates/t2")
         api_admin.request("PUT", f"{base}/channels/chat", json={"subjects": {"en": "a", "de": "b"}})
         api_admin.post(f"{base}/preview", json={"template_id": "addons-email", "lang": "en"})
-    made = set(RECORDER.calls)
+    # The console's gate asks the user pool whether the operator has its authenticator app (AdminGetUser).
+    made = set(RECORDER.calls) - {"AdminGetUser"}
     assert made == {"GetItem", "Query", "PutItem", "DeleteItem", "UpdateItem"}, made  # no Scan, nothing else
 
     grants = config_table_grants()

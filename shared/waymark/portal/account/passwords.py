@@ -6,15 +6,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ValidationError
 
 from waymark import web
-from waymark.partners import passwords
-from waymark.portal.account.pages import first_password_page, safe_next
+from waymark.partners import mfa, passwords
+from waymark.portal.account.pages import authenticator_page, code_page, first_password_page, logged_in, safe_next
 from waymark.portal.schemas import (
     ChangePasswordRequest,
     ForgotPasswordRequest,
     NewPasswordRequest,
     ResetPasswordRequest,
 )
-from waymark.web import auth
 
 router = Router()
 
@@ -33,6 +32,8 @@ def _validated(model: type[BaseModel], form: dict[str, str]) -> tuple[BaseModel 
     fields = {name: form.get(name, "") for name in model.model_fields}
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
+    optional = {name for name, spec in model.model_fields.items() if not spec.is_required()}
+    fields = {name: value for name, value in fields.items() if value.strip() or name not in optional}
     empty = {name: REQUIRED[name] for name, value in fields.items() if not value.strip()}
     if empty:
         return None, empty
@@ -61,9 +62,11 @@ def first_password() -> Response[str]:
     except passwords.PasswordNotChanged as error:
         errors = {error.field: _sentence(error)}
         return first_password_page(request.email, request.session, target, errors, 400)
-    principal = auth.verify(token)
-    landing = target or ("/admin" if principal.is_admin else "/portal")
-    return web.redirect(landing, cookies=[auth.session_cookie(token, expires_in)])
+    except mfa.CodeRequired as challenge:
+        return code_page(request.email, challenge.session, target, {})
+    except mfa.SetupRequired as setup:
+        return authenticator_page(setup)
+    return logged_in(token, expires_in, target)
 
 
 @router.get("/password/forgot")
@@ -73,6 +76,7 @@ def forgot_page() -> Response[str]:
 
 @router.post("/password/forgot")
 def forgot() -> Response[str]:
+    web.limit_attempts("forgot_password")
     request, errors = _validated(ForgotPasswordRequest, web.form())
     if request is None:
         return web.render("account/forgot_password.html", 400, email="", errors=errors)
@@ -144,7 +148,7 @@ def change() -> Response[str]:
         return _change_page(errors, status=400)
     assert isinstance(request, ChangePasswordRequest)
     try:
-        passwords.change_password(email, request.current_password, request.new_password)
+        passwords.change_password(email, request.current_password, request.new_password, request.code)
     except passwords.PasswordNotChanged as error:
         status = 429 if isinstance(error, passwords.TooManyAttempts) else 400
         return _change_page({error.field: _sentence(error)}, status=status)

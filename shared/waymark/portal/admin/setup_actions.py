@@ -193,6 +193,18 @@ def remove_operator(username: str, program_id: str) -> accounts.Login:
         raise web.Conflict(str(error)) from error
 
 
+def reset_authenticator(username: str, program_id: str) -> accounts.Login:
+    viewer = web.admin()
+    try:
+        return operators.reset_authenticator(
+            username, by=by(), by_username=viewer.principal.username, program_id=program_id
+        )
+    except operators.OperatorNotFound as error:
+        raise web.NotFound("there is no such operator") from error
+    except operators.OwnAuthenticator as error:
+        raise web.Conflict(str(error)) from error
+
+
 def change_out(entry: ChangeRecord) -> ChangeOut:
     return ChangeOut(
         at=entry.at,

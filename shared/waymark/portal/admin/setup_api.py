@@ -136,6 +136,16 @@ def remove_operator(username: OperatorUsername, program: ProgramId = None) -> Re
     return Response(status_code=204, body="")
 
 
+@router.post(
+    "/api/admin/operators/<username>/authenticator/reset",
+    tags=TAGS,
+    summary="Reset another operator's authenticator app (lost device): its next login sets up a new one",
+)
+def reset_authenticator(username: OperatorUsername, program: ProgramId = None) -> OperatorOut:
+    web.admin()
+    return setup_actions.operator_out(setup_actions.reset_authenticator(username, actions.program(program).program_id))
+
+
 @router.get("/api/admin/changes", tags=TAGS, summary="A program's change record, newest first")
 def list_changes(program: ProgramId = None, cursor: Cursor = None) -> ChangeList:
     web.admin()

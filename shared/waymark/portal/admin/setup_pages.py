@@ -39,6 +39,7 @@ NOTICES = {
     "saved": "Saved.",
     "invited": "The invitation is sent: Cognito emailed a temporary password, to be changed at the first login.",
     "removed": "The operator's login is removed.",
+    "reset": "The operator's authenticator app is reset: its next login sets up a new one.",
 }
 Done = Annotated[Literal[tuple(NOTICES)] | None, Query()]  # type: ignore[valid-type]
 TEXT_FIELDS = (
@@ -357,6 +358,7 @@ def _operators_page(program: Program, *, status=200, values=None, errors=None, n
         program=program,
         operators=[setup_actions.operator_out(login) for login in operators.operators()],
         me=web.admin().email,
+        my_username=web.admin().principal.username,
         values=values or {},
         errors=errors or {},
         notice=NOTICES.get(notice or ""),
@@ -394,6 +396,17 @@ def remove_operator(username: OperatorUsername, program: ProgramId = None) -> Re
     except web.Conflict as error:
         return _operators_page(chosen, status=409, errors={"operator": error.message})
     return web.redirect("/admin/operators?done=removed")
+
+
+@router.post("/admin/operators/<username>/authenticator/reset")
+def reset_authenticator(username: OperatorUsername, program: ProgramId = None) -> Response[str]:
+    web.admin()
+    chosen = actions.program(program)
+    try:
+        setup_actions.reset_authenticator(username, chosen.program_id)
+    except web.Conflict as error:
+        return _operators_page(chosen, status=409, errors={"operator": error.message})
+    return web.redirect("/admin/operators?done=reset")
 
 
 @router.get("/admin/changes")
