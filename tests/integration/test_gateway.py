@@ -152,5 +152,5 @@ def test_a_loopback_test_client_plays_its_own_address_only_when_the_stack_allows
     assert gateway.source_ip("127.0.0.1", []) == "127.0.0.1"
     # Only a client on this machine plays an address: one from elsewhere is what it is.
     assert gateway.source_ip("192.0.2.1", played) == "192.0.2.1"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="does not appear to be an IPv4 or IPv6 address"):
         gateway.source_ip("127.0.0.1", [(CLIENT_IP_HEADER.lower(), "not-an-address")])
