@@ -2,17 +2,14 @@
 ("First steps", "Setting up", "Reviewing conversions") and docs/integrating.md say.
 
 The stack is started as `make dev DEMO=0` starts it (`serve --no-seed`: the bootstrap's program and
-operator, nothing else), under the IAM check like every e2e stack. Each step is one function, so
-steps can be added where the journey needs them:
+operator, nothing else), under the IAM check like every e2e stack. Each step is one function: the
+first login (new password, authenticator app, then password and code), the program and its rate,
+an advertiser and its postback URL, a test conversion and the postback log, a colleague invited and
+logging in, a partner signing up and confirming the emailed code, approved, its link clicked by a
+visitor, the sale posted and seen in both reports, rejected, and the rejection undone.
 
-* TOTP for operators: inside `first_login` and `the_colleague_logs_in`, after the new password
-  (enrolment), and on every later `log_in` of an operator (the code from the shared secret);
-* the advertiser's integration page, "send a test conversion" and its postback log: after
-  `copy_the_postback_url`, as `send_a_test_conversion_and_see_it_in_the_log(console, credentials)`;
-* undoing the rejection: after `reject_the_sale`, as `undo_the_rejection(console, sale)`, then the
-  partner's figures show the commission pending again;
-* email verification at signup: inside `partner_signs_up`, after "Sign up", reading the code or
-  link from `/_local/mail`.
+Each browser context is a network of its own to the stack (tests/helpers/local_stack.py
+`new_browser_context`), as the operator, the partner and the visitor are in AWS.
 """
 
 from __future__ import annotations
