@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only what a fresh deployment holds: the bootstrap's program and operator (make dev DEMO=0)",
     )
+    serve.add_argument(
+        "--client-ip-header",
+        action="store_true",
+        help="tests: a loopback client plays the address in X-Local-Client-Ip (one network per browser)",
+    )
     invoke = commands.add_parser("invoke", help="fire a function (e.g. a schedule) on the running local stack")
     invoke.add_argument("function", help="folder or logical id, e.g. remarketing_sender")
     invoke.add_argument("--port", type=int, default=3000)
@@ -49,7 +54,12 @@ def _serve(args: argparse.Namespace) -> int:
     from devstack.local import LocalWaymark, PortInUse, banner, log, write_ready_file
 
     local = LocalWaymark(
-        host=args.host, port=args.port, demo_port=args.demo_port, quiet=args.quiet, seed_demo=not args.no_seed
+        host=args.host,
+        port=args.port,
+        demo_port=args.demo_port,
+        quiet=args.quiet,
+        seed_demo=not args.no_seed,
+        client_ip_header=args.client_ip_header,
     )
     try:
         info = local.start()

@@ -9,6 +9,7 @@ template, including those that use no resolver. No extra dependency, nothing to 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import sys
 import threading
@@ -24,6 +25,11 @@ from devstack.runtime import FunctionRuntime
 from devstack.template import Route, Stack
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+# Every local client is 127.0.0.1, where API Gateway sees each visitor's own address. With
+# `serve --client-ip-header` (the e2e tests), a loopback client names the address it plays in this
+# header, so a partner, a visitor and an operator are different networks, as they are in AWS
+# (self-referral by IP, attempt limits per client). The functions never see the header.
+CLIENT_IP_HEADER = "X-Local-Client-Ip"
 _TEXT_TYPES = (
     "text/",
     "application/json",
@@ -41,6 +47,15 @@ class Gateway:
         self.routes = stack.routes()
         # Local-only endpoints under /_local/ (never in the template): invoke, mail viewer.
         self.control: dict[str, Callable[[str, str, bytes], tuple[int, dict, bytes]]] = {}
+        self.client_ip_header = False  # serve --client-ip-header: see CLIENT_IP_HEADER
+
+    def source_ip(self, peer: str, headers: list[tuple[str, str]]) -> str:
+        """The address API Gateway would report: the peer's, or the one a loopback test client plays.
+        Raises ValueError for a played address that is none."""
+        played = [value for name, value in headers if name.lower() == CLIENT_IP_HEADER.lower()]
+        if not (self.client_ip_header and played and ipaddress.ip_address(peer).is_loopback):
+            return peer
+        return str(ipaddress.ip_address(played[-1].strip()))
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -168,15 +183,21 @@ def make_server(gateway: Gateway, host: str, port: int, *, quiet: bool = False) 
                 self._send(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
                 return
             route, params = found
+            try:
+                source_ip = gateway.source_ip(self.client_address[0], list(self.headers.items()))
+            except ValueError:
+                self._send(400, [("Content-Type", "text/plain")], f"{CLIENT_IP_HEADER} is no IP address\n".encode())
+                return
+            headers = [(k, v) for k, v in self.headers.items() if k.lower() != CLIENT_IP_HEADER.lower()]
             event = gateway.event(
                 route,
                 params,
                 method=self.command,
                 raw_path=raw_path,
                 raw_query=raw_query,
-                headers=list(self.headers.items()),
+                headers=headers,
                 body=body,
-                source_ip=self.client_address[0],
+                source_ip=source_ip,
             )
             try:
                 result = gateway.runtime.invoke(route.function, event, beside_running=_from_a_function(event))

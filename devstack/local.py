@@ -185,6 +185,7 @@ class LocalWaymark:
     demo_port: int = 3001
     quiet: bool = False
     seed_demo: bool = True
+    client_ip_header: bool = False  # devstack.gateway.CLIENT_IP_HEADER, for tests
 
     def start(self) -> dict:
         check_port_free(self.host, self.port, serving="gateway", setting="PORT", instead=3100)
@@ -213,6 +214,7 @@ class LocalWaymark:
         aws_url = f"http://{moto_host}:{moto_port}"
 
         self.deployment = deployment = deploy(aws_url, self.host, self.port, quiet=self.quiet)
+        deployment.gateway.client_ip_header = self.client_ip_header
         # The bootstrap and the demo write through the library as the functions do: they need the deployment whole.
         first = bootstrap(deployment.stack)
         self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port, first) if self.seed_demo else None

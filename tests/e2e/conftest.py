@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.local_stack import VISITOR_USER_AGENT, new_refusals, screenshot, start_local_stack, wait_ready
+from tests.helpers.local_stack import new_browser_context, new_refusals, screenshot, start_local_stack, wait_ready
 
 
 def _fail_on_refusals(when: str) -> None:
@@ -68,7 +68,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(user_agent=VISITOR_USER_AGENT)
+    context = new_browser_context(browser)
     page = context.new_page()
     yield page
     screenshot(page, request.node.name)

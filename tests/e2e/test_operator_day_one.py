@@ -2,17 +2,14 @@
 ("First steps", "Setting up", "Reviewing conversions") and docs/integrating.md say.
 
 The stack is started as `make dev DEMO=0` starts it (`serve --no-seed`: the bootstrap's program and
-operator, nothing else), under the IAM check like every e2e stack. Each step is one function, so
-steps can be added where the journey needs them:
+operator, nothing else), under the IAM check like every e2e stack. Each step is one function: the
+first login (new password, authenticator app, then password and code), the program and its rate,
+an advertiser and its postback URL, a test conversion and the postback log, a colleague invited and
+logging in, a partner signing up and confirming the emailed code, approved, its link clicked by a
+visitor, the sale posted and seen in both reports, rejected, and the rejection undone.
 
-* TOTP for operators: inside `first_login` and `the_colleague_logs_in`, after the new password
-  (enrolment), and on every later `log_in` of an operator (the code from the shared secret);
-* the advertiser's integration page, "send a test conversion" and its postback log: after
-  `copy_the_postback_url`, as `send_a_test_conversion_and_see_it_in_the_log(console, credentials)`;
-* undoing the rejection: after `reject_the_sale`, as `undo_the_rejection(console, sale)`, then the
-  partner's figures show the commission pending again;
-* email verification at signup: inside `partner_signs_up`, after "Sign up", reading the code or
-  link from `/_local/mail`.
+Each browser context is a network of its own to the stack (tests/helpers/local_stack.py
+`new_browser_context`), as the operator, the partner and the visitor are in AWS.
 """
 
 from __future__ import annotations
@@ -32,7 +29,15 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from tests.helpers.local_stack import VISITOR_USER_AGENT, fetch, screenshot, start_local_stack, wait_ready
+from tests.helpers.local_stack import (
+    fetch,
+    log_in_operator,
+    new_browser_context,
+    screenshot,
+    set_up_authenticator,
+    start_local_stack,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.e2e
 OPERATOR_PASSWORD = "Day-one-ops-2026"
@@ -42,6 +47,9 @@ FIGURES_TIMEOUT = 60  # seconds: reports follow the stream poller (every 0.2 s);
 # The bootstrap program's landing page and allowed domain (devstack/local.py LOCAL_PARAMETERS): the
 # merchant's real site, which the browser is kept from reaching (the test serves its pages).
 MERCHANT = "https://www.example.com"
+# Columns of the operator's report, by their headings.
+FIGURES = ("Clicks", "Conversions", "Commission pending")
+DECIDED = ("Commission pending", "Rejected")
 
 
 @dataclass
@@ -69,7 +77,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def new_page(browser) -> Page:
-    return browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
+    return new_browser_context(browser).new_page()
 
 
 def log_in(page: Page, gateway: str, email: str, password: str) -> None:
@@ -95,7 +103,8 @@ def reload_until(page: Page, url: str, read, expected, what: str) -> None:
 # ---------------------------------------------------------------------------------- the steps
 def first_login(console: Page, gateway: str, banner: str) -> str:
     """ "First steps" 1: log in with the temporary password (locally the banner prints it, the
-    deployed stack emails it) and choose one's own. Answers the operator's email."""
+    deployed stack emails it), choose one's own, set up the authenticator app, then log in with
+    the password and a code. Answers the operator's email."""
     found = re.search(r"Operator login\s+(\S+) / (\S+) \(temporary", banner)
     assert found, f"the banner names no operator login:\n{banner}"
     email, temporary = found.groups()
@@ -104,13 +113,23 @@ def first_login(console: Page, gateway: str, banner: str) -> str:
     console.get_by_label("New password").fill(OPERATOR_PASSWORD)
     shot(console, "1-new-password")
     console.get_by_role("button", name="Save the password and log in").click()
-    console.wait_for_url(f"{gateway}/admin")
+    # No console before the authenticator app: the new password leads to its set-up page.
+    expect(console.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    shot(console, "1-authenticator")
+    set_up_authenticator(console, gateway, email)
+    log_in_with_code(console, gateway, email, OPERATOR_PASSWORD)
     assert email in console.locator(".who").inner_text()
-    # The temporary password is spent: the new one is the password now.
+    # The temporary password is spent: the new one (and a code) is the login now.
     console.get_by_role("button", name="Log out").click()
-    log_in(console, gateway, email, OPERATOR_PASSWORD)
+    log_in_with_code(console, gateway, email, OPERATOR_PASSWORD)
     expect(console.get_by_role("heading", name="Partners awaiting approval")).to_be_visible()
     return email
+
+
+def log_in_with_code(page: Page, gateway: str, email: str, password: str) -> None:
+    """An operator's login: the password, then the code of the app it set up; ends in the console."""
+    log_in_operator(page, gateway, email, password)
+    page.wait_for_url(f"{gateway}/admin")
 
 
 def set_up_the_program(console: Page, operator: str) -> str:
@@ -163,6 +182,27 @@ def copy_the_postback_url(console: Page, gateway: str, credentials: Credentials)
     assert credentials.token not in console.content() and credentials.hmac_secret not in console.content()
 
 
+def send_a_test_conversion_and_see_it_in_the_log(console: Page, credentials: Credentials) -> None:
+    """ "Setting up", the integration page: "Send a test conversion" goes through the public
+    /postback and shows Waymark's answer (rejected, reason `test`); the postback log has its line."""
+    console.get_by_role("link", name="Integration: postback URL").click()
+    expect(console.locator("h1")).to_contain_text("Integration: Harbour booking system")
+    assert console.get_by_label("Postback URL").input_value() == credentials.postback_url
+    assert credentials.token not in console.content() and credentials.hmac_secret not in console.content()
+    console.get_by_role("button", name="Send a test conversion").click()
+    answer = console.locator("#test-answer")
+    expect(answer).to_contain_text("Waymark answered 200")
+    order_id = answer.locator("code").inner_text()
+    assert order_id.startswith("test-")
+    shown = json.loads(answer.locator("pre").inner_text())
+    assert (shown["order_id"], shown["status"], shown["reason"]) == (order_id, "rejected", "test")
+    line = console.locator("#postback-log tbody tr", has_text=order_id)
+    expect(line).to_have_count(1)
+    assert "signed" in line.inner_text() and "200" in line.inner_text()
+    assert "not authenticated" not in line.inner_text()
+    shot(console, "3-test-conversion")
+
+
 def invite_an_operator(console: Page) -> str:
     """ "First steps" 5: Operators, invite a colleague by email."""
     colleague = f"colleague-{secrets.token_hex(3)}@example.com"
@@ -178,7 +218,8 @@ def invite_an_operator(console: Page) -> str:
 
 def the_colleague_logs_in(browser, gateway: str, colleague: str) -> None:
     """The invited operator's first login, with the temporary password of the invitation (locally
-    on /_local/mail, where the embedded user pool keeps what Cognito would email)."""
+    on /_local/mail, where the embedded user pool keeps what Cognito would email): a password of
+    its own, its authenticator app, then the password and a code."""
     inbox = new_page(browser)
     inbox.goto(f"{gateway}/_local/mail")
     inbox.locator("tr", has_text=colleague).get_by_role("link").click()
@@ -190,13 +231,16 @@ def the_colleague_logs_in(browser, gateway: str, colleague: str) -> None:
     expect(inbox.get_by_role("heading", name="Choose your password")).to_be_visible()
     inbox.get_by_label("New password").fill("Colleague-pass-2026")
     inbox.get_by_role("button", name="Save the password and log in").click()
-    inbox.wait_for_url(f"{gateway}/admin")
+    expect(inbox.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    set_up_authenticator(inbox, gateway, colleague)
+    log_in_with_code(inbox, gateway, colleague, "Colleague-pass-2026")
     assert colleague in inbox.locator(".who").inner_text()
     inbox.context.close()
 
 
-def partner_signs_up(partner: Page, gateway: str, program: str) -> tuple[str, str]:
-    """ "First steps" 6: partners sign up at /signup. Answers (email, name)."""
+def partner_signs_up(partner: Page, console: Page, gateway: str, program: str) -> tuple[str, str]:
+    """ "First steps" 6: partners sign up at /signup and confirm their address with the emailed
+    code (locally on /_local/codes); only then do operators see the application. Answers (email, name)."""
     email = f"day-one-{secrets.token_hex(4)}@example.com"
     name = f"Harbour Blog {secrets.token_hex(2)}"
     partner.goto(f"{gateway}/signup")
@@ -208,6 +252,20 @@ def partner_signs_up(partner: Page, gateway: str, program: str) -> tuple[str, st
     shot(partner, "5-signup")
     partner.get_by_role("button", name="Sign up").click()
     expect(partner.get_by_role("heading", name=f"Thank you, {name}")).to_be_visible()
+    # Not confirmed yet: the application is not in the operator's queue.
+    main_nav(console, "Awaiting approval")
+    expect(console.get_by_role("heading", name="Partners awaiting approval")).to_be_visible()
+    expect(console.get_by_role("link", name=name)).to_have_count(0)
+    inbox = partner.context.new_page()
+    inbox.goto(f"{gateway}/_local/codes")
+    code = json.loads(inbox.locator("body").inner_text())[email]
+    inbox.close()
+    partner.get_by_label("Email", exact=True).first.fill(email)
+    partner.get_by_label("Password", exact=True).first.fill(PARTNER_PASSWORD)
+    partner.get_by_label("Code from the email").fill(code)
+    shot(partner, "5-confirm")
+    partner.get_by_role("button", name="Confirm").click()
+    expect(partner.get_by_role("heading", name="Email address confirmed")).to_be_visible()
     return email, name
 
 
@@ -283,8 +341,8 @@ def the_merchant_reports_the_sale(credentials: Credentials, click_id: str) -> di
 def the_sale_shows_in_both_reports(console: Page, partner: Page, gateway: str, name: str, sale: dict) -> None:
     """The operator's report of the month (a row for the partner) and the partner's dashboard."""
     reload_until(
-        console, report_url(gateway), partner_row(name, 0, 2, 4), ["1", "1", "20.00"], "the operator's report"
-    )  # clicks, conversions, commission pending
+        console, report_url(gateway), partner_row(name, *FIGURES), ["1", "1", "20.00"], "the operator's report"
+    )
     shot(console, "8-report")
     reload_until(
         partner,
@@ -300,11 +358,7 @@ def the_sale_shows_in_both_reports(console: Page, partner: Page, gateway: str, n
 
 def reject_the_sale(console: Page, partner: Page, gateway: str, agent_id: str, name: str, sale: dict) -> None:
     """ "Reviewing conversions": find the sale by partner code, reject it with a reason."""
-    main_nav(console, "Conversions")
-    console.get_by_label("Partner code").fill(agent_id)
-    console.get_by_role("button", name="Filter").click()
-    console.get_by_role("link", name=sale["order_id"]).click()
-    expect(console.get_by_role("heading", name=f"Order {sale['order_id']}")).to_be_visible()
+    open_the_sale(console, agent_id, sale)
     console.get_by_label("Reject", exact=True).check()
     console.get_by_label("Reason (needed to reject or reverse)").select_option("fraud")
     console.get_by_label("Note (for the audit trail)").fill("Card reported stolen")
@@ -320,22 +374,57 @@ def reject_the_sale(console: Page, partner: Page, gateway: str, agent_id: str, n
         "the partner's dashboard after the rejection",
     )
     after = "the operator's report after the rejection"
-    reload_until(console, report_url(gateway), partner_row(name, 4, 7), ["0.00", "1"], after)  # pending, rejected
+    reload_until(console, report_url(gateway), partner_row(name, *DECIDED), ["0.00", "1"], after)
+
+
+def undo_the_rejection(console: Page, partner: Page, gateway: str, agent_id: str, name: str, sale: dict) -> None:
+    """ "Reviewing conversions", undoing a decision: the rejected sale goes back to pending with a
+    note; the history keeps both entries and the partner's commission is pending again."""
+    open_the_sale(console, agent_id, sale)
+    console.get_by_label("Back to pending (undo the rejected decision)").check()
+    console.get_by_label("Note (for the audit trail").fill("The card was not stolen: the bank confirmed the payment")
+    console.get_by_role("button", name="Save decision").click()
+    expect(console.get_by_role("status")).to_contain_text("The conversion is pending again")
+    history = console.locator("section[aria-labelledby=history]").inner_text()
+    assert "pending → rejected" in history and "rejected → pending" in history
+    assert "the bank confirmed the payment" in history
+    shot(console, "11-undone")
+    reload_until(
+        partner,
+        f"{gateway}/portal",
+        lambda page: [figure(page, "commission_pending"), figure(page, "reversed_rejected")],
+        ["20.00 EUR", "0 · 0"],
+        "the partner's dashboard after the undo",
+    )
+    after = "the operator's report after the undo"
+    reload_until(console, report_url(gateway), partner_row(name, *DECIDED), ["20.00", "0"], after)
+
+
+def open_the_sale(console: Page, agent_id: str, sale: dict) -> None:
+    """Conversions, filtered by the partner code, then the sale's page."""
+    main_nav(console, "Conversions")
+    console.get_by_label("Partner code").fill(agent_id)
+    console.get_by_role("button", name="Filter").click()
+    console.get_by_role("link", name=sale["order_id"]).click()
+    expect(console.get_by_role("heading", name=f"Order {sale['order_id']}")).to_be_visible()
 
 
 def report_url(gateway: str) -> str:
     return f"{gateway}/admin/reports/{datetime.now(UTC):%Y-%m}"
 
 
-def partner_row(name: str, *columns: int):
-    """Reads the given figure columns of the partner's row in the operator's report (by-partner)."""
+def partner_row(name: str, *columns: str):
+    """Reads the figures under the given column headings in the partner's row of the operator's
+    report (by-partner)."""
 
     def read(page: Page) -> list[str]:
         row = page.locator("#by-partner tbody tr", has_text=name)
         if not row.count():
             return []
-        cells = row.first.locator("td").all_inner_texts()
-        return [cells[i] for i in columns]
+        # The row opens with the partner's name (a th); the figures follow in the headings' order.
+        headings = page.locator("#by-partner thead th").all_inner_texts()[1:]
+        cells = dict(zip(headings, row.first.locator("td").all_inner_texts(), strict=True))
+        return [cells[column] for column in columns]
 
     return read
 
@@ -357,8 +446,9 @@ def test_an_operator_sets_up_a_fresh_waymark_and_runs_its_first_sale(fresh_stack
         program = set_up_the_program(console, operator)
         credentials = create_an_advertiser(console)
         copy_the_postback_url(console, gateway, credentials)
+        send_a_test_conversion_and_see_it_in_the_log(console, credentials)
         the_colleague_logs_in(browser, gateway, invite_an_operator(console))
-        email, name = partner_signs_up(partner, gateway, program)
+        email, name = partner_signs_up(partner, console, gateway, program)
         approve_the_partner(console, name)
         agent_id, tracking_url = partner_makes_a_link(partner, gateway, email, name)
         click_id = a_visitor_clicks(browser, tracking_url)
@@ -366,6 +456,7 @@ def test_an_operator_sets_up_a_fresh_waymark_and_runs_its_first_sale(fresh_stack
         assert sale["agent"] == agent_id
         the_sale_shows_in_both_reports(console, partner, gateway, name, sale)
         reject_the_sale(console, partner, gateway, agent_id, name, sale)
+        undo_the_rejection(console, partner, gateway, agent_id, name, sale)
     finally:
         shot(console, "console-last")
         shot(partner, "partner-last")

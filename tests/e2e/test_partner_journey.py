@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.local_stack import VISITOR_USER_AGENT, log_in_operator, screenshot
+from tests.helpers.local_stack import log_in_operator, new_browser_context, screenshot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Journey-pass-2026"
@@ -81,7 +81,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     page.get_by_role("button", name="Log out").click()
 
     # 2. An operator approves the application in the admin console.
-    console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
+    console = new_browser_context(browser).new_page()
     log_in_operator(console, gateway, admin["email"], admin["password"])
     expect(console.get_by_role("heading", name="Partners awaiting approval")).to_be_visible()
     console.get_by_role("link", name=name).click()
@@ -108,21 +108,24 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     assert tracking_url in page.get_by_label("Text link (HTML)").input_value()
     shot(page, "4-link-snippets")
 
-    # 4. A visitor follows the link and lands on the merchant's page with a click id.
-    page.goto(tracking_url)
-    assert page.url.startswith(f"{demo}/tours/city-walk?click_id=")
-    click_id = parse_qs(urlsplit(page.url).query)["click_id"][0]
-    assert click_id in page.locator("#arrival").inner_text()
-    shot(page, "5-merchant-page")
+    # 4. A visitor, in a browser of its own (the partner's own click would be self-referral),
+    # follows the link and lands on the merchant's page with a click id.
+    visitor = new_browser_context(browser).new_page()
+    visitor.goto(tracking_url)
+    assert visitor.url.startswith(f"{demo}/tours/city-walk?click_id=")
+    click_id = parse_qs(urlsplit(visitor.url).query)["click_id"][0]
+    assert click_id in visitor.locator("#arrival").inner_text()
+    shot(visitor, "5-merchant-page")
 
     # 5. The visitor books; the shop's backend reports the sale to Waymark (postback).
-    page.wait_for_function("window.Waymark !== undefined")
-    page.click("#book")
-    page.wait_for_selector("#postback")
-    sale = json.loads(page.locator("#postback").inner_text())
+    visitor.wait_for_function("window.Waymark !== undefined")
+    visitor.click("#book")
+    visitor.wait_for_selector("#postback")
+    sale = json.loads(visitor.locator("#postback").inner_text())
     assert sale["agent"] == agent_id and sale["status"] == "pending" and sale["channel"] == "web"
     commission = f"{sale['commission']} EUR"
-    shot(page, "6-booking")
+    shot(visitor, "6-booking")
+    visitor.context.close()
 
     # 6. The partner's dashboard shows the click and the conversion, its commission pending.
     wait_for_figures(
@@ -134,7 +137,7 @@ def test_signup_approval_link_click_sale_approval_and_statement(local_stack, bro
     shot(page, "7-dashboard-pending")
 
     # 7. An operator approves the sale in the console.
-    console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
+    console = new_browser_context(browser).new_page()
     log_in_operator(console, gateway, admin["email"], admin["password"])
     console.get_by_role("navigation", name="Main").get_by_role("link", name="Conversions").click()
     console.get_by_label("Partner code").fill(agent_id)

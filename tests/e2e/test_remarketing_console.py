@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.local_stack import ARTIFACTS, VISITOR_USER_AGENT, log_in_operator, screenshot
+from tests.helpers.local_stack import ARTIFACTS, log_in_operator, new_browser_context, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def shot(page, name: str) -> None:
 
 
 def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, marker: str) -> None:
-    console = browser.new_context(user_agent=VISITOR_USER_AGENT).new_page()
+    console = new_browser_context(browser).new_page()
     dialogs: list[str] = []
     console.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     log_in_operator(console, gateway, admin["email"], admin["password"])

@@ -2,6 +2,7 @@
 end-to-end tests start it, reach it (plain HTTP, its embedded AWS) and keep pictures of a run."""
 
 import http.client
+import itertools
 import json
 import os
 import subprocess
@@ -35,7 +36,8 @@ def refusals_file(ready: Path) -> Path:
 def start_local_stack(ready: Path, *extra: str, port: int = 0, env: dict | None = None) -> subprocess.Popen:
     """`python -m devstack serve` on `port` (0: any free one), its log beside `ready`, with the IAM
     check on (tests/helpers/checked_stack.py); the stack chooses its own AWS settings, so this
-    process's (moto's) are left out. `env` adds variables."""
+    process's (moto's) are left out. `env` adds variables. Each browser context of
+    `new_browser_context` is its own network there (`--client-ip-header`)."""
     log = open(ready.with_suffix(".log"), "w")  # noqa: SIM115 - closed with the process
     child_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     refusals = refusals_file(ready)
@@ -55,6 +57,7 @@ def start_local_stack(ready: Path, *extra: str, port: int = 0, env: dict | None 
             "--ready-file",
             str(ready),
             "--quiet",
+            "--client-ip-header",
             *extra,
         ],
         cwd=ROOT,
@@ -62,6 +65,22 @@ def start_local_stack(ready: Path, *extra: str, port: int = 0, env: dict | None 
         stderr=subprocess.STDOUT,
         env={**child_env, **(env or {})},
     )
+
+
+# Documentation addresses (RFC 5737 TEST-NET-2), one per browser context this process opens.
+_CLIENT_ADDRESSES = (f"198.51.100.{n}" for n in itertools.cycle(range(1, 255)))
+
+
+def new_browser_context(browser, **options):
+    """A browser context that is its own network to the local stack, as every person's browser is
+    to API Gateway: it plays one address of its own (devstack.gateway.CLIENT_IP_HEADER), so the
+    partner's portal and a visitor's click are not one IP (self-referral) and each context has its
+    own attempt limits. `options` go to `browser.new_context` (the visitor's user agent by default)."""
+    from devstack.gateway import CLIENT_IP_HEADER
+
+    options.setdefault("user_agent", VISITOR_USER_AGENT)
+    headers = {**options.pop("extra_http_headers", {}), CLIENT_IP_HEADER: next(_CLIENT_ADDRESSES)}
+    return browser.new_context(extra_http_headers=headers, **options)
 
 
 def new_refusals() -> list[str]:

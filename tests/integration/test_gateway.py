@@ -138,3 +138,19 @@ def test_a_route_added_to_the_template_is_served_with_no_other_change(served_fro
     assert status == 404 and json.loads(body) == {"message": "Not Found"}
     status, headers, body = request("HEAD", f"/c/{link.code}")
     assert status == 302 and body == b""
+
+
+def test_a_loopback_test_client_plays_its_own_address_only_when_the_stack_allows_it(aws):
+    from devstack.gateway import CLIENT_IP_HEADER
+
+    gateway = Gateway(aws, runtime=None)
+    played = [(CLIENT_IP_HEADER, "198.51.100.7")]
+    # `make dev`: the peer's address, whatever the client claims.
+    assert gateway.source_ip("127.0.0.1", played) == "127.0.0.1"
+    gateway.client_ip_header = True  # serve --client-ip-header, as the e2e tests start it
+    assert gateway.source_ip("127.0.0.1", played) == "198.51.100.7"
+    assert gateway.source_ip("127.0.0.1", []) == "127.0.0.1"
+    # Only a client on this machine plays an address: one from elsewhere is what it is.
+    assert gateway.source_ip("192.0.2.1", played) == "192.0.2.1"
+    with pytest.raises(ValueError, match="does not appear to be an IPv4 or IPv6 address"):
+        gateway.source_ip("127.0.0.1", [(CLIENT_IP_HEADER.lower(), "not-an-address")])
