@@ -2,7 +2,6 @@
 the code, no secret; a test conversion through a real HTTP /postback (the local gateway on a free
 port), which earns nothing and counts nowhere; the postback log with each outcome and its reason."""
 
-
 import json
 import threading
 from datetime import UTC, datetime, timedelta
