@@ -92,7 +92,8 @@ def _invoke(args: argparse.Namespace) -> int:
         body = json.dumps(_scheduled_event(args.date)).encode()
     url = f"http://127.0.0.1:{args.port}/_local/invoke/{args.function}"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=900) as response:
+        request = urllib.request.Request(url, data=body, method="POST")
+        with urllib.request.urlopen(request, timeout=900) as response:  # noqa: S310 - the local stack's URL  # nosec B310
             print(json.dumps(json.loads(response.read()), indent=2))
             return 0
     except urllib.error.HTTPError as error:

@@ -219,7 +219,7 @@ def _postback(gateway: str, order: dict) -> str:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local gateway URL
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local gateway URL  # nosec B310
             return response.read().decode()
     except urllib.error.HTTPError as error:
         return f"HTTP {error.code}: {error.read().decode()}"

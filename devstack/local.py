@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_SESSION_TOKEN": "local",
+    # Placeholders the embedded AWS accepts; no real AWS takes them.
+    "AWS_SECRET_ACCESS_KEY": "local",  # nosec B105
+    "AWS_SESSION_TOKEN": "local",  # nosec B105
     "AWS_DEFAULT_REGION": "eu-west-1",
     "AWS_REGION": "eu-west-1",
 }
@@ -41,7 +42,7 @@ LOCAL_PARAMETERS = {
 }
 # Deployed, Cognito makes up the invitation's temporary password and emails it; the embedded user
 # pool sends no email, so the local operator's is known and printed.
-LOCAL_TEMPORARY_PASSWORD = "First-login-2026"  # noqa: S105 - local only, printed on purpose
+LOCAL_TEMPORARY_PASSWORD = "First-login-2026"  # noqa: S105 - local only, printed on purpose  # nosec B105
 
 
 # Called with each stack once its resources exist, before any function runs: how a caller wraps

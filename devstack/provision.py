@@ -1,5 +1,5 @@
 """Creates the template's resources in moto: tables (keys, indexes, TTL, streams), queues,
-the exports bucket, the Cognito user pool, the SES sender, the secrets (keys generated as the
+the exports bucket and its access log bucket, the Cognito user pool, the SES sender, the secrets (keys generated as the
 template's GenerateSecretString asks), the alarm topic and the access log group.
 NOT_PROVISIONED names the types it leaves out, and why.
 
@@ -21,6 +21,7 @@ from devstack.template import NoValue, Stack
 PROVISIONED = frozenset(
     {
         "AWS::SecretsManager::Secret",
+        "AWS::KMS::Key",
         "AWS::DynamoDB::Table",
         "AWS::SQS::Queue",
         "AWS::S3::Bucket",
@@ -58,6 +59,8 @@ def provision(stack: Stack) -> None:
     clients = _Clients(stack.region)
     for logical_id, resource in stack.of_type("AWS::SecretsManager::Secret").items():
         _secret(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::KMS::Key").items():
+        _kms_key(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
         _table(stack, clients, logical_id, resource)
     queues = stack.of_type("AWS::SQS::Queue")
@@ -72,6 +75,17 @@ def provision(stack: Stack) -> None:
         if policy["Statement"]:
             clients.s3.put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(policy))
         stack.physical[logical_id] = {"Ref": props["Bucket"]}
+    # Access logging names its target bucket, which must exist (and allow delivery) first.
+    for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
+        logging = stack.resolve(resource.get("Properties", {})).get("LoggingConfiguration")
+        if logging:
+            target = {
+                "TargetBucket": logging["DestinationBucketName"],
+                "TargetPrefix": logging.get("LogFilePrefix", ""),
+            }
+            clients.s3.put_bucket_logging(
+                Bucket=stack.physical[logical_id]["Ref"], BucketLoggingStatus={"LoggingEnabled": target}
+            )
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPool").items():
         _user_pool(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Cognito::UserPoolClient").items():
@@ -142,6 +156,16 @@ def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) ->
     stack.physical[logical_id] = {"Ref": created["ARN"], "Id": created["ARN"]}
     for ref in (created["ARN"], created["Name"]):
         stack.dynamic_references[f"{{{{resolve:secretsmanager:{ref}:SecretString}}}}"] = value
+
+
+def _kms_key(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource.get("Properties", {}))
+    created = clients.kms.create_key(
+        Description=props.get("Description", logical_id), KeyUsage=props.get("KeyUsage", "ENCRYPT_DECRYPT")
+    )["KeyMetadata"]
+    if props.get("EnableKeyRotation"):
+        clients.kms.enable_key_rotation(KeyId=created["KeyId"])
+    stack.physical[logical_id] = {"Ref": created["KeyId"], "KeyId": created["KeyId"], "Arn": created["Arn"]}
 
 
 def _table(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

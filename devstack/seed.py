@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "Admin-demo-2026"
+# The demo's logins exist only in the embedded AWS, and `make dev` prints them.
+ADMIN_PASSWORD = "Admin-demo-2026"  # nosec B105
 PARTNER_EMAIL = "partner@example.com"
-PARTNER_PASSWORD = "Partner-demo-2026"
+PARTNER_PASSWORD = "Partner-demo-2026"  # nosec B105
 
 
 def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: str = ADMIN_EMAIL) -> dict:
@@ -43,7 +44,7 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
         },
         by=operator,
     )
-    advertiser, token = create_advertiser(program, "demo-shop", "Demo Tours booking system")
+    advertiser, token, hmac_secret = create_advertiser(program, "demo-shop", "Demo Tours booking system")
     # The bootstrap invited the operator; the demo skips the first login's new password.
     aws.client("cognito-idp", background=True).admin_set_user_password(
         UserPoolId=user_pool_id(), Username=operator, Password=ADMIN_PASSWORD, Permanent=True
@@ -66,7 +67,7 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
         "program_id": program.program_id,
         "advertiser_id": advertiser.advertiser_id,
         "advertiser_token": token,
-        "hmac_secret": advertiser.hmac_secret,
+        "hmac_secret": hmac_secret,
         "agent_id": agent.agent_id,
         "link_code": link.code,
         "admin": {"email": operator, "password": ADMIN_PASSWORD},

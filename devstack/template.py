@@ -63,7 +63,7 @@ for _tag, _name in _SHORT_TAGS.items():
 
 def load(path: Path = TEMPLATE) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
 
 
 class NoValue:

@@ -151,9 +151,9 @@ def shop(aws):
 
 @pytest.fixture
 def merchant(shop):
-    """The shop plus the advertiser (the shop's booking system) that reports its sales, and its token."""
-    advertiser, token = make_advertiser(shop.program)
-    return SimpleNamespace(**vars(shop), advertiser=advertiser, token=token)
+    """The shop plus the advertiser (the shop's booking system) that reports its sales, its token and HMAC secret."""
+    advertiser, token, hmac_secret = make_advertiser(shop.program)
+    return SimpleNamespace(**vars(shop), advertiser=advertiser, token=token, hmac_secret=hmac_secret)
 
 
 @pytest.fixture

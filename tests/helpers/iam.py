@@ -181,8 +181,19 @@ def _listed(value: Any) -> list:
 
 # The condition keys Waymark's role policies use, and the operators it writes them with. Anything
 # else in a role's statement fails the check: an unevaluated condition could hide a refusal.
-SUPPORTED_KEYS = {"dynamodb:leadingkeys", "dynamodb:attributes", "aws:securetransport"}
-_SPELLING = {"dynamodb:leadingkeys": "dynamodb:LeadingKeys", "dynamodb:attributes": "dynamodb:Attributes"}
+SUPPORTED_KEYS = {
+    "dynamodb:leadingkeys",
+    "dynamodb:attributes",
+    "dynamodb:select",
+    "dynamodb:returnvalues",
+    "aws:securetransport",
+}
+_SPELLING = {
+    "dynamodb:leadingkeys": "dynamodb:LeadingKeys",
+    "dynamodb:attributes": "dynamodb:Attributes",
+    "dynamodb:select": "dynamodb:Select",
+    "dynamodb:returnvalues": "dynamodb:ReturnValues",
+}
 _OPERATORS = {"StringEquals", "StringLike", "Bool"}
 
 
@@ -412,6 +423,10 @@ class CallMapper:
         context = {"dynamodb:leadingkeys": leading} if leading else {}
         if spec is not None:
             context["dynamodb:attributes"] = _attributes(spec)
+            if "ReturnValues" in spec:
+                context["dynamodb:returnvalues"] = [spec["ReturnValues"]]
+        if action in _READS:
+            context["dynamodb:select"] = [_select(spec or {}, index)]
         return Request(f"dynamodb:{action}", self._table_arn(table, index), context)
 
     def _dynamodb(self, operation: str, params: dict) -> list[Request]:
@@ -421,9 +436,9 @@ class CallMapper:
             return [self._item(operation, params["TableName"], [params["Item"]], spec=params)]
         if operation == "Query":
             table, index = params["TableName"], params.get("IndexName")
-            return [self._item(operation, table, [self._query_key(table, index, params)], index)]
+            return [self._item(operation, table, [self._query_key(table, index, params)], index, spec=params)]
         if operation == "BatchGetItem":
-            return [self._item(operation, t, spec["Keys"]) for t, spec in params["RequestItems"].items()]
+            return [self._item(operation, t, spec["Keys"], spec=spec) for t, spec in params["RequestItems"].items()]
         if operation == "BatchWriteItem":
             return [
                 self._item(
@@ -441,7 +456,10 @@ class CallMapper:
                 out.append(self._item(_TRANSACT_ACTIONS[kind], spec["TableName"], keys, spec=spec))
             return out
         if operation == "TransactGetItems":
-            return [self._item("GetItem", i["Get"]["TableName"], [i["Get"]["Key"]]) for i in params["TransactItems"]]
+            return [
+                self._item("GetItem", i["Get"]["TableName"], [i["Get"]["Key"]], spec=i["Get"])
+                for i in params["TransactItems"]
+            ]
         if "TableName" in params:
             return [Request(f"dynamodb:{operation}", self._table_arn(params["TableName"], params.get("IndexName")))]
         return [Request(f"dynamodb:{operation}", "*")]
@@ -515,8 +533,35 @@ class CallMapper:
                     secret = physical.get("Arn") or physical.get("Ref") or secret
         return [Request(f"secretsmanager:{operation}", secret or "*")]
 
+    def _kms(self, operation: str, params: dict) -> list[Request]:
+        """A key named by ARN, id or alias; a Decrypt that names none is authorized on the key the ciphertext names,
+        which the check cannot read, so it is refused unless the role allows kms:Decrypt on every key."""
+        key = params.get("KeyId", "")
+        if key.startswith("arn:"):
+            return [Request(f"kms:{operation}", key)]
+        if key.startswith("alias/"):
+            return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:{key}")]
+        return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:key/{key}" if key else "*")]
+
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]
+
+
+_READS = {"GetItem", "Query", "Scan", "BatchGetItem"}
+
+
+def _select(spec: dict, index: str | None) -> str:
+    """dynamodb:Select as AWS evaluates it: a read without a projection asks for every attribute.
+
+    AWS documents Select for Query and Scan; for GetItem and BatchGetItem the check takes a read
+    without ProjectionExpression as ALL_ATTRIBUTES too, so a role limited to some attributes must
+    name them in every read (the stricter reading: the check may refuse more than AWS, never less).
+    """
+    if spec.get("Select"):
+        return spec["Select"]
+    if spec.get("ProjectionExpression") or spec.get("AttributesToGet"):
+        return "SPECIFIC_ATTRIBUTES"
+    return "ALL_PROJECTED_ATTRIBUTES" if index else "ALL_ATTRIBUTES"
 
 
 # Words of DynamoDB's expression grammar that are not attribute names.
@@ -531,20 +576,23 @@ EVERY_ATTRIBUTE = "* (every attribute: ReturnValues {})"
 
 def _attributes(spec: dict) -> list[str]:
     """The top-level attribute names an item request touches (dynamodb:Attributes): its key or item,
-    every name its expressions (update, condition, projection) or legacy parameters use, and every
-    attribute when it asks for the whole item back."""
+    and every name its expressions (update, condition, key condition, filter, projection) or legacy
+    parameters use, and every attribute when it asks for the whole item back."""
     names = set(spec.get("Key") or spec.get("Item") or {})
+    for key in spec.get("Keys", []):  # BatchGetItem
+        names.update(key)
     if spec.get("ReturnValues") in ("ALL_NEW", "ALL_OLD"):
         names.add(EVERY_ATTRIBUTE.format(spec["ReturnValues"]))
     placeholders = spec.get("ExpressionAttributeNames", {})
-    for key in ("UpdateExpression", "ConditionExpression", "ProjectionExpression"):
+    expressions = ("UpdateExpression", "ConditionExpression", "KeyConditionExpression", "FilterExpression")
+    for key in (*expressions, "ProjectionExpression"):
         # A path's first segment is the top-level name; functions (name followed by "(") are not names.
         for token in re.findall(r"(?<![\w.:#\]])(#\w++|[A-Za-z_]\w*+)(?!\s*\()", spec.get(key, "")):
             if token.startswith("#"):
                 names.add(placeholders[token])
             elif token.lower() not in _EXPRESSION_WORDS:
                 names.add(token)
-    for key in ("AttributeUpdates", "Expected"):
+    for key in ("AttributeUpdates", "Expected", "KeyConditions", "QueryFilter"):
         names.update(spec.get(key, {}))
     names.update(spec.get("AttributesToGet", []))
     return sorted(names)

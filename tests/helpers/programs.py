@@ -42,7 +42,7 @@ def make_link(agent, program, destination: str | None = "https://www.example.com
 
 
 def make_advertiser(program, advertiser_id: str = "shop-backend", **overrides):
-    """An advertiser of `program`; returns (advertiser, its postback token)."""
+    """An advertiser of `program`; returns (advertiser, its postback token, its HMAC secret)."""
     from waymark.conversions.advertisers import create_advertiser
 
     return create_advertiser(program, advertiser_id, overrides.pop("name", "Shop booking system"), **overrides)

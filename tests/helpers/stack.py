@@ -70,10 +70,12 @@ RUNTIME = FunctionRuntime(STACK)
 
 def reset_process_state() -> None:
     """Forget what warm containers remember between invocations (caches, derived keys)."""
+    from waymark.conversions import advertiser_secrets
     from waymark.core import cache, signing_keys
 
     cache.clear_all()
     signing_keys.forget()
+    advertiser_secrets.forget()
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def test_a_signed_post_refuses_unsigned_query_parameters(runtime, merchant):
     body = json.dumps({"order_id": "S-1", "amount": "10.00", "currency": "EUR"})
     headers = {
         "x-waymark-advertiser": "shop-backend",
-        "x-waymark-signature": sign(merchant.advertiser.hmac_secret, int(time.time()), body.encode()),
+        "x-waymark-signature": sign(merchant.hmac_secret, int(time.time()), body.encode()),
     }
     query = urlencode({"status": "approved", "agent": merchant.agent.agent_id, "channel": "phone"})
     tampered = postback(runtime, body=body, headers=headers, query=query)

@@ -168,7 +168,7 @@ def signed_headers(merchant, payload: bytes, at: int | None = None) -> dict:
     at = int(time.time()) if at is None else at
     return {
         "x-waymark-advertiser": merchant.advertiser.advertiser_id,
-        "x-waymark-signature": sign(merchant.advertiser.hmac_secret, at, payload),
+        "x-waymark-signature": sign(merchant.hmac_secret, at, payload),
     }
 
 

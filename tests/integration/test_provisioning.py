@@ -19,3 +19,12 @@ def test_the_alarm_topic_and_the_access_log_group_exist_with_the_templates_setti
     retention = aws.resolve(aws.resources["ApiAccessLogGroup"]["Properties"]["RetentionInDays"])
     assert group["retentionInDays"] == int(retention)
     assert aws.resolve({"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}) == group["arn"]
+
+
+def test_the_exports_bucket_logs_its_access_and_the_secrets_key_exists(aws):
+    logging = boto3.client("s3").get_bucket_logging(Bucket=aws.physical["ExportsBucket"]["Ref"])["LoggingEnabled"]
+    assert logging == {"TargetBucket": aws.physical["ExportsAccessLogBucket"]["Ref"], "TargetPrefix": "exports/"}
+
+    key = boto3.client("kms").describe_key(KeyId=aws.physical["AdvertiserSecretsKey"]["Arn"])["KeyMetadata"]
+    assert key["Enabled"] and key["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert boto3.client("kms").get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"]

@@ -20,6 +20,7 @@ def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_
         "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable", "PostbackLogTable"},
         # only the exposed-token flag of a program, and the fraud rules' counters, below
         "dynamodb:UpdateItem": {"ConfigTable", "FraudCountersTable"},
+        "kms:Decrypt": {"AdvertiserSecretsKey"},  # signed postbacks: the advertiser's HMAC secrets
     }
 
 

@@ -72,7 +72,7 @@ def test_secure_transport_is_what_the_sdk_uses():
 @pytest.mark.parametrize(
     "condition",
     [
-        {"StringEquals": {"dynamodb:Select": ["ALL_ATTRIBUTES"]}},
+        {"StringEquals": {"dynamodb:ReturnConsumedCapacity": ["TOTAL"]}},
         {"NumericLessThan": {"dynamodb:LeadingKeys": "3"}},
         {"StringEquals": {"aws:PrincipalTag/team": "x"}},
     ],

@@ -1,5 +1,7 @@
 """The portal and API functions get exactly the access their pages and routes use (PortalDataPolicy)."""
 
+import json
+
 from tests.helpers.policies import grants, listed, resource_name
 from tests.helpers.stack import STACK
 
@@ -13,7 +15,13 @@ def policy_grants(policy: str = "PortalDataPolicy") -> dict[str, set[str]]:
 
 def test_the_portal_policy_is_least_privilege():
     assert policy_grants() == {
-        "dynamodb:GetItem": {"AgentsTable", "LinksTable", "ConfigTable", "StatsTable", "ConversionsTable"},
+        "dynamodb:GetItem": {
+            "AgentsTable",
+            "LinksTable",
+            "ConfigTable",
+            "StatsTable",
+            "ConversionsTable",
+        },  # config: below
         "dynamodb:Query": {
             "AgentsTable/index/program-status-index",
             "LinksTable/index/agent-index",
@@ -37,12 +45,11 @@ def test_the_portal_policy_is_least_privilege():
     assert "dynamodb:Scan" not in policy_grants()
 
 
-def test_config_writes_are_limited_to_program_partitions():
+def test_config_reads_and_writes_are_limited_to_program_partitions():
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
     for statement in document["Statement"]:
-        actions, resources = listed(statement["Action"]), listed(statement["Resource"])
-        config = [r for r in resources if resource_name(r) == "ConfigTable"]
-        if config and set(actions) - {"dynamodb:GetItem"}:
+        config = [r for r in listed(statement["Resource"]) if resource_name(r) == "ConfigTable"]
+        if config:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
 
 
@@ -59,10 +66,12 @@ def test_the_console_set_up_policy_is_least_privilege():
             "ConfigTable/index/listing-index",  # programs and a program's advertisers
             "AgentsTable/index/program-email-index",  # a partner added by hand repeats no email
         },
+        "dynamodb:GetItem": {"ConfigTable"},  # advertisers' items only, without their secrets: see below
         "dynamodb:PutItem": {"ConfigTable", "AgentsTable"},  # advertisers' items only (see below); partners by hand
         "dynamodb:UpdateItem": {"ConfigTable"},
         "dynamodb:DeleteItem": {"AgentsTable", "LinksTable"},  # an applicant and its default link
         "sqs:SendMessage": {"ErasureQueue"},  # a customer's erasure, done by ErasureFunction
+        "kms:Encrypt": {"AdvertiserSecretsKey"},  # new and rotated HMAC secrets; never kms:Decrypt
         "cognito-idp:ListUsersInGroup": {"UserPool"},
         "cognito-idp:AdminCreateUser": {"UserPool"},
         "cognito-idp:AdminAddUserToGroup": {"UserPool"},
@@ -76,17 +85,56 @@ def test_the_console_set_up_policy_is_least_privilege():
     for statement in document["Statement"]:
         on_config = any(resource_name(r) == "ConfigTable" for r in listed(statement["Resource"]))
         if on_config and set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
-            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]}}
+            assert statement["Condition"] == {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
+                "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},  # no item comes back
+            }
     users = [
         name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]
     ]
     assert sorted(users) == ["ApiFunction", "PortalFunction"]
 
 
+def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their_secrets():
+    from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES
+
+    document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
+    reads = [
+        statement
+        for statement in document["Statement"]
+        if set(listed(statement["Action"])) & {"dynamodb:GetItem", "dynamodb:Query"}
+        and "ADVERTISER" in json.dumps(statement.get("Condition", {}))
+    ]
+    assert len(reads) == 2  # the item, and a program's advertisers on listing-index
+    for statement in reads:
+        condition = statement["Condition"]
+        assert condition["ForAllValues:StringEquals"]["dynamodb:Attributes"] == list(CONSOLE_ATTRIBUTES)
+        assert condition["StringEqualsIfExists"] == {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}
+    assert not {"hmac_secret", "previous_hmac_secret"} & set(CONSOLE_ATTRIBUTES)
+    programs = [
+        s
+        for s in document["Statement"]
+        if s.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("dynamodb:LeadingKeys")
+    ]
+    assert [s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] for s in programs] == [["PROGRAMS"]]
+
+
 def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
     assert policy_grants("ConsoleIntegrationPolicy") == {
         "dynamodb:Query": {"PostbackLogTable"},
         "dynamodb:PutItem": {"SessionsTable"},
+        # the test conversion signs as the advertiser: its current secret only (below), decrypted
+        "dynamodb:GetItem": {"ConfigTable"},
+        "kms:Decrypt": {"AdvertiserSecretsKey"},
+    }
+    from waymark.conversions.advertisers import SIGNING_ATTRIBUTES
+
+    document = STACK.resources["ConsoleIntegrationPolicy"]["Properties"]["PolicyDocument"]
+    (read,) = [s for s in document["Statement"] if s["Action"] == "dynamodb:GetItem"]
+    assert read["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
+        "ForAllValues:StringEquals": {"dynamodb:Attributes": list(SIGNING_ATTRIBUTES)},
+        "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
     }
     users = [
         name

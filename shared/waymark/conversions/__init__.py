@@ -6,6 +6,7 @@ postback_auth   proving a postback is the advertiser's: token or HMAC signature,
 postback_log    each advertiser's last postbacks and pixel hits with their answers (no personal data, TTL)
 integration     the postback's parameter list and examples for an advertiser, and the test conversion
 advertisers     advertisers and their credentials: create, rotate (with a grace period), allow-list, disable
+advertiser_secrets  HMAC secrets as stored: KMS-encrypted per advertiser, decrypted once per warm container
 page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
 attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
 commissions     which commission rule applies and how much it pays (pure)

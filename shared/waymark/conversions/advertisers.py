@@ -1,7 +1,8 @@
 """Advertisers: who reports conversions for a program, and the secrets they prove it with.
 
 Credentials are a postback token ("<advertiser id>.<secret>", stored only as its SHA-256) and an
-HMAC secret for signed postbacks. Both are shown once, when made. Rotating makes new ones; the
+HMAC secret for signed postbacks (stored encrypted: waymark.conversions.advertiser_secrets). Both
+are shown once, when made. Rotating makes new ones; the
 previous pair keeps working until `previous_valid_until` (a grace period the operator chooses,
 so the merchant can switch without losing postbacks), then is refused. Every change an operator
 makes is recorded (waymark.programs.changes) in the same transaction, without the secrets.
@@ -21,6 +22,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
+from waymark.conversions import advertiser_secrets
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Program, advertisers_listing, connection
@@ -31,6 +33,23 @@ logger = Logger(child=True)
 MAX_GRACE_HOURS = 720
 # What an operator may see and change; never the credentials.
 PUBLIC_FIELDS = ("name", "program_id", "allowed_cidrs", "status")
+# What the console reads of an advertiser's item: never the HMAC secrets. The roles serving the
+# portal and the API may read no more (dynamodb:Attributes in template.yaml). token_sha256 is a
+# hash of a random token, read only to make a rotation conditional on the pair it replaces.
+CONSOLE_ATTRIBUTES = (
+    "pk",
+    "sk",
+    "advertiser_id",
+    "program_id",
+    "name",
+    "allowed_cidrs",
+    "status",
+    "token_sha256",
+    "previous_valid_until",
+    "created_at",
+    "updated_at",
+    "listed_in",
+)
 
 
 class AdvertiserNotFound(LookupError):
@@ -71,11 +90,15 @@ def token_matches(advertiser: Advertiser, token: str, now: float | None = None) 
 
 
 def hmac_secrets(advertiser: Advertiser, now: float) -> list[str]:
-    """The HMAC secrets a signature may be made with at `now`: the current one, and the previous within grace."""
-    found = [advertiser.hmac_secret]
+    """The HMAC secrets a signature may be made with at `now`: the current one, and the previous within grace.
+
+    A stored secret that does not decrypt for this advertiser (copied from another item) is left out.
+    """
+    stored = [advertiser.hmac_secret]
     if advertiser.previous_hmac_secret and in_grace(advertiser, now):
-        found.append(advertiser.previous_hmac_secret)
-    return found
+        stored.append(advertiser.previous_hmac_secret)
+    found = (advertiser_secrets.decrypt(advertiser.advertiser_id, value) for value in stored)
+    return [secret for secret in found if secret is not None]
 
 
 def public_fields(advertiser: Advertiser) -> dict[str, Any]:
@@ -98,8 +121,8 @@ def create_advertiser(
     *,
     allowed_cidrs: list[str] | None = None,
     by: str = "system",
-) -> tuple[Advertiser, str]:
-    """Store a new advertiser; returns it with its postback token (shown once, stored only as a hash)."""
+) -> tuple[Advertiser, str, str]:
+    """Store a new advertiser; returns it with its postback token and HMAC secret (shown once, never stored as such)."""
     token, hmac_secret = _new_credentials(advertiser_id)
     now = iso(utcnow())
     advertiser = Advertiser(
@@ -108,7 +131,7 @@ def create_advertiser(
         program_id=program.program_id,
         name=name,
         token_sha256=token_digest(token),
-        hmac_secret=hmac_secret,
+        hmac_secret=advertiser_secrets.encrypt(advertiser_id, hmac_secret),
         allowed_cidrs=allowed_cidrs or [],
         created_at=now,
         updated_at=now,
@@ -130,19 +153,42 @@ def create_advertiser(
         if error.cause_response_code == "TransactionCanceledException":
             raise AdvertiserExists(advertiser_id) from error
         raise
-    return advertiser, token
+    return advertiser, token, hmac_secret
 
 
 def get_advertiser(advertiser_id: str) -> Advertiser:
+    """The advertiser as the console sees it (CONSOLE_ATTRIBUTES: no secrets)."""
     try:
-        return Advertiser.get(*Advertiser.key(advertiser_id), consistent_read=True)
+        return Advertiser.get(
+            *Advertiser.key(advertiser_id), consistent_read=True, attributes_to_get=list(CONSOLE_ATTRIBUTES)
+        )
     except Advertiser.DoesNotExist as error:
         raise AdvertiserNotFound(advertiser_id) from error
 
 
+# What the console's test conversion reads: enough to sign a postback as the advertiser.
+SIGNING_ATTRIBUTES = ("pk", "sk", "advertiser_id", "program_id", "status", "hmac_secret")
+
+
+def signing_advertiser(advertiser_id: str) -> tuple[Advertiser, str]:
+    """The advertiser and its current HMAC secret, decrypted, for the console's test conversion."""
+    try:
+        advertiser = Advertiser.get(
+            *Advertiser.key(advertiser_id), consistent_read=True, attributes_to_get=list(SIGNING_ATTRIBUTES)
+        )
+    except Advertiser.DoesNotExist as error:
+        raise AdvertiserNotFound(advertiser_id) from error
+    secret = advertiser_secrets.decrypt(advertiser_id, advertiser.hmac_secret)
+    if secret is None:
+        raise AdvertiserNotFound(advertiser_id)
+    return advertiser, secret
+
+
 def advertisers_of(program_id: str) -> list[Advertiser]:
     """A program's advertisers, by id: a Query on listing-index (advertisers are few; no paging)."""
-    return list(Advertiser.by_listing.query(advertisers_listing(program_id)))
+    return list(
+        Advertiser.by_listing.query(advertisers_listing(program_id), attributes_to_get=list(CONSOLE_ATTRIBUTES))
+    )
 
 
 def update_advertiser(advertiser_id: str, values: dict[str, Any], *, by: str) -> Advertiser:
@@ -171,7 +217,7 @@ def update_advertiser(advertiser_id: str, values: dict[str, Any], *, by: str) ->
 
 def rotate_credentials(
     advertiser_id: str, *, grace_hours: int, by: str, now: datetime | None = None
-) -> tuple[Advertiser, str]:
+) -> tuple[Advertiser, str, str]:
     """New token and HMAC secret (returned once); the current pair stays valid `grace_hours` more, then is refused.
 
     A rotation during a grace period ends the older pair at once: only one previous pair is kept.
@@ -184,13 +230,14 @@ def rotate_credentials(
     token, hmac_secret = _new_credentials(advertiser_id)
     actions: list[Action] = [
         Advertiser.token_sha256.set(token_digest(token)),
-        Advertiser.hmac_secret.set(hmac_secret),
+        Advertiser.hmac_secret.set(advertiser_secrets.encrypt(advertiser_id, hmac_secret)),
         Advertiser.updated_at.set(iso(moment)),
     ]
     if grace_hours:
         actions += [
             Advertiser.previous_token_sha256.set(advertiser.token_sha256),
-            Advertiser.previous_hmac_secret.set(advertiser.hmac_secret),
+            # Copied inside DynamoDB: the console never reads a secret, not even encrypted.
+            Advertiser.previous_hmac_secret.set(Advertiser.hmac_secret),
             Advertiser.previous_valid_until.set(int(moment.timestamp()) + grace_hours * 3600),
         ]
     else:
@@ -210,7 +257,7 @@ def rotate_credentials(
         by=by,
         subject=f"advertiser:{advertiser_id}",
         action="rotate",
-        before={"token_exposed": True} if exposed else None,
+        before={"token_exposed": True} if exposed else None,  # a flag, not a token  # nosec B105
         after={"grace_hours": grace_hours},
         now=moment,
     )
@@ -233,7 +280,7 @@ def rotate_credentials(
         raise
     catalog.forget_advertiser(advertiser_id)
     catalog.forget_program(advertiser.program_id)
-    return get_advertiser(advertiser_id), token
+    return get_advertiser(advertiser_id), token, hmac_secret
 
 
 def flag_exposed_token(advertiser: Advertiser) -> None:

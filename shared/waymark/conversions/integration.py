@@ -139,10 +139,12 @@ def _amount(currency: str) -> str:
     return str(TEST_AMOUNT.quantize(currencies.quantum(currency)))
 
 
-def send_test_conversion(advertiser: Advertiser, base_url: str, now: datetime | None = None) -> SentTestConversion:
-    """A test click, then a signed postback for it to `base_url`/postback; Waymark's answer.
+def send_test_conversion(
+    advertiser: Advertiser, hmac_secret: str, base_url: str, now: datetime | None = None
+) -> SentTestConversion:
+    """A test click, then a postback for it signed with `hmac_secret` to `base_url`/postback; Waymark's answer.
 
-    `advertiser` is read fresh (not from the cache): its HMAC secret signs the request."""
+    `advertiser` is read fresh (not from the cache), with its current secret decrypted."""
     now = now or utcnow()
     if advertiser.status != AdvertiserStatus.ACTIVE:
         raise CannotTest("this advertiser is disabled, so /postback refuses it: enable it first")
@@ -165,7 +167,7 @@ def send_test_conversion(advertiser: Advertiser, base_url: str, now: datetime | 
             "Content-Type": "application/json",
             "User-Agent": TEST_USER_AGENT,
             "X-Waymark-Advertiser": advertiser.advertiser_id,
-            "X-Waymark-Signature": postback_auth.sign(advertiser.hmac_secret, int(now.timestamp()), body),
+            "X-Waymark-Signature": postback_auth.sign(hmac_secret, int(now.timestamp()), body),
         },
     )
     try:

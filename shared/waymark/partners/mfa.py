@@ -29,7 +29,7 @@ from waymark.core import aws
 from waymark.core.cache import TTLCache
 from waymark.partners.accounts import ADMINS_GROUP, user_pool_client_id, user_pool_id
 
-SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"  # noqa: S105 - Cognito's name for TOTP, not a secret
+SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"  # noqa: S105 - Cognito's name for TOTP, not a secret  # nosec B105
 ISSUER = "Waymark"
 TOO_MANY = "too many attempts; wait a few minutes and try again"
 WRONG = "this is not the code your app shows now; enter the current one"

@@ -88,7 +88,7 @@ def send(url: str, body: dict) -> bool:
     )
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - scheme checked above
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - scheme checked above  # nosec B310
                 response.read()
             return True
         except (urllib.error.URLError, OSError) as error:

@@ -242,7 +242,7 @@ def test_the_console_warns_when_a_postback_token_was_sent_to_the_pixel(world, as
     from waymark.core import cache
 
     assert "postback token has leaked" not in as_admin.get("/admin").body
-    advertiser, _ = make_advertiser(world.program, "shop-web")
+    advertiser, _, _ = make_advertiser(world.program, "shop-web")
     flag_exposed_token(advertiser)
     cache.clear_all()  # warm containers see the flag within their lookup TTL (a minute)
     for path in ("/admin", "/admin/partners", "/admin/conversions"):

@@ -163,13 +163,12 @@ def test_the_allow_list_and_disabling_take_effect_and_are_recorded(world, api_ad
 def test_rotation_keeps_the_old_credentials_for_the_grace_period_then_refuses_them(world):
     from tests.helpers.programs import make_advertiser
 
-    advertiser, old_token = make_advertiser(world.program, "rotating")
-    old_secret = advertiser.hmac_secret
+    _, old_token, old_secret = make_advertiser(world.program, "rotating")
     rotated_at = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    rotated, new_token = advertisers.rotate_credentials(
+    _, new_token, new_secret = advertisers.rotate_credentials(
         "rotating", grace_hours=24, by="ops@example.com", now=rotated_at
     )
-    assert new_token != old_token and rotated.hmac_secret != old_secret
+    assert new_token != old_token and new_secret != old_secret
     stored = lambda _: Advertiser.get(*Advertiser.key("rotating"))  # noqa: E731 - the lookup, uncached
 
     def accepted(token=None, secret=None, *, after: timedelta) -> bool:
@@ -187,7 +186,7 @@ def test_rotation_keeps_the_old_credentials_for_the_grace_period_then_refuses_th
     for credential in ({"token": old_token}, {"secret": old_secret}):
         assert accepted(**credential, after=timedelta(hours=23, minutes=59))
         assert not accepted(**credential, after=timedelta(hours=24))
-    for credential in ({"token": new_token}, {"secret": rotated.hmac_secret}):
+    for credential in ({"token": new_token}, {"secret": new_secret}):
         assert accepted(**credential, after=timedelta(hours=1)) and accepted(**credential, after=timedelta(days=90))
 
     # No grace: the pair just replaced is refused at once, and the older one too.
@@ -296,3 +295,17 @@ def test_banners_change_inside_the_settings_map_and_keep_the_rest(world, api_adm
     program.update(actions=[Program.settings.remove()])
     assert api_admin.patch(f"/api/admin/programs/{program.program_id}", json={"banners": [banner]}).status == 200
     assert Program.get(*Program.key(program.program_id)).settings.as_dict() == {"banners": [banner]}
+
+
+def test_a_console_read_of_a_secret_is_refused_in_an_invocation(world, api_admin, iam_check, monkeypatch):
+    from tests.helpers.programs import make_advertiser
+
+    make_advertiser(world.program, "curious")
+    monkeypatch.setattr(advertisers, "CONSOLE_ATTRIBUTES", (*advertisers.CONSOLE_ATTRIBUTES, "hmac_secret"))
+
+    api_admin.get("/api/admin/advertisers/curious")
+    refusals = list(iam_check.refusals)
+    iam_check.refusals.clear()  # the refusal is this test's subject
+
+    assert refusals and refusals[0].startswith("ApiFunction may not dynamodb:GetItem on ")
+    assert "hmac_secret" in refusals[0] and "no statement allows it" in refusals[0]

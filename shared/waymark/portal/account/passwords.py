@@ -20,8 +20,8 @@ router = Router()
 # What an empty field is asked for, in the words of the form.
 REQUIRED = {
     "email": "Enter your email.",
-    "new_password": "Enter a new password.",
-    "current_password": "Enter your current password.",
+    "new_password": "Enter a new password.",  # a prompt, not a password  # nosec B105
+    "current_password": "Enter your current password.",  # nosec B105
     "code": "Enter the code from the email.",
     "session": "This step has expired; log in again with your temporary password.",
 }

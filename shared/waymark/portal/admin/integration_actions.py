@@ -4,7 +4,7 @@ and the test conversion, with the domain's refusals as HTTP errors. No secret is
 from pydantic import BaseModel, Field
 
 from waymark import web
-from waymark.conversions import integration, postback_log
+from waymark.conversions import advertisers, integration, postback_log
 from waymark.models import PostbackLogEntry
 from waymark.portal.admin import setup_actions
 
@@ -89,9 +89,10 @@ def integration_out(advertiser_id: str) -> IntegrationOut:
 
 
 def send_test_conversion(advertiser_id: str) -> SentTestConversionOut:
-    advertiser = setup_actions.advertiser(advertiser_id)
+    setup_actions.advertiser(advertiser_id)  # a 404 for an unknown id
+    advertiser, hmac_secret = advertisers.signing_advertiser(advertiser_id)
     try:
-        sent = integration.send_test_conversion(advertiser, web.base_url())
+        sent = integration.send_test_conversion(advertiser, hmac_secret, web.base_url())
     except integration.CannotTest as error:
         raise web.Conflict(str(error)) from error
     return SentTestConversionOut(

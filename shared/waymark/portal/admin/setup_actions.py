@@ -121,9 +121,9 @@ def _program_if_any(program_id: str) -> Program | None:
         return None
 
 
-def credentials_out(advertiser: Advertiser, token: str) -> AdvertiserCredentials:
+def credentials_out(advertiser: Advertiser, token: str, hmac_secret: str) -> AdvertiserCredentials:
     shown = advertiser_out(advertiser).model_dump()
-    return AdvertiserCredentials(**shown, token=token, hmac_secret=advertiser.hmac_secret)
+    return AdvertiserCredentials(**shown, token=token, hmac_secret=hmac_secret)
 
 
 def _slug(name: str) -> str:
@@ -132,7 +132,7 @@ def _slug(name: str) -> str:
     return slug if len(slug) >= 2 else "advertiser"
 
 
-def create_advertiser(body: AdvertiserCreate) -> tuple[Advertiser, str]:
+def create_advertiser(body: AdvertiserCreate) -> tuple[Advertiser, str, str]:
     program = stored_program(body.program_id)
     wanted = body.advertiser_id
     candidates = [wanted] if wanted else [_slug(body.name)] + [f"{_slug(body.name)}-{n}" for n in range(2, 10)]
@@ -162,7 +162,7 @@ def update_advertiser(advertiser_id: str, values: dict[str, Any]) -> Advertiser:
     return advertisers.update_advertiser(advertiser_id, values, by=by())
 
 
-def rotate(advertiser_id: str, grace_hours: int) -> tuple[Advertiser, str]:
+def rotate(advertiser_id: str, grace_hours: int) -> tuple[Advertiser, str, str]:
     advertiser(advertiser_id)
     try:
         return advertisers.rotate_credentials(advertiser_id, grace_hours=grace_hours, by=by())

@@ -279,18 +279,18 @@ def create_advertiser() -> Response[str]:
     except ValidationError as error:
         return _advertisers_page(program, status=400, values=values, errors=web.field_errors(error))
     try:
-        advertiser, token = setup_actions.create_advertiser(body)
+        advertiser, token, hmac_secret = setup_actions.create_advertiser(body)
     except web.Conflict as error:
         return _advertisers_page(program, status=409, values=values, errors={"advertiser_id": error.message})
-    return _credentials_page(advertiser, token, created=True)
+    return _credentials_page(advertiser, token, hmac_secret, created=True)
 
 
-def _credentials_page(advertiser, token: str, *, created: bool) -> Response[str]:
+def _credentials_page(advertiser, token: str, hmac_secret: str, *, created: bool) -> Response[str]:
     return web.render(
         "admin/credentials.html",
         201 if created else 200,
         program=setup_actions.stored_program(advertiser.program_id),
-        advertiser=setup_actions.credentials_out(advertiser, token),
+        advertiser=setup_actions.credentials_out(advertiser, token, hmac_secret),
         created=created,
         base_url=web.base_url(),
     )
@@ -344,8 +344,8 @@ def rotate(advertiser_id: AdvertiserId) -> Response[str]:
     except ValidationError:
         message = f"The grace period is a whole number of hours from 0 to {MAX_GRACE_HOURS}."
         return _advertiser_page(advertiser_id, status=400, errors={"grace_hours": message})
-    advertiser, token = setup_actions.rotate(advertiser_id, body.grace_hours)
-    return _credentials_page(advertiser, token, created=False)
+    advertiser, token, hmac_secret = setup_actions.rotate(advertiser_id, body.grace_hours)
+    return _credentials_page(advertiser, token, hmac_secret, created=False)
 
 
 # ----------------------------------------------------------------------------- operators and changes
