@@ -20,7 +20,7 @@ DEMO_PORT ?= 3001
 # DEMO=0: only what a fresh deployment holds (the bootstrap's program and operator), no demo.
 DEMO ?= 1
 
-.PHONY: help dev test lint static format validate build bench load invoke browser clean
+.PHONY: help dev test tools lint static format validate build bench load invoke browser clean
 
 help:
 	@echo "make dev        run Waymark locally on http://127.0.0.1:$(PORT) (embedded AWS), its demo shop on :$(DEMO_PORT)"
@@ -82,7 +82,11 @@ validate: $(SAM_VENV)/.installed
 # Two workers, one per core: the suite waits on browsers, subprocess stacks and sam build as much as
 # it computes. Whole files go to one worker (module fixtures start stacks once).
 JOBS ?= 2
-test: $(VENV)/.installed $(SAM_VENV)/.installed browser lint static
+# The three environments install side by side: a fresh clone waits for the slowest, not for their sum.
+tools:
+	@$(MAKE) --no-print-directory -j3 $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKS_VENV)/.installed
+
+test: tools browser lint static
 	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 ARCH ?= arm64

@@ -1,106 +1,18 @@
-"""schemathesis against the JSON API's generated OpenAPI description (`GET /api/openapi.json`).
+"""schemathesis as an operator on the console's set-up operations (programs, advertisers, operators, changes, erasure).
 
-Every operation the document describes gets schema-valid and schema-violating requests
-(positive and negative generation), as an operator and as a partner (Bearer tokens like the
-user pool's), sent in-process: a `requests` adapter turns each request into the payload 2.0
-event the gateway would build and runs the API function's `lambda_handler`. Checked: never a
-5xx (schemathesis's `not_a_server_error`), and a refused request changes no partner, link or
-program (a refused conditional write may be attempted; it must change nothing).
+How the requests are made and checked: tests/helpers/api_fuzzing.py.
 """
 
-from urllib.parse import urlsplit
-
 import pytest
-import requests
-from hypothesis import HealthCheck, given, settings
-from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
-from devstack.gateway import Gateway
-from tests.helpers.events import http_event
+from tests.helpers.api_fuzzing import SET_UP, fuzz, open_api
 from tests.helpers.operators import operator_token
-from tests.helpers.portal import build_world, stored_state
-from tests.helpers.tokens import partner_token
-
-BASE = "http://waymark.test"
-EXAMPLES = 12  # per operation, role and mode: ~15 operations x 2 roles x 2 modes
-
-
-class LambdaAdapter(BaseAdapter):
-    """`requests` -> a payload 2.0 event routed by template.yaml -> the function's lambda_handler."""
-
-    def __init__(self, runtime) -> None:
-        super().__init__()
-        self.runtime = runtime
-
-    def send(self, request, **kwargs):
-        parts = urlsplit(request.url)
-        body = request.body or b""
-        response = requests.Response()
-        response.request, response.url = request, request.url
-        try:
-            function, event = http_event(
-                self.runtime.stack,
-                request.method,
-                parts.path,
-                query=parts.query,
-                headers=dict(request.headers),
-                body=body.encode() if isinstance(body, str) else body,
-            )
-        except LookupError:  # no route: API Gateway's own 404
-            response.status_code, response._content = 404, b'{"message":"Not Found"}'
-            response.headers = CaseInsensitiveDict({"Content-Type": "application/json"})
-            return response
-        status, headers, payload = Gateway.response(self.runtime.invoke(function, event))
-        response.status_code, response._content = status, payload
-        response.headers = CaseInsensitiveDict(headers)
-        response.reason = requests.status_codes._codes.get(status, ("",))[0]
-        return response
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
 def api(aws, runtime):
-    import schemathesis
-
-    world = build_world(aws, runtime)
-    session = requests.Session()
-    session.mount(BASE, LambdaAdapter(runtime))
-    document = session.get(f"{BASE}/api/openapi.json").json()
-    return world, session, schemathesis.openapi.from_dict(document)
+    return open_api(aws, runtime)
 
 
-@pytest.mark.parametrize("role", ["admin", "partner"])
-def test_no_api_operation_answers_a_server_error(api, role):
-    from schemathesis import GenerationMode
-    from schemathesis.checks import not_a_server_error
-
-    world, session, schema = api
-    token = operator_token() if role == "admin" else partner_token(world.a)
-    headers = {"Authorization": f"Bearer {token}"}
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 10
-    sent = 0
-    for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case):
-                nonlocal sent
-                before = stored_state() if case.method != "GET" else None
-                response = case.call(base_url=BASE, session=session, headers=headers)
-                sent += 1
-                case.validate_response(response, checks=[not_a_server_error])
-                if before is not None and response.status_code >= 400:  # refused: partners, links, config unchanged
-                    assert stored_state() == before, (case.method, case.path, response.status_code)
-
-            check()
-    assert sent >= len(operations) * 2  # every operation was exercised in both modes
+def test_no_set_up_operation_answers_an_operator_a_server_error(api):
+    assert fuzz(api, operator_token(), lambda path: path.startswith(SET_UP)) >= 8

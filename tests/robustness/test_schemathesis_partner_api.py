@@ -1,0 +1,19 @@
+"""schemathesis as a partner on every operation: its own, and the console's it must be refused.
+
+How the requests are made and checked: tests/helpers/api_fuzzing.py.
+"""
+
+import pytest
+
+from tests.helpers.api_fuzzing import fuzz, open_api
+from tests.helpers.tokens import partner_token
+
+
+@pytest.fixture
+def api(aws, runtime):
+    return open_api(aws, runtime)
+
+
+def test_no_operation_answers_a_partner_a_server_error(api):
+    world = api[0]
+    assert fuzz(api, partner_token(world.a), lambda path: True) >= 10
