@@ -90,6 +90,12 @@ def test_erasing_a_partner_pseudonymises_it_deletes_its_login_and_keeps_its_conv
     assert api_admin.post("/api/admin/partners/nobody00/erase", json={}).status == 404
 
 
+def test_the_partner_page_offers_the_export_and_the_erasure_once_in_its_body(world, as_admin):
+    shown = as_admin.get(f"/admin/partners/{world.b.agent_id}").body
+    assert "<title>Bravo Hotel · Waymark</title>" in shown  # the page's title holds the name, no form
+    assert shown.count('id="personal-h"') == 1 and shown.index("<body") < shown.index('id="personal-h"')
+
+
 def test_the_console_erases_a_partner(world, as_admin):
     page = f"/admin/partners/{world.b.agent_id}"
     answer = as_admin.submit(page, f"{page}/erase", {})
