@@ -5,7 +5,6 @@ from tests.helpers.policies import listed, resource_name
 from tests.helpers.stack import STACK
 
 READS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:*"}
-UNCONDITIONED_SIGNUP = {"SignupFunction"}  # reads its program; its policy is the signup work's (issue 14)
 
 
 def statements_of(function: str) -> list[dict]:
@@ -28,7 +27,7 @@ def config_reads(function: str) -> list[dict]:
 
 
 def test_every_config_read_names_the_partitions_it_may_read():
-    for function in set(STACK.functions) - UNCONDITIONED_SIGNUP:
+    for function in STACK.functions:
         for statement in config_reads(function):
             condition = statement.get("Condition", {})
             leading = [keys["dynamodb:LeadingKeys"] for keys in condition.values() if "dynamodb:LeadingKeys" in keys]
@@ -44,4 +43,4 @@ def test_only_the_postback_reads_advertisers_items_whole():
             limited = any("dynamodb:Attributes" in keys for keys in condition.values())
             if (not leading or any(k.startswith("ADVERTISER") for k in leading)) and not limited:
                 whole.add(function)
-    assert whole == {"PostbackFunction"} | UNCONDITIONED_SIGNUP
+    assert whole == {"PostbackFunction"}
