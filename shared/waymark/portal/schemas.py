@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import Channel
@@ -51,6 +51,10 @@ def normalize_email(value: str) -> str:
     return checked.normalized.lower()
 
 
+# An address people type (signup, an invited operator, a customer to erase): checked and normalised.
+EmailAddress = Annotated[str, Field(max_length=1000), AfterValidator(normalize_email)]
+
+
 def normalize_website(value: str | None) -> str | None:
     """An http(s) address with a plain host; a bare domain gets https:// in front."""
     value = _text(value, field="website", maximum=MAX_WEBSITE, required=False)
@@ -79,7 +83,7 @@ class SignupRequest(BaseModel):
 
     program: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(max_length=1000)
-    email: str = Field(max_length=1000)
+    email: EmailAddress
     password: str = Field(min_length=1, max_length=256)
     website: str | None = Field(default=None, max_length=1000)
     partner_type: PartnerType = PartnerType.AFFILIATE
@@ -93,11 +97,6 @@ class SignupRequest(BaseModel):
     @classmethod
     def _name(cls, value: str) -> str:
         return _text(value, field="name", maximum=MAX_PARTNER_NAME, required=True)  # type: ignore[return-value]
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        return normalize_email(value)
 
     @field_validator("website")
     @classmethod

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from waymark.partners.management import MAX_NOTE_LENGTH
 from waymark.partners.vocabulary import PartnerType
-from waymark.portal.schemas import MAX_PARTNER_NAME, _text, normalize_email, normalize_website
+from waymark.portal.schemas import MAX_PARTNER_NAME, EmailAddress, _text, normalize_email, normalize_website
 
 
 class PartnerCreate(BaseModel):
@@ -54,12 +54,7 @@ def clean_note(value: str | None) -> str | None:
 class CustomerErasure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(max_length=1000, description="The customer's address, as they gave it when booking")
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        return normalize_email(value)
+    email: EmailAddress = Field(description="The customer's address, as they gave it when booking")
 
 
 class ErasureQueued(BaseModel):

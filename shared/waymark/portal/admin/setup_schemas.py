@@ -18,7 +18,7 @@ from waymark.conversions.advertisers import MAX_GRACE_HOURS
 from waymark.conversions.fraud import DEFAULT_BURST_MINUTES
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.currencies import minor_units
-from waymark.portal.schemas import MAX_COMMISSION_RULES, CommissionRuleIn, CommissionRuleOut, _text
+from waymark.portal.schemas import MAX_COMMISSION_RULES, CommissionRuleIn, CommissionRuleOut, EmailAddress, _text
 
 IDENTIFIER = r"^[A-Za-z0-9_-]+$"
 MAX_DOMAINS = 50
@@ -420,14 +420,7 @@ class AdvertiserList(BaseModel):
 class OperatorInvite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(max_length=1000, description="Cognito emails this address a temporary password")
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        from waymark.portal.schemas import normalize_email
-
-        return normalize_email(value)
+    email: EmailAddress = Field(description="Cognito emails this address a temporary password")
 
 
 class OperatorOut(BaseModel):
