@@ -172,7 +172,8 @@ def _translate(template_path: Path) -> dict:
 # ---------------------------------------------------------------------------------- evaluation
 def _glob(patterns: list[str], *, ignore_case: bool) -> re.Pattern:
     alternatives = "|".join(re.escape(p).replace(r"\*", ".*").replace(r"\?", ".") for p in patterns)
-    return re.compile(f"(?:{alternatives})\\Z", re.IGNORECASE if ignore_case else 0)
+    # IAM's wildcards match any character, line breaks too (a program id a client sent may hold one).
+    return re.compile(f"(?:{alternatives})\\Z", re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
 def _listed(value: Any) -> list:

@@ -53,6 +53,12 @@ def test_leading_keys_must_all_match():
     assert not decide(ROLE, refused).allowed
 
 
+def test_a_wildcard_matches_line_breaks_as_iam_does():
+    odd = Request("dynamodb:PutItem", TABLE, {"dynamodb:leadingkeys": ["PROGRAM#a\nb\rc\u2028d"]})
+    assert decide(ROLE, odd).allowed
+    assert not decide(ROLE, Request("dynamodb:PutItem", TABLE, {"dynamodb:leadingkeys": ["OPERATOR#a\nb"]})).allowed
+
+
 def test_an_explicit_deny_wins():
     role = ROLE + statements({"Effect": "Deny", "Action": "dynamodb:*", "Resource": "*"})
     decision = decide(role, Request("dynamodb:GetItem", TABLE))
