@@ -654,6 +654,22 @@ class Suppression(Model):
         return f"EMAIL#{email_hash}", "SUPPRESSED"
 
 
+class DailyEmailMark(Model):
+    """The one remarketing email an address gets on one day: written conditionally before SES is
+    called, so a second booking, a catch-up day or a concurrent run cannot email it twice that day."""
+
+    Meta = table_meta("REMARKETING_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "EMAIL#<email_hash>"
+    sk = UnicodeAttribute(range_key=True)  # "DAY#<date>"
+    claim_id = UnicodeAttribute()
+    send = UnicodeAttribute()  # "<pk>|<sk>" of the send item the email went out as
+    ttl = NumberAttribute()
+
+    @staticmethod
+    def key(email_hash: str, day: str) -> tuple[str, str]:
+        return f"EMAIL#{email_hash}", f"DAY#{day}"
+
+
 class RemarketingClick(Model):
     """A click on an offer in a remarketing email (the partner's Session, if any, is written besides)."""
 

@@ -297,6 +297,66 @@ def test_an_interrupted_send_is_never_repeated(aws, booked):
     assert RemarketingSend.get(item.pk, item.sk).status == "uncertain"
 
 
+def test_two_bookings_the_same_day_get_one_email_with_the_offers_of_both(aws, booked):
+    from waymark.models import RemarketingSend
+
+    first = make_customer(booked.program, email="twice@example.org")
+    second = make_customer(
+        booked.program, email="Twice@Example.org", items=(("city-walk", "walks", 1, "25.00"),)
+    )  # the same address however it is written
+    make_customer(booked.program, email="other@example.org")
+    plan(aws, booked.runtime)
+
+    summary = run_sender(booked.runtime, booked.due, booked.clock)
+
+    assert summary["sent"] == 2 and summary["merged"] == 1
+    emails = {e["to"][0].lower(): e for e in sent_emails(aws)}
+    assert len(sent_emails(aws)) == 2 and set(emails) == {"twice@example.org", "other@example.org"}
+    merged = emails["twice@example.org"]
+    # wine tasting once; neither the cruise (first booking) nor the walk (second booking) is offered
+    assert merged["html"].count("Vineyard wine tasting") == 1
+    assert "Old town walking tour" not in merged["html"] and "Sunset cruise" not in merged["html"]
+    statuses = {s.conversion_id: s.status for s in RemarketingSend.scan(RemarketingSend.sk.startswith("SEND#"))}
+    assert statuses[first.conversion_id] == "sent" and statuses[second.conversion_id] == "merged"
+    assert run_sender(booked.runtime, booked.due, booked.clock)["sent"] == 0
+
+
+def test_an_address_already_emailed_today_gets_the_later_booking_tomorrow(aws, booked):
+    from waymark.models import RemarketingSend
+
+    make_customer(booked.program, email="early@example.org")
+    plan(aws, booked.runtime)
+    assert run_sender(booked.runtime, booked.due, booked.clock)["sent"] == 1
+    # a booking planned after the morning's run, due the same day (a catch-up run or a retried one)
+    late = make_customer(booked.program, email="early@example.org")
+    plan(aws, booked.runtime)
+
+    again = run_sender(booked.runtime, booked.due, booked.clock)
+    tomorrow = run_sender(booked.runtime, booked.due + timedelta(days=1), booked.clock)
+
+    assert again["sent"] == 0 and again["postponed"] == 1
+    assert tomorrow["sent"] == 1 and len(sent_emails(aws)) == 2
+    (send,) = RemarketingSend.query(f"CUSTOMER#{late.conversion_id}", RemarketingSend.sk.startswith("SEND#"))
+    assert send.status == "sent"
+
+
+def test_a_throttled_merged_email_hands_every_booking_back_and_goes_out_once_later(aws, booked):
+    make_customer(booked.program, email="pair@example.org")
+    make_customer(booked.program, email="pair@example.org")
+    plan(aws, booked.runtime)
+
+    restore = _ses_answers(["TooManyRequestsException"] * 10)
+    try:
+        first = run_sender(booked.runtime, booked.due, booked.clock)
+    finally:
+        restore()
+    second = run_sender(booked.runtime, booked.due, booked.clock)
+
+    assert first["sent"] == 0 and first["stopped"] == "throttled"
+    assert second["sent"] == 1 and second["merged"] == 1 and second["postponed"] == 0
+    assert [e["to"] for e in sent_emails(aws)] == [["pair@example.org"]]
+
+
 def test_sends_of_a_removed_profile_are_skipped(aws, booked):
     from waymark.remarketing import config
 

@@ -95,6 +95,19 @@ def test_web_offers_leave_out_booked_products_and_repeat_none():
     assert [(p.profile_id, o.code) for p, o in found] == [("a", "x"), ("a", "y"), ("b", "z")]
 
 
+def test_one_email_for_two_bookings_offers_each_product_once_and_nothing_either_booking_holds():
+    walk_offers = profile("a", offers=("cruise", "x", "walk", "y"))
+    cruise_offers = profile("b", offers=("y", "walk", "z"))
+    found = rules.merged_offers([("first", walk_offers, cart(CRUISE)), ("second", cruise_offers, cart(WALK))])
+    assert [(origin, o.code) for origin, o in found] == [("first", "x"), ("first", "y"), ("second", "z")]
+
+
+def test_a_merged_email_shows_at_most_the_email_limit_of_offers():
+    many = [(n, profile(f"p{n}", offers=[f"o{n}-{i}" for i in range(5)]), cart()) for n in range(4)]
+    found = rules.merged_offers(many)
+    assert len(found) == rules.MAX_EMAIL_OFFERS and found[-1][1].code == "o2-1"
+
+
 def test_send_days_relative_to_booking_and_service_one_a_day_none_in_the_past():
     profiles = [
         profile("first", schedule=[("booking", 1), ("service", -7), ("service", -30)]),

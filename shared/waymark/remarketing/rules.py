@@ -19,6 +19,7 @@ PROFILE_KINDS = ("web", "email", "both")
 ANCHORS = ("booking", "service")
 MAX_SENDS_PER_BOOKING = 30
 MAX_WEB_OFFERS = 12
+MAX_EMAIL_OFFERS = 12  # one email merging several bookings' offers shows at most this many
 # Links in an email work this long after its send day; the booking's customer item is kept as long.
 LINK_VALID_DAYS = 30
 # A booking no email profile wants: its customer data is deleted this soon.
@@ -103,6 +104,21 @@ def web_offers(profiles: Sequence[RemarketingProfile], cart: Cart) -> list[tuple
                 seen.add(offer.code)
                 out.append((profile, offer))
     return out[:MAX_WEB_OFFERS]
+
+
+def merged_offers[T](parts: Sequence[tuple[T, RemarketingProfile, Cart]]) -> list[tuple[T, OfferedProduct]]:
+    """One email for several bookings of one customer on one day: every booking's offers in
+    order, each product once (the first booking offering it wins, so its link credits that
+    booking), less any product one of the bookings already holds."""
+    booked = frozenset().union(*(cart.products for _, _, cart in parts))
+    seen: set[str] = set()
+    out = []
+    for origin, profile, _cart in parts:
+        for offer in profile.offers:
+            if offer.code not in booked and offer.code not in seen:
+                seen.add(offer.code)
+                out.append((origin, offer))
+    return out[:MAX_EMAIL_OFFERS]
 
 
 def language(program: Program, wanted: str | None) -> str:

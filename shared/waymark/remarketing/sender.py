@@ -9,7 +9,12 @@ Exactly-once design, per send item:
    concurrent run loses the condition and moves on;
 4. send it through SES v2 (raw MIME, so we control the unsubscribe headers), paced to the
    account's MaxSendRate, backing off on throttling;
-5. mark it sent (removing it from the index and dropping the address). An SES error that
+   At most one email per address per day: the claimed send takes along the address's other
+   sends due by today (found on email-index, claimed the same way) and merges their offers
+   into its email; then a per-address-per-day mark is written conditionally. When the mark
+   exists already (the address had today's email, from another program or before a booking
+   planned later), the sends move to tomorrow;
+5. mark it sent (removing it from the index and dropping the address), the merged ones merged. An SES error that
    proves nothing was sent (throttling, quota, 5xx) hands the claim back; a send whose outcome
    is unknown (timeout after the request left) is marked uncertain and never repeated:
    at most once, never twice.
@@ -41,7 +46,7 @@ from botocore.exceptions import (
 from waymark import catalog
 from waymark.core import aws
 from waymark.core.times import iso, utcnow
-from waymark.models import RemarketingSend, Suppression, as_dict
+from waymark.models import DailyEmailMark, RemarketingSend, Suppression, as_dict
 from waymark.remarketing import render, rules, store
 from waymark.remarketing.planner import epoch
 from waymark.remarketing.tokens import OfferLink, UnsubscribeLink
@@ -55,6 +60,8 @@ PAGE_SIZE = 50  # also bounds how long an unsubscribe can go unseen by a running
 STALE_CLAIM = timedelta(minutes=20)  # longer than any run: a claim this old was interrupted
 MAX_THROTTLE_RETRIES = 4
 MAX_BACKOFF_SECONDS = 20.0
+MAX_MERGED = 9  # other bookings one email may take along; more wait for the next days
+MARK_KEEP_DAYS = 3  # a daily mark outlives the catch-up window, then expires (TTL)
 MAX_GENERATIONS = 48  # continuations per day, a guard against a run that cannot progress
 THROTTLE_CONTINUE_DELAY = 60  # seconds before a continuation after persistent throttling
 
@@ -114,11 +121,14 @@ class RunSummary:
     items_read: int = 0  # send items read from the due-index
     config_items_read: int = 0  # program + remarketing configuration items loaded for this run
     suppression_lookups: int = 0  # keys looked up by BatchGetItem (only suppressed ones are items read)
+    merge_lookups: int = 0  # the customer's other send items looked up to merge into one email
     sent: int = 0
     suppressed: int = 0
     skipped: int = 0
     failed: int = 0
     uncertain: int = 0
+    merged: int = 0  # sends whose offers went out in another booking's email the same day
+    postponed: int = 0  # the address already had today's email: due tomorrow instead
     busy: int = 0  # claimed by another run, or already done (index lag)
     throttled: int = 0  # SES throttling answers (each retried or handed back)
     send_rate: float = 0.0
@@ -258,7 +268,7 @@ class Run:
             self.summary.suppressed += 1
             return
         try:
-            message = self._compose(send)
+            self._compose(send)  # composable alone, checked before anything is claimed
         except (ClientError, BotoCoreError):
             raise  # DynamoDB trouble: the run fails and is retried; the send is still pending
         except Exception as error:  # one bad send must not stop every later one
@@ -268,10 +278,115 @@ class Run:
             self._finish(send, SendStatus.SKIPPED, reason=reason[:300], expect=SendStatus.PENDING)
             self.summary.skipped += 1
             return
-        if self._claim(send):
-            self._send(send, message)
-        else:
+        if not self._claim(send):
             self.summary.busy += 1
+            return
+        others = self._claim_others(send)
+        if not self._claim_day(send):
+            for item in (send, *others):
+                self._postpone(item)
+            self.summary.postponed += 1 + len(others)
+            return
+        try:
+            message, others = self._compose(send, others)
+        except _Skip as error:  # the bookings together leave nothing to offer
+            for item in (send, *others):
+                self._finish(item, SendStatus.SKIPPED, reason=str(error)[:300])
+            self.summary.skipped += 1 + len(others)
+            self._release_day(send)
+            return
+        self._send(send, message, others)
+
+    def _claim_others(self, send: RemarketingSend) -> list[RemarketingSend]:
+        """The address's other sends of this program due by today, claimed for this send's email."""
+        request = {
+            "TableName": RemarketingSend.Meta.table_name,
+            "IndexName": RemarketingSend.by_email_hash.Meta.index_name,
+            "KeyConditionExpression": "email_hash = :hash",
+            "ExpressionAttributeValues": {":hash": {"S": send.email_hash}},
+        }
+        today, keys = self.today.isoformat(), []
+        while True:
+            page = self.dynamodb.query(**request)
+            for item in page.get("Items", []):
+                pk, sk = item["pk"]["S"], item["sk"]["S"]
+                # sk "SEND#<send date>#...": only sends whose day has come
+                if sk.startswith("SEND#") and sk[5:15] <= today and (pk, sk) != (send.pk, send.sk):
+                    keys.append({"pk": {"S": pk}, "sk": {"S": sk}})
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        if not keys:
+            return []
+        self.summary.merge_lookups += len(keys)
+        items = aws.batch_get_items(
+            self.dynamodb,
+            RemarketingSend.Meta.table_name,
+            keys,
+            pause=lambda: self.clock.sleep(0.2),
+            ConsistentRead=True,
+        )
+        candidates = sorted(
+            (RemarketingSend.from_raw_data(item) for item in items),
+            key=lambda other: (other.booked_at, other.sk),
+        )
+        claimed = []
+        for other in candidates:
+            if len(claimed) >= MAX_MERGED:
+                break
+            usable = other.status == SendStatus.PENDING and other.due_date and other.email
+            if usable and other.program_id == send.program_id and self._claim(other):
+                claimed.append(other)
+        return claimed
+
+    def _claim_day(self, send: RemarketingSend) -> bool:
+        """The address's one email of the day: False when it already had it."""
+        pk, sk = DailyEmailMark.key(send.email_hash, self.today.isoformat())
+        try:
+            self.dynamodb.put_item(
+                TableName=DailyEmailMark.Meta.table_name,
+                Item={
+                    "pk": {"S": pk},
+                    "sk": {"S": sk},
+                    "claim_id": {"S": self.claim_id},
+                    "send": {"S": f"{send.pk}|{send.sk}"},
+                    "ttl": {"N": str(epoch(self.today + timedelta(days=MARK_KEEP_DAYS)))},
+                },
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def _release_day(self, send: RemarketingSend) -> None:
+        """Nothing went out: a later run today may still email the address."""
+        pk, sk = DailyEmailMark.key(send.email_hash, self.today.isoformat())
+        try:
+            self.dynamodb.delete_item(
+                TableName=DailyEmailMark.Meta.table_name,
+                Key={"pk": {"S": pk}, "sk": {"S": sk}},
+                ConditionExpression="claim_id = :mine",
+                ExpressionAttributeValues={":mine": {"S": self.claim_id}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
+    def _postpone(self, send: RemarketingSend) -> None:
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
+        self._update(
+            send,
+            "SET #status = :pending, due_date = :tomorrow, reason = :reason REMOVE claim_id, claimed_at",
+            {
+                ":pending": {"S": SendStatus.PENDING},
+                ":tomorrow": {"S": tomorrow},
+                ":reason": {"S": "the address had its email of the day"},
+            },
+            expect=SendStatus.SENDING,
+            claim_id=self.claim_id,
+        )
 
     def _stale(self, send: RemarketingSend) -> bool:
         if not send.claimed_at:
@@ -301,7 +416,9 @@ class Run:
             raise
         return True
 
-    def _send(self, send: RemarketingSend, message: bytes) -> None:
+    def _send(self, send: RemarketingSend, message: bytes, others: list[RemarketingSend]) -> None:
+        """Send the email; the sends merged into it share its outcome."""
+        together = (send, *others)
         for attempt in range(MAX_THROTTLE_RETRIES + 1):
             self.pacer.wait()
             try:
@@ -323,7 +440,7 @@ class Run:
                     if attempt < MAX_THROTTLE_RETRIES and self.remaining_ms() > STOP_MARGIN_MS:
                         self.clock.sleep(min(MAX_BACKOFF_SECONDS, 2.0**attempt))
                         continue
-                    self._release(send, f"throttled: {code}")
+                    self._release_all(send, together, f"throttled: {code}")
                     self.summary.stopped = "throttled"
                     return
                 message_text = error.response.get("Error", {}).get("Message", "")
@@ -331,27 +448,37 @@ class Run:
                     # The sender identity itself is refused (unverified, ...): every send would fail alike.
                     code = "SenderRejected"
                 if code in _ACCOUNT_STOPS or status >= 500:
-                    self._release(send, f"{code}: {message_text}")
+                    self._release_all(send, together, f"{code}: {message_text}")
                     self.summary.stopped = _ACCOUNT_STOPS.get(code, "unavailable")
                     logger.error("SES cannot send now; the rest stays pending", extra={"code": code})
                     return
-                self._finish(send, SendStatus.FAILED, reason=f"{code}: {message_text}"[:300])
-                self.summary.failed += 1
+                for item in together:
+                    self._finish(item, SendStatus.FAILED, reason=f"{code}: {message_text}"[:300])
+                self.summary.failed += len(together)
                 return
             except (EndpointConnectionError, ConnectTimeoutError) as error:
                 # The request never reached SES: nothing was sent.
-                self._release(send, type(error).__name__)
+                self._release_all(send, together, type(error).__name__)
                 self.summary.stopped = "unavailable"
                 return
             except (ReadTimeoutError, ConnectionClosedError, BotoCoreError) as error:
                 # The request may have reached SES: sending again could email twice.
-                self._finish(send, SendStatus.UNCERTAIN, reason=type(error).__name__)
-                self.summary.uncertain += 1
+                for item in together:
+                    self._finish(item, SendStatus.UNCERTAIN, reason=type(error).__name__)
+                self.summary.uncertain += len(together)
                 logger.warning("SES outcome unknown; not retried", extra={"send": send.sk, "error": str(error)})
                 return
             self._finish(send, SendStatus.SENT, message_id=response.get("MessageId"))
+            for other in others:
+                self._finish(other, SendStatus.MERGED, reason=f"sent with booking {send.conversion_id}"[:300])
             self.summary.sent += 1
+            self.summary.merged += len(others)
             return
+
+    def _release_all(self, send: RemarketingSend, together: tuple[RemarketingSend, ...], reason: str) -> None:
+        for item in together:
+            self._release(item, reason)
+        self._release_day(send)
 
     def _release(self, send: RemarketingSend, reason: str) -> None:
         """Hand the claim back: nothing was sent, the send stays due for a later run."""
@@ -413,7 +540,11 @@ class Run:
             logger.info("send changed meanwhile", extra={"send": send.sk, "expected": expect})
 
     # ------------------------------------------------------------------ composing
-    def _compose(self, send: RemarketingSend) -> bytes:
+    def _compose(
+        self, send: RemarketingSend, others: list[RemarketingSend] | None = None
+    ) -> tuple[bytes, list[RemarketingSend]]:
+        """The email for `send` with the offers of `others` merged in, and the others it took:
+        one that can no longer be sent (its profile gone) is skipped here."""
         program = catalog.program(send.program_id)
         if program is None:
             raise _Skip("program removed")
@@ -421,9 +552,7 @@ class Run:
         if program.program_id not in self._programs_seen:
             self._programs_seen.add(program.program_id)
             self.summary.config_items_read += 1 + len(config.profiles) + len(config.templates) + len(config.channels)
-        profile = config.profile(send.profile_id)
-        if profile is None or not profile.active or profile.kind not in rules.EMAIL_KINDS:
-            raise _Skip("profile removed or no longer sends email")
+        profile = self._sending_profile(config, send)
         template = config.templates.get(send.template_id)
         if template is None:
             raise _Skip("template removed")
@@ -439,13 +568,18 @@ class Run:
             raise _Skip(f"template has no content for {lang}")
         if not subject:
             raise _Skip(f"no email subject for channel {send.channel}")
-        cart = rules.Cart.of(
-            send.items, lang=send.lang, channel=send.channel, amount=send.amount, currency=send.currency
-        )
-        offers = rules.offers(profile, cart)
+        parts, taken = [(send, profile, _cart(send))], []
+        for other in others or ():
+            try:
+                parts.append((other, self._sending_profile(config, other), _cart(other)))
+            except _Skip as error:
+                self._finish(other, SendStatus.SKIPPED, reason=str(error))
+                self.summary.skipped += 1
+                continue
+            taken.append(other)
+        offers = rules.merged_offers(parts)
         if not offers:
             raise _Skip("nothing left to offer")
-        expires = epoch(date.fromisoformat(send.send_date) + timedelta(days=rules.LINK_VALID_DAYS))
         base = self.settings.public_url
         views = [
             render.OfferView(
@@ -454,23 +588,14 @@ class Run:
                 price=Decimal(offer.price),
                 currency=program.currency,
                 image_url=offer.image_url,
-                url=f"{base}/x/{OfferLink(send.offer_id, profile.profile_id, offer.code, expires).token()}",
+                # Each offer's link names the booking that offered it, so a click credits that booking.
+                url=f"{base}/x/{OfferLink(origin.offer_id, origin.profile_id, offer.code, _expires(origin)).token()}",
             )
-            for offer in offers
+            for origin, offer in offers
         ]
         unsubscribe = f"{base}/unsubscribe/{UnsubscribeLink(send.email_hash, program.program_id, lang).token()}"
-        booking = render.BookingView(
-            # Shops that report no booking reference know the booking by its order id (so do the links).
-            ref=send.booking_ref or send.conversion_id.partition(":")[2] or send.conversion_id,
-            booked_on=send.booked_at[:10],
-            service_date=send.service_date,
-            amount=Decimal(send.amount),
-            currency=send.currency,
-            items=tuple(
-                {"product": i.product, "category": i.category, "quantity": int(i.quantity or 1)} for i in send.items
-            ),
-        )
-        context = render.EmailContext(lang, program.name, booking, views, unsubscribe)
+        bookings = [_booking(item) for item in (send, *taken)]
+        context = render.EmailContext(lang, program.name, bookings[0], views, unsubscribe, {"bookings": bookings})
         try:
             rendered = render.render_email(subject, body["html"], body.get("text"), context)
         except render.RenderError as error:
@@ -478,7 +603,7 @@ class Run:
         urls = [unsubscribe]
         if self.settings.unsubscribe_mailto:
             urls.insert(0, f"mailto:{self.settings.unsubscribe_mailto}?subject=unsubscribe")
-        return render.mime_message(
+        message = render.mime_message(
             rendered,
             sender=self.settings.sender,
             sender_name=settings.from_name if settings else None,
@@ -487,6 +612,14 @@ class Run:
             unsubscribe_urls=urls,
             lang=lang,
         )
+        return message, taken
+
+    @staticmethod
+    def _sending_profile(config: store.RemarketingConfig, send: RemarketingSend):
+        profile = config.profile(send.profile_id)
+        if profile is None or not profile.active or profile.kind not in rules.EMAIL_KINDS:
+            raise _Skip("profile removed or no longer sends email")
+        return profile
 
     def _send_rate(self) -> float:
         """SES's MaxSendRate: GetAccount (v2), else GetSendQuota (v1; the same account quota)."""
@@ -499,6 +632,28 @@ class Run:
         except (ClientError, BotoCoreError, NotImplementedError, KeyError):
             logger.warning("SES send quota unknown; sending at one message a second")
             return 1.0
+
+
+def _cart(send: RemarketingSend) -> rules.Cart:
+    return rules.Cart.of(send.items, lang=send.lang, channel=send.channel, amount=send.amount, currency=send.currency)
+
+
+def _expires(send: RemarketingSend) -> int:
+    return epoch(date.fromisoformat(send.send_date) + timedelta(days=rules.LINK_VALID_DAYS))
+
+
+def _booking(send: RemarketingSend) -> render.BookingView:
+    return render.BookingView(
+        # Shops that report no booking reference know the booking by its order id (so do the links).
+        ref=send.booking_ref or send.conversion_id.partition(":")[2] or send.conversion_id,
+        booked_on=send.booked_at[:10],
+        service_date=send.service_date,
+        amount=Decimal(send.amount),
+        currency=send.currency,
+        items=tuple(
+            {"product": i.product, "category": i.category, "quantity": int(i.quantity or 1)} for i in send.items
+        ),
+    )
 
 
 def run(*, today: date, remaining_ms: Callable[[], int], generation: int = 0, clock: Clock | None = None) -> RunSummary:

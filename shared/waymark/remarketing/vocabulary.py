@@ -13,3 +13,4 @@ class SendStatus(StrEnum):
     SKIPPED = "skipped"  # it could not be composed (a program, profile or template removed, or broken)
     SUPPRESSED = "suppressed"  # the address must get no remarketing email
     UNCERTAIN = "uncertain"  # SES may have sent it, so it is never tried again
+    MERGED = "merged"  # its offers went out in the same day's email for another booking of the customer
