@@ -30,6 +30,10 @@ PROVISIONED = frozenset(
         "AWS::Cognito::UserPoolClient",
         "AWS::Cognito::UserPoolGroup",
         "AWS::SES::EmailIdentity",
+        "AWS::SES::ConfigurationSet",
+        "AWS::SES::ConfigurationSetEventDestination",
+        "AWS::Events::EventBus",
+        "AWS::Events::Rule",
         "AWS::SNS::Topic",
         "AWS::SNS::Subscription",
         "AWS::Logs::LogGroup",
@@ -45,6 +49,7 @@ NOT_PROVISIONED = {
     "AWS::Serverless::LayerVersion": "the local runtime imports shared/ and the .venv packages directly",
     "AWS::IAM::ManagedPolicy": "moto does not enforce IAM",
     "AWS::SQS::QueuePolicy": "it lets EventBridge deliver failed schedules; nothing delivers through it locally",
+    "AWS::SNS::TopicPolicy": "it lets SES publish its events; moto's SES publishes none (tests build them)",
     "AWS::CloudWatch::Alarm": "moto never evaluates alarms; tests/unit/test_operations.py checks them",
     "Custom::WaymarkBootstrap": "the local stack runs the same bootstrap code itself (devstack/local.py)",
     "AWS::CloudWatch::Dashboard": "it only draws CloudWatch metrics; locally metrics are in the functions' log lines",
@@ -109,6 +114,14 @@ def provision(stack: Stack) -> None:
         identity = stack.resolve(resource["Properties"])["EmailIdentity"]
         clients.ses.verify_email_identity(EmailAddress=identity)
         stack.physical[logical_id] = {"Ref": identity}
+    for logical_id, resource in stack.of_type("AWS::SES::ConfigurationSet").items():
+        name = stack.resolve(resource.get("Properties", {})).get("Name") or stack.local_name(logical_id)
+        clients.sesv2.create_configuration_set(ConfigurationSetName=name)
+        stack.physical[logical_id] = {"Ref": name}
+    for logical_id, resource in stack.of_type("AWS::Events::EventBus").items():
+        name = stack.resolve(resource["Properties"])["Name"]
+        arn = clients.events.create_event_bus(Name=name)["EventBusArn"]
+        stack.physical[logical_id] = {"Ref": name, "Name": name, "Arn": arn}
     for logical_id, resource in stack.of_type("AWS::SNS::Topic").items():
         props = stack.resolve(resource.get("Properties", {}))
         name = props.get("TopicName") or stack.local_name(logical_id)
@@ -120,6 +133,22 @@ def provision(stack: Stack) -> None:
             TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"]
         )
         stack.physical[logical_id] = {"Ref": subscription["SubscriptionArn"]}
+    for logical_id, resource in stack.of_type("AWS::SES::ConfigurationSetEventDestination").items():
+        props = stack.resolve(resource["Properties"])
+        destination = props["EventDestination"]
+        clients.ses.create_configuration_set_event_destination(
+            ConfigurationSetName=props["ConfigurationSetName"],
+            EventDestination={
+                "Name": destination["Name"],
+                "Enabled": destination.get("Enabled", True),
+                "MatchingEventTypes": [t.lower() for t in destination["MatchingEventTypes"]],
+                "SNSDestination": {"TopicARN": destination["SnsDestination"]["TopicARN"]},
+            },
+        )
+        stack.physical[logical_id] = {"Ref": destination["Name"]}
+    # Rules after the queues they target: moto's EventBridge delivers put events to SQS targets.
+    for logical_id, resource in stack.of_type("AWS::Events::Rule").items():
+        _rule(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Logs::LogGroup").items():
         _log_group(stack, clients, logical_id, resource)
     for logical_id in stack.functions:
@@ -143,6 +172,21 @@ class _Clients:
         if key not in self._cache:
             self._cache[key] = boto3.client(service, region_name=self.region)
         return self._cache[key]
+
+
+def _rule(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    props = stack.resolve(resource["Properties"])
+    name = stack.local_name(logical_id)
+    request = {"Name": name, "EventBusName": props.get("EventBusName", "default"), "State": "ENABLED"}
+    if "EventPattern" in props:
+        request["EventPattern"] = json.dumps(props["EventPattern"])
+    if "ScheduleExpression" in props:
+        request["ScheduleExpression"] = props["ScheduleExpression"]
+    arn = clients.events.put_rule(**request)["RuleArn"]
+    targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", [])]
+    if targets:
+        clients.events.put_targets(Rule=name, EventBusName=request["EventBusName"], Targets=targets)
+    stack.physical[logical_id] = {"Ref": name, "Arn": arn}
 
 
 def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

@@ -247,6 +247,9 @@ class Agent(Model):
     email_verified_at = UnicodeAttribute(null=True)
 
     erased_at = UnicodeAttribute(null=True)  # its personal data was erased (waymark.partners.personal_data)
+    lang = UnicodeAttribute(null=True)  # the language of its emails; None: the program's default
+    # Optional emails it turned off (waymark.partners.emails.TOPICS): "digest", "conversions".
+    email_opt_outs = UnicodeSetAttribute(null=True)
 
     by_program_status = ProgramStatusIndex()
     by_program_email = ProgramEmailIndex()
@@ -540,6 +543,25 @@ class EmailTemplate(Model):
         return f"PROGRAM#{program_id}", f"REMARKETING#TEMPLATE#{template_id}"
 
 
+class PartnerEmailTemplate(Model):
+    """An operator's wording of one partner email (waymark.partners.emails.PartnerEmail), per language.
+    Absent: Waymark's own wording (waymark.partners.emails.DEFAULTS)."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>"
+    sk = UnicodeAttribute(range_key=True)  # "PARTNER_EMAIL#<kind>"
+    program_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    subjects = MapAttribute(default=dict)  # language -> subject template
+    bodies = MapAttribute(default=dict)  # language -> {"html": str, "text": str | None}
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, kind: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"PARTNER_EMAIL#{kind}"
+
+
 class ChannelEmailSettings(Model):
     """A sales channel's email settings: subjects per language and the booking page emails link back to."""
 
@@ -684,6 +706,38 @@ class RemarketingClick(Model):
     agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
+
+
+class MailLogEntry(Model):
+    """One line of the send log: an email sent, or what SES or its recipient did with it later."""
+
+    Meta = table_meta("MAIL_LOG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "DAY#<date>"
+    sk = UnicodeAttribute(range_key=True)  # "<at>#<message_id>#<event>"
+    at = UnicodeAttribute()
+    event = UnicodeAttribute()  # a waymark.mail.log.MailEvent
+    stream = UnicodeAttribute()  # remarketing | partner
+    message_id = UnicodeAttribute(null=True)
+    recipient = UnicodeAttribute(null=True)  # masked: "a***@example.org"
+    email_hash = UnicodeAttribute(null=True)
+    program_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # the partner email's kind, or the remarketing profile
+    detail = UnicodeAttribute(null=True)  # a bounce's type, a complaint's feedback type
+    ttl = NumberAttribute()
+
+
+class PartnerEmailSent(Model):
+    """A partner email already sent for this event (kind and subject): a repeated event sends nothing."""
+
+    Meta = table_meta("MAIL_LOG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "SENT#<kind>#<subject id>"
+    sk = UnicodeAttribute(range_key=True, default="SENT")
+    message_id = UnicodeAttribute(null=True)
+    ttl = NumberAttribute()
+
+    @staticmethod
+    def key(kind: str, subject: str) -> tuple[str, str]:
+        return f"SENT#{kind}#{subject}", "SENT"
 
 
 def as_dict(value: Any) -> dict[str, Any]:

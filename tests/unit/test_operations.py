@@ -154,7 +154,8 @@ def test_api_5xx_and_ses_reputation_are_alarmed():
 
 
 def test_every_alarm_notifies_the_alarm_topic():
-    (topic,) = STACK.of_type("AWS::SNS::Topic")
+    topic = "AlarmTopic"  # the other topic carries SES's events to the send log
+    assert topic in STACK.of_type("AWS::SNS::Topic")
     for alarm in _alarms():
         assert alarm["actions"] == [topic], alarm["id"]
         assert alarm["ok_actions"] == [topic], alarm["id"]

@@ -15,18 +15,20 @@ import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from waymark import catalog
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, httpapi, ids
-from waymark.models import Customer, RemarketingClick, RemarketingOfferRef, Session
+from waymark.mail import log as mail_log
+from waymark.mail.log import MailEvent
+from waymark.models import Agent, Customer, RemarketingClick, RemarketingOfferRef, Session
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
-from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, UnsubscribeLink
+from waymark.remarketing.tokens import BadToken, ExpiredToken, OfferLink, PartnerUnsubscribeLink, UnsubscribeLink
 
 REMARKETING_LINK_CODE = "remarketing"  # Session.link_code and source of remarketing clicks
 
@@ -164,6 +166,9 @@ _TEXTS = {
         "done": "You will not receive offers from {program} by email any more.",
         "bad_title": "This link is not valid",
         "bad": "Please use the unsubscribe link in your email.",
+        "partner_confirm": "Stop these emails from {program}: {topic}?",
+        "partner_done": "You will not get these emails from {program} any more. Your account settings in the "
+        "partner portal turn them back on.",
     },
     "de": {
         "confirm_title": "Abmelden",
@@ -173,6 +178,9 @@ _TEXTS = {
         "done": "Sie erhalten keine Angebote von {program} mehr per E-Mail.",
         "bad_title": "Dieser Link ist ungültig",
         "bad": "Bitte verwenden Sie den Abmeldelink aus Ihrer E-Mail.",
+        "partner_confirm": "Diese E-Mails von {program} abbestellen: {topic}?",
+        "partner_done": "Sie erhalten diese E-Mails von {program} nicht mehr. In den Kontoeinstellungen des "
+        "Partnerportals bestellen Sie sie wieder.",
     },
 }
 
@@ -216,7 +224,7 @@ def unsubscribe_page(token: str) -> Page:
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        return _not_valid()
+        return _partner_unsubscribe(token, confirm=True)
     texts = _texts(link.lang)
     message = texts["confirm"].format(program=_program_name(link.program_id))
     return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
@@ -228,7 +236,44 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        return _not_valid()
+        return _partner_unsubscribe(token, confirm=False)
     suppress_hash(link.email_hash, "one-click" if one_click else "link")
+    mail_log.record(
+        MailEvent.UNSUBSCRIBED,
+        stream="remarketing",
+        email_hash=link.email_hash,
+        program_id=link.program_id,
+        detail="one-click" if one_click else "link",
+    )
     texts = _texts(link.lang)
     return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))
+
+
+def _partner_unsubscribe(token: str, *, confirm: bool) -> Page:
+    """A partner's optional emails of one topic (waymark.partners.emails.TOPICS): the same two steps."""
+    from waymark.partners.emails import TOPIC_LABELS
+
+    try:
+        link = PartnerUnsubscribeLink.parse(token)
+    except BadToken:
+        return _not_valid()
+    if link.topic not in TOPIC_LABELS:
+        return _not_valid()
+    texts = _texts(link.lang)
+    agent = catalog.agent(link.agent_id)
+    program = _program_name(agent.program_id) if agent else ""
+    if confirm:
+        message = texts["partner_confirm"].format(program=program, topic=TOPIC_LABELS[link.topic])
+        return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
+    if agent is not None:
+        try:
+            Agent(link.agent_id).update(
+                actions=[Agent.email_opt_outs.add({link.topic})], condition=Agent.agent_id.exists()
+            )
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+        mail_log.record(
+            MailEvent.UNSUBSCRIBED, stream="partner", program_id=agent.program_id, kind=link.topic, detail="link"
+        )
+    return Page(200, link.lang, texts["done_title"], texts["partner_done"].format(program=program))

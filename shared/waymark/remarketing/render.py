@@ -319,7 +319,7 @@ def mime_message(
     lang: str,
     sender_domain: str | None = None,
 ) -> bytes:
-    """The raw message: multipart text + HTML, with RFC 8058 one-click unsubscribe headers."""
+    """The raw message: multipart text + HTML, with RFC 8058 one-click unsubscribe headers when there are URLs."""
     message = EmailMessage()
     message["From"] = formataddr((_header_text(sender_name), sender)) if sender_name else sender
     message["To"] = to
@@ -328,8 +328,9 @@ def mime_message(
     message["Subject"] = _header_text(rendered.subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender_domain or sender.rpartition("@")[2] or None)
-    message["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe_urls)
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_urls:  # a partner's account emails (approved, payout sent) are no list to leave
+        message["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe_urls)
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")

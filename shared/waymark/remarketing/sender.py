@@ -46,6 +46,8 @@ from botocore.exceptions import (
 from waymark import catalog
 from waymark.core import aws
 from waymark.core.times import iso, utcnow
+from waymark.mail import log as mail_log
+from waymark.mail.log import MailEvent
 from waymark.models import DailyEmailMark, RemarketingSend, Suppression, as_dict
 from waymark.remarketing import render, rules, store
 from waymark.remarketing.planner import epoch
@@ -145,6 +147,7 @@ class Settings:
     public_url: str
     unsubscribe_mailto: str | None
     continue_queue_url: str | None
+    configuration_set: str | None = None  # whose events feed the send log (waymark.mail.ses_events)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -153,6 +156,7 @@ class Settings:
             public_url=os.environ.get("PUBLIC_URL", "").rstrip("/"),
             unsubscribe_mailto=os.environ.get("UNSUBSCRIBE_MAILTO") or None,
             continue_queue_url=os.environ.get("REMARKETING_CONTINUE_QUEUE_URL") or None,
+            configuration_set=os.environ.get("SES_CONFIGURATION_SET") or None,
         )
 
 
@@ -421,16 +425,20 @@ class Run:
         together = (send, *others)
         for attempt in range(MAX_THROTTLE_RETRIES + 1):
             self.pacer.wait()
+            request = {
+                # No Destination: SES takes the recipient from the raw message's To header.
+                "FromEmailAddress": self.settings.sender,
+                "Content": {"Raw": {"Data": message}},
+                "EmailTags": [
+                    {"Name": "stream", "Value": "remarketing"},
+                    {"Name": "program", "Value": send.program_id},
+                    {"Name": "profile", "Value": send.profile_id},
+                ],
+            }
+            if self.settings.configuration_set:
+                request["ConfigurationSetName"] = self.settings.configuration_set
             try:
-                response = self.ses.send_email(
-                    # No Destination: SES takes the recipient from the raw message's To header.
-                    FromEmailAddress=self.settings.sender,
-                    Content={"Raw": {"Data": message}},
-                    EmailTags=[
-                        {"Name": "program", "Value": send.program_id},
-                        {"Name": "profile", "Value": send.profile_id},
-                    ],
-                )
+                response = self.ses.send_email(**request)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
@@ -469,6 +477,15 @@ class Run:
                 logger.warning("SES outcome unknown; not retried", extra={"send": send.sk, "error": str(error)})
                 return
             self._finish(send, SendStatus.SENT, message_id=response.get("MessageId"))
+            mail_log.record(
+                MailEvent.SENT,
+                stream="remarketing",
+                message_id=response.get("MessageId"),
+                email=send.email,
+                email_hash=send.email_hash,
+                program_id=send.program_id,
+                kind=send.profile_id,
+            )
             for other in others:
                 self._finish(other, SendStatus.MERGED, reason=f"sent with booking {send.conversion_id}"[:300])
             self.summary.sent += 1

@@ -7,7 +7,7 @@ from waymark.core.times import iso, utcnow
 from waymark.models import Suppression
 from waymark.remarketing.tokens import email_hash
 
-SOURCES = ("one-click", "link", "admin")
+SOURCES = ("one-click", "link", "admin", "bounce", "complaint")
 
 
 def suppress_hash(hashed: str, source: str) -> bool:

@@ -111,3 +111,22 @@ class UnsubscribeLink:
     @classmethod
     def parse(cls, token: str) -> "UnsubscribeLink":
         return cls(*_open("remarketing-unsubscribe", token, 3))
+
+
+@dataclass(frozen=True)
+class PartnerUnsubscribeLink:
+    """A partner's optional emails of one topic (waymark.partners.emails.TOPICS) turned off.
+
+    Its own purpose key: a remarketing unsubscribe token cannot pass for one, nor the reverse.
+    Never expires, like UnsubscribeLink."""
+
+    agent_id: str
+    topic: str
+    lang: str
+
+    def token(self) -> str:
+        return _seal("partner-unsubscribe", (self.agent_id, self.topic, self.lang))
+
+    @classmethod
+    def parse(cls, token: str) -> "PartnerUnsubscribeLink":
+        return cls(*_open("partner-unsubscribe", token, 3))

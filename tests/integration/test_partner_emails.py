@@ -1,0 +1,103 @@
+"""Partner emails against moto: Waymark's events on the bus -> PartnerMailRule -> PartnerMailQueue ->
+PartnerMailFunction -> SES, in the partner's language, once per event, never against an opt-out."""
+
+from datetime import date
+
+import pytest
+
+from tests.helpers.events import http_event
+from tests.helpers.mail import conversion_detail, deliver, put_event, ses_notification
+from tests.helpers.programs import make_agent
+from tests.helpers.remarketing import sent_emails
+
+
+@pytest.fixture
+def applicant(shop):
+    return make_agent(shop.program, status="pending", email="new.partner@example.org", name="Nina")
+
+
+def test_a_signup_emails_the_applicant_in_the_programs_default_language(aws, runtime, shop, applicant):
+    put_event(aws, "partner.signed_up", {"program_id": "shop", "agent_id": applicant.agent_id, "status": "pending"})
+
+    assert deliver(aws, runtime) == 1
+    (email,) = sent_emails(aws)
+    assert email["to"] == ["new.partner@example.org"]
+    assert email["subject"] == "We received your application to Example Tours"
+    assert "Hello Nina," in email["html"] and "will let you know" in email["text"]
+    assert email["message"]["List-Unsubscribe"] is None  # an account email is no list to leave
+
+
+def test_the_partners_own_language_is_used_when_the_program_has_it(aws, runtime, shop):
+    german = make_agent(shop.program, email="de@example.org", name="Dora")
+    german.update(actions=[type(german).lang.set("de-AT")])
+    put_event(aws, "partner.approved", {"program_id": "shop", "agent_id": german.agent_id, "status": "active"})
+    deliver(aws, runtime)
+
+    (email,) = sent_emails(aws)
+    assert email["subject"] == "Willkommen bei Example Tours: Ihr Konto ist freigegeben"
+    assert email["message"]["Content-Language"] == "de"
+
+
+def test_a_conversion_email_carries_one_click_unsubscribe_and_the_opt_out_is_respected(aws, runtime, shop):
+    from urllib.parse import urlsplit
+
+    put_event(aws, "conversion.approved", conversion_detail(shop.agent))
+    deliver(aws, runtime)
+    (email,) = sent_emails(aws)
+    assert email["subject"] == "Conversion approved: 17.80 EUR commission"
+    assert "178.00 EUR" in email["html"] and "2026-11-30" in email["html"]
+    assert email["message"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = email["message"]["List-Unsubscribe"].strip("<>")
+    assert unsubscribe in email["html"] and shop.agent.agent_id not in urlsplit(unsubscribe).path.split("/")[-1][:4]
+
+    # RFC 8058: the mail client POSTs to the link; the partner hears of conversions no more.
+    token = urlsplit(unsubscribe).path.rsplit("/", 1)[1]
+    function, request = http_event(
+        aws,
+        "POST",
+        f"/unsubscribe/{token}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        body="List-Unsubscribe=One-Click",
+    )
+    answer = runtime.invoke(function, request)
+    assert answer["statusCode"] == 200 and "not get these emails from Example Tours" in answer["body"]
+    put_event(aws, "conversion.reversed", conversion_detail(shop.agent, status="reversed"))
+    deliver(aws, runtime)
+    assert len(sent_emails(aws)) == 1
+    from waymark.models import Agent
+
+    assert Agent.get(shop.agent.agent_id).email_opt_outs == {"conversions"}
+
+
+def test_a_repeated_event_sends_one_email(aws, runtime, shop, applicant):
+    detail = {"program_id": "shop", "agent_id": applicant.agent_id, "status": "pending"}
+    put_event(aws, "partner.signed_up", detail)
+    put_event(aws, "partner.signed_up", detail)  # EventBridge and SQS deliver at least once
+
+    deliver(aws, runtime)
+
+    assert [e["to"] for e in sent_emails(aws)] == [["new.partner@example.org"]]
+
+
+def test_a_bounce_suppresses_the_address_logs_it_and_no_partner_email_follows(aws, runtime, shop, applicant):
+    from waymark.mail.log import recent
+    from waymark.remarketing.suppression import is_suppressed
+
+    runtime.invoke("MailEventsFunction", ses_notification("Bounce", "New.Partner@example.org"))
+    runtime.invoke("MailEventsFunction", ses_notification("Delivery", "other@example.org", message_id="m-2"))
+
+    assert is_suppressed("new.partner@example.org")
+    lines = {line.event: line for line in recent(today=date.today())}
+    assert set(lines) == {"bounced", "delivered"}
+    assert lines["bounced"].recipient == "N***@example.org" and "suppressed" in lines["bounced"].detail
+    put_event(aws, "partner.signed_up", {"program_id": "shop", "agent_id": applicant.agent_id, "status": "pending"})
+    deliver(aws, runtime)
+    assert sent_emails(aws) == []
+
+
+def test_a_transient_bounce_is_logged_and_suppresses_nothing(aws, runtime):
+    from waymark.remarketing.suppression import is_suppressed
+
+    runtime.invoke("MailEventsFunction", ses_notification("Bounce", "full@example.org", bounce_type="Transient"))
+
+    assert not is_suppressed("full@example.org")
