@@ -19,8 +19,11 @@ EXPECTED_READS = {
     # CSRF (and page cursors); the visitor hash keys the per-client attempt buckets (waymark.web.client_limits)
     "SignupFunction": {"WebKeysSecret", "VisitorHashSecret"},
     # the same, and a partner's sign-in address hash (waymark.partners.own_addresses)
-    "PortalFunction": {"WebKeysSecret", "VisitorHashSecret"},
-    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    # and, for suppressions an operator adds, lifts or checks by address, the email hash
+    "PortalFunction": {"WebKeysSecret", "VisitorHashSecret", "WaymarkSecret"},
+    "ApiFunction": {"WebKeysSecret", "VisitorHashSecret", "WaymarkSecret"},
+    "PartnerMailFunction": {"EmailLinkKeysSecret", "WaymarkSecret"},  # unsubscribe links; the suppression check
+    "MailEventsFunction": {"WaymarkSecret"},  # a bounced or complaining address's hash, suppressed
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,

@@ -12,4 +12,7 @@ signup      partner self-signup (one login and one partner, or neither), the ema
 links       creating tracking links: checked destinations, unguessable codes, never reused
 snippets    copy-ready tracking URLs and HTML snippets (pure)
 inside_sales  an operator opening a concierge's order page: the concierge's sale, not its traffic
+emails      partner emails: the kinds, Waymark's wording, languages, opt-out topics, digests, rendering (pure)
+email_settings  an operator's wording of the partner emails: checked, saved, reset (change-recorded), previewed
+mailer      partner emails sent: Waymark's events (PartnerMailQueue) and the daily digest, through SES, once each
 """

@@ -7,6 +7,7 @@ One sub-package per area, each with its pages, JSON API routes, views and schema
                (programs, advertisers, operators, the change record)
   reports      figures for partners and operators: reports, conversions review, exports, charts
   remarketing  operators' remarketing configuration: profiles, templates, channel subjects
+  mail         operators' mail console: partner emails' wording, the send log, suppressions
 
 Shared by the areas:
   actions  what pages and the JSON API both do, with domain errors turned into HTTP ones

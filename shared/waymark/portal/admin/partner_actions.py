@@ -4,7 +4,7 @@ from typing import Any
 
 from waymark import web
 from waymark.models import Agent
-from waymark.partners import applicants, management, personal_data
+from waymark.partners import applicants, mailer, management, personal_data
 from waymark.portal import actions
 from waymark.portal.admin.partner_schemas import PartnerCreate
 from waymark.remarketing import erasure
@@ -32,11 +32,15 @@ def create(body: PartnerCreate) -> Agent:
 
 def change_status(agent_id: str, action: str, note: str | None = None) -> Agent:
     try:
-        return management.change_status(agent_id, action, by=by(), note=note)
+        agent = management.change_status(agent_id, action, by=by(), note=note)
     except management.PartnerNotFound as error:
         raise web.NotFound("there is no such partner") from error
     except management.StatusConflict as error:
         raise web.Conflict(str(error)) from error
+    if action == "decline":
+        # Approvals reach partners as partner.approved events; a decline is no bus event, so its email is queued here.
+        mailer.queue_declined(agent)
+    return agent
 
 
 def delete(agent_id: str) -> Agent:

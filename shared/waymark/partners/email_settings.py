@@ -1,0 +1,151 @@
+"""An operator's wording of the partner emails: read, checked, saved or reset, previewed.
+
+A kind with no stored wording is sent in Waymark's own (waymark.partners.emails.DEFAULTS). A
+saved wording has a subject and an HTML body (and an optional text) for every program language,
+each of which must render in the sandbox with sample data; otherwise nothing is stored and
+every problem is listed. Saving and resetting are change-recorded (waymark.programs.changes).
+"""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from waymark.core.times import iso, utcnow
+from waymark.models import PartnerEmailTemplate, Program, as_dict, connection
+from waymark.partners import emails
+from waymark.partners.emails import PartnerEmail
+from waymark.programs import changes
+from waymark.remarketing import render
+from waymark.remarketing.config import ConfigRejected, Lang, TemplateBody
+
+Subject = Annotated[str, StringConstraints(min_length=1, max_length=render.MAX_SUBJECT_CHARS)]
+
+
+class WordingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subjects: dict[Lang, Subject] = Field(description="The subject in every program language")
+    bodies: dict[Lang, TemplateBody] = Field(description="HTML (and optional text) in every program language")
+
+
+def stored(program_id: str, kind: PartnerEmail) -> PartnerEmailTemplate | None:
+    try:
+        return PartnerEmailTemplate.get(*PartnerEmailTemplate.key(program_id, kind), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def current(program: Program, kind: PartnerEmail) -> tuple[WordingInput, bool]:
+    """The wording sent now, and whether it is the operator's (False: Waymark's own)."""
+    own = stored(program.program_id, kind)
+    if own is not None:
+        bodies = {lang: as_dict(body) for lang, body in as_dict(own.bodies).items()}
+        return WordingInput(subjects=dict(as_dict(own.subjects)), bodies=bodies), True
+    subjects, bodies = {}, {}
+    for lang in program.languages:
+        subject, html = emails.default_wording(kind, lang)
+        subjects[lang], bodies[lang] = subject, {"html": html, "text": None}
+    return WordingInput(subjects=subjects, bodies=bodies), False
+
+
+def _error(where: str, message: str) -> dict[str, str]:
+    return {"field": where, "message": message}
+
+
+def check(program: Program, kind: PartnerEmail, data: WordingInput) -> None:
+    """Raise ConfigRejected unless every program language has a subject and content that render."""
+    languages = list(program.languages)
+    problems = []
+    for lang in languages:
+        if not (data.subjects.get(lang) or "").strip():
+            problems.append(_error(f"subjects.{lang}", f"a subject is missing for {lang}"))
+        if lang not in data.bodies or not data.bodies[lang].html.strip():
+            problems.append(_error(f"bodies.{lang}", f"content is missing for {lang}"))
+    for lang in {*data.subjects, *data.bodies} - set(languages):
+        problems.append(_error(f"bodies.{lang}", f"{lang} is not a language of the program ({', '.join(languages)})"))
+    sample = emails.sample(kind, program_name=program.name, currency=program.currency)
+    for lang in languages:
+        body = data.bodies.get(lang)
+        for where, source, html in (
+            (f"subjects.{lang}", data.subjects.get(lang), False),
+            (f"bodies.{lang}.html", body.html if body else None, True),
+            (f"bodies.{lang}.text", body.text if body else None, False),
+        ):
+            if not source or not source.strip():
+                continue
+            try:
+                render.render(source, sample.variables(lang), html=html)
+            except render.RenderError as error:
+                line = f" (line {error.line})" if error.line else ""
+                problems.append(_error(where, f"{error}{line}"))
+    if problems:
+        raise ConfigRejected("The wording was not saved.", problems)
+
+
+def save(program: Program, kind: PartnerEmail, data: WordingInput, *, by: str) -> PartnerEmailTemplate:
+    check(program, kind, data)
+    before = stored(program.program_id, kind)
+    item = PartnerEmailTemplate(
+        *PartnerEmailTemplate.key(program.program_id, kind),
+        program_id=program.program_id,
+        kind=kind,
+        subjects=dict(data.subjects),
+        bodies={lang: body.model_dump() for lang, body in data.bodies.items()},
+        updated_at=iso(utcnow()),
+        updated_by=by,
+    )
+    entry = changes.record(
+        program.program_id,
+        by=by,
+        subject=f"partner-email:{kind}",
+        action="update" if before else "create",
+        before=_recorded(before),
+        after=_recorded(item),
+    )
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.save(item)
+        transaction.save(entry)
+    return item
+
+
+def reset(program: Program, kind: PartnerEmail, *, by: str) -> bool:
+    """Back to Waymark's wording; False when it was Waymark's already (nothing changes)."""
+    before = stored(program.program_id, kind)
+    if before is None:
+        return False
+    entry = changes.record(
+        program.program_id,
+        by=by,
+        subject=f"partner-email:{kind}",
+        action="delete",
+        before=_recorded(before),
+        after=None,
+    )
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.delete(before)
+        transaction.save(entry)
+    return True
+
+
+def _recorded(item: PartnerEmailTemplate | None) -> dict | None:
+    if item is None:
+        return None
+    return {"subjects": as_dict(item.subjects), "bodies": {k: as_dict(v) for k, v in as_dict(item.bodies).items()}}
+
+
+def preview(program: Program, kind: PartnerEmail, data: WordingInput, lang: str) -> render.RenderedEmail:
+    """Unsaved (or saved) wording rendered with sample data; raises ConfigRejected naming the problem."""
+    if lang not in program.languages:
+        raise ConfigRejected("Choose a language of the program.", [_error("lang", "not a language of the program")])
+    subject = data.subjects.get(lang) or ""
+    body = data.bodies.get(lang)
+    if not subject.strip() or body is None or not body.html.strip():
+        raise ConfigRejected(f"Write a subject and content in {lang} to preview it.", [_error("lang", "empty")])
+    sample = emails.sample(kind, program_name=program.name, currency=program.currency)
+    try:
+        return emails.render_email(subject, body.html, body.text, sample, lang)
+    except render.RenderError as error:
+        line = f" (line {error.line})" if error.line else ""
+        raise ConfigRejected("The preview did not render.", [_error(f"bodies.{lang}", f"{error}{line}")]) from error
