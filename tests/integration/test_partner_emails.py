@@ -101,3 +101,48 @@ def test_a_transient_bounce_is_logged_and_suppresses_nothing(aws, runtime):
     runtime.invoke("MailEventsFunction", ses_notification("Bounce", "full@example.org", bounce_type="Transient"))
 
     assert not is_suppressed("full@example.org")
+
+
+def _conversion(program, agent, order: str, created_at: str, **fields):
+    from decimal import Decimal
+
+    from waymark.models import Conversion
+
+    values = {
+        "advertiser_id": "shop-backend",
+        "order_id": order,
+        "program_id": program.program_id,
+        "agent_id": agent.agent_id if agent else None,
+        "amount": Decimal("100.00"),
+        "currency": "EUR",
+        "commission": Decimal("10.00"),
+        "status": "pending",
+        "created_at": created_at,
+        **fields,
+    }
+    Conversion(Conversion.make_id("shop-backend", order), **values).save()
+
+
+def test_the_daily_digest_sums_each_partners_new_conversions_and_respects_the_opt_out(aws, runtime, shop):
+    from devstack.control import scheduled_event
+    from waymark.models import Agent
+
+    quiet = make_agent(shop.program, email="quiet@example.org")
+    quiet.update(actions=[Agent.email_opt_outs.set({"digest"})])
+    _conversion(shop.program, shop.agent, "D1", "2026-11-30T09:00:00.000+00:00")
+    _conversion(shop.program, shop.agent, "D2", "2026-11-30T23:59:59.999+00:00", status="approved")
+    _conversion(shop.program, shop.agent, "D3", "2026-11-30T12:00:00.000+00:00", status="rejected")
+    _conversion(shop.program, shop.agent, "D4", "2026-12-01T00:00:00.000+00:00")  # the next day
+    _conversion(shop.program, quiet, "D5", "2026-11-30T10:00:00.000+00:00")
+    spec = aws.functions["PartnerMailFunction"]
+    event = {**scheduled_event(aws, spec, spec.schedules[0]), "time": "2026-12-01T07:00:00Z"}
+
+    summary = runtime.invoke("PartnerMailFunction", event)
+    again = runtime.invoke("PartnerMailFunction", event)  # a retried schedule digests the same day, once
+
+    assert summary == {"day": "2026-11-30", "sent": 1, "turned off by the partner": 1}
+    assert again["day"] == "2026-11-30" and again.get("sent", 0) == 0
+    (email,) = sent_emails(aws)
+    assert email["to"] == [shop.agent.email] and email["subject"] == "2 new conversions on 2026-11-30"
+    assert "200.00 EUR" in email["html"] and "20.00 EUR" in email["html"]
+    assert email["message"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

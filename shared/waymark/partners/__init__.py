@@ -13,6 +13,7 @@ links       creating tracking links: checked destinations, unguessable codes, ne
 snippets    copy-ready tracking URLs and HTML snippets (pure)
 inside_sales  an operator opening a concierge's order page: the concierge's sale, not its traffic
 emails      partner emails: the kinds, Waymark's wording, languages, opt-out topics, digests, rendering (pure)
-email_settings  an operator's wording of the partner emails: checked, saved, reset (change-recorded), previewed
+email_settings  an operator's wording of the partner emails (checked, saved, reset: change-recorded; previewed);
+            a partner's language and optional emails turned off
 mailer      partner emails sent: Waymark's events (PartnerMailQueue) and the daily digest, through SES, once each
 """

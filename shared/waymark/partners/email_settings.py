@@ -1,4 +1,5 @@
-"""An operator's wording of the partner emails: read, checked, saved or reset, previewed.
+"""An operator's wording of the partner emails (read, checked, saved or reset, previewed), and a
+partner's own choices (the language of its emails, the optional ones it turned off).
 
 A kind with no stored wording is sent in Waymark's own (waymark.partners.emails.DEFAULTS). A
 saved wording has a subject and an HTML body (and an optional text) for every program language,
@@ -13,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from waymark.core.times import iso, utcnow
-from waymark.models import PartnerEmailTemplate, Program, as_dict, connection
+from waymark.models import Agent, PartnerEmailTemplate, Program, as_dict, connection
 from waymark.partners import emails
 from waymark.partners.emails import PartnerEmail
 from waymark.programs import changes
@@ -149,3 +150,26 @@ def preview(program: Program, kind: PartnerEmail, data: WordingInput, lang: str)
     except render.RenderError as error:
         line = f" (line {error.line})" if error.line else ""
         raise ConfigRejected("The preview did not render.", [_error(f"bodies.{lang}", f"{error}{line}")]) from error
+
+
+# ---------------------------------------------------------------------------- a partner's own choices
+
+
+class ChoicesRejected(ValueError):
+    """The message names what is allowed; nothing was stored."""
+
+
+def set_choices(agent_id: str, program: Program, *, lang: str | None, turned_off: set[str]) -> None:
+    """A partner's language for its emails (None: the program's default) and the optional emails
+    (waymark.partners.emails.TOPICS) it turned off."""
+    if lang is not None and lang not in program.languages:
+        raise ChoicesRejected(f"choose one of the program's languages: {', '.join(program.languages)}")
+    unknown = turned_off - set(emails.TOPICS)
+    if unknown:
+        raise ChoicesRejected(f"emails that can be turned off: {', '.join(emails.TOPICS)}")
+    actions = [
+        Agent.lang.set(lang) if lang else Agent.lang.remove(),
+        Agent.email_opt_outs.set(turned_off) if turned_off else Agent.email_opt_outs.remove(),
+        Agent.updated_at.set(iso(utcnow())),
+    ]
+    Agent(agent_id).update(actions=actions, condition=Agent.agent_id.exists())

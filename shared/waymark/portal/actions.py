@@ -74,6 +74,17 @@ def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) ->
         raise web.NotFound("there is no such partner") from error
 
 
+def set_email_choices(agent: Agent, program: Program, *, lang: str | None, turned_off: set[str]) -> Agent:
+    from waymark.partners import email_settings
+
+    try:
+        email_settings.set_choices(agent.agent_id, program, lang=lang, turned_off=turned_off)
+    except email_settings.ChoicesRejected as error:
+        raise web.BadRequest(str(error)) from error
+    catalog.forget_agent(agent.agent_id)
+    return management.get_partner(agent.agent_id)
+
+
 def partners_page(program: Program, status: str | None, cursor: str | None) -> tuple[list[Agent], str | None]:
     if status is not None and status not in PartnerStatus:
         raise web.BadRequest(f"status must be one of {', '.join(PartnerStatus)}")

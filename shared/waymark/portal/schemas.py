@@ -271,6 +271,26 @@ class CommissionRuleOut(BaseModel):
     note: str | None = None
 
 
+class EmailChoices(BaseModel):
+    """A partner's own email choices (docs/partners.md "Emails")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: str | None = Field(
+        None, max_length=16, description="The language of your emails; null: the program's default"
+    )
+    turned_off: list[Literal["digest", "conversions"]] = Field(
+        default_factory=list, description="Optional emails you do not want: the daily digest, conversion emails"
+    )
+
+
+class EmailChoicesOut(BaseModel):
+    lang: str | None
+    languages: list[str] = Field(description="The program's languages")
+    turned_off: list[str]
+    optional: dict[str, str] = Field(description="The optional emails by name, with what each is")
+
+
 class PartnerOut(BaseModel):
     agent_id: str
     program_id: str

@@ -128,3 +128,30 @@ def test_the_send_log_shows_partner_emails_with_masked_addresses(world, api_admi
     )
     page = as_admin.get("/admin/mail", query={"event": "sent"})
     assert "p***@example.com" in page.body and "pending@example.com" not in page.body
+
+
+def test_a_partner_chooses_its_language_and_turns_the_digest_off(world, as_a, api_a):
+    from waymark.models import Agent
+
+    saved = as_a.submit("/portal/profile", "/portal/profile/emails", {"lang": "de", "receive-conversions": "yes"})
+    assert saved.status == 303 and "Your email choices are saved" in as_a.get(saved.location).body
+    stored = Agent.get(world.a.agent_id)
+    assert stored.lang == "de" and stored.email_opt_outs == {"digest"}
+
+    choices = api_a.get("/api/profile/emails").json
+    assert (
+        choices["lang"] == "de"
+        and choices["turned_off"] == ["digest"]
+        and set(choices["optional"])
+        == {
+            "digest",
+            "conversions",
+        }
+    )
+    wrong = api_a.request("PUT", "/api/profile/emails", json={"lang": "fr", "turned_off": []})
+    assert wrong.status == 400 and "en, de" in wrong.json["message"]
+    unknown = api_a.request("PUT", "/api/profile/emails", json={"turned_off": ["account"]})
+    assert unknown.status == 422
+    assert Agent.get(world.a.agent_id).lang == "de"  # refused: nothing changed
+    back = api_a.request("PUT", "/api/profile/emails", json={"lang": None, "turned_off": []})
+    assert back.status == 200 and back.json["lang"] is None and Agent.get(world.a.agent_id).email_opt_outs is None

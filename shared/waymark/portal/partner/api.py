@@ -6,10 +6,12 @@ from waymark import web
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.portal import actions
 from waymark.portal.params import Cursor, LinkCode
-from waymark.portal.partner.views import link_out, partner_out
+from waymark.portal.partner.views import email_choices_out, link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.schemas import (
     CountersOut,
+    EmailChoices,
+    EmailChoicesOut,
     LinkCreate,
     LinkList,
     LinkOut,
@@ -33,6 +35,23 @@ def patch_profile(body: ProfileUpdate) -> PartnerOut:
     me = web.partner()
     agent = actions.update_partner(me.agent.agent_id, body.changes(), allowed=PROFILE_FIELDS)
     return partner_out(agent, me.program, web.base_url())
+
+
+@router.get(
+    "/api/profile/emails", tags=["partner"], summary="The language of the calling partner's emails, and which it gets"
+)
+def get_email_choices() -> EmailChoicesOut:
+    me = web.partner()
+    return email_choices_out(me.agent, me.program)
+
+
+@router.put(
+    "/api/profile/emails", tags=["partner"], summary="Choose the language of your emails and the optional ones you get"
+)
+def put_email_choices(body: EmailChoices) -> EmailChoicesOut:
+    me = web.partner()
+    agent = actions.set_email_choices(me.agent, me.program, lang=body.lang, turned_off=set(body.turned_off))
+    return email_choices_out(agent, me.program)
 
 
 @router.get("/api/links", tags=["partner"], summary="The calling partner's links, newest first, with their figures")

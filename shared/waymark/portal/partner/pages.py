@@ -1,4 +1,4 @@
-"""The partner portal's pages (/portal): dashboard, links with snippets, profile."""
+"""The partner portal's pages (/portal): dashboard, links with snippets, profile and email choices."""
 
 from typing import Annotated, Literal
 
@@ -9,12 +9,13 @@ from pydantic import ValidationError
 
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners.emails import TOPIC_LABELS
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.partners.vocabulary import LinkStatus
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
 from waymark.portal.params import Cursor, LinkCode
-from waymark.portal.partner.views import link_out, partner_out
+from waymark.portal.partner.views import email_choices_out, link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import render
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
@@ -106,7 +107,9 @@ def link_status(code: LinkCode) -> Response[str]:
     return web.redirect(safe_next(web.form().get("back")) or f"/portal/links/{code}")
 
 
-def _profile_page(*, values: dict, errors: dict, saved: bool = False, status: int = 200) -> Response[str]:
+def _profile_page(
+    *, values: dict, errors: dict, saved: str | None = None, status: int = 200, email_error: str | None = None
+) -> Response[str]:
     me = web.partner()
     return web.render(
         "portal/profile.html",
@@ -116,13 +119,29 @@ def _profile_page(*, values: dict, errors: dict, saved: bool = False, status: in
         values=values,
         errors=errors,
         saved=saved,
+        emails=email_choices_out(me.agent, me.program),
+        email_error=email_error,
     )
 
 
 @router.get("/portal/profile")
-def profile(done: Annotated[Literal["saved"] | None, Query()] = None) -> Response[str]:
+def profile(done: Annotated[Literal["saved", "emails"] | None, Query()] = None) -> Response[str]:
     me = web.partner()
-    return _profile_page(values={"name": me.agent.name, "website": me.agent.website}, errors={}, saved=bool(done))
+    return _profile_page(values={"name": me.agent.name, "website": me.agent.website}, errors={}, saved=done)
+
+
+@router.post("/portal/profile/emails")
+def save_email_choices() -> Response[str]:
+    """The language of the partner's emails and the optional ones it gets (a box ticked: it gets them)."""
+    me = web.partner()
+    form = web.form()
+    turned_off = {topic for topic in TOPIC_LABELS if form.get(f"receive-{topic}") != "yes"}
+    try:
+        actions.set_email_choices(me.agent, me.program, lang=form.get("lang") or None, turned_off=turned_off)
+    except web.BadRequest as error:
+        values = {"name": me.agent.name, "website": me.agent.website}
+        return _profile_page(values=values, errors={}, status=400, email_error=error.message)
+    return web.redirect("/portal/profile?done=emails")
 
 
 @router.post("/portal/profile")

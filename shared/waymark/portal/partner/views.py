@@ -2,7 +2,24 @@
 
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners import snippets
-from waymark.portal.schemas import CommissionRuleOut, DirectoryEntry, LinkOut, PartnerOut, SnippetsOut
+from waymark.partners.emails import TOPIC_LABELS
+from waymark.portal.schemas import (
+    CommissionRuleOut,
+    DirectoryEntry,
+    EmailChoicesOut,
+    LinkOut,
+    PartnerOut,
+    SnippetsOut,
+)
+
+
+def email_choices_out(agent: Agent, program: Program) -> EmailChoicesOut:
+    return EmailChoicesOut(
+        lang=agent.lang,
+        languages=list(program.languages),
+        turned_off=sorted(agent.email_opt_outs or ()),
+        optional=dict(TOPIC_LABELS),
+    )
 
 
 def partner_out(agent: Agent, program: Program | None, base_url: str) -> PartnerOut:
