@@ -60,3 +60,17 @@ def test_unsubscribe_links_never_expire():
 def test_parts_must_be_url_safe():
     with pytest.raises(ValueError, match="URL-safe"):
         OfferLink("abc", "profile", "a.b", 1).token()
+
+
+def test_a_partners_unsubscribe_link_and_a_customers_cannot_stand_in_for_each_other():
+    from waymark.remarketing.tokens import PartnerUnsubscribeLink
+
+    partner = PartnerUnsubscribeLink("p7x2k9", "digest", "de")
+    assert PartnerUnsubscribeLink.parse(partner.token()) == partner
+    customer = UnsubscribeLink("p7x2k9", "digest", "de").token()  # the same parts, another purpose key
+    with pytest.raises(BadToken):
+        PartnerUnsubscribeLink.parse(customer)
+    with pytest.raises(BadToken):
+        UnsubscribeLink.parse(partner.token())
+    with pytest.raises(BadToken):
+        PartnerUnsubscribeLink.parse(partner.token().replace("digest", "conversions"))
