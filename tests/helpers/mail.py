@@ -1,5 +1,5 @@
 """Helpers for mail tests: Waymark's events put on the bus (as events-postbacks' publisher puts
-them, by the contract in docs/architecture.md "Events"), and SES's configuration-set events
+them, by the contract in docs/architecture.md "Partner emails"), and SES's configuration-set events
 delivered as SNS would deliver them."""
 
 import json

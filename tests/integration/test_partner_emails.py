@@ -146,3 +146,13 @@ def test_the_daily_digest_sums_each_partners_new_conversions_and_respects_the_op
     assert email["to"] == [shop.agent.email] and email["subject"] == "2 new conversions on 2026-11-30"
     assert "200.00 EUR" in email["html"] and "20.00 EUR" in email["html"]
     assert email["message"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_sample_events_run(aws, runtime):
+    from tests.helpers.events import load_event
+    from waymark.remarketing.suppression import is_suppressed
+
+    answer = runtime.invoke("PartnerMailFunction", load_event("partner_mail", "signed_up"))
+    assert answer == {"batchItemFailures": []}  # an unknown partner is no failure: there is nobody to email
+    assert runtime.invoke("MailEventsFunction", load_event("mail_events", "bounce")) == {"logged": 1}
+    assert is_suppressed("bounced@example.org")

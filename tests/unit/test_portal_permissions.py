@@ -65,12 +65,17 @@ def test_the_console_set_up_policy_is_least_privilege():
         "dynamodb:Query": {
             "ConfigTable/index/listing-index",  # programs and a program's advertisers
             "AgentsTable/index/program-email-index",  # a partner added by hand repeats no email
+            "MailLogTable",  # the send log, by day
         },
-        "dynamodb:GetItem": {"ConfigTable"},  # advertisers' items only, without their secrets: see below
-        "dynamodb:PutItem": {"ConfigTable", "AgentsTable"},  # advertisers' items only (see below); partners by hand
+        # advertisers' items only, without their secrets: see below; suppressions (EMAIL# items only)
+        "dynamodb:GetItem": {"ConfigTable", "RemarketingTable"},
+        # advertisers' items only (see below); partners by hand; suppressions by hand (EMAIL# only)
+        "dynamodb:PutItem": {"ConfigTable", "AgentsTable", "RemarketingTable"},
         "dynamodb:UpdateItem": {"ConfigTable"},
-        "dynamodb:DeleteItem": {"AgentsTable", "LinksTable"},  # an applicant and its default link
-        "sqs:SendMessage": {"ErasureQueue"},  # a customer's erasure, done by ErasureFunction
+        # an applicant and its default link; a suppression lifted (EMAIL# only)
+        "dynamodb:DeleteItem": {"AgentsTable", "LinksTable", "RemarketingTable"},
+        # a customer's erasure, done by ErasureFunction; a declined partner's email, by PartnerMailFunction
+        "sqs:SendMessage": {"ErasureQueue", "PartnerMailQueue"},
         "kms:Encrypt": {"AdvertiserSecretsKey"},  # new and rotated HMAC secrets; never kms:Decrypt
         "cognito-idp:ListUsersInGroup": {"UserPool"},
         "cognito-idp:AdminCreateUser": {"UserPool"},
@@ -89,6 +94,9 @@ def test_the_console_set_up_policy_is_least_privilege():
                 "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
                 "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},  # no item comes back
             }
+        if any(resource_name(r) == "RemarketingTable" for r in listed(statement["Resource"])):
+            # suppressions and daily marks only: never a customer's bookings or sends
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["EMAIL#*"]}}
     users = [
         name for name, spec in STACK.functions.items() if {"Ref": "ConsoleSetupPolicy"} in spec.properties["Policies"]
     ]
