@@ -94,6 +94,41 @@ REMARKETING_CASES: dict[str, Case] = {
 }
 
 
+# The mail console.
+_MAIL, _MAIL_API = "/admin/mail", "/api/admin/mail"
+_WORDING_FORM = {"subject-en": "Hi", "html-en": "<p>{{ partner.name }}</p>", "subject-de": "Hallo"}
+_WORDING_FORM |= {"html-de": "<p>{{ partner.name }}</p>", "action": "save"}
+_WORDING_JSON = {
+    "subjects": {"en": "Hi", "de": "Hallo"},
+    "bodies": {"en": {"html": "<p>a</p>"}, "de": {"html": "<p>b</p>"}},
+}
+MAIL_CASES: dict[str, Case] = {
+    f"GET {_MAIL}": Case(lambda w: _MAIL),
+    f"POST {_MAIL}/suppressions": Case(
+        lambda w: f"{_MAIL}/suppressions", form={"email": "x@example.org", "action": "add"}, ok=303
+    ),
+    f"GET {_MAIL}/partner-emails/<kind>": Case(lambda w: f"{_MAIL}/partner-emails/approved"),
+    f"POST {_MAIL}/partner-emails/<kind>": Case(
+        lambda w: f"{_MAIL}/partner-emails/approved", form=_WORDING_FORM, ok=303
+    ),
+    f"POST {_MAIL}/partner-emails/<kind>/reset": Case(lambda w: f"{_MAIL}/partner-emails/approved/reset", ok=303),
+    f"GET {_MAIL_API}/partner-emails": Case(lambda w: f"{_MAIL_API}/partner-emails"),
+    f"GET {_MAIL_API}/partner-emails/<kind>": Case(lambda w: f"{_MAIL_API}/partner-emails/declined"),
+    f"PUT {_MAIL_API}/partner-emails/<kind>": Case(
+        lambda w: f"{_MAIL_API}/partner-emails/declined", json=_WORDING_JSON
+    ),
+    f"DELETE {_MAIL_API}/partner-emails/<kind>": Case(lambda w: f"{_MAIL_API}/partner-emails/declined", json={}),
+    f"POST {_MAIL_API}/partner-emails/<kind>/preview": Case(
+        lambda w: f"{_MAIL_API}/partner-emails/daily_digest/preview", json={"lang": "de"}
+    ),
+    f"GET {_MAIL_API}/log": Case(lambda w: f"{_MAIL_API}/log"),
+    f"POST {_MAIL_API}/suppressions": Case(lambda w: f"{_MAIL_API}/suppressions", json={"email": "x@example.org"}),
+    f"POST {_MAIL_API}/suppressions/lift": Case(
+        lambda w: f"{_MAIL_API}/suppressions/lift", json={"email": "x@example.org"}
+    ),
+}
+
+
 # The console's set-up (the matrix world has advertiser "matrix-shop" and operators in Cognito: see `matrix`).
 _PROGRAM_FORM = {
     "name": "Demo Tours",
@@ -222,6 +257,7 @@ CASES: dict[str, Case] = {
     ),
     "GET /portal/profile": Case(lambda w: "/portal/profile"),
     "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
+    "POST /portal/profile/emails": Case(lambda w: "/portal/profile/emails", form={"lang": "de"}, ok=303),
     # the matrix's logins have no Cognito user: the current password is wrong, and nothing changes
     "GET /portal/password": Case(lambda w: "/portal/password"),
     "POST /portal/password": Case(
@@ -315,6 +351,8 @@ CASES: dict[str, Case] = {
     ),
     "GET /api/profile": Case(lambda w: "/api/profile"),
     "PATCH /api/profile": Case(lambda w: "/api/profile", json={"website": "https://renamed.example"}),
+    "GET /api/profile/emails": Case(lambda w: "/api/profile/emails"),
+    "PUT /api/profile/emails": Case(lambda w: "/api/profile/emails", json={"lang": "de", "turned_off": ["digest"]}),
     "GET /api/links": Case(lambda w: "/api/links"),
     "POST /api/links": Case(lambda w: "/api/links", json={"destination": "https://www.example.com/new"}, ok=201),
     "GET /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", owner="b"),
@@ -373,6 +411,7 @@ CASES: dict[str, Case] = {
     ),
     "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
     **REMARKETING_CASES,
+    **MAIL_CASES,
     **SETUP_CASES,
 }
 
