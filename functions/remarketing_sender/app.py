@@ -22,6 +22,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 _METRICS = {
     "items_read": "RemarketingItemsRead",
     "sent": "RemarketingSent",
+    "merged": "RemarketingMerged",
+    "postponed": "RemarketingPostponed",
     "suppressed": "RemarketingSuppressed",
     "skipped": "RemarketingSkipped",
     "failed": "RemarketingFailed",

@@ -156,3 +156,17 @@ def test_the_sample_events_run(aws, runtime):
     assert answer == {"batchItemFailures": []}  # an unknown partner is no failure: there is nobody to email
     assert runtime.invoke("MailEventsFunction", load_event("mail_events", "bounce")) == {"logged": 1}
     assert is_suppressed("bounced@example.org")
+
+
+def test_an_automatic_approval_gets_the_welcome_once_and_an_unconfirmed_address_nothing(aws, runtime, shop):
+    auto = make_agent(shop.program, status="active", email="auto@example.org")
+    stranger = make_agent(shop.program, status="unverified", email="victim@example.org")
+    for agent in (auto, stranger):
+        detail = {"program_id": "shop", "agent_id": agent.agent_id, "status": agent.status}
+        put_event(aws, "partner.signed_up", detail)
+    put_event(aws, "partner.approved", {"program_id": "shop", "agent_id": auto.agent_id, "status": "active"})
+
+    deliver(aws, runtime)
+
+    (email,) = sent_emails(aws)
+    assert email["to"] == ["auto@example.org"] and email["subject"].startswith("Welcome to Example Tours")

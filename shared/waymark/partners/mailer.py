@@ -27,6 +27,7 @@ from waymark.mail.log import MailEvent
 from waymark.models import Agent, Conversion, PartnerEmailSent, PartnerEmailTemplate, Program, as_dict
 from waymark.partners import emails
 from waymark.partners.emails import PartnerEmail
+from waymark.partners.vocabulary import PartnerStatus
 from waymark.programs.settings import list_programs
 from waymark.remarketing import render
 from waymark.remarketing.suppression import is_suppressed
@@ -102,6 +103,13 @@ def send(
         return "unknown program"
     if not agent.email or agent.erased_at:
         return "no address"
+    if agent.status == PartnerStatus.UNVERIFIED:
+        # Nobody has shown the address is theirs yet: Waymark must not write to it on a stranger's word.
+        return "address not confirmed"
+    if kind == PartnerEmail.APPLICATION_RECEIVED and agent.status == PartnerStatus.ACTIVE:
+        # The program approves automatically: "we will let you know" would be wrong; the welcome is due
+        # (marked like partner.approved's, so the two events give one email).
+        kind = PartnerEmail.APPROVED
     if not emails.wanted(kind, agent.email_opt_outs):
         return "turned off by the partner"
     if is_suppressed(agent.email):
