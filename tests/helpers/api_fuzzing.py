@@ -67,6 +67,7 @@ SET_UP = (
     "/api/admin/operators",
     "/api/admin/changes",
     "/api/admin/customers",
+    "/api/admin/mail",  # partner emails' wording, the send log, suppressions
 )
 
 

@@ -7,6 +7,7 @@ each of which must render in the sandbox with sample data; otherwise nothing is 
 every problem is listed. Saving and resetting are change-recorded (waymark.programs.changes).
 """
 
+import hashlib
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -21,6 +22,8 @@ from waymark.programs import changes
 from waymark.remarketing import render
 from waymark.remarketing.config import ConfigRejected, Lang, TemplateBody
 
+# Every language's subject and bodies together: the stored item (and DynamoDB's 400 KB) holds them all.
+MAX_WORDING_CHARS = 150_000
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=render.MAX_SUBJECT_CHARS)]
 
 
@@ -66,6 +69,12 @@ def check(program: Program, kind: PartnerEmail, data: WordingInput) -> None:
             problems.append(_error(f"bodies.{lang}", f"content is missing for {lang}"))
     for lang in {*data.subjects, *data.bodies} - set(languages):
         problems.append(_error(f"bodies.{lang}", f"{lang} is not a language of the program ({', '.join(languages)})"))
+    size = sum(len(text) for text in data.subjects.values()) + sum(
+        len(body.html) + len(body.text or "") for body in data.bodies.values()
+    )
+    if size > MAX_WORDING_CHARS:
+        problems.append(_error("bodies", f"all languages together may have at most {MAX_WORDING_CHARS} characters"))
+        raise ConfigRejected("The wording was not saved.", problems)
     sample = emails.sample(kind, program_name=program.name, currency=program.currency)
     for lang in languages:
         body = data.bodies.get(lang)
@@ -131,9 +140,14 @@ def reset(program: Program, kind: PartnerEmail, *, by: str) -> bool:
 
 
 def _recorded(item: PartnerEmailTemplate | None) -> dict | None:
+    """Subjects as written; bodies by size and fingerprint, which say what changed and keep the record small."""
     if item is None:
         return None
-    return {"subjects": as_dict(item.subjects), "bodies": {k: as_dict(v) for k, v in as_dict(item.bodies).items()}}
+    bodies = {}
+    for lang, body in as_dict(item.bodies).items():
+        text = "".join(str(part or "") for part in as_dict(body).values())
+        bodies[lang] = f"{len(text)} characters, sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    return {"subjects": as_dict(item.subjects), "bodies": bodies}
 
 
 def preview(program: Program, kind: PartnerEmail, data: WordingInput, lang: str) -> render.RenderedEmail:

@@ -155,3 +155,13 @@ def test_a_partner_chooses_its_language_and_turns_the_digest_off(world, as_a, ap
     assert Agent.get(world.a.agent_id).lang == "de"  # refused: nothing changed
     back = api_a.request("PUT", "/api/profile/emails", json={"lang": None, "turned_off": []})
     assert back.status == 200 and back.json["lang"] is None and Agent.get(world.a.agent_id).email_opt_outs is None
+
+
+def test_a_wording_too_large_to_store_is_refused_naming_the_limit(world, api_admin):
+    big = "<p>" + "x" * 80_000 + "</p>"
+    answer = api_admin.request(
+        "PUT",
+        "/api/admin/mail/partner-emails/approved",
+        json={"subjects": {"en": "A", "de": "B"}, "bodies": {"en": {"html": big}, "de": {"html": big}}},
+    )
+    assert answer.status == 422 and "150000 characters" in answer.body
