@@ -165,6 +165,9 @@ class Advertiser(Model):
     previous_token_sha256 = UnicodeAttribute(null=True)
     previous_hmac_secret = UnicodeAttribute(null=True)
     previous_valid_until = NumberAttribute(null=True)
+    # Signs only the console's test conversions (waymark.conversions.advertiser_secrets), encrypted
+    # under its own purpose; absent on advertisers made before it, until their first test.
+    test_hmac_secret = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     listed_in = UnicodeAttribute(null=True)  # advertisers_listing(program_id)
