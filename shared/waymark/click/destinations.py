@@ -25,6 +25,10 @@ class UnsafeDestination(ValueError):
     """The URL may not be redirected to; the message is safe to show the visitor."""
 
 
+class HostNotAllowed(UnsafeDestination):
+    """The URL's host is not one of the program's allowed domains (the link form names them)."""
+
+
 @dataclass(frozen=True)
 class AllowedDomains:
     """Exact hosts (`shop.example.com`) and subdomain rules (`*.example.com`, subdomains only)."""
@@ -49,6 +53,11 @@ class AllowedDomains:
 
     def allows(self, host: str) -> bool:
         return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+
+    def described(self) -> str:
+        """The rules in words: "www.example.com or any subdomain of example.com"."""
+        rules = sorted(self.exact) + [f"any subdomain of {suffix[1:]}" for suffix in self.suffixes]
+        return " or ".join([", ".join(rules[:-1]), rules[-1]] if len(rules) > 1 else rules) or "no domain yet"
 
 
 @lru_cache(maxsize=256)
@@ -86,12 +95,12 @@ def check_destination(raw: str, allowed: AllowedDomains, *, allow_http: bool = F
     if not raw[len(scheme) :].startswith("://") or not parts.netloc:
         raise UnsafeDestination("destination must be an absolute URL")
     if any(ch in parts.netloc for ch in "@%[]{}"):
-        raise UnsafeDestination("destination host is not allowed")
+        raise HostNotAllowed("destination host is not allowed")
     host = parts.hostname or ""
     if parts.netloc.endswith(":"):
         raise UnsafeDestination("destination is not a valid URL")
     if not _valid_host(host) or not allowed.allows(host):
-        raise UnsafeDestination("destination host is not allowed")
+        raise HostNotAllowed("destination host is not allowed")
     netloc = host if port is None else f"{host}:{port}"
     rebuilt = f"{scheme}://{netloc}{_quote_keeping_macros(parts.path, _PATH_SAFE)}"
     if parts.query:
