@@ -1,0 +1,44 @@
+"""Partner money's world: a program with payout terms, partners with payment details, sales at known moments."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from tests.helpers.programs import make_agent, make_program
+from tests.helpers.reporting import stored_sale
+
+SALE_DAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+AFTER_HOLD = SALE_DAY + timedelta(days=31)  # the terms below hold commissions 30 days
+TERMS = {"hold_days": 30, "minimum": "20", "details_change_days": 7, "merchant": {"name": "Example Tours"}}
+IBAN = "DE89370400440532013000"  # the standard example IBAN (valid check digits)
+
+
+def payouts_program(program_id: str = "shop", **terms):
+    return make_program(program_id, settings={"payouts": {**TERMS, **terms}})
+
+
+def partner_with_details(program, name: str, *, method: str = "paypal", at: datetime = SALE_DAY):
+    from waymark.payouts import store
+
+    agent = make_agent(program, name=name)
+    account = IBAN if method == "bank" else f"{name.lower().replace(' ', '.')}@example.com"
+    store.save_details(
+        agent.agent_id,
+        program.program_id,
+        method=method,
+        account=account,
+        bic="COBADEFFXXX" if method == "bank" else None,
+        account_holder=name,
+        by=agent.email,
+        now=at,
+    )
+    return agent
+
+
+def approved_sale(program, agent, order_id: str, commission: str, *, at: datetime = SALE_DAY):
+    return stored_sale(program.program_id, agent.agent_id, order_id, commission=commission, status="approved", at=at)
+
+
+def reverse(conversion) -> None:
+    from waymark.models import Conversion
+
+    conversion.update(actions=[Conversion.status.set("reversed")])
