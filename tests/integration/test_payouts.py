@@ -93,7 +93,10 @@ def test_a_change_of_payment_details_shortly_before_the_run_is_flagged(aws):
     approved_sale(program, moved, "m1", "30.00")
     run = store.start_run(program, CUTOFF, by="op@example.com", now=AFTER_HOLD)
     flags = {line.agent_id: line.flag for line in store.lines_of(run.run_id)}
-    assert flags == {steady.agent_id: None, moved.agent_id: f"payment details changed on {AFTER_HOLD.date() - timedelta(days=2)}"}
+    assert flags == {
+        steady.agent_id: None,
+        moved.agent_id: f"payment details changed on {AFTER_HOLD.date() - timedelta(days=2)}",
+    }
 
 
 def test_two_runs_at_once_never_pay_a_conversion_twice(aws):
