@@ -26,8 +26,9 @@ from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
 from waymark.conversions.vocabulary import ConversionStatus
+from waymark.core import times
 from waymark.core.currencies import round_money
-from waymark.core.times import iso, utcnow
+from waymark.core.times import iso
 from waymark.models import (
     Conversion,
     ConversionPayout,
@@ -40,7 +41,7 @@ from waymark.models import (
 )
 from waymark.payouts import accounts
 from waymark.payouts.balances import ZERO, Balance, Entry, PlannedLine, balances, eligible, payable_from, plan
-from waymark.payouts.terms import terms_of
+from waymark.payouts.terms import PayoutTerms, terms_of
 from waymark.payouts.vocabulary import LineStatus, PayoutMethod, RunStatus
 from waymark.programs import changes
 
@@ -103,7 +104,7 @@ def entries(conversions: Iterable[Conversion], hold_days: int) -> list[Entry]:
 
 def balance_of(program: Program, agent_id: str, now: datetime | None = None) -> dict[str, Balance]:
     """The partner's balance per currency (at least the program's currency, zero when it has none)."""
-    found = balances(entries(Conversion.by_agent.query(agent_id), terms_of(program).hold_days), now or utcnow())
+    found = balances(entries(Conversion.by_agent.query(agent_id), terms_of(program).hold_days), now or times.utcnow())
     found.setdefault(program.currency, Balance(program.currency))
     return found
 
@@ -161,7 +162,7 @@ def cutoff_moment(cutoff: date, now: datetime) -> datetime:
 
 def start_run(program: Program, cutoff: date, *, by: str, now: datetime | None = None) -> PayoutRun:
     """A run for `cutoff`: every partner whose payable balance reaches the minimum, in review."""
-    now = now or utcnow()
+    now = now or times.utcnow()
     at = cutoff_moment(cutoff, now)
     terms = terms_of(program)
     payout_id = new_payout_id(now)
@@ -337,7 +338,7 @@ def mark_paid(
     now: datetime | None = None,
 ) -> PayoutRun:
     """Mark the run's open lines paid (or only the partner's line, in `currency` when it has several)."""
-    now = now or utcnow()
+    now = now or times.utcnow()
     run = get_run(program_id, payout_id)
     lines = lines_of(payout_id)
     chosen = [line for line in lines if _chosen(line, agent_id, currency)]
@@ -410,7 +411,7 @@ def _claims(conversion_ids: Iterable[str]) -> list[ConversionPayout]:
 
 def cancel_run(program_id: str, payout_id: str, *, by: str, now: datetime | None = None) -> PayoutRun:
     """Cancel the run's open lines: their conversions are payable again. Paid lines stay paid."""
-    now = now or utcnow()
+    now = now or times.utcnow()
     run = get_run(program_id, payout_id)
     if run.status != RunStatus.REVIEW:
         raise PayoutRefused(f"only a run in review can be cancelled; this one is {run.status}")
@@ -456,13 +457,45 @@ def _close_if_done(
 
 def record_download(run: PayoutRun, kind: str, *, by: str, now: datetime | None = None) -> None:
     """A pay file holds whole accounts: who downloaded which, and when, is in the change record."""
-    now = now or utcnow()
+    now = now or times.utcnow()
     subject = f"payout:{run.run_id}"
     record = changes.record(
         run.program_id, by=by, subject=subject, action="download", before=None, after={"file": kind}, now=now
     )
     with TransactWrite(connection=connection()) as transaction:
         transaction.update(run, actions=[PayoutRun.exported_at.set(iso(now))])
+        transaction.save(record)
+
+
+# ------------------------------------------------------------------------------------------- terms
+
+
+def save_terms(program: Program, terms: PayoutTerms, *, by: str, now: datetime | None = None) -> None:
+    """Set the program's payout terms (only its settings' "payouts" key, which no other module writes), recorded."""
+    before, after = changes.diff(terms_of(program).stored(), terms.stored())
+    if not after:
+        return
+    record = changes.record(
+        program.program_id,
+        by=by,
+        subject="program",
+        action="update",
+        before={"payouts": before},
+        after={"payouts": after},
+        now=now,
+    )
+    try:
+        _save_terms(program, Program.settings["payouts"].set(terms.stored()), Program.settings.exists(), record)
+    except TransactWriteError as error:
+        if error.cause_response_code != "TransactionCanceledException":
+            raise
+        # A program stored without a settings map (written by hand): the whole map, which is empty.
+        _save_terms(program, Program.settings.set({"payouts": terms.stored()}), Program.pk.exists(), record)
+
+
+def _save_terms(program: Program, action, condition, record) -> None:
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.update(program, actions=[action], condition=condition)
         transaction.save(record)
 
 
@@ -499,7 +532,7 @@ def save_details(
     now: datetime | None = None,
 ) -> PaymentDetails:
     """Store the partner's payment details (checked by `checked_details` first), with a change record of the masks."""
-    now = now or utcnow()
+    now = now or times.utcnow()
     account, bic = checked_details(method, account, bic)
     previous = details_of(agent_id)
     details = PaymentDetails(
