@@ -1,7 +1,6 @@
 """Partner money's world: a program with payout terms, partners with payment details, sales at known moments."""
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from tests.helpers.programs import make_agent, make_program
 from tests.helpers.reporting import stored_sale

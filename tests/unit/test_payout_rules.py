@@ -20,7 +20,7 @@ NOW = datetime(2026, 4, 2, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    "typed, stored",
+    ("typed", "stored"),
     [
         ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000"),
         ("gb82 west 1234 5698 7654 32", "GB82WEST12345698765432"),
@@ -32,7 +32,7 @@ def test_an_iban_with_good_check_digits_is_stored_without_spaces(typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed, says",
+    ("typed", "says"),
     [
         ("DE89 3704 0044 0532 0130 01", "check digits do not match"),  # one digit wrong
         ("DE98 3704 0044 0532 0130 00", "check digits do not match"),  # check digits swapped

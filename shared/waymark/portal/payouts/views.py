@@ -66,7 +66,10 @@ def line_out(line: PayoutLine) -> LineOut:
         paid_at=line.paid_at,
         conversions=[
             PaidConversionOut(
-                conversion_id=c.conversion_id, order_id=c.order_id, created_at=c.created_at, amount=money(c.amount, line.currency)
+                conversion_id=c.conversion_id,
+                order_id=c.order_id,
+                created_at=c.created_at,
+                amount=money(c.amount, line.currency),
             )
             for c in line.conversions
         ],
