@@ -41,3 +41,25 @@ def reverse(conversion) -> None:
     from waymark.models import Conversion
 
     conversion.update(actions=[Conversion.status.set("reversed")])
+
+
+def payout_run_for(program, agent, *, also_details_of=None) -> str:
+    """A run in review paying `agent` an approved sale of 40 days before the pages' NOW: its payout id."""
+    from tests.helpers.portal import NOW
+    from waymark.payouts import store
+
+    for payee in filter(None, (agent, also_details_of)):
+        store.save_details(
+            payee.agent_id,
+            program.program_id,
+            method="paypal",
+            account=f"payee-{payee.agent_id}@example.com",
+            bic=None,
+            account_holder=None,
+            by="setup",
+            now=NOW - timedelta(days=60),
+        )
+    stored_sale(
+        program.program_id, agent.agent_id, "paid-1", commission="80.00", status="approved", at=NOW - timedelta(days=40)
+    )
+    return store.start_run(program, NOW.date(), by="setup", now=NOW).run_id

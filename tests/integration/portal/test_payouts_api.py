@@ -67,7 +67,7 @@ def test_a_run_over_the_api_from_approval_to_a_paid_zero_balance_and_a_clawback(
         assert run["skipped"] == [f"{world.b.agent_id}: no payment details"]
         payout_id = run["payout_id"]
 
-        paypal = api_admin.get(f"/api/admin/payouts/{payout_id}/paypal.csv")
+        paypal = api_admin.post(f"/api/admin/payouts/{payout_id}/paypal.csv")
         assert paypal.status == 200 and paypal.headers["Content-Type"].startswith("text/csv")
         assert list(csv.reader(io.StringIO(paypal.body))) == [
             [

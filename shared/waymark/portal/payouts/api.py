@@ -113,7 +113,8 @@ def _csv(name: str, text: str) -> Response[str]:
     return Response(200, "text/csv; charset=utf-8", text, headers=headers)
 
 
-@router.get(
+# POST: a download of whole accounts is recorded (a write), and a link cannot trigger it.
+@router.post(
     "/api/admin/payouts/<payout_id>/paypal.csv",
     tags=ADMIN,
     summary="The run's PayPal Payouts file, one currency (whole accounts: the download is recorded)",
@@ -124,7 +125,7 @@ def paypal_file(payout_id: PayoutId, program: ProgramId = None, currency: Curren
     return _csv(*actions.pay_file(program, payout_id, "paypal", currency, by=operator.email))
 
 
-@router.get(
+@router.post(
     "/api/admin/payouts/<payout_id>/wise.csv",
     tags=ADMIN,
     summary="The run's Wise batch file: Wise emails and bank transfers (whole accounts: the download is recorded)",
