@@ -78,6 +78,16 @@ PAYOUT_CASES: dict[str, Case] = {
     f"POST {_PAYOUT}/<payout_id>/wise.csv": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/wise.csv", json={}),
     "GET /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms"),
     "PUT /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms", json=_TERMS),
+    "GET /portal/payouts": Case(lambda w: "/portal/payouts"),
+    "POST /portal/payouts/details": Case(lambda w: "/portal/payouts/details", form=_DETAILS, ok=303),
+    "GET /portal/payouts/<payout_id>": Case(lambda w: f"/portal/payouts/{w.payout_id}", owner="b"),
+    "GET /admin/payouts": Case(lambda w: "/admin/payouts"),
+    "POST /admin/payouts": Case(lambda w: "/admin/payouts", form={"cutoff": "2026-05-25"}, ok=303),
+    "POST /admin/payouts/terms": Case(lambda w: "/admin/payouts/terms", form=_TERMS, ok=303),
+    "GET /admin/payouts/<payout_id>": Case(lambda w: f"/admin/payouts/{w.payout_id}"),
+    "POST /admin/payouts/<payout_id>/paid": Case(lambda w: f"/admin/payouts/{w.payout_id}/paid", ok=303),
+    "POST /admin/payouts/<payout_id>/cancel": Case(lambda w: f"/admin/payouts/{w.payout_id}/cancel", ok=303),
+    "POST /admin/payouts/<payout_id>/file": Case(lambda w: f"/admin/payouts/{w.payout_id}/file", form={"kind": "wise"}),
 }
 
 REMARKETING_CASES: dict[str, Case] = {

@@ -145,3 +145,7 @@ def save_terms(program_id: str | None, body: TermsIn, *, by: str):
     store.save_terms(program, wanted, by=by)
     catalog.forget_program(program.program_id)
     return views.terms_out(program, terms_of(common.program(program.program_id)))
+
+
+def today() -> str:
+    return times.utcnow().date().isoformat()

@@ -118,7 +118,7 @@ def _csv(name: str, text: str) -> Response[str]:
     "/api/admin/payouts/<payout_id>/paypal.csv",
     tags=ADMIN,
     summary="The run's PayPal Payouts file, one currency (whole accounts: the download is recorded)",
-    responses={200: {"content": {"text/csv": {}}}, **CONFLICT},
+    responses={200: {"description": "The CSV file", "content": {"text/csv": {}}}, **CONFLICT},
 )
 def paypal_file(payout_id: PayoutId, program: ProgramId = None, currency: CurrencyQuery = None) -> Response[str]:
     operator = web.admin()
@@ -129,7 +129,7 @@ def paypal_file(payout_id: PayoutId, program: ProgramId = None, currency: Curren
     "/api/admin/payouts/<payout_id>/wise.csv",
     tags=ADMIN,
     summary="The run's Wise batch file: Wise emails and bank transfers (whole accounts: the download is recorded)",
-    responses={200: {"content": {"text/csv": {}}}, **CONFLICT},
+    responses={200: {"description": "The CSV file", "content": {"text/csv": {}}}, **CONFLICT},
 )
 def wise_file(payout_id: PayoutId, program: ProgramId = None) -> Response[str]:
     operator = web.admin()
