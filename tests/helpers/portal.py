@@ -63,7 +63,7 @@ def _tables() -> list[str]:
 
 
 def stored_state() -> dict[str, list[str]]:
-    """Every partner, link, config item, conversion and payouts item as stored (a test-only scan), to prove nothing changed."""
+    """Every partner, link, config, conversion and payouts item (a test-only scan), to prove nothing changed."""
     dynamodb = aws_client("dynamodb")
     return {
         table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])
