@@ -1,5 +1,7 @@
 """Paying partners through the JSON API: payment details (checked, masked, recorded), a run started,
-its PayPal file, paid, the partner's balance and statement; partners see only their own payouts."""
+its PayPal file, paid, the partner's balance and statement, a reversal taken back by the next run;
+partners see only their own payouts. The clock is the pages' frozen one (tests.helpers.portal.frozen_now):
+the local stack's functions take no injected clock, so this in-process test is the issue's end-to-end flow."""
 
 import csv
 import io
@@ -102,6 +104,12 @@ def test_a_run_over_the_api_from_approval_to_a_paid_zero_balance_and_a_clawback(
 
         sale.update(actions=[Conversion.status.set("reversed")])
         assert api_a.get("/api/payouts").json["balances"][0]["balance"] == "-60.00"
+
+        stored_sale("demo", world.a.agent_id, "p3", commission="150.00", status="approved", at=sale_day)
+        next_run = api_admin.post("/api/admin/payouts", json={"cutoff": now.date().isoformat()}).json
+        (line,) = next_run["lines"]
+        assert (line["agent_id"], line["amount"]) == (world.a.agent_id, "90.00")  # 150 earned less the 60 taken back
+        assert sorted(c["amount"] for c in line["conversions"]) == ["-60.00", "150.00"]
 
 
 def test_bad_payout_requests_get_a_4xx_that_says_what_is_allowed(world, api_admin):

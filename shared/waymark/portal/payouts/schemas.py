@@ -129,11 +129,22 @@ class MarkPaid(BaseModel):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
+def _merchant_text(maximum: int):
+    def check(value: str | None, info) -> str | None:
+        return _text(value, field=info.field_name, maximum=maximum, required=False)
+
+    return AfterValidator(check)
+
+
 class MerchantOut(BaseModel):
-    name: str | None = None
-    address: str | None = None
-    vat_id: str | None = None
-    email: str | None = None
+    """The merchant as partners' statements print it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str | None, _merchant_text(200)] = Field(default=None, max_length=200)
+    address: Annotated[str | None, _merchant_text(500)] = Field(default=None, max_length=500)
+    vat_id: Annotated[str | None, _merchant_text(40)] = Field(default=None, max_length=40)
+    email: Annotated[str | None, _merchant_text(254)] = Field(default=None, max_length=254)
 
 
 class TermsIn(BaseModel):
