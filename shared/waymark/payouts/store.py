@@ -16,7 +16,7 @@ ConfigTable's PROGRAM#* partitions (the change record).
 """
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -573,13 +573,3 @@ def _shown(details: PaymentDetails | None) -> dict[str, str | None]:
         "bic": details.bic,
         "account_holder": details.account_holder,
     }
-
-
-def shown(details: PaymentDetails | None) -> dict[str, str | None]:
-    return _shown(details)
-
-
-def conversions_paid(lines: Iterable[PayoutLine]) -> Iterator[str]:
-    for line in lines:
-        if line.status == LineStatus.PAID:
-            yield from (c.conversion_id for c in line.conversions)
