@@ -12,6 +12,7 @@ from waymark.portal.admin import api as api_admin
 from waymark.portal.admin import integration_api as api_admin_integration
 from waymark.portal.admin import setup_api as api_admin_setup
 from waymark.portal.partner import api as api_partner
+from waymark.portal.payouts import api as api_payouts
 from waymark.portal.remarketing import api as api_remarketing
 from waymark.portal.reports import admin_api as api_admin_reports
 from waymark.portal.reports import api as api_reports
@@ -28,6 +29,7 @@ app.include_router(api_admin_integration.router)
 app.include_router(api_reports.router)
 app.include_router(api_admin_reports.router)
 app.include_router(api_remarketing.router)
+app.include_router(api_payouts.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -10,6 +10,7 @@ from waymark.portal.admin import integration_pages as pages_admin_integration
 from waymark.portal.admin import pages as pages_admin
 from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.partner import pages as pages_partner
+from waymark.portal.payouts import pages as pages_payouts
 from waymark.portal.remarketing import pages as pages_remarketing
 from waymark.portal.reports import admin_pages as pages_admin_reports
 from waymark.portal.reports import pages as pages_reports
@@ -27,6 +28,7 @@ app.include_router(pages_admin_integration.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)
+app.include_router(pages_payouts.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

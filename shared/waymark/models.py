@@ -4,7 +4,7 @@ Importing this module reads the environment, once, as each model's Meta is built
 (template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
 server or its in-process mock swap in with no code change:
   CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE,
-  POSTBACK_LOG_TABLE
+  POSTBACK_LOG_TABLE, PAYOUTS_TABLE
       the table names (absent: the variable's name in lower case)
   AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
   AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
@@ -671,6 +671,125 @@ class RemarketingClick(Model):
     agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
+
+
+# ---------------------------------------------------------------------------- payouts (waymark.payouts)
+
+
+class PayoutAgentIndex(GlobalSecondaryIndex):
+    """Sparse (only payout lines carry payout_id): a partner's payout lines, oldest run first."""
+
+    class Meta:
+        index_name = "agent-index"
+        projection = AllProjection()
+
+    agent_id = UnicodeAttribute(hash_key=True)
+    payout_id = UnicodeAttribute(range_key=True)
+
+
+class PayoutRun(Model):
+    """An operator's payout run: the lines it pays, from review to paid or cancelled."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>": one Query lists a program's runs
+    sk = UnicodeAttribute(range_key=True)  # "RUN#<payout_id>"; payout ids sort by creation time
+    run_id = UnicodeAttribute()  # the payout_id (not named so: only lines carry payout_id, for agent-index)
+    program_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # a RunStatus
+    cutoff = UnicodeAttribute()  # ISO date: commissions payable on or before this day
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    totals = MapAttribute(default=dict)  # currency -> amount (string), of the lines not cancelled
+    lines = NumberAttribute(default=0)
+    skipped = ListAttribute(of=UnicodeAttribute, default=list)  # "<agent_id>: why" (no payment details, ...)
+    exported_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, payout_id: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"RUN#{payout_id}"
+
+
+class PaidConversion(MapAttribute):
+    conversion_id = UnicodeAttribute()
+    amount = DecimalAttribute()  # negative: a clawback of a reversal after it was paid
+    created_at = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
+
+
+class PayoutLine(Model):
+    """What one run pays one partner in one currency, and the conversions it pays (frozen at the run)."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "RUN#<payout_id>"
+    sk = UnicodeAttribute(range_key=True)  # "LINE#<agent_id>#<currency>"
+    payout_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    partner_name = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+    status = UnicodeAttribute()  # a LineStatus
+    conversions = ListAttribute(of=PaidConversion, default=list)
+    method = UnicodeAttribute()  # a PayoutMethod
+    # The account paid to, as it was at the run: the pay files need it whole, every answer shows it masked.
+    account = UnicodeAttribute()
+    bic = UnicodeAttribute(null=True)
+    account_holder = UnicodeAttribute(null=True)
+    details_changed_at = UnicodeAttribute(null=True)
+    flag = UnicodeAttribute(null=True)  # why the operator should look twice (payment details changed lately)
+    cutoff = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    paid_by = UnicodeAttribute(null=True)
+
+    by_agent = PayoutAgentIndex()
+
+    @staticmethod
+    def key(payout_id: str, agent_id: str, currency: str) -> tuple[str, str]:
+        return f"RUN#{payout_id}", f"LINE#{agent_id}#{currency}"
+
+
+class ConversionPayout(Model):
+    """How much of one conversion's commission was paid, and the run that holds a claim on it now.
+
+    One item per conversion, so a claim is one conditional write: a run claims only when no other
+    run holds it (`open_payout` absent) and nobody wrote since it read (`version`), which keeps two
+    runs at once from paying one conversion twice.
+    """
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "CONVERSION#<conversion_id>"
+    sk = UnicodeAttribute(range_key=True, default="PAYOUT")
+    conversion_id = UnicodeAttribute()
+    paid = DecimalAttribute(default=lambda: Decimal(0))  # net paid: commission paid less clawbacks taken
+    version = NumberAttribute(default=0)
+    open_payout = UnicodeAttribute(null=True)  # the run holding the claim, until it is paid or cancelled
+    open_amount = DecimalAttribute(null=True)  # what that run pays (negative: takes back)
+
+    @staticmethod
+    def key(conversion_id: str) -> tuple[str, str]:
+        return f"CONVERSION#{conversion_id}", "PAYOUT"
+
+
+class PaymentDetails(Model):
+    """Where a partner wants its money: the method and account (answered masked, see waymark.payouts.accounts)."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "AGENT#<agent_id>"
+    sk = UnicodeAttribute(range_key=True, default="PAYMENT_DETAILS")
+    agent_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    method = UnicodeAttribute()  # a PayoutMethod
+    account = UnicodeAttribute()  # the PayPal or Wise email, or the IBAN (no spaces)
+    bic = UnicodeAttribute(null=True)
+    account_holder = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(agent_id: str) -> tuple[str, str]:
+        return f"AGENT#{agent_id}", "PAYMENT_DETAILS"
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -57,13 +57,13 @@ def aws_client(service: str):
 
 
 def _tables() -> list[str]:
-    from waymark.models import Agent, Conversion, Link, Program
+    from waymark.models import Agent, Conversion, Link, PayoutRun, Program
 
-    return [model.Meta.table_name for model in (Agent, Link, Program, Conversion)]
+    return [model.Meta.table_name for model in (Agent, Link, Program, Conversion, PayoutRun)]
 
 
 def stored_state() -> dict[str, list[str]]:
-    """Every partner, link, config item and conversion as stored (a test-only scan), to prove nothing changed."""
+    """Every partner, link, config, conversion and payouts item (a test-only scan), to prove nothing changed."""
     dynamodb = aws_client("dynamodb")
     return {
         table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])

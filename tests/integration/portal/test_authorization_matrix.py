@@ -16,6 +16,7 @@ import pytest
 
 from devstack.gateway import Gateway
 from tests.helpers.operators import operator, operator_token
+from tests.helpers.payouts import payout_run_for
 from tests.helpers.portal import MONTH, client, resolver_routes, restore_state, stored_state, world_with_figures
 from tests.helpers.remarketing import configure_console
 from tests.helpers.stack import RECORDER, reset_process_state
@@ -59,6 +60,36 @@ _TEMPLATE_FORM = {"name": "T", "html-en": "<p>{{ lang }}</p>", "html-de": "<p>{{
 _PROFILE_JSON = {"name": "P", "offers": [{"code": "x1", "price": "1", "names": {"en": "X", "de": "X"}}]}
 _TEMPLATE_JSON = {"name": "T", "bodies": {"en": {"html": "<p>a</p>"}, "de": {"html": "<p>b</p>"}}}
 _SUBJECTS = {"subject-en": "Hello", "subject-de": "Hallo"}
+# Paying partners (the matrix world has a run in review paying partner B: world.payout_id).
+_PAYOUT = "/api/admin/payouts"
+_DETAILS = {"method": "paypal", "account": "someone@example.com"}
+_TERMS = {"hold_days": 10, "minimum": "5", "details_change_days": 3}
+PAYOUT_CASES: dict[str, Case] = {
+    "GET /api/payouts": Case(lambda w: "/api/payouts"),
+    "GET /api/payouts/<payout_id>": Case(lambda w: f"/api/payouts/{w.payout_id}", owner="b"),
+    "GET /api/payment-details": Case(lambda w: "/api/payment-details"),
+    "PUT /api/payment-details": Case(lambda w: "/api/payment-details", json=_DETAILS),
+    f"GET {_PAYOUT}": Case(lambda w: _PAYOUT),
+    f"POST {_PAYOUT}": Case(lambda w: _PAYOUT, json={"cutoff": "2026-05-25"}, ok=201),
+    f"GET {_PAYOUT}/<payout_id>": Case(lambda w: f"{_PAYOUT}/{w.payout_id}"),
+    f"POST {_PAYOUT}/<payout_id>/paid": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/paid", json={}),
+    f"POST {_PAYOUT}/<payout_id>/cancel": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/cancel", json={}),
+    f"POST {_PAYOUT}/<payout_id>/paypal.csv": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/paypal.csv", json={}),
+    f"POST {_PAYOUT}/<payout_id>/wise.csv": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/wise.csv", json={}),
+    "GET /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms"),
+    "PUT /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms", json=_TERMS),
+    "GET /portal/payouts": Case(lambda w: "/portal/payouts"),
+    "POST /portal/payouts/details": Case(lambda w: "/portal/payouts/details", form=_DETAILS, ok=303),
+    "GET /portal/payouts/<payout_id>": Case(lambda w: f"/portal/payouts/{w.payout_id}", owner="b"),
+    "GET /admin/payouts": Case(lambda w: "/admin/payouts"),
+    "POST /admin/payouts": Case(lambda w: "/admin/payouts", form={"cutoff": "2026-05-25"}, ok=303),
+    "POST /admin/payouts/terms": Case(lambda w: "/admin/payouts/terms", form=_TERMS, ok=303),
+    "GET /admin/payouts/<payout_id>": Case(lambda w: f"/admin/payouts/{w.payout_id}"),
+    "POST /admin/payouts/<payout_id>/paid": Case(lambda w: f"/admin/payouts/{w.payout_id}/paid", ok=303),
+    "POST /admin/payouts/<payout_id>/cancel": Case(lambda w: f"/admin/payouts/{w.payout_id}/cancel", ok=303),
+    "POST /admin/payouts/<payout_id>/file": Case(lambda w: f"/admin/payouts/{w.payout_id}/file", form={"kind": "wise"}),
+}
+
 REMARKETING_CASES: dict[str, Case] = {
     f"GET {_RM}": Case(lambda w: _RM),
     f"GET {_RM}/profiles/new": Case(lambda w: f"{_RM}/profiles/new"),
@@ -374,6 +405,7 @@ CASES: dict[str, Case] = {
     "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
     **REMARKETING_CASES,
     **SETUP_CASES,
+    **PAYOUT_CASES,
 }
 
 
@@ -440,6 +472,7 @@ def matrix():
             for name in ("stays", "page", "api")
         }
         operator()  # the calling operator, with its authenticator app, made before any write is watched
+        world.payout_id = payout_run_for(world.program, world.b, also_details_of=world.a)
         yield world, stored_state()
 
 
