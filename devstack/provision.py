@@ -42,6 +42,7 @@ PROVISIONED = frozenset(
 
 # Types the local stack leaves out. A type in template.yaml that is in neither set fails
 # tests/unit/test_operations.py, so each new kind of resource gets a decision here.
+_NO_WEBHOOK = "moto never calls an API destination; locally merchants read events through a rule to SQS"
 _NO_DOMAIN = "the local gateway answers on localhost: no certificate, custom domain or DNS"
 NOT_PROVISIONED = {
     "AWS::Serverless::LayerVersion": "the local runtime imports shared/ and the .venv packages directly",
@@ -53,10 +54,9 @@ NOT_PROVISIONED = {
     "AWS::ApiGatewayV2::DomainName": _NO_DOMAIN,
     "AWS::ApiGatewayV2::ApiMapping": _NO_DOMAIN,
     "AWS::Route53::RecordSetGroup": _NO_DOMAIN,
-    # Only with MerchantWebhookUrl: moto stores connections and API destinations but never calls them,
-    # and a local stack has no merchant on the internet; locally, read the events through a rule to SQS.
-    "AWS::Events::Connection": "moto never calls an API destination; locally merchants read events through a rule to SQS",
-    "AWS::Events::ApiDestination": "moto never calls an API destination; locally merchants read events through a rule to SQS",
+    # Only with MerchantWebhookUrl, and a local stack has no merchant on the internet.
+    "AWS::Events::Connection": _NO_WEBHOOK,
+    "AWS::Events::ApiDestination": _NO_WEBHOOK,
     "AWS::IAM::Role": "moto does not enforce IAM (the role only lets EventBridge call the merchant's webhook)",
 }
 

@@ -549,10 +549,8 @@ class CallMapper:
         if operation != "PutEvents":
             return [Request(f"events:{operation}", "*")]
         buses = dict.fromkeys(entry.get("EventBusName") or "default" for entry in params.get("Entries", []))
-        return [
-            Request("events:PutEvents", bus if bus.startswith("arn:") else f"arn:aws:events:{self.prefix}:event-bus/{bus}")
-            for bus in buses
-        ]
+        arns = [bus if bus.startswith("arn:") else f"arn:aws:events:{self.prefix}:event-bus/{bus}" for bus in buses]
+        return [Request("events:PutEvents", arn) for arn in arns]
 
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]

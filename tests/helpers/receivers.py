@@ -30,7 +30,7 @@ def postback_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}))
             self.send_response(receiver.status)
             if receiver.location:

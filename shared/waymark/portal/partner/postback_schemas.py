@@ -16,7 +16,7 @@ class PartnerPostbackIn(BaseModel):
     url_template: str = Field(
         min_length=10,
         max_length=addresses.MAX_URL_LENGTH,
-        description="https URL called for each chosen event; macros: " + ", ".join("{" + m + "}" for m in macros.MACROS),
+        description="https URL called for each chosen event; macros: " + ", ".join(f"{{{m}}}" for m in macros.MACROS),
         examples=["https://tracking.partner.example/pb?click={click_id}&ref={order_ref}&payout={commission}"],
     )
     events: list[PostbackEvent] = Field(min_length=1, max_length=3, description="The events to call the URL for")
@@ -52,7 +52,7 @@ class PartnerPostbackOut(BaseModel):
     events: list[str] = []
     secret_created_at: str | None = None
     signing_secret: str | None = Field(
-        None, description="Only in the answer that made it (first save, rotation): store it now, it is never shown again"
+        None, description="Only in the answer that made it (first save, rotation): store it now, it is not shown again"
     )
     deliveries: list[DeliveryOut] = Field([], description="The newest tries first (at most 100, 30 days)")
 

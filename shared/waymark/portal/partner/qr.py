@@ -21,5 +21,8 @@ def answer(code: str, sub_ids: dict[str, str | None], kind: str) -> Response[byt
         status_code=200,
         content_type=_TYPES[kind],
         body=body,
-        headers={"Cache-Control": "private, max-age=3600", "Content-Disposition": f'inline; filename="{link.code}.{kind}"'},
+        headers={
+            "Cache-Control": "private, max-age=3600",
+            "Content-Disposition": f'inline; filename="{link.code}.{kind}"',
+        },
     )
