@@ -77,7 +77,7 @@ def link_qr_svg(
     sub4: SubId = None,
     sub5: SubId = None,
     source: SubId = None,
-) -> Response[bytes]:
+) -> Response[str]:
     subs = {"sub1": sub1, "sub2": sub2, "sub3": sub3, "sub4": sub4, "sub5": sub5, "source": source}
     return qr.answer(code, subs, "svg")
 
@@ -91,6 +91,6 @@ def link_qr_png(
     sub4: SubId = None,
     sub5: SubId = None,
     source: SubId = None,
-) -> Response[bytes]:
+) -> Response[str]:
     subs = {"sub1": sub1, "sub2": sub2, "sub3": sub3, "sub4": sub4, "sub5": sub5, "source": source}
     return qr.answer(code, subs, "png")
