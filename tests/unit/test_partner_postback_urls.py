@@ -157,3 +157,5 @@ def test_template_yaml_never_sets_the_test_only_switch():
 
     assert TEST_ONLY_LOOPBACK_SWITCH not in (ROOT / "template.yaml").read_text()
     assert addresses.loopback_allowed() is False
+    # The local stack (make dev, the e2e tests) sets it, by this very name.
+    assert f'os.environ["{TEST_ONLY_LOOPBACK_SWITCH}"] = "1"' in (ROOT / "devstack" / "local.py").read_text()
