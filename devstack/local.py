@@ -200,6 +200,10 @@ class LocalWaymark:
         # The embedded user pool checks operators' TOTP codes (against the one key it gives every login)
         # instead of taking any six digits: docs/development.md "Operators' authenticator app".
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
+        # Partner postbacks may reach a receiver on this machine (http on loopback), and only that:
+        # docs/security.md "Outbound URLs". A deployed stack never has the switch
+        # (waymark.partner_postbacks.addresses.TEST_ONLY_LOOPBACK_SWITCH; a unit test holds the name).
+        os.environ["WAYMARK_TEST_ONLY_UNSAFE_ALLOW_LOOPBACK_POSTBACKS"] = "1"
         from moto.server import ThreadedMotoServer
 
         from devstack import control, invitations, moto_fixes

@@ -10,6 +10,7 @@ from waymark.portal.admin import integration_pages as pages_admin_integration
 from waymark.portal.admin import pages as pages_admin
 from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.partner import pages as pages_partner
+from waymark.portal.partner import postback_pages as pages_partner_postbacks
 from waymark.portal.payouts import pages as pages_payouts
 from waymark.portal.remarketing import pages as pages_remarketing
 from waymark.portal.reports import admin_pages as pages_admin_reports
@@ -22,6 +23,7 @@ app = web.page_app()
 app.include_router(pages_account.router)
 app.include_router(pages_passwords.router)
 app.include_router(pages_partner.router)
+app.include_router(pages_partner_postbacks.router)
 app.include_router(pages_admin.router)
 app.include_router(pages_admin_setup.router)
 app.include_router(pages_admin_integration.router)

@@ -4,7 +4,7 @@ Importing this module reads the environment, once, as each model's Meta is built
 (template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
 server or its in-process mock swap in with no code change:
   CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE,
-  POSTBACK_LOG_TABLE, PAYOUTS_TABLE
+  POSTBACK_LOG_TABLE, PAYOUTS_TABLE, PARTNER_POSTBACKS_TABLE
       the table names (absent: the variable's name in lower case)
   AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
   AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
@@ -438,6 +438,41 @@ class PostbackLogEntry(Model):
     order_id = UnicodeAttribute(null=True)
     conversion_status = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)  # the conversion's Reason, when it earns nothing
+    ttl = NumberAttribute()
+
+
+# ---------------------------------------------------------------------------- partner postbacks
+
+
+class PartnerPostbackSettings(Model):
+    """A partner's own postback: its URL template, the events it wants, its signing secret (encrypted)."""
+
+    Meta = table_meta("PARTNER_POSTBACKS_TABLE")
+    agent_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="SETTINGS")
+    program_id = UnicodeAttribute()
+    url_template = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute, default=list)  # waymark.events.vocabulary.EventType values
+    signing_secret = UnicodeAttribute()  # "kms:<ciphertext>" (waymark.partner_postbacks.secrets)
+    secret_created_at = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class PartnerPostbackDelivery(Model):
+    """One try at a partner postback: what happened, never the URL's values (they are the partner's data)."""
+
+    Meta = table_meta("PARTNER_POSTBACKS_TABLE")
+    agent_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # "DELIVERY#<ISO time>#<random>": a Query reads them newest first
+    at = UnicodeAttribute()
+    event = UnicodeAttribute()  # the detail type, or "test"
+    order_ref = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute()  # delivered | retrying | failed | refused
+    status_code = NumberAttribute(null=True)  # the partner's HTTP answer; None when none came
+    latency_ms = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    attempt = NumberAttribute(default=1)
     ttl = NumberAttribute()
 
 

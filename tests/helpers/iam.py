@@ -549,6 +549,14 @@ class CallMapper:
             return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:{key}", context)]
         return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:key/{key}" if key else "*", context)]
 
+    def _events(self, operation: str, params: dict) -> list[Request]:
+        """PutEvents is authorized on each entry's bus (by ARN, or by name in this account)."""
+        if operation != "PutEvents":
+            return [Request(f"events:{operation}", "*")]
+        buses = dict.fromkeys(entry.get("EventBusName") or "default" for entry in params.get("Entries", []))
+        arns = [bus if bus.startswith("arn:") else f"arn:aws:events:{self.prefix}:event-bus/{bus}" for bus in buses]
+        return [Request("events:PutEvents", arn) for arn in arns]
+
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]
 

@@ -50,6 +50,7 @@ ProgramId = Annotated[
 ]
 MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+SubId = Annotated[str | None, Query(max_length=500, description="A sub-ID the link carries (as ?sub1=... on a click)")]
 PartnerFilter = Annotated[
     str | None, Query(min_length=4, max_length=64, pattern=ID_PATTERN, description="Only this partner's (its code)")
 ]

@@ -51,6 +51,9 @@ def _b_sale(w) -> str:
 _OFFLINE_SALE = {"advertiser_id": "matrix-shop", "order_id": "M-1", "amount": "10.00", "currency": "EUR"}
 _OFFLINE_SALE |= {"channel": "phone", "agent": "nobody1"}
 _PAGE_DECISION = {"from_status": "pending", "status": "approved"}
+# A partner's postback to a public IP literal (no DNS lookup in the matrix).
+_POSTBACK_JSON = {"url_template": "https://93.184.215.14/pb?c={click_id}", "events": ["conversion.approved"]}
+_POSTBACK_FORM = {"url_template": _POSTBACK_JSON["url_template"], "conversion.approved": "on"}
 
 # The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
@@ -251,6 +254,13 @@ CASES: dict[str, Case] = {
     "POST /portal/links/<code>/status": Case(
         lambda w: f"/portal/links/{_b_link(w)}/status", form={"status": "paused"}, owner="b", ok=303
     ),
+    "GET /portal/links/<code>/qr.svg": Case(lambda w: f"/portal/links/{_b_link(w)}/qr.svg", owner="b"),
+    "GET /portal/links/<code>/qr.png": Case(lambda w: f"/portal/links/{_b_link(w)}/qr.png", owner="b"),
+    "GET /portal/postbacks": Case(lambda w: "/portal/postbacks"),
+    "POST /portal/postbacks": Case(lambda w: "/portal/postbacks", form=_POSTBACK_FORM),
+    # Nobody in the matrix world has saved a postback: a test or a new secret is a 400 for everyone allowed.
+    "POST /portal/postbacks/test": Case(lambda w: "/portal/postbacks/test", ok=400),
+    "POST /portal/postbacks/secret": Case(lambda w: "/portal/postbacks/secret", ok=400),
     "GET /portal/profile": Case(lambda w: "/portal/profile"),
     "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
     # the matrix's logins have no Cognito user: the current password is wrong, and nothing changes
@@ -349,6 +359,12 @@ CASES: dict[str, Case] = {
     "GET /api/links": Case(lambda w: "/api/links"),
     "POST /api/links": Case(lambda w: "/api/links", json={"destination": "https://www.example.com/new"}, ok=201),
     "GET /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", owner="b"),
+    "GET /api/links/<code>/qr.svg": Case(lambda w: f"/api/links/{_b_link(w)}/qr.svg", owner="b"),
+    "GET /api/links/<code>/qr.png": Case(lambda w: f"/api/links/{_b_link(w)}/qr.png", owner="b"),
+    "GET /api/partner-postbacks": Case(lambda w: "/api/partner-postbacks"),
+    "PUT /api/partner-postbacks": Case(lambda w: "/api/partner-postbacks", json=_POSTBACK_JSON),
+    "POST /api/partner-postbacks/test": Case(lambda w: "/api/partner-postbacks/test", json={}, ok=400),
+    "POST /api/partner-postbacks/secret": Case(lambda w: "/api/partner-postbacks/secret", json={}, ok=400),
     "PATCH /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", json={"status": "paused"}, owner="b"),
     "GET /api/admin/partners": Case(lambda w: "/api/admin/partners"),
     "GET /api/admin/partners/<agent_id>": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}"),
