@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -217,7 +218,9 @@ class LocalWaymark:
         deployment.gateway.client_ip_header = self.client_ip_header
         # The bootstrap and the demo write through the library as the functions do: they need the deployment whole.
         first = bootstrap(deployment.stack)
+        started = time.monotonic()
         self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port, first) if self.seed_demo else None
+        seeded = time.monotonic()
         info = ready_info(deployment, first, self.demo)
         deployment.gateway.control.update(
             control.endpoints(deployment.stack, deployment.runtime, deployment.poller.drain, info)
@@ -225,6 +228,8 @@ class LocalWaymark:
         serve_in_thread(deployment.server)
         deployment.poller.start()
         deployment.poller.drain()
+        if self.demo:
+            log(f"Demo seeded in {seeded - started:.1f} s, its history counted in {time.monotonic() - seeded:.1f} s")
         return info
 
     def stop(self, timeout: float = 10.0) -> None:
