@@ -7,6 +7,7 @@ from contextlib import redirect_stdout
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging import logger as powertools_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.provider import cold_start
 
@@ -60,6 +61,8 @@ def test_nothing_counted_prints_nothing_but_the_cold_start():
 
 def test_log_lines_carry_the_keys_powertools_would_set(monkeypatch):
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "click")
+    # Powertools' logger keeps its own cold-start flag, which any earlier handler in this process cleared.
+    monkeypatch.setattr(powertools_logger, "is_cold_start", True)
     contexts = [LambdaContext(function_name="click"), LambdaContext(function_name="click")]
 
     def record(service: str, decorator) -> list[dict]:
