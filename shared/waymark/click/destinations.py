@@ -129,17 +129,35 @@ def add_tracking(
     `destination` must come from check_destination. Values are fully percent-encoded, so
     nothing a visitor sends can change the URL's structure.
     """
-    base, _, fragment = destination.partition("#")
     click_id = macros.get("click_id")
-    extra = {click_param: click_id} if click_param and click_id and "{click_id}" not in base else {}
-    base = _MACRO.sub(lambda m: quote(macros.get(m.group(1), ""), safe=""), base)
-    path, _, query = base.partition("?")
-    kept = [pair for pair in query.split("&") if pair and _param_name(pair) not in extra]
-    present = {_param_name(pair) for pair in kept}
+    layout = _layout(destination, click_param if click_param and click_id else None)
+    if layout is None:  # macros in the destination: substituted per click
+        base, _, fragment = destination.partition("#")
+        extra = {click_param: click_id} if click_param and click_id and "{click_id}" not in base else {}
+        base = _MACRO.sub(lambda m: quote(macros.get(m.group(1), ""), safe=""), base)
+        path, _, query = base.partition("?")
+        kept = [pair for pair in query.split("&") if pair and _param_name(pair) not in extra]
+        present = {_param_name(pair) for pair in kept}
+    else:
+        path, fragment, kept_pairs, present = layout
+        extra = {click_param: click_id} if click_param and click_id else {}
+        kept = list(kept_pairs)
     added = {**extra, **{k: v for k, v in passthrough.items() if k not in present and k not in extra}}
     kept.extend(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in added.items())
     url = path + ("?" + "&".join(kept) if kept else "")
     return url + ("#" + fragment if fragment else "")
+
+
+@lru_cache(maxsize=4096)
+def _layout(destination: str, click_param: str | None) -> tuple[str, str, tuple[str, ...], frozenset[str]] | None:
+    """A destination without macros split once (path, fragment, the query's pairs but `click_param`'s, their
+    names): thousands of clicks follow the same few destinations. None when it has macros."""
+    base, _, fragment = destination.partition("#")
+    if _MACRO.search(base):
+        return None
+    path, _, query = base.partition("?")
+    kept = tuple(pair for pair in query.split("&") if pair and _param_name(pair) != click_param)
+    return path, fragment, kept, frozenset(_param_name(pair) for pair in kept)
 
 
 def _param_name(pair: str) -> str:
