@@ -32,18 +32,19 @@ PROVISIONED = frozenset(
         "AWS::SES::EmailIdentity",
         "AWS::SES::ConfigurationSet",
         "AWS::SES::ConfigurationSetEventDestination",
-        "AWS::Events::EventBus",
-        "AWS::Events::Rule",
         "AWS::SNS::Topic",
         "AWS::SNS::Subscription",
         "AWS::Logs::LogGroup",
         "AWS::Serverless::Function",
         "AWS::Serverless::HttpApi",
+        "AWS::Events::EventBus",
+        "AWS::Events::Rule",
     }
 )
 
 # Types the local stack leaves out. A type in template.yaml that is in neither set fails
 # tests/unit/test_operations.py, so each new kind of resource gets a decision here.
+_NO_WEBHOOK = "moto never calls an API destination; locally merchants read events through a rule to SQS"
 _NO_DOMAIN = "the local gateway answers on localhost: no certificate, custom domain or DNS"
 NOT_PROVISIONED = {
     "AWS::Serverless::LayerVersion": "the local runtime imports shared/ and the .venv packages directly",
@@ -56,6 +57,10 @@ NOT_PROVISIONED = {
     "AWS::ApiGatewayV2::DomainName": _NO_DOMAIN,
     "AWS::ApiGatewayV2::ApiMapping": _NO_DOMAIN,
     "AWS::Route53::RecordSetGroup": _NO_DOMAIN,
+    # Only with MerchantWebhookUrl, and a local stack has no merchant on the internet.
+    "AWS::Events::Connection": _NO_WEBHOOK,
+    "AWS::Events::ApiDestination": _NO_WEBHOOK,
+    "AWS::IAM::Role": "moto does not enforce IAM (the role only lets EventBridge call the merchant's webhook)",
 }
 
 
@@ -118,10 +123,6 @@ def provision(stack: Stack) -> None:
         name = stack.resolve(resource.get("Properties", {})).get("Name") or stack.local_name(logical_id)
         clients.sesv2.create_configuration_set(ConfigurationSetName=name)
         stack.physical[logical_id] = {"Ref": name}
-    for logical_id, resource in stack.of_type("AWS::Events::EventBus").items():
-        name = stack.resolve(resource["Properties"])["Name"]
-        arn = clients.events.create_event_bus(Name=name)["EventBusArn"]
-        stack.physical[logical_id] = {"Ref": name, "Name": name, "Arn": arn}
     for logical_id, resource in stack.of_type("AWS::SNS::Topic").items():
         props = stack.resolve(resource.get("Properties", {}))
         name = props.get("TopicName") or stack.local_name(logical_id)
@@ -146,11 +147,14 @@ def provision(stack: Stack) -> None:
             },
         )
         stack.physical[logical_id] = {"Ref": destination["Name"]}
-    # Rules after the queues they target: moto's EventBridge delivers put events to SQS targets.
-    for logical_id, resource in stack.of_type("AWS::Events::Rule").items():
-        _rule(stack, clients, logical_id, resource)
     for logical_id, resource in stack.of_type("AWS::Logs::LogGroup").items():
         _log_group(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::Events::EventBus").items():
+        name = stack.resolve(resource["Properties"])["Name"]
+        arn = clients.events.create_event_bus(Name=name)["EventBusArn"]
+        stack.physical[logical_id] = {"Ref": name, "Arn": arn, "Name": name}
+    for logical_id, resource in stack.of_type("AWS::Events::Rule").items():
+        _rule(stack, clients, logical_id, resource)
     for logical_id in stack.functions:
         arn = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{stack.local_name(logical_id)}"
         stack.physical[logical_id] = {"Ref": stack.local_name(logical_id), "Arn": arn}
@@ -172,21 +176,6 @@ class _Clients:
         if key not in self._cache:
             self._cache[key] = boto3.client(service, region_name=self.region)
         return self._cache[key]
-
-
-def _rule(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
-    props = stack.resolve(resource["Properties"])
-    name = stack.local_name(logical_id)
-    request = {"Name": name, "EventBusName": props.get("EventBusName", "default"), "State": "ENABLED"}
-    if "EventPattern" in props:
-        request["EventPattern"] = json.dumps(props["EventPattern"])
-    if "ScheduleExpression" in props:
-        request["ScheduleExpression"] = props["ScheduleExpression"]
-    arn = clients.events.put_rule(**request)["RuleArn"]
-    targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", [])]
-    if targets:
-        clients.events.put_targets(Rule=name, EventBusName=request["EventBusName"], Targets=targets)
-    stack.physical[logical_id] = {"Ref": name, "Arn": arn}
 
 
 def _secret(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
@@ -257,6 +246,23 @@ def _queue(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> 
     url = clients.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     arn = clients.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     stack.physical[logical_id] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _rule(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    """A rule with an event pattern on a bus; its SQS targets are put (moto delivers to them on PutEvents).
+    Schedules are the local stack's own (functions' Schedule events); other targets are not called locally."""
+    props = stack.resolve(resource["Properties"])
+    if "EventPattern" not in props:
+        return
+    name = props.get("Name") or stack.local_name(logical_id)
+    bus = props.get("EventBusName", "default")
+    arn = clients.events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]))[
+        "RuleArn"
+    ]
+    targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", []) if ":sqs:" in t["Arn"]]
+    if targets:
+        clients.events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+    stack.physical[logical_id] = {"Ref": name, "Arn": arn}
 
 
 def _log_group(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

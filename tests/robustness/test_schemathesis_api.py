@@ -1,4 +1,5 @@
-"""schemathesis as an operator on the console's set-up operations (programs, advertisers, operators, changes, erasure, mail).
+"""schemathesis as an operator on the console's set-up operations (programs, advertisers, operators, changes,
+erasure, mail).
 
 How the requests are made and checked: tests/helpers/api_fuzzing.py.
 """

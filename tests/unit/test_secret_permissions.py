@@ -24,12 +24,14 @@ EXPECTED_READS = {
     "ApiFunction": {"WebKeysSecret", "VisitorHashSecret", "WaymarkSecret"},
     "PartnerMailFunction": {"EmailLinkKeysSecret", "WaymarkSecret"},  # unsubscribe links; the suppression check
     "MailEventsFunction": {"WaymarkSecret"},  # a bounced or complaining address's hash, suppressed
+    "PartnerPostbackFunction": {"PartnerPostbackHashSecret"},  # {order_ref}, a keyed hash of the sale
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,
     "WaymarkSecret": keys.REMARKETING_HASH_KEY,
     "EmailLinkKeysSecret": keys.EMAIL_LINK_KEYS,
     "WebKeysSecret": keys.WEB_KEYS,
+    "PartnerPostbackHashSecret": keys.PARTNER_POSTBACK_HASH_KEY,
 }
 
 

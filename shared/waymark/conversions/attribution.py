@@ -79,6 +79,8 @@ class Report:
     service_date: date | None = None
     booking_ref: str | None = None
     reported_by: str = "postback"  # postback | pixel | console (an operator, waymark.conversions.offline_sales)
+    # Signed with the test secret: recorded only for a test click (waymark.conversions.recording).
+    test_only: bool = False
 
 
 @dataclass(frozen=True)
