@@ -170,3 +170,43 @@ def test_an_automatic_approval_gets_the_welcome_once_and_an_unconfirmed_address_
 
     (email,) = sent_emails(aws)
     assert email["to"] == ["auto@example.org"] and email["subject"].startswith("Welcome to Example Tours")
+
+
+def test_the_publishers_events_from_the_streams_become_the_partners_emails(aws, runtime, streams, shop):
+    """The whole way: the tables' streams -> EventsPublisherFunction -> WaymarkEventBus -> PartnerMailRule
+    -> PartnerMailQueue -> PartnerMailFunction -> SES, with the events as the publisher really makes them."""
+    from waymark.partners.management import change_status
+
+    applicant = make_agent(shop.program, status="pending", email="applicant@example.org", name="Ada")
+    streams.drain()
+    deliver(aws, runtime)
+    change_status(applicant.agent_id, "approve", by="ops@example.com")
+    streams.drain()
+    deliver(aws, runtime)
+
+    emails = [(e["to"], e["subject"]) for e in sent_emails(aws)]
+    assert [subject for to, subject in emails if to == ["applicant@example.org"]] == [
+        "We received your application to Example Tours",
+        "Welcome to Example Tours: your account is approved",
+    ]
+    # the shop's partner, created active (signed_up and approved at once): one welcome, nothing more
+    assert [subject for to, subject in emails if to == [shop.agent.email]] == [
+        "Welcome to Example Tours: your account is approved"
+    ]
+
+
+def test_an_approved_sale_from_the_stream_emails_its_partner_the_commission(aws, runtime, streams, shop):
+    from tests.helpers.reporting import set_status, stored_sale
+
+    streams.drain()
+    deliver(aws, runtime)
+    before = len(sent_emails(aws))
+    sale = stored_sale("shop", shop.agent.agent_id, "o-mail", amount="249.90", commission="24.99")
+    streams.drain()
+    set_status(sale, "approved")
+    streams.drain()
+    deliver(aws, runtime)
+
+    (email,) = sent_emails(aws)[before:]
+    assert email["to"] == [shop.agent.email] and email["subject"] == "Conversion approved: 24.99 EUR commission"
+    assert "249.90 EUR" in email["html"]
