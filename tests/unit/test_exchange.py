@@ -2,9 +2,11 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from waymark.conversions.ecb_rates import BadRatesFile, parse
 from waymark.conversions.exchange import MAX_RATE_AGE_DAYS, DayRates, NoRate, convert, cross_rate, parse_rate
 
 DAY = date(2026, 12, 1)
@@ -73,3 +75,36 @@ def test_rates_entered_must_be_plain_positive_decimals(text):
 
 def test_a_rate_entered_is_kept_exactly():
     assert parse_rate(" 1.0845 ") == Decimal("1.0845")
+
+
+# ----------------------------------------------------------------------------- the ECB's daily file
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "eurofxref-daily.xml"  # as the ECB published it
+
+
+def test_the_ecb_sample_parses_into_the_days_rates_per_euro():
+    rates = parse(SAMPLE.read_bytes())
+    assert (rates.day, rates.source, rates.base) == (date(2017, 3, 8), "ecb", "EUR")
+    assert rates.rates["USD"] == Decimal("1.0556") and rates.rates["JPY"] == Decimal("120.65")
+    assert rates.rates["IDR"] == Decimal("14144.80")
+    # The file's 31 but two that left ISO 4217's list for the euro (HRK in 2023, BGN in 2026).
+    assert "HRK" not in rates.rates and "BGN" not in rates.rates
+    assert len(rates.rates) == 29
+    # Cross rates go through the euro: 100 USD in GBP.
+    assert convert(Decimal("100.00"), "USD", "GBP", rates.day, [rates])[0] == Decimal("82.18")
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        (b"<not xml", "not XML"),
+        ('<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16"), "not UTF-8"),
+        (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', "DTD"),
+        (SAMPLE.read_bytes().replace(b"time='2017-03-08'", b"time='yesterday'"), "not a date"),
+        (SAMPLE.read_bytes().replace(b"rate='1.0556'", b"rate='-1'"), "rate of USD"),
+        (SAMPLE.read_bytes().replace(b"<Cube time='2017-03-08'>", b"<Cube>"), "has 0"),
+    ],
+)
+def test_a_file_not_in_the_ecbs_shape_is_refused_whole(document, problem):
+    with pytest.raises(BadRatesFile, match=problem):
+        parse(document)

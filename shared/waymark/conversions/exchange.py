@@ -19,9 +19,13 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from pynamodb.transactions import TransactWrite
+
 from waymark.core import aws, currencies
 from waymark.core.cache import TTLCache
-from waymark.models import RATES_PARTITION, ExchangeRates, as_dict
+from waymark.core.times import iso, utcnow
+from waymark.models import RATES_PARTITION, ExchangeRates, as_dict, connection
+from waymark.programs import changes
 
 MAX_RATE_AGE_DAYS = 5
 RATE_DIGITS = 10
@@ -141,3 +145,53 @@ def day_rates(item: ExchangeRates) -> DayRates:
         item.base,
         {currency: Decimal(str(rate)) for currency, rate in as_dict(item.rates).items()},
     )
+
+
+# ----------------------------------------------------------------------------- the rate table
+
+
+TABLE_DAYS_SHOWN = 30
+
+
+def rate_table(limit: int = TABLE_DAYS_SHOWN * len(SOURCES)) -> list[ExchangeRates]:
+    """The newest rate items of every source, newest first (one Query)."""
+    found = ExchangeRates.query(
+        RATES_PARTITION, scan_index_forward=False, limit=limit, page_size=limit, consistent_read=True
+    )
+    return list(found)
+
+
+def set_operator_rates(
+    day: date, base: str, rates: Mapping[str, Decimal], *, by: str, program_id: str
+) -> ExchangeRates | None:
+    """Replace the operator's rates for `day` (none: remove them), with the change in the record of the
+    operator's program; the ECB's rates of that day stay, behind the operator's."""
+    key = ExchangeRates.key(day.isoformat(), "operator")
+    try:
+        current: ExchangeRates | None = ExchangeRates.get(*key, consistent_read=True)
+    except ExchangeRates.DoesNotExist:
+        current = None
+    shown = {currency: format(rate, "f") for currency, rate in sorted(rates.items())}
+    before = {"base": current.base, "rates": as_dict(current.rates)} if current else None
+    after = {"base": base, "rates": shown} if rates else None
+    if before == after:
+        return current
+    entry = changes.record(
+        program_id,
+        by=by,
+        subject=f"rates:{day.isoformat()}",
+        action="update" if current and rates else "create" if rates else "remove",
+        before=before,
+        after=after,
+    )
+    item = ExchangeRates(
+        *key, day=day.isoformat(), source="operator", base=base, rates=shown, updated_at=iso(utcnow()), updated_by=by
+    )
+    with TransactWrite(connection=connection()) as transaction:
+        if rates:
+            transaction.save(item)
+        else:
+            transaction.delete(item)
+        transaction.save(entry)
+    forget()
+    return item if rates else None
