@@ -108,8 +108,7 @@ class PostbackParams(BaseModel):
     """The sale's amount as a decimal string ("178.00"): digits and one optional point, at most the
     currency's minor units."""
     currency: Currency
-    """ISO 4217 code. Another currency than the program's is converted at the day's rate (the
-    reported amount, currency and rate are kept); without a rate for it the sale is refused."""
+    """ISO 4217 code; another currency than the program's converts at the day's rate (what you sent is kept)."""
     click_id: ClickId = None
     """The click id your landing page received."""
     ref: str | None = Field(None, max_length=16)

@@ -218,6 +218,7 @@ class ProgramSettings(BaseModel):
         values = self.model_dump(exclude={"banners", "fraud_rules", "commission_rules"})
         values["banners"] = [banner.stored() for banner in self.banners]
         values["fraud_rules"] = self.fraud_rules.stored()
+        values["coupon_precedence"] = self.coupon_precedence.value  # a plain string in the settings map
         values["commission_rules"] = [
             {k: v for k, v in rule.stored().items() if v is not None} for rule in self.commission_rules
         ]
