@@ -1,13 +1,19 @@
 """Coupon codes and sales in other currencies, through the postback function and the pixel."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import boto3
+
 from tests.helpers.programs import make_agent
+from tests.helpers.reporting import T0, stored_sale
 from tests.helpers.tracking import assert_gif, click, pixel, postback
 from waymark.conversions import coupons
 from waymark.models import Conversion, ExchangeRates
 from waymark.programs import settings
+from waymark.reporting import exports
 
 OPERATOR = "operator@example.com"
 
@@ -135,3 +141,18 @@ def test_a_currency_without_a_rate_is_refused_naming_it_and_writes_nothing(runti
     assert answer.json["fields"] == ["currency"]
     assert "no exchange rate from CHF to EUR" in answer.json["message"]
     assert stored() is None
+
+
+def test_a_statement_shows_coupon_sales_and_converted_sales_apart(aws, merchant):
+    month = T0.strftime("%Y-%m")
+    stored_sale("shop", merchant.agent.agent_id, "c1", channel="coupon", coupon="SUMMER10")
+    stored_sale("shop", merchant.agent.agent_id, "u1", original_amount=Decimal("125.00"), original_currency="USD")
+    exported = exports.export_statement(merchant.program, merchant.agent, month)
+    body = boto3.client("s3").get_object(Bucket=exports.bucket(), Key=exported.key)["Body"].read()
+    rows = {row["order_id"]: row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))}
+    assert (rows["c1"]["channel"], rows["c1"]["coupon"]) == ("coupon", "SUMMER10")
+    assert (rows["u1"]["amount"], rows["u1"]["original_amount"], rows["u1"]["original_currency"]) == (
+        "100.00",
+        "125.00",
+        "USD",
+    )
