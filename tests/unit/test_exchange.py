@@ -67,14 +67,16 @@ def test_no_rate_in_the_last_days_refuses_naming_the_currencies():
         convert(Decimal("1.00"), "CHF", "EUR", DAY, [ECB])
 
 
-@pytest.mark.parametrize("text", ["0", "-1", "abc", "NaN", "Infinity", "1e12", "1.12345678901"])
+@pytest.mark.parametrize("text", ["0", "-1", "abc", "NaN", "Infinity", "1e12", "1.12345678901", "1E-999999999"])
 def test_rates_entered_must_be_plain_positive_decimals(text):
     with pytest.raises(ValueError, match=r"decimal|positive|significant"):
         parse_rate(text)
 
 
-def test_a_rate_entered_is_kept_exactly():
+def test_a_rate_entered_is_kept_exactly_and_short():
     assert parse_rate(" 1.0845 ") == Decimal("1.0845")
+    assert format(parse_rate("1.10" + "0" * 5000), "f") == "1.1"
+    assert format(parse_rate("160"), "f") == "160"
 
 
 # ----------------------------------------------------------------------------- the ECB's daily file

@@ -29,6 +29,7 @@ from waymark.programs import changes
 
 MAX_RATE_AGE_DAYS = 5
 RATE_DIGITS = 10
+MIN_RATE, MAX_RATE = Decimal("0.000000001"), Decimal(10) ** 9  # beyond any currency pair's
 RATES_TTL_SECONDS = 60.0  # a warm postback sees an operator's new rate within a minute
 SOURCES = ("operator", "ecb")  # on one day, the first that has both currencies wins
 
@@ -96,9 +97,10 @@ def parse_rate(value: Any) -> Decimal:
         rate = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a decimal number") from None
-    if not rate.is_finite() or rate <= 0 or rate >= Decimal(10) ** 9:
-        raise ValueError("a rate is a positive number below 1000000000")
-    if len(rate.normalize().as_tuple().digits) > RATE_DIGITS:
+    if not rate.is_finite() or not MIN_RATE <= rate < MAX_RATE:
+        raise ValueError(f"a rate is a positive number from {MIN_RATE:f} to below {MAX_RATE:f}")
+    rate = rate.normalize()  # "1.10" and "1.1000" are one rate, kept short whatever the input's zeros
+    if len(rate.as_tuple().digits) > RATE_DIGITS:
         raise ValueError(f"a rate has at most {RATE_DIGITS} significant digits")
     return rate
 
