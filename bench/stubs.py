@@ -17,9 +17,11 @@ class StubbedAws:
     def __init__(self, items: dict[str, list[dict]] | None = None) -> None:
         self.items = items or {}  # table name -> the items GetItem can find there (matched by key)
         self.calls: Counter[str] = Counter()
+        self._last: dict[str, dict] = {}  # operation -> its last serialised request (kept as is: the stub is timed too)
 
     def __call__(self, model, params, **kwargs):
         self.calls[model.name] += 1
+        self._last[model.name] = params
         body: dict = {}
         if model.name == "GetItem":
             # `params` is the serialised request here; DynamoDB's JSON protocol carries it in the body.
@@ -34,6 +36,10 @@ class StubbedAws:
         elif model.name == "GetSecretValue":
             body = {"SecretString": BENCH_KEYRING}
         return AWSResponse("https://stub.local", 200, {}, None), {**body, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    def last_request(self, operation: str) -> dict:
+        """The last `operation` request's parameters, as sent (DynamoDB's JSON)."""
+        return json.loads(self._last[operation]["body"] or "{}")
 
     def install(self, session) -> None:
         """Register on a botocore session before its clients exist (clients copy the session's hooks)."""

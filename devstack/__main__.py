@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only what a fresh deployment holds: the bootstrap's program and operator (make dev DEMO=0)",
     )
     serve.add_argument(
+        "--no-history",
+        action="store_true",
+        help="the demo without its 60 days of history (tests that need only its links start faster)",
+    )
+    serve.add_argument(
         "--client-ip-header",
         action="store_true",
         help="tests: a loopback client plays the address in X-Local-Client-Ip (one network per browser)",
@@ -59,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         demo_port=args.demo_port,
         quiet=args.quiet,
         seed_demo=not args.no_seed,
+        seed_history=not args.no_history,
         client_ip_header=args.client_ip_header,
     )
     try:

@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,14 +143,18 @@ def bootstrap(stack: Stack) -> dict:
     return facts
 
 
-def open_demo(gateway_url: str, host: str, port: int, first: dict) -> Demo:
+def open_demo(gateway_url: str, host: str, port: int, first: dict, *, history: bool = True) -> Demo:
     """Seed the demo into the bootstrapped program and serve its merchant site on `host:port` (0: any free port)."""
     from devstack import demo_site, seed
 
     listener = demo_site.listen(host, port)
     url = f"http://localhost:{listener.getsockname()[1]}"
     facts = seed.seed(
-        gateway_url=gateway_url, shop_url=url, program_id=first["program_id"], operator=first["operator"]["email"]
+        gateway_url=gateway_url,
+        shop_url=url,
+        program_id=first["program_id"],
+        operator=first["operator"]["email"],
+        history=history,
     )
     site = demo_site.serve(listener, gateway_url=gateway_url, postback_token=facts["advertiser_token"])
     return Demo(facts, url, site)
@@ -185,6 +190,7 @@ class LocalWaymark:
     demo_port: int = 3001
     quiet: bool = False
     seed_demo: bool = True
+    seed_history: bool = True  # the demo's 60 days (devstack.history); off: `serve --no-history`
     client_ip_header: bool = False  # devstack.gateway.CLIENT_IP_HEADER, for tests
 
     def start(self) -> dict:
@@ -200,6 +206,10 @@ class LocalWaymark:
         # The embedded user pool checks operators' TOTP codes (against the one key it gives every login)
         # instead of taking any six digits: docs/development.md "Operators' authenticator app".
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
+        # Partner postbacks may reach a receiver on this machine (http on loopback), and only that:
+        # docs/security.md "Outbound URLs". A deployed stack never has the switch
+        # (waymark.partner_postbacks.addresses.TEST_ONLY_LOOPBACK_SWITCH; a unit test holds the name).
+        os.environ["WAYMARK_TEST_ONLY_UNSAFE_ALLOW_LOOPBACK_POSTBACKS"] = "1"
         from moto.server import ThreadedMotoServer
 
         from devstack import control, invitations, moto_fixes
@@ -217,14 +227,25 @@ class LocalWaymark:
         deployment.gateway.client_ip_header = self.client_ip_header
         # The bootstrap and the demo write through the library as the functions do: they need the deployment whole.
         first = bootstrap(deployment.stack)
-        self.demo = open_demo(deployment.gateway_url, self.host, self.demo_port, first) if self.seed_demo else None
+        started = time.monotonic()
+        self.demo = (
+            open_demo(deployment.gateway_url, self.host, self.demo_port, first, history=self.seed_history)
+            if self.seed_demo
+            else None
+        )
+        seeded = time.monotonic()
         info = ready_info(deployment, first, self.demo)
         deployment.gateway.control.update(
             control.endpoints(deployment.stack, deployment.runtime, deployment.poller.drain, info)
         )
         serve_in_thread(deployment.server)
         deployment.poller.start()
-        deployment.poller.drain()
+        if self.demo and "history" in self.demo.facts:
+            # Counting the history's stream records takes longer than writing them: the stack answers
+            # now and the pollers count them in the background (POST /_local/drain waits for them).
+            log(f"Demo seeded in {seeded - started:.1f} s; its history is being counted in the background")
+        else:
+            deployment.poller.drain()
         return info
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -35,11 +35,14 @@ PROVISIONED = frozenset(
         "AWS::Logs::LogGroup",
         "AWS::Serverless::Function",
         "AWS::Serverless::HttpApi",
+        "AWS::Events::EventBus",
+        "AWS::Events::Rule",
     }
 )
 
 # Types the local stack leaves out. A type in template.yaml that is in neither set fails
 # tests/unit/test_operations.py, so each new kind of resource gets a decision here.
+_NO_WEBHOOK = "moto never calls an API destination; locally merchants read events through a rule to SQS"
 _NO_DOMAIN = "the local gateway answers on localhost: no certificate, custom domain or DNS"
 NOT_PROVISIONED = {
     "AWS::Serverless::LayerVersion": "the local runtime imports shared/ and the .venv packages directly",
@@ -51,6 +54,10 @@ NOT_PROVISIONED = {
     "AWS::ApiGatewayV2::DomainName": _NO_DOMAIN,
     "AWS::ApiGatewayV2::ApiMapping": _NO_DOMAIN,
     "AWS::Route53::RecordSetGroup": _NO_DOMAIN,
+    # Only with MerchantWebhookUrl, and a local stack has no merchant on the internet.
+    "AWS::Events::Connection": _NO_WEBHOOK,
+    "AWS::Events::ApiDestination": _NO_WEBHOOK,
+    "AWS::IAM::Role": "moto does not enforce IAM (the role only lets EventBridge call the merchant's webhook)",
 }
 
 
@@ -122,6 +129,12 @@ def provision(stack: Stack) -> None:
         stack.physical[logical_id] = {"Ref": subscription["SubscriptionArn"]}
     for logical_id, resource in stack.of_type("AWS::Logs::LogGroup").items():
         _log_group(stack, clients, logical_id, resource)
+    for logical_id, resource in stack.of_type("AWS::Events::EventBus").items():
+        name = stack.resolve(resource["Properties"])["Name"]
+        arn = clients.events.create_event_bus(Name=name)["EventBusArn"]
+        stack.physical[logical_id] = {"Ref": name, "Arn": arn, "Name": name}
+    for logical_id, resource in stack.of_type("AWS::Events::Rule").items():
+        _rule(stack, clients, logical_id, resource)
     for logical_id in stack.functions:
         arn = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{stack.local_name(logical_id)}"
         stack.physical[logical_id] = {"Ref": stack.local_name(logical_id), "Arn": arn}
@@ -213,6 +226,23 @@ def _queue(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> 
     url = clients.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     arn = clients.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     stack.physical[logical_id] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _rule(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:
+    """A rule with an event pattern on a bus; its SQS targets are put (moto delivers to them on PutEvents).
+    Schedules are the local stack's own (functions' Schedule events); other targets are not called locally."""
+    props = stack.resolve(resource["Properties"])
+    if "EventPattern" not in props:
+        return
+    name = props.get("Name") or stack.local_name(logical_id)
+    bus = props.get("EventBusName", "default")
+    arn = clients.events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]))[
+        "RuleArn"
+    ]
+    targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", []) if ":sqs:" in t["Arn"]]
+    if targets:
+        clients.events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+    stack.physical[logical_id] = {"Ref": name, "Arn": arn}
 
 
 def _log_group(stack: Stack, clients: _Clients, logical_id: str, resource: dict) -> None:

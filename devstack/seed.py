@@ -1,6 +1,7 @@
 """The demo `make dev` adds to what the bootstrap made (the program and its operator): the program's
 demo settings, a merchant, its shop's postback token, the operator's known password, an approved
-partner with a login, and tracking links into the demo merchant site. `make dev DEMO=0` skips it."""
+partner with a login, tracking links into the demo merchant site, and 60 days of history
+(devstack.history). `make dev DEMO=0` skips it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ PARTNER_EMAIL = "partner@example.com"
 PARTNER_PASSWORD = "Partner-demo-2026"  # nosec B105
 
 
-def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: str = ADMIN_EMAIL) -> dict:
+def seed(
+    gateway_url: str, shop_url: str, program_id: str = "demo", operator: str = ADMIN_EMAIL, *, history: bool = True
+) -> dict:
     """The demo on top of the bootstrapped program and operator; returns what a person (and the demo
     site) needs of it.
 
@@ -63,7 +66,7 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
     default_url = f"{gateway_url}/c/{agent.agent_id}"
     link_url = f"{gateway_url}/c/{link.code}"
     deep_url = f"{gateway_url}/c/{agent.agent_id}?url={shop_url}/tours/city-walk&sub1=newsletter"
-    return {
+    facts = {
         "program_id": program.program_id,
         "advertiser_id": advertiser.advertiser_id,
         "advertiser_token": token,
@@ -86,6 +89,16 @@ def seed(gateway_url: str, shop_url: str, program_id: str = "demo", operator: st
             f"Email offers     {gateway_url}/admin/remarketing (profiles, templates, subjects; operator login)",
         ],
     }
+    if history:
+        from devstack.history import seed_history
+
+        made = seed_history(facts, operator=operator).as_data()
+        facts["history"] = made
+        facts["lines"].append(
+            f"History          {made['days']} days from {made['first_day']}: {made['clicks']} clicks, "
+            f"{sum(made['conversions'].values())} sales on every channel, {made['emails_sent']} remarketing emails"
+        )
+    return facts
 
 
 # ---------------------------------------------------------------------------- remarketing

@@ -14,6 +14,8 @@ from waymark.portal.admin import integration_api as api_admin_integration
 from waymark.portal.admin import rate_api as api_admin_rates
 from waymark.portal.admin import setup_api as api_admin_setup
 from waymark.portal.partner import api as api_partner
+from waymark.portal.partner import postbacks_api as api_partner_postbacks
+from waymark.portal.payouts import api as api_payouts
 from waymark.portal.remarketing import api as api_remarketing
 from waymark.portal.reports import admin_api as api_admin_reports
 from waymark.portal.reports import api as api_reports
@@ -24,6 +26,7 @@ metrics = Metrics()
 app = web.api_app()
 app.include_router(api_account.router)
 app.include_router(api_partner.router)
+app.include_router(api_partner_postbacks.router)
 app.include_router(api_admin.router)
 app.include_router(api_admin_setup.router)
 app.include_router(api_admin_integration.router)
@@ -32,6 +35,7 @@ app.include_router(api_admin_rates.router)
 app.include_router(api_reports.router)
 app.include_router(api_admin_reports.router)
 app.include_router(api_remarketing.router)
+app.include_router(api_payouts.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -12,6 +12,8 @@ from waymark.portal.admin import pages as pages_admin
 from waymark.portal.admin import rate_pages as pages_admin_rates
 from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.partner import pages as pages_partner
+from waymark.portal.partner import postback_pages as pages_partner_postbacks
+from waymark.portal.payouts import pages as pages_payouts
 from waymark.portal.remarketing import pages as pages_remarketing
 from waymark.portal.reports import admin_pages as pages_admin_reports
 from waymark.portal.reports import pages as pages_reports
@@ -23,6 +25,7 @@ app = web.page_app()
 app.include_router(pages_account.router)
 app.include_router(pages_passwords.router)
 app.include_router(pages_partner.router)
+app.include_router(pages_partner_postbacks.router)
 app.include_router(pages_admin.router)
 app.include_router(pages_admin_setup.router)
 app.include_router(pages_admin_integration.router)
@@ -31,6 +34,7 @@ app.include_router(pages_admin_rates.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)
+app.include_router(pages_payouts.router)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

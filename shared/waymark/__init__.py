@@ -9,6 +9,8 @@ handler that needs clicks never loads Jinja2, pydantic or report code (docs/arch
   reporting    counters, the stats stream consumer, report reads, exports
   partners     partners, their logins and passwords, signup, tracking links and snippets
   programs     programs' settings, operators and the change record the console keeps
+  events       merchant events on the EventBridge bus: detail types, which stream images make them, PutEvents
+  partner_postbacks  partners' own postbacks: settings, URL rules (SSRF), macros, signing, delivery, log
   remarketing  cross-sell profiles, templates, planning, the daily sender, email links, offers
   web          the web kit: resolver, authentication, CSRF, errors, forms, rendering
   portal       pages and JSON API routes by area (account, partner, admin, reports, remarketing)

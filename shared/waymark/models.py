@@ -4,7 +4,7 @@ Importing this module reads the environment, once, as each model's Meta is built
 (template.yaml sets the table names; the local stack and tests set the endpoint), so moto's
 server or its in-process mock swap in with no code change:
   CONFIG_TABLE, AGENTS_TABLE, LINKS_TABLE, SESSIONS_TABLE, CONVERSIONS_TABLE, REMARKETING_TABLE,
-  POSTBACK_LOG_TABLE
+  POSTBACK_LOG_TABLE, PAYOUTS_TABLE, PARTNER_POSTBACKS_TABLE
       the table names (absent: the variable's name in lower case)
   AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL   the DynamoDB endpoint (absent: AWS's own)
   AWS_REGION, else AWS_DEFAULT_REGION                the region (absent: eu-west-1)
@@ -165,6 +165,9 @@ class Advertiser(Model):
     previous_token_sha256 = UnicodeAttribute(null=True)
     previous_hmac_secret = UnicodeAttribute(null=True)
     previous_valid_until = NumberAttribute(null=True)
+    # Signs only the console's test conversions (waymark.conversions.advertiser_secrets), encrypted
+    # under its own purpose; absent on advertisers made before it, until their first test.
+    test_hmac_secret = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     listed_in = UnicodeAttribute(null=True)  # advertisers_listing(program_id)
@@ -489,6 +492,41 @@ class PostbackLogEntry(Model):
     ttl = NumberAttribute()
 
 
+# ---------------------------------------------------------------------------- partner postbacks
+
+
+class PartnerPostbackSettings(Model):
+    """A partner's own postback: its URL template, the events it wants, its signing secret (encrypted)."""
+
+    Meta = table_meta("PARTNER_POSTBACKS_TABLE")
+    agent_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="SETTINGS")
+    program_id = UnicodeAttribute()
+    url_template = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute, default=list)  # waymark.events.vocabulary.EventType values
+    signing_secret = UnicodeAttribute()  # "kms:<ciphertext>" (waymark.partner_postbacks.secrets)
+    secret_created_at = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class PartnerPostbackDelivery(Model):
+    """One try at a partner postback: what happened, never the URL's values (they are the partner's data)."""
+
+    Meta = table_meta("PARTNER_POSTBACKS_TABLE")
+    agent_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # "DELIVERY#<ISO time>#<random>": a Query reads them newest first
+    at = UnicodeAttribute()
+    event = UnicodeAttribute()  # the detail type, or "test"
+    order_ref = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute()  # delivered | retrying | failed | refused
+    status_code = NumberAttribute(null=True)  # the partner's HTTP answer; None when none came
+    latency_ms = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    attempt = NumberAttribute(default=1)
+    ttl = NumberAttribute()
+
+
 # ---------------------------------------------------------------------------- remarketing
 
 
@@ -719,6 +757,125 @@ class RemarketingClick(Model):
     agent_id = UnicodeAttribute(null=True)  # set when a partner's session was written (credited)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
+
+
+# ---------------------------------------------------------------------------- payouts (waymark.payouts)
+
+
+class PayoutAgentIndex(GlobalSecondaryIndex):
+    """Sparse (only payout lines carry payout_id): a partner's payout lines, oldest run first."""
+
+    class Meta:
+        index_name = "agent-index"
+        projection = AllProjection()
+
+    agent_id = UnicodeAttribute(hash_key=True)
+    payout_id = UnicodeAttribute(range_key=True)
+
+
+class PayoutRun(Model):
+    """An operator's payout run: the lines it pays, from review to paid or cancelled."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>": one Query lists a program's runs
+    sk = UnicodeAttribute(range_key=True)  # "RUN#<payout_id>"; payout ids sort by creation time
+    run_id = UnicodeAttribute()  # the payout_id (not named so: only lines carry payout_id, for agent-index)
+    program_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # a RunStatus
+    cutoff = UnicodeAttribute()  # ISO date: commissions payable on or before this day
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    totals = MapAttribute(default=dict)  # currency -> amount (string), of the lines not cancelled
+    lines = NumberAttribute(default=0)
+    skipped = ListAttribute(of=UnicodeAttribute, default=list)  # "<agent_id>: why" (no payment details, ...)
+    exported_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, payout_id: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"RUN#{payout_id}"
+
+
+class PaidConversion(MapAttribute):
+    conversion_id = UnicodeAttribute()
+    amount = DecimalAttribute()  # negative: a clawback of a reversal after it was paid
+    created_at = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
+
+
+class PayoutLine(Model):
+    """What one run pays one partner in one currency, and the conversions it pays (frozen at the run)."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "RUN#<payout_id>"
+    sk = UnicodeAttribute(range_key=True)  # "LINE#<agent_id>#<currency>"
+    payout_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    partner_name = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+    status = UnicodeAttribute()  # a LineStatus
+    conversions = ListAttribute(of=PaidConversion, default=list)
+    method = UnicodeAttribute()  # a PayoutMethod
+    # The account paid to, as it was at the run: the pay files need it whole, every answer shows it masked.
+    account = UnicodeAttribute()
+    bic = UnicodeAttribute(null=True)
+    account_holder = UnicodeAttribute(null=True)
+    details_changed_at = UnicodeAttribute(null=True)
+    flag = UnicodeAttribute(null=True)  # why the operator should look twice (payment details changed lately)
+    cutoff = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    paid_by = UnicodeAttribute(null=True)
+
+    by_agent = PayoutAgentIndex()
+
+    @staticmethod
+    def key(payout_id: str, agent_id: str, currency: str) -> tuple[str, str]:
+        return f"RUN#{payout_id}", f"LINE#{agent_id}#{currency}"
+
+
+class ConversionPayout(Model):
+    """How much of one conversion's commission was paid, and the run that holds a claim on it now.
+
+    One item per conversion, so a claim is one conditional write: a run claims only when no other
+    run holds it (`open_payout` absent) and nobody wrote since it read (`version`), which keeps two
+    runs at once from paying one conversion twice.
+    """
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "CONVERSION#<conversion_id>"
+    sk = UnicodeAttribute(range_key=True, default="PAYOUT")
+    conversion_id = UnicodeAttribute()
+    paid = DecimalAttribute(default=lambda: Decimal(0))  # net paid: commission paid less clawbacks taken
+    version = NumberAttribute(default=0)
+    open_payout = UnicodeAttribute(null=True)  # the run holding the claim, until it is paid or cancelled
+    open_amount = DecimalAttribute(null=True)  # what that run pays (negative: takes back)
+
+    @staticmethod
+    def key(conversion_id: str) -> tuple[str, str]:
+        return f"CONVERSION#{conversion_id}", "PAYOUT"
+
+
+class PaymentDetails(Model):
+    """Where a partner wants its money: the method and account (answered masked, see waymark.payouts.accounts)."""
+
+    Meta = table_meta("PAYOUTS_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "AGENT#<agent_id>"
+    sk = UnicodeAttribute(range_key=True, default="PAYMENT_DETAILS")
+    agent_id = UnicodeAttribute()
+    program_id = UnicodeAttribute()
+    method = UnicodeAttribute()  # a PayoutMethod
+    account = UnicodeAttribute()  # the PayPal or Wise email, or the IBAN (no spaces)
+    bic = UnicodeAttribute(null=True)
+    account_holder = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(agent_id: str) -> tuple[str, str]:
+        return f"AGENT#{agent_id}", "PAYMENT_DETAILS"
 
 
 def as_dict(value: Any) -> dict[str, Any]:

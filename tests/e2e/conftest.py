@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.local_stack import new_browser_context, new_refusals, screenshot, start_local_stack, wait_ready
+from tests.helpers.local_stack import (
+    drain_everything,
+    new_browser_context,
+    new_refusals,
+    screenshot,
+    start_local_stack,
+    wait_ready,
+)
 
 
 def _fail_on_refusals(when: str) -> None:
@@ -37,6 +44,7 @@ def local_stack(tmp_path_factory):
     process = start_local_stack(ready)
     info = wait_ready(process, ready)
     info["log"] = ready.with_suffix(".log")
+    drain_everything(info["gateway_url"])  # the demo's history is counted in the background: wait for it
     yield info
     process.send_signal(signal.SIGINT)
     process.wait(timeout=20)

@@ -4,6 +4,7 @@ poller, and the monthly export's presigned URL downloads the CSV over real HTTP.
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -40,3 +41,55 @@ def test_clicks_reach_the_export_and_its_link_downloads_it(local_stack):
     s3 = embedded_client(local_stack, "s3")
     keys = {item["Key"] for item in s3.list_objects_v2(Bucket=local_stack["resources"]["ExportsBucket"])["Contents"]}
     assert f"demo/{month}/{demo['agent_id']}.csv" in keys  # the statement, written by the queue consumer
+
+
+def test_the_demo_opens_on_sixty_days_of_history(local_stack, page):
+    """`make dev`'s seed: every day of the last 60 has clicks, every channel and status has sales,
+    remarketing emails went out, and the partner's dashboard and reports show them."""
+    from waymark.conversions.vocabulary import Channel, ConversionStatus
+    from waymark.reporting.counters import partner_days_partition
+
+    demo, gateway = local_stack["demo"], local_stack["gateway_url"]
+    history, resources = demo["history"], local_stack["resources"]
+    dynamodb = embedded_client(local_stack, "dynamodb")
+
+    days = dynamodb.query(
+        TableName=resources["StatsTable"],
+        KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+        ExpressionAttributeValues={
+            ":pk": {"S": partner_days_partition(demo["agent_id"])},
+            ":first": {"S": history["first_day"]},
+            ":last": {"S": history["last_day"]},
+        },
+    )["Items"]
+    counted = {
+        d["sk"]["S"] for d in days if int(d.get("clicks", {}).get("N", 0)) + int(d.get("bot_clicks", {}).get("N", 0))
+    }
+    assert len(counted) == history["days"] == 60  # counted by the stats consumer from the streams
+
+    sales = [
+        item
+        for page_ in dynamodb.get_paginator("scan").paginate(TableName=resources["ConversionsTable"])
+        for item in page_["Items"]
+        if item["order_id"]["S"].startswith("DEMO-")
+    ]
+    assert {s["channel"]["S"] for s in sales} == {channel.value for channel in Channel}
+    assert {s["status"]["S"] for s in sales} == {status.value for status in ConversionStatus}
+    assert {s["created_at"]["S"][:10] for s in sales} >= {history["first_day"], history["last_day"]}
+
+    response, listing = fetch(f"{gateway}/_local/mail")
+    assert response.status == 200
+    guests = set(re.findall(r"guest-\d+@example\.org", listing.decode()))
+    assert history["emails_sent"] > 0 and len(guests) > 0  # sent by the daily job on their days
+
+    page.goto(f"{gateway}/login")
+    page.get_by_label("Email", exact=True).fill(demo["partner"]["email"])
+    page.get_by_label("Password", exact=True).fill(demo["partner"]["password"])
+    page.get_by_role("button", name="Log in").click()
+    chart = page.locator("svg[role=img] desc").first.text_content()
+    shown = int(re.match(r"(\d+) clicks", chart).group(1))
+    assert shown >= 30, chart  # the 30-day chart: a day without a person's click is rare
+    page.goto(f"{gateway}/portal/reports")
+    body = page.locator("main").inner_text()
+    for month in sorted({history["first_day"][:7], history["last_day"][:7]}):
+        assert month in body or datetime.strptime(month, "%Y-%m").strftime("%B %Y") in body, month

@@ -46,7 +46,8 @@ def two_stacks(tmp_path_factory):
     for name, port, demo_port in (("first", ports[0], ports[1]), ("second", ports[2], ports[3])):
         ready = folder / f"{name}.json"
         # After the helper's own `--demo-port 0`: argparse keeps the last value given.
-        process = start_local_stack(ready, "--demo-port", str(demo_port), port=port)
+        # Two stacks start at once: the demo's history (which these tests do not look at) would double the wait.
+        process = start_local_stack(ready, "--demo-port", str(demo_port), "--no-history", port=port)
         started.append((process, ready, port, demo_port))
     try:
         yield [

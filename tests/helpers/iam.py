@@ -189,6 +189,8 @@ SUPPORTED_KEYS = {
     "dynamodb:returnvalues",
     "aws:securetransport",
 }
+# kms:EncryptionContext:<key>, one key per encryption context entry (the key name is case-insensitive).
+KMS_CONTEXT_PREFIX = "kms:encryptioncontext:"
 _SPELLING = {
     "dynamodb:leadingkeys": "dynamodb:LeadingKeys",
     "dynamodb:attributes": "dynamodb:Attributes",
@@ -231,7 +233,7 @@ def _conditions(block: dict) -> tuple[Condition, ...]:
         if base not in _OPERATORS or qualifier not in ("", "ForAllValues", "ForAnyValue"):
             raise UnsupportedPolicy(f"condition operator {operator} is not supported by the IAM check")
         for key, values in keys.items():
-            if key.lower() not in SUPPORTED_KEYS:
+            if key.lower() not in SUPPORTED_KEYS and not key.lower().startswith(KMS_CONTEXT_PREFIX):
                 raise UnsupportedPolicy(f"condition key {key} is not supported by the IAM check")
             conditions.append(Condition(base, qualifier, if_exists, key.lower(), tuple(map(str, _listed(values)))))
     return tuple(conditions)
@@ -538,11 +540,22 @@ class CallMapper:
         """A key named by ARN, id or alias; a Decrypt that names none is authorized on the key the ciphertext names,
         which the check cannot read, so it is refused unless the role allows kms:Decrypt on every key."""
         key = params.get("KeyId", "")
+        context = {
+            f"{KMS_CONTEXT_PREFIX}{k.lower()}": [str(v)] for k, v in (params.get("EncryptionContext") or {}).items()
+        }
         if key.startswith("arn:"):
-            return [Request(f"kms:{operation}", key)]
+            return [Request(f"kms:{operation}", key, context)]
         if key.startswith("alias/"):
-            return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:{key}")]
-        return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:key/{key}" if key else "*")]
+            return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:{key}", context)]
+        return [Request(f"kms:{operation}", f"arn:aws:kms:{self.prefix}:key/{key}" if key else "*", context)]
+
+    def _events(self, operation: str, params: dict) -> list[Request]:
+        """PutEvents is authorized on each entry's bus (by ARN, or by name in this account)."""
+        if operation != "PutEvents":
+            return [Request(f"events:{operation}", "*")]
+        buses = dict.fromkeys(entry.get("EventBusName") or "default" for entry in params.get("Entries", []))
+        arns = [bus if bus.startswith("arn:") else f"arn:aws:events:{self.prefix}:event-bus/{bus}" for bus in buses]
+        return [Request("events:PutEvents", arn) for arn in arns]
 
     def _sts(self, operation: str, params: dict) -> list[Request]:
         return [] if operation == "GetCallerIdentity" else [Request(f"sts:{operation}", "*")]

@@ -119,6 +119,17 @@ def fetch(url: str, method: str = "GET", body: bytes | None = None, headers: dic
     return response, response.read()
 
 
+def drain_everything(gateway: str, timeout: float = 600) -> None:
+    """POST /_local/drain: returns once every stream and queue record pending now has been handled
+    (the demo's history takes a while on a busy machine, hence the long timeout)."""
+    parts = urlsplit(gateway)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    connection.request("POST", "/_local/drain", body=b"")
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+
+
 def embedded_client(local_stack: dict, service: str):
     """A boto3 client of the local stack's embedded AWS (what its ready file names), for checking what it stored."""
     return boto3.client(

@@ -57,13 +57,17 @@ def aws_client(service: str):
 
 
 def _tables() -> list[str]:
-    from waymark.models import Agent, Conversion, Link, Program
+    from waymark.models import Agent, Conversion, Link, PartnerPostbackSettings, PayoutRun, Program
 
-    return [model.Meta.table_name for model in (Agent, Link, Program, Conversion)]
+    models = (Agent, Link, Program, Conversion, PayoutRun, PartnerPostbackSettings)
+    return [model.Meta.table_name for model in models]
 
 
 def stored_state() -> dict[str, list[str]]:
-    """Every partner, link, config item and conversion as stored (a test-only scan), to prove nothing changed."""
+    """Every partner, link, config item, conversion, payouts item and partner postback as stored (a test-only scan).
+
+    Compared before and after a request, to prove it changed nothing.
+    """
     dynamodb = aws_client("dynamodb")
     return {
         table: sorted(json.dumps(item, sort_keys=True) for item in dynamodb.scan(TableName=table)["Items"])

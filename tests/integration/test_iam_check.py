@@ -4,7 +4,7 @@ import pytest
 
 from tests.helpers.events import click_event
 from tests.helpers.iam import decide
-from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES, SIGNING_ATTRIBUTES
+from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES, TEST_SIGNING_ATTRIBUTES
 from waymark.models import Advertiser, advertisers_listing
 
 
@@ -75,11 +75,12 @@ def test_the_web_roles_read_advertisers_without_their_secrets_but_for_the_test_c
         assert not decision(
             iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", [*shown, secret])
         ).allowed
-    # The test conversion signs as the advertiser: its current secret, with nothing else it does not need.
-    signing = list(SIGNING_ATTRIBUTES)
+    # The test conversion signs with the test secret: that one, with nothing else it does not need.
+    signing = list(TEST_SIGNING_ATTRIBUTES)
     assert decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", signing)).allowed
-    previous = [*signing, "previous_hmac_secret"]
-    assert not decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", previous)).allowed
+    for secret in ("hmac_secret", "previous_hmac_secret"):
+        real = [*signing, secret]
+        assert not decision(iam_check, function, "GetItem", config_get("ADVERTISER#s", "ADVERTISER", real)).allowed
     assert not decision(iam_check, function, "Query", listing_query("p1")).allowed  # the index's full projection
     assert not decision(iam_check, function, "Scan", {"TableName": Advertiser.Meta.table_name}).allowed
 
@@ -92,8 +93,18 @@ def test_the_web_roles_read_advertisers_without_their_secrets_but_for_the_test_c
     assert decision(iam_check, function, "Encrypt", {**key, "Plaintext": b"s"}, service="kms").allowed
 
 
-def test_only_the_postback_and_the_consoles_test_conversion_decrypt_advertisers_secrets(aws, iam_check):
+def test_only_the_postback_decrypts_real_secrets_and_the_console_only_test_secrets(aws, iam_check):
     key = {"KeyId": iam_check.stack.physical["AdvertiserSecretsKey"]["Arn"], "CiphertextBlob": b"c"}
-    allowed = [f for f in iam_check.stack.functions if decision(iam_check, f, "Decrypt", key, service="kms").allowed]
-    assert sorted(allowed) == ["ApiFunction", "PortalFunction", "PostbackFunction"]
+    real = {**key, "EncryptionContext": {"advertiser_id": "shop"}}
+    test = {**key, "EncryptionContext": {"advertiser_id": "shop", "purpose": "test"}}
+
+    def decrypting(params: dict) -> list[str]:
+        return sorted(f for f in iam_check.stack.functions if decision(iam_check, f, "Decrypt", params, "kms").allowed)
+
+    assert decrypting(real) == ["PostbackFunction"]
+    assert decrypting(key) == ["PostbackFunction"]  # no context: no purpose either
+    assert decrypting({**key, "EncryptionContext": {"advertiser_id": "shop", "purpose": "live"}}) == [
+        "PostbackFunction"
+    ]
+    assert decrypting(test) == ["ApiFunction", "PortalFunction", "PostbackFunction"]
     assert decision(iam_check, "PostbackFunction", "GetItem", config_get("ADVERTISER#shop", "ADVERTISER")).allowed

@@ -4,7 +4,7 @@ import pytest
 
 from devstack.template import Stack
 from tests.helpers.policies import resource_name
-from waymark.setup import bootstrap, custom_resource
+from waymark.setup import bootstrap, custom_resource, secrets_migration
 
 GOOD = {
     "program_id": "tours",
@@ -183,21 +183,58 @@ def test_in_lambda_loopback_is_refused_too(monkeypatch):
     assert custom_resource.send("http://127.0.0.1:9001/2018-06-01/runtime", {}) is False and not opened
 
 
-def test_the_bootstrap_function_may_only_create_a_program_and_invite_logins():
+def test_the_bootstrap_function_may_only_create_a_program_invite_logins_and_encrypt_plaintext_secrets():
     stack = Stack(name="waymark-test")
     [policy] = stack.functions["BootstrapFunction"].properties["Policies"]
     grants = {}
     for statement in policy["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         for action in actions:
-            grants[action] = (resource_name(statement["Resource"]), statement.get("Condition"))
+            grants.setdefault(action, []).append((resource_name(statement["Resource"]), statement.get("Condition")))
     program_partitions = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
+    listing = "ConfigTable/index/listing-index"
+    specific = {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}
     assert grants == {
-        "dynamodb:PutItem": ("ConfigTable", program_partitions),
-        "cognito-idp:AdminCreateUser": ("UserPool", None),
-        "cognito-idp:AdminAddUserToGroup": ("UserPool", None),
-        "cognito-idp:AdminGetUser": ("UserPool", None),
-        "cognito-idp:AdminListGroupsForUser": ("UserPool", None),
+        "dynamodb:PutItem": [("ConfigTable", program_partitions)],
+        "cognito-idp:AdminCreateUser": [("UserPool", None)],
+        "cognito-idp:AdminAddUserToGroup": [("UserPool", None)],
+        "cognito-idp:AdminGetUser": [("UserPool", None)],
+        "cognito-idp:AdminListGroupsForUser": [("UserPool", None)],
+        # waymark.setup.secrets_migration: programs, then advertisers' secret attributes (listing-index),
+        # written back over their plaintext; no kms:Decrypt
+        "dynamodb:Query": [
+            (
+                listing,
+                {
+                    "ForAllValues:StringEquals": {
+                        "dynamodb:LeadingKeys": ["PROGRAMS"],
+                        "dynamodb:Attributes": ["listed_in", "pk", "program_id"],
+                    },
+                    "StringEqualsIfExists": specific,
+                },
+            ),
+            (
+                listing,
+                {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISERS#*"]},
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": ["listed_in", *secrets_migration.SCANNED]},
+                    "StringEqualsIfExists": specific,
+                },
+            ),
+        ],
+        "dynamodb:UpdateItem": [
+            (
+                "ConfigTable",
+                {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
+                    "ForAllValues:StringEquals": {
+                        "dynamodb:Attributes": ["pk", "sk", *secrets_migration.SECRET_ATTRIBUTES]
+                    },
+                    "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},
+                },
+            )
+        ],
+        "kms:Encrypt": [("AdvertiserSecretsKey", None)],
     }
     resource = stack.resources["Bootstrap"]
     assert resource["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["BootstrapFunction", "Arn"]}

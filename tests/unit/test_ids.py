@@ -16,6 +16,15 @@ def test_click_ids_sort_by_creation_time():
     assert ids.click_id_time_ms(earlier[7]) == 1_790_000_000_007
 
 
+def test_click_ids_are_the_138_bits_six_at_a_time_in_the_sortable_alphabet(monkeypatch):
+    for ms, random in [(0, 0), (1_790_000_000_123, 0x0123456789ABCDEF01234567), ((1 << 42) - 1, (1 << 96) - 1)]:
+        monkeypatch.setattr(ids.secrets, "randbits", lambda bits, random=random: random)
+        value = ms << 96 | random
+        spelled = "".join("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"[(value >> 6 * i) & 63]
+                          for i in reversed(range(23)))  # fmt: skip
+        assert ids.new_click_id(ms) == spelled
+
+
 def test_random_part_carries_96_bits():
     a = ids.new_click_id(1_790_000_000_000)
     b = ids.new_click_id(1_790_000_000_000)

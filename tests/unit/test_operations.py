@@ -143,7 +143,7 @@ def test_every_queue_is_a_failure_queue_or_hands_its_failures_to_one():
 
 def test_every_stream_consumer_has_an_iterator_age_alarm():
     consumers = {spec.logical_id for spec in STACK.functions.values() if spec.streams}
-    assert consumers == {"StatsFunction", "RemarketingPlannerFunction"}
+    assert consumers == {"StatsFunction", "RemarketingPlannerFunction", "EventsPublisherFunction"}
     assert consumers <= _alarmed("AWS/Lambda", "IteratorAge", "FunctionName")
 
 

@@ -138,19 +138,22 @@ def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
     assert policy_grants("ConsoleIntegrationPolicy") == {
         "dynamodb:Query": {"PostbackLogTable"},
         "dynamodb:PutItem": {"SessionsTable"},
-        # the test conversion signs as the advertiser: its current secret only (below), decrypted
+        # the test conversion signs with the advertiser's test secret only (below), decrypted
         "dynamodb:GetItem": {"ConfigTable"},
         "kms:Decrypt": {"AdvertiserSecretsKey"},
     }
-    from waymark.conversions.advertisers import SIGNING_ATTRIBUTES
+    from waymark.conversions.advertisers import TEST_SIGNING_ATTRIBUTES
 
     document = STACK.resources["ConsoleIntegrationPolicy"]["Properties"]["PolicyDocument"]
     (read,) = [s for s in document["Statement"] if s["Action"] == "dynamodb:GetItem"]
     assert read["Condition"] == {
         "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
-        "ForAllValues:StringEquals": {"dynamodb:Attributes": list(SIGNING_ATTRIBUTES)},
+        "ForAllValues:StringEquals": {"dynamodb:Attributes": list(TEST_SIGNING_ATTRIBUTES)},
         "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
     }
+    assert not {"hmac_secret", "previous_hmac_secret"} & set(TEST_SIGNING_ATTRIBUTES)
+    (decrypt,) = [s for s in document["Statement"] if s["Action"] == "kms:Decrypt"]
+    assert decrypt["Condition"] == {"StringEquals": {"kms:EncryptionContext:purpose": "test"}}
     users = [
         name
         for name, spec in STACK.functions.items()

@@ -21,12 +21,14 @@ EXPECTED_READS = {
     # the same, and a partner's sign-in address hash (waymark.partners.own_addresses)
     "PortalFunction": {"WebKeysSecret", "VisitorHashSecret"},
     "ApiFunction": {"WebKeysSecret", "VisitorHashSecret"},
+    "PartnerPostbackFunction": {"PartnerPostbackHashSecret"},  # {order_ref}, a keyed hash of the sale
 }
 ENVIRONMENT_NAMES = {
     "VisitorHashSecret": keys.VISITOR_HASH_KEY,
     "WaymarkSecret": keys.REMARKETING_HASH_KEY,
     "EmailLinkKeysSecret": keys.EMAIL_LINK_KEYS,
     "WebKeysSecret": keys.WEB_KEYS,
+    "PartnerPostbackHashSecret": keys.PARTNER_POSTBACK_HASH_KEY,
 }
 
 

@@ -131,3 +131,13 @@ def test_host_of():
     assert host_of("https://Blog.Partner.example/post?id=1") == "blog.partner.example"
     assert host_of("not a url") is None
     assert host_of("http://[::1") is None
+
+
+def test_a_destination_split_once_still_gets_each_clicks_own_id_and_parameters():
+    destination = "https://www.example.com/t?a=1&click_id=forged#top"
+    first = add_tracking(destination, macros={"click_id": "ABC"}, click_param="click_id", passthrough={"x": "1"})
+    second = add_tracking(destination, macros={"click_id": "DEF"}, click_param="click_id", passthrough={})
+    uncredited = add_tracking(destination, macros={"click_id": ""}, click_param="click_id", passthrough={})
+    assert first == "https://www.example.com/t?a=1&click_id=ABC&x=1#top"
+    assert second == "https://www.example.com/t?a=1&click_id=DEF#top"
+    assert uncredited == destination  # nothing to credit: the destination as checked

@@ -69,7 +69,8 @@ def test_field_errors_name_fields_for_forms():
     with pytest.raises(ValidationError) as caught:
         Form.model_validate({"rules": [{"value": 1}, {"value": "x"}]})
     errors = web.field_errors(caught.value)
-    assert set(errors) == {"email", "rules-1-value"} and errors["email"] == "Field required"
+    assert set(errors) == {"email", "rules-1-value"} and errors["email"] == "Email is required."
+    assert errors["rules-1-value"] == "Rules, entry 2, value must be a whole number such as 30."
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ class UnsafeDestination(ValueError):
     """The URL may not be redirected to; the message is safe to show the visitor."""
 
 
+class HostNotAllowed(UnsafeDestination):
+    """The URL's host is not one of the program's allowed domains (the link form names them)."""
+
+
 @dataclass(frozen=True)
 class AllowedDomains:
     """Exact hosts (`shop.example.com`) and subdomain rules (`*.example.com`, subdomains only)."""
@@ -49,6 +53,11 @@ class AllowedDomains:
 
     def allows(self, host: str) -> bool:
         return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+
+    def described(self) -> str:
+        """The rules in words: "www.example.com or any subdomain of example.com"."""
+        rules = sorted(self.exact) + [f"any subdomain of {suffix[1:]}" for suffix in self.suffixes]
+        return " or ".join([", ".join(rules[:-1]), rules[-1]] if len(rules) > 1 else rules) or "no domain yet"
 
 
 @lru_cache(maxsize=256)
@@ -86,12 +95,12 @@ def check_destination(raw: str, allowed: AllowedDomains, *, allow_http: bool = F
     if not raw[len(scheme) :].startswith("://") or not parts.netloc:
         raise UnsafeDestination("destination must be an absolute URL")
     if any(ch in parts.netloc for ch in "@%[]{}"):
-        raise UnsafeDestination("destination host is not allowed")
+        raise HostNotAllowed("destination host is not allowed")
     host = parts.hostname or ""
     if parts.netloc.endswith(":"):
         raise UnsafeDestination("destination is not a valid URL")
     if not _valid_host(host) or not allowed.allows(host):
-        raise UnsafeDestination("destination host is not allowed")
+        raise HostNotAllowed("destination host is not allowed")
     netloc = host if port is None else f"{host}:{port}"
     rebuilt = f"{scheme}://{netloc}{_quote_keeping_macros(parts.path, _PATH_SAFE)}"
     if parts.query:
@@ -120,17 +129,35 @@ def add_tracking(
     `destination` must come from check_destination. Values are fully percent-encoded, so
     nothing a visitor sends can change the URL's structure.
     """
-    base, _, fragment = destination.partition("#")
     click_id = macros.get("click_id")
-    extra = {click_param: click_id} if click_param and click_id and "{click_id}" not in base else {}
-    base = _MACRO.sub(lambda m: quote(macros.get(m.group(1), ""), safe=""), base)
-    path, _, query = base.partition("?")
-    kept = [pair for pair in query.split("&") if pair and _param_name(pair) not in extra]
-    present = {_param_name(pair) for pair in kept}
+    layout = _layout(destination, click_param if click_param and click_id else None)
+    if layout is None:  # macros in the destination: substituted per click
+        base, _, fragment = destination.partition("#")
+        extra = {click_param: click_id} if click_param and click_id and "{click_id}" not in base else {}
+        base = _MACRO.sub(lambda m: quote(macros.get(m.group(1), ""), safe=""), base)
+        path, _, query = base.partition("?")
+        kept = [pair for pair in query.split("&") if pair and _param_name(pair) not in extra]
+        present = {_param_name(pair) for pair in kept}
+    else:
+        path, fragment, kept_pairs, present = layout
+        extra = {click_param: click_id} if click_param and click_id else {}
+        kept = list(kept_pairs)
     added = {**extra, **{k: v for k, v in passthrough.items() if k not in present and k not in extra}}
     kept.extend(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in added.items())
     url = path + ("?" + "&".join(kept) if kept else "")
     return url + ("#" + fragment if fragment else "")
+
+
+@lru_cache(maxsize=4096)
+def _layout(destination: str, click_param: str | None) -> tuple[str, str, tuple[str, ...], frozenset[str]] | None:
+    """A destination without macros split once (path, fragment, the query's pairs but `click_param`'s, their
+    names): thousands of clicks follow the same few destinations. None when it has macros."""
+    base, _, fragment = destination.partition("#")
+    if _MACRO.search(base):
+        return None
+    path, _, query = base.partition("?")
+    kept = tuple(pair for pair in query.split("&") if pair and _param_name(pair) != click_param)
+    return path, fragment, kept, frozenset(_param_name(pair) for pair in kept)
 
 
 def _param_name(pair: str) -> str:

@@ -12,6 +12,7 @@ SUB_ID_FIELDS = ("sub1", "sub2", "sub3", "sub4", "sub5", "source")
 MAX_USER_AGENT_LENGTH = 512
 # Sessions outlive their attribution window a while, so a late sale is told "expired", not "unknown".
 TTL_GRACE = timedelta(days=90)
+_TTL_GRACE_SECONDS = int(TTL_GRACE.total_seconds())
 DEFAULT_WINDOW_DAYS = 365
 
 
@@ -47,10 +48,11 @@ class SessionRecord:
     _NUMBERS = frozenset(("expires_at", "ttl"))
 
     def __init__(self, **fields) -> None:
+        if not fields.keys() <= _FIELDS:
+            raise TypeError(f"not session fields: {', '.join(fields.keys() - _FIELDS)}")
+        get = fields.get
         for name in self.__slots__:
-            setattr(self, name, fields.pop(name, None))
-        if fields:
-            raise TypeError(f"not session fields: {', '.join(fields)}")
+            setattr(self, name, get(name))
 
     def to_item(self) -> dict:
         """The item in DynamoDB's JSON, with absent fields left out (as PynamoDB does)."""
@@ -60,6 +62,9 @@ class SessionRecord:
             if value is not None:
                 item[name] = {"N": str(value)} if name in self._NUMBERS else {"S": value}
         return item
+
+
+_FIELDS = frozenset(SessionRecord.__slots__)
 
 
 def new_session(
@@ -78,8 +83,10 @@ def new_session(
     sub_ids: dict[str, str | None] | None = None,
 ) -> SessionRecord:
     """A credited click: new click id (unless given), its reference code, and the attribution window."""
-    click_id = click_id or ids.new_click_id(int(now.timestamp() * 1000))
-    expires = now + timedelta(days=window)
+    timestamp = now.timestamp()
+    click_id = click_id or ids.new_click_id(int(timestamp * 1000))
+    # Whole days added to a timestamp keep its fraction, so this is int((now + window days).timestamp()).
+    expires_at = int(timestamp) + window * 86400
     return SessionRecord(
         click_id=click_id,
         ref_code=ids.ref_code(click_id),
@@ -92,7 +99,7 @@ def new_session(
         user_agent=(user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
         ip_hash=signing_keys.visitor_hash(source_ip),
         created_at=now.astimezone(UTC).isoformat(timespec="milliseconds"),
-        expires_at=int(expires.timestamp()),
-        ttl=int((expires + TTL_GRACE).timestamp()),
+        expires_at=expires_at,
+        ttl=expires_at + _TTL_GRACE_SECONDS,
         **{name: value for name, value in (sub_ids or {}).items() if value},
     )

@@ -132,6 +132,7 @@ def create_advertiser(
         name=name,
         token_sha256=token_digest(token),
         hmac_secret=advertiser_secrets.encrypt(advertiser_id, hmac_secret),
+        test_hmac_secret=_new_test_secret(advertiser_id),
         allowed_cidrs=allowed_cidrs or [],
         created_at=now,
         updated_at=now,
@@ -166,22 +167,56 @@ def get_advertiser(advertiser_id: str) -> Advertiser:
         raise AdvertiserNotFound(advertiser_id) from error
 
 
-# What the console's test conversion reads: enough to sign a postback as the advertiser.
-SIGNING_ATTRIBUTES = ("pk", "sk", "advertiser_id", "program_id", "status", "hmac_secret")
+# What the console's test conversion reads: enough to sign a test postback, never a real secret.
+TEST_SIGNING_ATTRIBUTES = ("pk", "sk", "advertiser_id", "program_id", "status", "test_hmac_secret")
 
 
-def signing_advertiser(advertiser_id: str) -> tuple[Advertiser, str]:
-    """The advertiser and its current HMAC secret, decrypted, for the console's test conversion."""
-    try:
-        advertiser = Advertiser.get(
-            *Advertiser.key(advertiser_id), consistent_read=True, attributes_to_get=list(SIGNING_ATTRIBUTES)
-        )
-    except Advertiser.DoesNotExist as error:
-        raise AdvertiserNotFound(advertiser_id) from error
-    secret = advertiser_secrets.decrypt(advertiser_id, advertiser.hmac_secret)
+def test_signing_advertiser(advertiser_id: str) -> tuple[Advertiser, str]:
+    """The advertiser and its test secret, decrypted, for the console's test conversion.
+
+    An advertiser made before test secrets gets one here, written only if still absent, so two
+    first tests at once agree on one secret."""
+    advertiser = _test_signing(advertiser_id)
+    if advertiser.test_hmac_secret is None:
+        try:
+            Advertiser._get_connection().update_item(
+                *Advertiser.key(advertiser_id),
+                actions=[Advertiser.test_hmac_secret.set(_new_test_secret(advertiser_id))],
+                condition=Advertiser.pk.exists() & Advertiser.test_hmac_secret.does_not_exist(),
+                return_values=NONE,
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        advertiser = _test_signing(advertiser_id)
+    stored = advertiser.test_hmac_secret
+    secret = (
+        advertiser_secrets.decrypt(advertiser_id, stored, purpose=advertiser_secrets.TEST_PURPOSE) if stored else None
+    )
     if secret is None:
         raise AdvertiserNotFound(advertiser_id)
     return advertiser, secret
+
+
+def test_hmac_secret(advertiser: Advertiser) -> str | None:
+    """The advertiser's test secret, decrypted (postback side), or None when it has none that decrypts."""
+    stored = advertiser.test_hmac_secret
+    if not stored:
+        return None
+    return advertiser_secrets.decrypt(advertiser.advertiser_id, stored, purpose=advertiser_secrets.TEST_PURPOSE)
+
+
+def _test_signing(advertiser_id: str) -> Advertiser:
+    try:
+        return Advertiser.get(
+            *Advertiser.key(advertiser_id), consistent_read=True, attributes_to_get=list(TEST_SIGNING_ATTRIBUTES)
+        )
+    except Advertiser.DoesNotExist as error:
+        raise AdvertiserNotFound(advertiser_id) from error
+
+
+def _new_test_secret(advertiser_id: str) -> str:
+    return advertiser_secrets.encrypt(advertiser_id, secrets.token_urlsafe(32), purpose=advertiser_secrets.TEST_PURPOSE)
 
 
 def advertisers_of(program_id: str) -> list[Advertiser]:

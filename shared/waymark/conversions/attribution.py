@@ -84,6 +84,8 @@ class Report:
     # The sale as reported in another currency, and the rate that converted it into the program's
     # (amount and currency are then the converted ones); None: reported in the program's currency.
     exchange: Exchange | None = None
+    # Signed with the test secret: recorded only for a test click (waymark.conversions.recording).
+    test_only: bool = False
 
 
 @dataclass(frozen=True)

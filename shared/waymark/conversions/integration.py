@@ -6,9 +6,11 @@ examples name the credentials as shell variables and placeholders: secrets are s
 when made (waymark.conversions.advertisers), never here; the pixel carries none at all.
 
 A test conversion is a real round trip: a test click (a session marked `test`), then a postback
-for it, signed with the advertiser's HMAC secret read here, sent over HTTPS to this API's own
-/postback, as the merchant's server would send it. Its sale is recorded rejected with reason
-`test`, credits no partner, earns nothing and is kept out of every counter (reports, statements).
+for it, signed with the advertiser's test secret (never its real HMAC secret, which the console
+cannot decrypt: waymark.conversions.advertiser_secrets), sent over HTTPS to this API's own
+/postback, as the merchant's server would send it; /postback takes that secret for nothing else.
+Its sale is recorded rejected with reason `test`, credits no partner, earns nothing and is kept
+out of every counter (reports, statements).
 A Lambda cannot name its own API's URL in its environment without a cycle in the template, so
 the address is the one the operator's request came to (waymark.web.base_url).
 """
@@ -140,18 +142,18 @@ def _amount(currency: str) -> str:
 
 
 def send_test_conversion(
-    advertiser: Advertiser, hmac_secret: str, base_url: str, now: datetime | None = None
+    advertiser: Advertiser, test_secret: str, base_url: str, now: datetime | None = None
 ) -> SentTestConversion:
-    """A test click, then a postback for it signed with `hmac_secret` to `base_url`/postback; Waymark's answer.
+    """A test click, then a postback for it signed with `test_secret` to `base_url`/postback; Waymark's answer.
 
-    `advertiser` is read fresh (not from the cache), with its current secret decrypted."""
+    `advertiser` is read fresh (not from the cache), with its test secret decrypted."""
     now = now or utcnow()
     if advertiser.status != AdvertiserStatus.ACTIVE:
         raise CannotTest("this advertiser is disabled, so /postback refuses it: enable it first")
     program = catalog.program(advertiser.program_id)
     if program is None:
         raise CannotTest(f"this advertiser's program {advertiser.program_id} is not configured")
-    click_id = _test_click(program, now)
+    click_id = new_test_click(program, now)
     order_id = f"test-{click_id}"
     body = json.dumps(
         {"order_id": order_id, "amount": _amount(program.currency), "currency": program.currency, "click_id": click_id}
@@ -167,7 +169,7 @@ def send_test_conversion(
             "Content-Type": "application/json",
             "User-Agent": TEST_USER_AGENT,
             "X-Waymark-Advertiser": advertiser.advertiser_id,
-            "X-Waymark-Signature": postback_auth.sign(hmac_secret, int(now.timestamp()), body),
+            "X-Waymark-Signature": postback_auth.sign(test_secret, int(now.timestamp()), body),
         },
     )
     try:
@@ -199,7 +201,7 @@ def _read(response) -> dict | str:
         return raw.decode("utf-8", "replace")
 
 
-def _test_click(program: Program, now: datetime) -> str:
+def new_test_click(program: Program, now: datetime) -> str:
     """A session marked `test`, credited to no partner, on no link, from no visitor."""
     click_id = ids.new_click_id(int(now.timestamp() * 1000))
     expires = now + timedelta(minutes=TEST_CLICK_MINUTES)

@@ -9,6 +9,10 @@ grace period the operator chose ends (waymark.conversions.advertisers.rotate_cre
 Signatures older (or newer) than five minutes are refused, so a captured request cannot be
 replayed later; within the five minutes a replay is a repeat of the same order and writes
 nothing (idempotency).
+
+A signature made with the advertiser's test secret (the console's test conversion) proves less:
+`prove` says so (`test_only`), and /postback then records only a test click's rejected `test`
+sale (waymark.conversions.postbacks). `authenticate` refuses it outright.
 """
 
 import hashlib
@@ -50,18 +54,34 @@ def sign(secret: str, timestamp: int, payload: bytes) -> str:
     return f"t={timestamp},v1={_mac(secret, str(timestamp), payload)}"
 
 
+@dataclass(frozen=True)
+class Proof:
+    advertiser: Advertiser
+    test_only: bool = False  # signed with the advertiser's test secret: a console test conversion, nothing more
+
+
 def authenticate(
     credentials: Credentials, *, now: float, lookup: Callable[[str], Advertiser | None] = catalog.advertiser
 ) -> Advertiser:
+    """The advertiser the credentials prove; a test secret's signature proves none (`prove` tells it apart)."""
+    proof = prove(credentials, now=now, lookup=lookup)
+    if proof.test_only:
+        raise Unauthorized("the signature is not valid")
+    return proof.advertiser
+
+
+def prove(
+    credentials: Credentials, *, now: float, lookup: Callable[[str], Advertiser | None] = catalog.advertiser
+) -> Proof:
     if credentials.signature:
-        advertiser = _by_signature(credentials, now, lookup)
+        proof = _by_signature(credentials, now, lookup)
     elif credentials.token:
-        advertiser = _by_token(credentials, now, lookup)
+        proof = Proof(_by_token(credentials, now, lookup))
     else:
         raise Unauthorized("credentials are missing: send the token parameter or an X-Waymark-Signature header")
-    if not source_allowed(advertiser.allowed_cidrs, credentials.source_ip):
+    if not source_allowed(proof.advertiser.allowed_cidrs, credentials.source_ip):
         raise Forbidden("this advertiser does not accept postbacks from this address")
-    return advertiser
+    return proof
 
 
 def source_allowed(cidrs: list[str] | None, source_ip: str) -> bool:
@@ -108,7 +128,7 @@ def _by_token(credentials: Credentials, now: float, lookup: Callable[[str], Adve
     return advertiser
 
 
-def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], Advertiser | None]) -> Advertiser:
+def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], Advertiser | None]) -> Proof:
     if not credentials.advertiser_id:
         raise Unauthorized("a signed postback names its advertiser (X-Waymark-Advertiser header)")
     parts: dict[str, list[str]] = {}
@@ -123,11 +143,22 @@ def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], 
     advertiser = _active(credentials.advertiser_id, lookup)
     if advertiser is None:
         raise Unauthorized("the signature is not valid")
-    expected = [_mac(secret, timestamp, credentials.signed) for secret in advertisers.hmac_secrets(advertiser, now)]
     given = [value.lower() for value in parts["v1"] if value.isascii()]
-    if not any(hmac.compare_digest(mac, value) for mac in expected for value in given):
-        raise Unauthorized("the signature is not valid")
-    return advertiser
+
+    def signed_with(secrets: list[str]) -> bool:
+        expected = [_mac(secret, timestamp, credentials.signed) for secret in secrets]
+        return any(hmac.compare_digest(mac, value) for mac in expected for value in given)
+
+    if signed_with(advertisers.hmac_secrets(advertiser, now)):
+        return Proof(advertiser)
+    if advertiser.test_hmac_secret is None:
+        # The console may have just given this advertiser its first test secret: read it afresh.
+        catalog.forget_advertiser(advertiser.advertiser_id)
+        advertiser = _active(credentials.advertiser_id, lookup) or advertiser
+    test_secret = advertisers.test_hmac_secret(advertiser)
+    if test_secret is not None and signed_with([test_secret]):
+        return Proof(advertiser, test_only=True)
+    raise Unauthorized("the signature is not valid")
 
 
 def _active(advertiser_id: str, lookup: Callable[[str], Advertiser | None]) -> Advertiser | None:

@@ -18,7 +18,7 @@ write after the answer is decided, which never changes it.
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -214,9 +214,13 @@ def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOut
         seen.order_id = _order_id_of(params)
         if request.method == "POST" and request.headers.get(postback_auth.SIGNATURE_HEADER) and request.raw_query:
             raise BadRequest("a signed POST sends every parameter in its body: the query string is not signed")
-        advertiser = postback_auth.authenticate(credentials(request, params), now=now.timestamp())
+        proof = postback_auth.prove(credentials(request, params), now=now.timestamp())
+        advertiser = proof.advertiser
         seen.advertiser_id, seen.authenticated = advertiser.advertiser_id, True
-        return _shaped(recording.record(validate(params), advertiser, now), seen)
+        report = validate(params)
+        if proof.test_only:
+            report = test_sale(report)
+        return _shaped(recording.record(report, advertiser, now), seen)
     except BadRequest as error:
         return PostbackOutcome(error.status, error.body(), "Invalid")
     except postback_auth.Unauthorized as error:
@@ -227,6 +231,8 @@ def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOut
     except recording.WrongCurrency as error:
         body = {"error": "invalid_request", "message": str(error), "fields": ["currency"]}
         return PostbackOutcome(400, body, "Invalid")
+    except recording.NotATestClick as error:
+        return PostbackOutcome(403, {"error": "forbidden", "message": str(error)}, "Forbidden")
     except recording.NoLiveClick as error:
         return PostbackOutcome(422, {"error": "no_live_click", "message": str(error)}, "NoClick")
     except recording.ProgramMissing as error:
@@ -441,6 +447,40 @@ def validate(params: dict[str, Any]) -> Report:
         booking_ref=checked.booking_ref,
         coupon=coupon,
     )
+
+
+TEST_SALE = "the test secret signs only the console's test conversion"
+
+
+def test_sale(report: Report) -> Report:
+    """A sale signed with the test secret, as the console sends it, or BadRequest: order "test-<click id>"
+    for a test click, an amount and currency, nothing more. Recording then checks the click is a test
+    click, so at most a rejected `test` sale is written."""
+    if not report.click_id or report.order_id != f"test-{report.click_id}":
+        raise BadRequest(
+            f"{TEST_SALE}: order_id test-<click id> with the test click's click_id", status=403, code="forbidden"
+        )
+    if report.status not in (None, ConversionStatus.PENDING):
+        raise BadRequest(f"{TEST_SALE}: its status is pending, never {report.status}", status=403, code="forbidden")
+    extra = [
+        name
+        for name, value in (
+            ("ref", report.ref_code),
+            ("agent", report.agent),
+            ("items", report.items),
+            ("email", report.email),
+            ("lang", report.lang),
+            ("service_date", report.service_date),
+            ("booking_ref", report.booking_ref),
+        )
+        if value
+    ]
+    if extra or report.channel != Channel.WEB:
+        named = ", ".join(extra or ["channel"])
+        raise BadRequest(
+            f"{TEST_SALE}: order_id, amount, currency and click_id only, not {named}", status=403, code="forbidden"
+        )
+    return replace(report, test_only=True)
 
 
 def _checked[M: BaseModel](model: type[M], params: dict[str, Any], what: str) -> M:

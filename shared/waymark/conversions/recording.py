@@ -39,6 +39,10 @@ class NoLiveClick(LookupError):
     """A pixel sale without a live click of this program: the pixel proves nothing else, so nothing is written."""
 
 
+class NotATestClick(LookupError):
+    """A postback signed with the test secret names no test click of this program: nothing is written."""
+
+
 class WrongCurrency(ValueError):
     """The sale is in another currency than the program's and there is no rate to convert it
     (waymark.conversions.exchange): commissions, reports and statements add amounts of one
@@ -115,6 +119,8 @@ def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Cred
     if report.currency != program.currency:
         report = in_program_currency(report, program.currency, now)
     session = _session(report, program.program_id)
+    if report.test_only and (session is None or not session.test or session.program_id != program.program_id):
+        raise NotATestClick("the test secret signs only the console's test conversions: this is not a test click")
     if session is not None and session.inside_sales_by and report.channel == Channel.WEB:
         report = replace(report, channel=Channel.INSIDE_SALES)
     agent_id = session.agent_id if session else report.agent

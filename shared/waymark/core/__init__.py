@@ -4,6 +4,7 @@ aws           low-level AWS clients, created once per container; the region; Bat
 cache         a time-bounded cache for hot lookups in a warm container
 currencies    ISO 4217 codes and their minor units
 durable       writes that must not be lost: try once, else keep the exact request for replay
+hot_path      Powertools' metric lines and log keys for the click function, for a third of the cost
 httpapi       API Gateway HTTP API (payload 2.0) events and responses, without a framework
 ids           click ids, link codes and phone reference codes
 rate_limits   per-client token buckets in RateLimitsTable: one conditional UpdateItem per attempt, two inside a burst

@@ -29,6 +29,7 @@ VISITOR_HASH_KEY = "VISITOR_HASH_SECRET"  # hashing: visitor IP hashes in sessio
 REMARKETING_HASH_KEY = "REMARKETING_HASH_SECRET"  # hashing: email hashes (suppressions), offer ids
 EMAIL_LINK_KEYS = "EMAIL_LINK_KEYS_SECRET"  # signing: offer and unsubscribe links in emails
 WEB_KEYS = "WEB_KEYS_SECRET"  # signing: CSRF tokens and page cursors
+PARTNER_POSTBACK_HASH_KEY = "PARTNER_POSTBACK_HASH_SECRET"  # hashing: {order_ref} in partner postbacks
 
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 LEGACY_KEY_ID = "legacy"  # a plain-string secret, and the key that checks tokens from before key ids

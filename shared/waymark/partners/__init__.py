@@ -11,5 +11,6 @@ own_addresses  the IP hashes a partner signs in from, for the self-referral frau
 signup      partner self-signup (one login and one partner, or neither), the emailed code, one answer for all
 links       creating tracking links: checked destinations, unguessable codes, never reused
 snippets    copy-ready tracking URLs and HTML snippets (pure)
+qr_codes    QR codes (SVG, PNG) of a tracking link with its sub-IDs
 inside_sales  an operator opening a concierge's order page: the concierge's sale, not its traffic
 """

@@ -6,7 +6,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
-from waymark.click.destinations import allowed_domains, check_destination
+from waymark.click.destinations import HostNotAllowed, allowed_domains, check_destination
 from waymark.click.rules import MAX_SUB_ID_LENGTH
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.core import ids
@@ -27,9 +27,17 @@ class LinkNotFound(LookupError):
 
 
 def check_link_destination(program: Program, destination: str) -> str:
-    return check_destination(
-        destination, allowed_domains(tuple(program.allowed_domains)), allow_http=program.allow_http
-    )
+    """The destination as stored, or UnsafeDestination saying why (and which domains are allowed).
+
+    A bare address ("www.example.com/tours") gets https:// in front, as signup does for a website."""
+    rules = allowed_domains(tuple(program.allowed_domains))
+    given = destination.strip()
+    if given and "://" not in given and not given.startswith("/"):
+        given = "https://" + given
+    try:
+        return check_destination(given, rules, allow_http=program.allow_http)
+    except HostNotAllowed as error:
+        raise HostNotAllowed(f"the destination must be a page on {rules.described()}") from error
 
 
 def create_link(

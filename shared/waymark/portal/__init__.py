@@ -7,6 +7,8 @@ One sub-package per area, each with its pages, JSON API routes, views and schema
                (programs, advertisers, operators, the change record)
   reports      figures for partners and operators: reports, conversions review, exports, charts
   remarketing  operators' remarketing configuration: profiles, templates, channel subjects
+  payouts      paying partners: the partner's balance, payouts, statements and payment details;
+               operators' payout runs, pay files and payout terms
 
 Shared by the areas:
   actions  what pages and the JSON API both do, with domain errors turned into HTTP ones

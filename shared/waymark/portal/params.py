@@ -34,6 +34,9 @@ ChannelName = Annotated[Channel, Path(description="The sales channel")]
 MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
 ProgramPath = Annotated[str, Path(min_length=2, max_length=64, pattern=ID_PATTERN, description="The program's id")]
 AdvertiserId = Annotated[str, Path(min_length=2, max_length=64, pattern=ID_PATTERN, description="The advertiser's id")]
+PayoutId = Annotated[
+    str, Path(min_length=4, max_length=40, pattern=ID_PATTERN, description="The payout run's id (waymark.payouts)")
+]
 OperatorUsername = Annotated[
     str,
     Path(
@@ -51,8 +54,12 @@ ProgramId = Annotated[
 ]
 MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (UTC); default: this month")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+SubId = Annotated[str | None, Query(max_length=500, description="A sub-ID the link carries (as ?sub1=... on a click)")]
 PartnerFilter = Annotated[
     str | None, Query(min_length=4, max_length=64, pattern=ID_PATTERN, description="Only this partner's (its code)")
+]
+CurrencyQuery = Annotated[
+    str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 4217 code; default: the program's currency")
 ]
 NameContains = Annotated[str | None, Query(max_length=100, description="Name contains")]
 

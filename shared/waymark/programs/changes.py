@@ -19,6 +19,7 @@ from waymark.models import ChangeRecord
 # Fields that must never appear in a change record (the advertiser's credentials and their previous values).
 SECRET_FIELDS = frozenset(
     {"token", "token_sha256", "hmac_secret", "previous_token_sha256", "previous_hmac_secret", "password"}
+    | {"test_hmac_secret"}
 )
 PAGE_SIZE = 50
 

@@ -5,7 +5,8 @@ template's parameters as its properties, when the stack is created and whenever 
 changes; `make dev` runs the same `ensure` with the local values. Creating and updating do
 the same work: what is absent is created, what exists is left exactly as it is (an operator
 may have changed the program since; a login may have its own password), so running it again
-is harmless and nothing is ever deleted.
+is harmless and nothing is ever deleted. Each run also encrypts any advertiser's HMAC secret still
+stored in plain text from before encryption (waymark.setup.secrets_migration).
 """
 
 import re
@@ -19,6 +20,7 @@ from waymark.click.destinations import UnsafeDestination, allowed_domains, check
 from waymark.core import currencies
 from waymark.models import Program
 from waymark.partners import accounts
+from waymark.setup import secrets_migration
 
 logger = Logger(child=True)
 
@@ -138,6 +140,9 @@ def ensure(chosen: Settings, *, allow_http: bool = False, temporary_password: st
     """
     program = ensure_program(chosen.program, allow_http=allow_http)
     operator, notes = ensure_operator(chosen.operator_email, temporary_password=temporary_password)
+    migrated = secrets_migration.encrypt_plaintext_secrets()
+    if migrated.encrypted:
+        notes.append(f"{migrated.encrypted} HMAC secrets stored in plain text are now encrypted")
     outcome = Outcome(program, operator, notes)
     logger.info("bootstrap ensured", extra={"program_id": chosen.program.program_id, **outcome.as_data()})
     return outcome

@@ -14,6 +14,8 @@ from waymark/templates, autoescaped, with `csrf_token()` and `viewer` in the con
 `web.redirect(url)`, `web.json_response(...)`, raise `web.NotFound(...)` and friends.
 Who may call which path is decided by `web.access` before anything else runs.
 `web.limit_attempts("login")` takes one of the caller's attempts (`web.client_limits`), or refuses with 429.
+`web.field_errors(error)` and the API's 422 bodies say validation errors in plain words, in the
+program's language (`web.messages`).
 """
 
 from waymark.web.access import Access, required_access

@@ -27,7 +27,7 @@ from waymark.core import httpapi
 from waymark.models import Agent, Program
 from waymark.partners import mfa
 from waymark.partners.vocabulary import PartnerStatus
-from waymark.web import auth, csrf
+from waymark.web import auth, csrf, messages
 from waymark.web.access import Access, required_access
 from waymark.web.auth import Principal
 from waymark.web.errors import (
@@ -40,7 +40,7 @@ from waymark.web.errors import (
     Unavailable,
     UnsupportedMediaType,
 )
-from waymark.web.forms import parse_form, readable
+from waymark.web.forms import parse_form
 from waymark.web.render import html_response, json_response, redirect, render_html
 
 logger = Logger(child=True)
@@ -405,15 +405,31 @@ def error_response(error: HttpError) -> Response:
     return page
 
 
+def language() -> str:
+    """The language of this request's messages: the caller's Accept-Language among the program's
+    languages (a partner's own program; anyone else's: DEFAULT_PROGRAM), else its default language."""
+    state = _current.get(None)
+    if state is None:
+        return messages.DEFAULT_LANGUAGE
+    program = state.viewer.program if state.viewer is not None and state.viewer.program is not None else None
+    if program is None:
+        default = os.environ.get("DEFAULT_PROGRAM", "")
+        try:
+            program = catalog.program(default) if default else None
+        except (ClientError, BotoCoreError, PynamoDBException):
+            logger.warning("the program's languages could not be read; messages are in English")
+            program = None
+    offered = list(program.languages or []) if program is not None else []
+    return messages.choose_language(
+        state.headers.get("accept-language", ""), offered, program.default_language if program else None
+    )
+
+
 def _invalid_request(error: RequestValidationError) -> Response:
-    problems = [
-        {"field": ".".join(str(part) for part in problem.get("loc", ())), "message": readable(problem.get("msg", ""))}
-        for problem in error.errors()
-    ]
+    problems = messages.problems(list(error.errors()), language())
     state = _current.get(None)
     if state is not None and not state.wants_json:
-        fields = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        return error_response(BadRequest(f"Some of this request is not valid ({fields})."))
+        return error_response(BadRequest(" ".join(p["message"] for p in problems)))
     return json_response({"message": "the request is not valid", "errors": problems}, 422)
 
 

@@ -72,7 +72,7 @@ def test_program_input_is_refused_naming_what_is_allowed_and_nothing_changes(wor
         ({"click_param": "1 bad"}, "letters, digits or _"),
         ({"commission_rules": [{"kind": "percent", "value": "150"}]}, "more than 100"),
         ({"terms_url": "javascript:alert(1)"}, "https address"),
-        ({"attribution_window_days": 0}, "greater than or equal to 1"),
+        ({"attribution_window_days": 0}, "Attribution window days must be at least 1."),
     ]
     for change, message in cases:
         answer = api_admin.post("/api/admin/programs", json={**NEW_PROGRAM, **change})
@@ -86,7 +86,7 @@ def test_program_input_is_refused_naming_what_is_allowed_and_nothing_changes(wor
         ({"default_language": "fr"}, "default_language must be one of the languages: en, de"),
         ({"allowed_domains": ["other.example"]}, "allowed domains"),  # the landing page would fall outside
         ({"name": None}, "cannot be cleared: name"),
-        ({"program_id": "other"}, "Extra inputs"),
+        ({"program_id": "other"}, "Program id is not a field this accepts."),
     ]:
         answer = api_admin.patch("/api/admin/programs/harbour", json=change)
         assert answer.status == 422 and message in answer.body, (change, answer.body)

@@ -16,6 +16,7 @@ import pytest
 
 from devstack.gateway import Gateway
 from tests.helpers.operators import operator, operator_token
+from tests.helpers.payouts import payout_run_for
 from tests.helpers.portal import MONTH, client, resolver_routes, restore_state, stored_state, world_with_figures
 from tests.helpers.remarketing import configure_console
 from tests.helpers.stack import RECORDER, reset_process_state
@@ -50,6 +51,9 @@ def _b_sale(w) -> str:
 _OFFLINE_SALE = {"advertiser_id": "matrix-shop", "order_id": "M-1", "amount": "10.00", "currency": "EUR"}
 _OFFLINE_SALE |= {"channel": "phone", "agent": "nobody1"}
 _PAGE_DECISION = {"from_status": "pending", "status": "approved"}
+# A partner's postback to a public IP literal (no DNS lookup in the matrix).
+_POSTBACK_JSON = {"url_template": "https://93.184.215.14/pb?c={click_id}", "events": ["conversion.approved"]}
+_POSTBACK_FORM = {"url_template": _POSTBACK_JSON["url_template"], "conversion.approved": "on"}
 
 # The remarketing console (the matrix world has tests.helpers.remarketing.configure_console's configuration).
 _RM, _RM_API = "/admin/remarketing", "/api/admin/remarketing"
@@ -59,6 +63,36 @@ _TEMPLATE_FORM = {"name": "T", "html-en": "<p>{{ lang }}</p>", "html-de": "<p>{{
 _PROFILE_JSON = {"name": "P", "offers": [{"code": "x1", "price": "1", "names": {"en": "X", "de": "X"}}]}
 _TEMPLATE_JSON = {"name": "T", "bodies": {"en": {"html": "<p>a</p>"}, "de": {"html": "<p>b</p>"}}}
 _SUBJECTS = {"subject-en": "Hello", "subject-de": "Hallo"}
+# Paying partners (the matrix world has a run in review paying partner B: world.payout_id).
+_PAYOUT = "/api/admin/payouts"
+_DETAILS = {"method": "paypal", "account": "someone@example.com"}
+_TERMS = {"hold_days": 10, "minimum": "5", "details_change_days": 3}
+PAYOUT_CASES: dict[str, Case] = {
+    "GET /api/payouts": Case(lambda w: "/api/payouts"),
+    "GET /api/payouts/<payout_id>": Case(lambda w: f"/api/payouts/{w.payout_id}", owner="b"),
+    "GET /api/payment-details": Case(lambda w: "/api/payment-details"),
+    "PUT /api/payment-details": Case(lambda w: "/api/payment-details", json=_DETAILS),
+    f"GET {_PAYOUT}": Case(lambda w: _PAYOUT),
+    f"POST {_PAYOUT}": Case(lambda w: _PAYOUT, json={"cutoff": "2026-05-25"}, ok=201),
+    f"GET {_PAYOUT}/<payout_id>": Case(lambda w: f"{_PAYOUT}/{w.payout_id}"),
+    f"POST {_PAYOUT}/<payout_id>/paid": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/paid", json={}),
+    f"POST {_PAYOUT}/<payout_id>/cancel": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/cancel", json={}),
+    f"POST {_PAYOUT}/<payout_id>/paypal.csv": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/paypal.csv", json={}),
+    f"POST {_PAYOUT}/<payout_id>/wise.csv": Case(lambda w: f"{_PAYOUT}/{w.payout_id}/wise.csv", json={}),
+    "GET /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms"),
+    "PUT /api/admin/payout-terms": Case(lambda w: "/api/admin/payout-terms", json=_TERMS),
+    "GET /portal/payouts": Case(lambda w: "/portal/payouts"),
+    "POST /portal/payouts/details": Case(lambda w: "/portal/payouts/details", form=_DETAILS, ok=303),
+    "GET /portal/payouts/<payout_id>": Case(lambda w: f"/portal/payouts/{w.payout_id}", owner="b"),
+    "GET /admin/payouts": Case(lambda w: "/admin/payouts"),
+    "POST /admin/payouts": Case(lambda w: "/admin/payouts", form={"cutoff": "2026-05-25"}, ok=303),
+    "POST /admin/payouts/terms": Case(lambda w: "/admin/payouts/terms", form=_TERMS, ok=303),
+    "GET /admin/payouts/<payout_id>": Case(lambda w: f"/admin/payouts/{w.payout_id}"),
+    "POST /admin/payouts/<payout_id>/paid": Case(lambda w: f"/admin/payouts/{w.payout_id}/paid", ok=303),
+    "POST /admin/payouts/<payout_id>/cancel": Case(lambda w: f"/admin/payouts/{w.payout_id}/cancel", ok=303),
+    "POST /admin/payouts/<payout_id>/file": Case(lambda w: f"/admin/payouts/{w.payout_id}/file", form={"kind": "wise"}),
+}
+
 REMARKETING_CASES: dict[str, Case] = {
     f"GET {_RM}": Case(lambda w: _RM),
     f"GET {_RM}/profiles/new": Case(lambda w: f"{_RM}/profiles/new"),
@@ -238,6 +272,13 @@ CASES: dict[str, Case] = {
     "POST /portal/links/<code>/status": Case(
         lambda w: f"/portal/links/{_b_link(w)}/status", form={"status": "paused"}, owner="b", ok=303
     ),
+    "GET /portal/links/<code>/qr.svg": Case(lambda w: f"/portal/links/{_b_link(w)}/qr.svg", owner="b"),
+    "GET /portal/links/<code>/qr.png": Case(lambda w: f"/portal/links/{_b_link(w)}/qr.png", owner="b"),
+    "GET /portal/postbacks": Case(lambda w: "/portal/postbacks"),
+    "POST /portal/postbacks": Case(lambda w: "/portal/postbacks", form=_POSTBACK_FORM),
+    # Nobody in the matrix world has saved a postback: a test or a new secret is a 400 for everyone allowed.
+    "POST /portal/postbacks/test": Case(lambda w: "/portal/postbacks/test", ok=400),
+    "POST /portal/postbacks/secret": Case(lambda w: "/portal/postbacks/secret", ok=400),
     "GET /portal/profile": Case(lambda w: "/portal/profile"),
     "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
     # the matrix's logins have no Cognito user: the current password is wrong, and nothing changes
@@ -336,6 +377,12 @@ CASES: dict[str, Case] = {
     "GET /api/links": Case(lambda w: "/api/links"),
     "POST /api/links": Case(lambda w: "/api/links", json={"destination": "https://www.example.com/new"}, ok=201),
     "GET /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", owner="b"),
+    "GET /api/links/<code>/qr.svg": Case(lambda w: f"/api/links/{_b_link(w)}/qr.svg", owner="b"),
+    "GET /api/links/<code>/qr.png": Case(lambda w: f"/api/links/{_b_link(w)}/qr.png", owner="b"),
+    "GET /api/partner-postbacks": Case(lambda w: "/api/partner-postbacks"),
+    "PUT /api/partner-postbacks": Case(lambda w: "/api/partner-postbacks", json=_POSTBACK_JSON),
+    "POST /api/partner-postbacks/test": Case(lambda w: "/api/partner-postbacks/test", json={}, ok=400),
+    "POST /api/partner-postbacks/secret": Case(lambda w: "/api/partner-postbacks/secret", json={}, ok=400),
     "PATCH /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", json={"status": "paused"}, owner="b"),
     "GET /api/admin/partners": Case(lambda w: "/api/admin/partners"),
     "GET /api/admin/partners/<agent_id>": Case(lambda w: f"/api/admin/partners/{w.b.agent_id}"),
@@ -392,6 +439,7 @@ CASES: dict[str, Case] = {
     "POST /api/admin/exports": Case(lambda w: "/api/admin/exports", json={"month": MONTH}, ok=201),
     **REMARKETING_CASES,
     **SETUP_CASES,
+    **PAYOUT_CASES,
 }
 
 
@@ -461,6 +509,7 @@ def matrix():
             for name in ("stays", "page", "api")
         }
         operator()  # the calling operator, with its authenticator app, made before any write is watched
+        world.payout_id = payout_run_for(world.program, world.b, also_details_of=world.a)
         yield world, stored_state()
 
 

@@ -17,7 +17,7 @@ from tests.helpers.reporting import counter_items
 from tests.helpers.tracking import click, postback
 from waymark.conversions import postback_log
 from waymark.conversions.postbacks import AUTH_FIELDS, PostbackParams
-from waymark.models import Conversion, PostbackLogEntry, Session
+from waymark.models import Advertiser, Conversion, PostbackLogEntry, Session
 
 PAGE = "/admin/advertisers/demo-shop/integration"
 API = "/api/admin/advertisers/demo-shop/integration"
@@ -201,3 +201,18 @@ def test_a_partner_gets_neither_the_page_nor_a_test_conversion(as_a, api_a, shop
     assert api_a.get(API).status == 403
     assert api_a.post(TEST_API).status == 403
     assert list(Session.scan()) == [] and list(Conversion.scan()) == [] and log_items() == []
+
+
+def test_an_advertiser_from_before_test_secrets_gets_one_at_its_first_test(api_admin, shop, served):
+    pk, sk = Advertiser.key("demo-shop")
+    key = {"pk": {"S": pk}, "sk": {"S": sk}}
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.update_item(TableName=Advertiser.Meta.table_name, Key=key, UpdateExpression="REMOVE test_hmac_secret")
+
+    first = api_admin.post(TEST_API)
+    assert first.status == 200 and first.json["status"] == 200, first.body
+    stored = dynamodb.get_item(TableName=Advertiser.Meta.table_name, Key=key)["Item"]["test_hmac_secret"]["S"]
+    assert stored.startswith("kms:")
+    again = api_admin.post(TEST_API)  # the same secret signs the next test: it is made once
+    assert again.json["answer"]["reason"] == "test"
+    assert dynamodb.get_item(TableName=Advertiser.Meta.table_name, Key=key)["Item"]["test_hmac_secret"]["S"] == stored

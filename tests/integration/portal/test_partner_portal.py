@@ -204,3 +204,35 @@ def test_a_partner_suspended_meanwhile_is_refused_at_once_in_this_container(worl
     page = as_a.get("/portal")
     assert page.status == 403 and "suspended" in page.body
     assert client(world, partner_token(world.a), cookie=False).get("/api/links").json["status"] == "suspended"
+
+
+def test_a_bare_destination_gets_https_as_signup_does_and_a_foreign_one_names_the_allowed_domains(world, as_a, api_a):
+    answer = as_a.submit("/portal/links", "/portal/links", {"destination": "shop.example.com/tours/8"})
+    assert answer.status == 303, answer.body[:500]
+    assert Link.get(answer.location.rsplit("/", 1)[1]).destination == "https://shop.example.com/tours/8"
+
+    allowed = "www.example.com or any subdomain of example.com"
+    page = as_a.submit("/portal/links", "/portal/links", {"destination": "https://evil.example/"})
+    assert page.status == 400 and escaped(allowed) in page.body
+    answer = api_a.post("/api/links", json={"destination": "evil.example/tours"})
+    assert answer.status == 400 and allowed in answer.json["message"]
+
+
+def test_validation_errors_are_plain_sentences_in_the_callers_language_among_the_programs(world, as_a, api_a):
+    answer = api_a.post("/api/links", json={"destination": "", "name": "x" * 1001})
+    assert answer.status == 422
+    by_field = {e["field"]: e for e in answer.json["errors"]}
+    assert by_field["body.destination"]["message"] == "Destination is required."
+    assert by_field["body.destination"]["type"] == "string_too_short"  # for programs, beside the sentence
+    assert by_field["body.destination"]["loc"] == ["body", "destination"]
+    assert by_field["body.name"]["message"] == "Name must be at most 1000 characters long."
+
+    german = api_a.post("/api/links", json={"destination": ""}, headers={"accept-language": "de-DE,de;q=0.9"})
+    assert german.json["errors"][0]["message"] == "Destination ist erforderlich."
+    french = api_a.post("/api/links", json={"destination": ""}, headers={"accept-language": "fr"})
+    assert french.json["errors"][0]["message"] == "Destination is required."  # not a language of the program
+
+    form = {"csrf_token": as_a.get("/portal/links").csrf(), "destination": ""}
+    page = as_a.post("/portal/links", form=form, headers={"accept-language": "de"})
+    assert page.status == 400 and "String should" not in page.body
+    assert "ist erforderlich" in page.body, page.body[:2000]

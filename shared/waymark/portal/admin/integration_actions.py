@@ -90,9 +90,9 @@ def integration_out(advertiser_id: str) -> IntegrationOut:
 
 def send_test_conversion(advertiser_id: str) -> SentTestConversionOut:
     setup_actions.advertiser(advertiser_id)  # a 404 for an unknown id
-    advertiser, hmac_secret = advertisers.signing_advertiser(advertiser_id)
+    advertiser, test_secret = advertisers.test_signing_advertiser(advertiser_id)
     try:
-        sent = integration.send_test_conversion(advertiser, hmac_secret, web.base_url())
+        sent = integration.send_test_conversion(advertiser, test_secret, web.base_url())
     except integration.CannotTest as error:
         raise web.Conflict(str(error)) from error
     return SentTestConversionOut(

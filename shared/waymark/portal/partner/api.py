@@ -1,11 +1,13 @@
 """JSON API for partners: their profile and their links. Only ever the calling partner's own data."""
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from waymark import web
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.portal import actions
-from waymark.portal.params import Cursor, LinkCode
+from waymark.portal.params import Cursor, LinkCode, SubId
+from waymark.portal.partner import qr
 from waymark.portal.partner.views import link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.schemas import (
@@ -64,3 +66,31 @@ def patch_link(code: LinkCode, body: LinkStatusChange) -> LinkOut:
     me = web.partner()
     link = actions.set_link_status(code, body.status, owner=me.agent.agent_id)
     return link_out(link, me.program, web.base_url())
+
+
+@router.get("/api/links/<code>/qr.svg", tags=["partner"], summary="QR code (SVG) of one of the partner's links")
+def link_qr_svg(
+    code: LinkCode,
+    sub1: SubId = None,
+    sub2: SubId = None,
+    sub3: SubId = None,
+    sub4: SubId = None,
+    sub5: SubId = None,
+    source: SubId = None,
+) -> Response[str]:
+    subs = {"sub1": sub1, "sub2": sub2, "sub3": sub3, "sub4": sub4, "sub5": sub5, "source": source}
+    return qr.answer(code, subs, "svg")
+
+
+@router.get("/api/links/<code>/qr.png", tags=["partner"], summary="QR code (PNG) of one of the partner's links")
+def link_qr_png(
+    code: LinkCode,
+    sub1: SubId = None,
+    sub2: SubId = None,
+    sub3: SubId = None,
+    sub4: SubId = None,
+    sub5: SubId = None,
+    source: SubId = None,
+) -> Response[str]:
+    subs = {"sub1": sub1, "sub2": sub2, "sub3": sub3, "sub4": sub4, "sub5": sub5, "source": source}
+    return qr.answer(code, subs, "png")

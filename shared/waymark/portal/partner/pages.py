@@ -1,4 +1,4 @@
-"""The partner portal's pages (/portal): dashboard, links with snippets, profile."""
+"""The partner portal's pages (/portal): dashboard, links with snippets and QR codes, profile."""
 
 from typing import Annotated, Literal
 
@@ -13,7 +13,8 @@ from waymark.partners.management import PROFILE_FIELDS
 from waymark.partners.vocabulary import LinkStatus
 from waymark.portal import actions
 from waymark.portal.account.pages import safe_next
-from waymark.portal.params import Cursor, LinkCode
+from waymark.portal.params import Cursor, LinkCode, SubId
+from waymark.portal.partner import qr
 from waymark.portal.partner.views import link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import render
@@ -89,6 +90,16 @@ def link(code: LinkCode) -> Response[str]:
         status_action=f"/portal/links/{found.code}/status",
         back_url="/portal/links",
     )
+
+
+@router.get("/portal/links/<code>/qr.svg")
+def link_qr_svg(code: LinkCode, sub1: SubId = None, source: SubId = None) -> Response[str]:
+    return qr.answer(code, {"sub1": sub1, "source": source}, "svg")
+
+
+@router.get("/portal/links/<code>/qr.png")
+def link_qr_png(code: LinkCode, sub1: SubId = None, source: SubId = None) -> Response[str]:
+    return qr.answer(code, {"sub1": sub1, "source": source}, "png")
 
 
 def status_change() -> LinkStatusChange:

@@ -15,7 +15,8 @@ from waymark.conversions.vocabulary import Channel
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile, as_dict
 from waymark.portal.remarketing.views import profile_out
 from waymark.remarketing.config import ChannelSettingsInput, ProfileInput, TemplateInput
-from waymark.web.forms import readable
+from waymark.web import messages
+from waymark.web.app import language
 
 MAX_OFFERS = 20
 MAX_STEPS = 10
@@ -85,8 +86,8 @@ def describe(problems: list[dict[str, str]], positions: dict[str, list[int]] | N
 
 def validation_problems(error: ValidationError) -> list[dict[str, str]]:
     return [
-        {"field": ".".join(str(part) for part in p["loc"]), "message": readable(p["msg"])}
-        for p in error.errors(include_url=False, include_input=False)
+        {"field": ".".join(str(part) for part in p["loc"]), "message": messages.explain(p, language())}
+        for p in error.errors(include_url=False)
     ]
 
 

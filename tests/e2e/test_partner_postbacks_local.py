@@ -1,0 +1,58 @@
+"""Partner postbacks on the local stack (`make dev`): a partner sets its URL over the JSON API, a sale
+posted to /postback goes through the stream, the bus and the queue, and a signed GET reaches the
+partner's receiver on loopback."""
+
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.helpers.local_stack import fetch
+from tests.helpers.receivers import postback_receiver
+from waymark.partner_postbacks import signing
+
+pytestmark = pytest.mark.e2e
+
+
+def api(gateway: str, method: str, path: str, body: dict | None = None, token: str | None = None):
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    response, answer = fetch(gateway + path, method, json.dumps(body).encode() if body is not None else None, headers)
+    return response.status, json.loads(answer or b"null")
+
+
+def test_a_sale_reaches_the_partners_receiver_signed(local_stack):
+    demo, gateway = local_stack["demo"], local_stack["gateway_url"]
+    status, login = api(gateway, "POST", "/api/login", demo["partner"])
+    assert status == 200, login
+    token = login["id_token"]
+    with postback_receiver() as receiver:
+        template = receiver.base_url + "/pb?click={click_id}&ref={order_ref}&pay={commission}&st={status}"
+        status, saved = api(
+            gateway,
+            "PUT",
+            "/api/partner-postbacks",
+            {"url_template": template, "events": ["conversion.recorded"]},
+            token,
+        )
+        assert status == 200, saved
+        secret = saved["signing_secret"]
+
+        response, _ = fetch(demo["tracking_links"][0])
+        click_id = parse_qs(urlsplit(response.getheader("Location")).query)["click_id"][0]
+        order = f"E2E-PB-{time.time_ns()}"
+        query = f"token={demo['advertiser_token']}&click_id={click_id}&order_id={order}&amount=80.00&currency=EUR"
+        response, answer = fetch(f"{gateway}/postback?{query}")
+        assert response.status in (200, 201), answer
+        fetch(f"{gateway}/_local/drain", "POST")  # streams, then queues: the publisher, then the delivery
+
+        [call] = [r for r in receiver.received if parse_qs(urlsplit(r.path).query).get("click") == [click_id]]
+    sent = parse_qs(urlsplit(call.path).query)
+    assert sent["st"] == [json.loads(answer)["status"]]  # what the postback was answered
+    assert order not in call.path and len(sent["ref"][0]) == 24  # a keyed hash, never the order id
+    assert call.headers["waymark-event"] == "conversion.recorded"
+    assert signing.verify(secret, "GET", receiver.base_url + call.path, call.headers["waymark-signature"])
+    status, shown = api(gateway, "GET", "/api/partner-postbacks", token=token)
+    assert shown["deliveries"][0]["outcome"] == "delivered" and shown["deliveries"][0]["status_code"] == 200
