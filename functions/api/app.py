@@ -9,7 +9,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from waymark import web
 from waymark.portal.account import api as api_account
 from waymark.portal.admin import api as api_admin
+from waymark.portal.admin import coupon_api as api_admin_coupons
 from waymark.portal.admin import integration_api as api_admin_integration
+from waymark.portal.admin import rate_api as api_admin_rates
 from waymark.portal.admin import setup_api as api_admin_setup
 from waymark.portal.mail import api as api_mail
 from waymark.portal.partner import api as api_partner
@@ -29,6 +31,8 @@ app.include_router(api_partner_postbacks.router)
 app.include_router(api_admin.router)
 app.include_router(api_admin_setup.router)
 app.include_router(api_admin_integration.router)
+app.include_router(api_admin_coupons.router)
+app.include_router(api_admin_rates.router)
 app.include_router(api_reports.router)
 app.include_router(api_admin_reports.router)
 app.include_router(api_remarketing.router)

@@ -6,8 +6,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from waymark import web
 from waymark.portal.account import pages as pages_account
 from waymark.portal.account import passwords as pages_passwords
+from waymark.portal.admin import coupon_pages as pages_admin_coupons
 from waymark.portal.admin import integration_pages as pages_admin_integration
 from waymark.portal.admin import pages as pages_admin
+from waymark.portal.admin import rate_pages as pages_admin_rates
 from waymark.portal.admin import setup_pages as pages_admin_setup
 from waymark.portal.mail import pages as pages_mail
 from waymark.portal.partner import pages as pages_partner
@@ -28,6 +30,8 @@ app.include_router(pages_partner_postbacks.router)
 app.include_router(pages_admin.router)
 app.include_router(pages_admin_setup.router)
 app.include_router(pages_admin_integration.router)
+app.include_router(pages_admin_coupons.router)
+app.include_router(pages_admin_rates.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)

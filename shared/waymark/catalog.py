@@ -1,4 +1,4 @@
-"""Link, partner and program lookups for the request paths, cached in the warm container.
+"""Link, partner, program, advertiser and coupon code lookups for the request paths, cached in the warm container.
 
 A warm click reads nothing; a miss costs one GetItem per kind. Items are read with the
 shared botocore client and decoded by the PynamoDB models, so there is one schema and one
@@ -9,7 +9,7 @@ from pynamodb.models import Model
 
 from waymark.core import aws
 from waymark.core.cache import TTLCache
-from waymark.models import Advertiser, Agent, Link, Program
+from waymark.models import Advertiser, Agent, Coupon, Link, Program
 
 LOOKUP_TTL_SECONDS = 60.0
 
@@ -17,6 +17,7 @@ _links: TTLCache[Link | None] = TTLCache(LOOKUP_TTL_SECONDS)
 _agents: TTLCache[Agent | None] = TTLCache(LOOKUP_TTL_SECONDS)
 _programs: TTLCache[Program | None] = TTLCache(LOOKUP_TTL_SECONDS)
 _advertisers: TTLCache[Advertiser | None] = TTLCache(LOOKUP_TTL_SECONDS)
+_coupons: TTLCache[Coupon | None] = TTLCache(LOOKUP_TTL_SECONDS)
 
 
 def _get[M: Model](model: type[M], key: dict) -> M | None:
@@ -44,6 +45,11 @@ def advertiser(advertiser_id: str) -> Advertiser | None:
     return _advertisers.get_or_load(advertiser_id, lambda: _get(Advertiser, _config_key(Advertiser.key(advertiser_id))))
 
 
+def coupon(program_id: str, code: str) -> Coupon | None:
+    """A program's coupon code (normalized): a paused one stops crediting within the TTL."""
+    return _coupons.get_or_load((program_id, code), lambda: _get(Coupon, _config_key(Coupon.key(program_id, code))))
+
+
 def forget_link(code: str) -> None:
     """After this container changed a link: its next lookup reads the table again."""
     _links.forget(code)
@@ -59,3 +65,7 @@ def forget_program(program_id: str) -> None:
 
 def forget_advertiser(advertiser_id: str) -> None:
     _advertisers.forget(advertiser_id)
+
+
+def forget_coupon(program_id: str, code: str) -> None:
+    _coupons.forget((program_id, code))

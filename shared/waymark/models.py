@@ -31,7 +31,7 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from waymark.conversions.vocabulary import AdvertiserStatus, Channel
+from waymark.conversions.vocabulary import AdvertiserStatus, Channel, CouponStatus
 from waymark.core import aws
 from waymark.core.table_keys import program_key
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
@@ -197,6 +197,49 @@ class ChangeRecord(Model):
     @staticmethod
     def key(program_id: str, at: str, change_id: str) -> tuple[str, str]:
         return f"PROGRAM#{program_id}", f"CHANGE#{at}#{change_id}"
+
+
+class Coupon(Model):
+    """A coupon code that credits a partner's sales. In its program's partition under the normalized code,
+    so a code is unique per program by a conditional write, and the postback finds it with one GetItem."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "PROGRAM#<program_id>"
+    sk = UnicodeAttribute(range_key=True)  # "COUPON#<CODE>"
+    program_id = UnicodeAttribute()
+    code = UnicodeAttribute()  # upper case (waymark.conversions.coupons.normalize)
+    agent_id = UnicodeAttribute()
+    status = UnicodeAttribute(default=CouponStatus.ACTIVE)  # a CouponStatus
+    expires_on = UnicodeAttribute(null=True)  # ISO date, its last day (UTC); None: never
+    note = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(program_id: str, code: str) -> tuple[str, str]:
+        return f"PROGRAM#{program_id}", f"COUPON#{code}"
+
+
+RATES_PARTITION = "RATES"
+
+
+class ExchangeRates(Model):
+    """One day's exchange rates from one source: 1 `base` = rates[currency]. One partition, so the postback
+    reads the last days' rates with one Query (waymark.conversions.exchange)."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True, default=RATES_PARTITION)
+    sk = UnicodeAttribute(range_key=True)  # "DAY#<YYYY-MM-DD>#<source>": newest first, operator before ecb
+    day = UnicodeAttribute()  # ISO date the rates are for
+    source = UnicodeAttribute()  # ecb (the daily import) | operator (the console's rate table)
+    base = UnicodeAttribute(default="EUR")
+    rates = MapAttribute(default=dict)  # currency -> rate as a decimal string
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)  # the operator; None for the import
+
+    @staticmethod
+    def key(day: str, source: str) -> tuple[str, str]:
+        return RATES_PARTITION, f"DAY#{day}#{source}"
 
 
 # ---------------------------------------------------------------------------- partners
@@ -411,6 +454,14 @@ class Conversion(Model):
     booking_ref = UnicodeAttribute(null=True)
     history = ListAttribute(of=StatusChange, default=list)
     test = BooleanAttribute(null=True)  # the sale of a test click (Session.test): kept out of every counter
+    coupon = UnicodeAttribute(null=True)  # the coupon code the sale brought (normalized), credited or not
+    # A sale reported in another currency: as reported, and the rate (program currency per unit of it)
+    # that made `amount`; the rate's day and where it came from (ecb | operator).
+    original_amount = DecimalAttribute(null=True)
+    original_currency = UnicodeAttribute(null=True)
+    exchange_rate = DecimalAttribute(null=True)
+    rate_date = UnicodeAttribute(null=True)
+    rate_source = UnicodeAttribute(null=True)
 
     by_agent = ConversionAgentIndex()
     by_program = ProgramIndex()

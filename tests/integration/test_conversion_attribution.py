@@ -23,7 +23,7 @@ def stored(order_id: str = "A-1") -> Conversion:
     return Conversion.get(f"shop-backend:{order_id}")
 
 
-@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("channel", [c for c in Channel if c != Channel.COUPON])  # coupon: Waymark sets it
 def test_every_channel_is_credited_through_the_click_and_reported(runtime, merchant, channel):
     click_id = click(runtime, merchant.link.code)
     answer = postback(runtime, sale(merchant, click_id=click_id, channel=channel))

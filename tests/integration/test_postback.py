@@ -234,7 +234,7 @@ def test_the_ip_allow_list_admits_its_networks_only(runtime, merchant, aws_reque
 HOSTILE = [
     ("malformed JSON", {"body": '{"order_id": "X", "amount": '}),
     ("JSON array", {"body": "[1, 2]"}),
-    ("unknown field", {"params": {"order_id": "X", "amount": "1", "currency": "EUR", "coupon": "FREE"}}),
+    ("unknown field", {"params": {"order_id": "X", "amount": "1", "currency": "EUR", "voucher": "FREE"}}),
     ("negative amount", {"params": {"order_id": "X", "amount": "-5.00", "currency": "EUR"}}),
     ("huge amount", {"params": {"order_id": "X", "amount": "1" + "0" * 40, "currency": "EUR"}}),
     ("amount too large", {"params": {"order_id": "X", "amount": "1000000000000.01", "currency": "EUR"}}),

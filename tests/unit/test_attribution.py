@@ -121,7 +121,8 @@ def test_offline_channels_credit_the_named_partner(channel):
 
 
 def test_web_sales_need_a_click():
-    assert set(Channel) - set(CLICKLESS_CHANNELS) == {"web"}
+    # coupon is no advertiser's channel: attribution sets it (tests/unit/test_coupons.py)
+    assert set(Channel) - set(CLICKLESS_CHANNELS) == {"web", "coupon"}
     result = decide(report(agent="agent001", channel="web"), None, agent())
     assert (result.status, result.reason, result.agent_id) == ("rejected", Reason.NO_ATTRIBUTION, None)
     assert decide(report(), None, None).reason == Reason.NO_ATTRIBUTION

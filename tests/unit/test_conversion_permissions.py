@@ -15,13 +15,24 @@ def dynamodb_grants(logical_id: str) -> dict[str, set[str]]:
 def test_the_postback_function_reads_sessions_and_config_and_writes_conversions_only():
     assert dynamodb_grants("PostbackFunction") == {
         "dynamodb:GetItem": {"SessionsTable", "AgentsTable", "ConfigTable", "ConversionsTable"},
-        "dynamodb:Query": {"SessionsTable/index/ref-index"},
+        # reference codes; and the exchange rates' partition only (the next test)
+        "dynamodb:Query": {"SessionsTable/index/ref-index", "ConfigTable"},
         # a TransactWriteItems of Puts needs PutItem; the log gets one line per postback, and is never read here
         "dynamodb:PutItem": {"ConversionsTable", "RemarketingTable", "PostbackLogTable"},
         # only the exposed-token flag of a program, and the fraud rules' counters, below
         "dynamodb:UpdateItem": {"ConfigTable", "FraudCountersTable"},
         "kms:Decrypt": {"AdvertiserSecretsKey"},  # signed postbacks: the advertiser's HMAC secrets
     }
+
+
+def test_the_postback_function_queries_only_the_exchange_rates_in_the_config_table():
+    statements = [
+        statement
+        for policy in STACK.functions["PostbackFunction"].properties["Policies"]
+        for statement in (policy.get("Statement", []) if isinstance(policy, dict) else [])
+        if statement["Action"] == "dynamodb:Query" and statement["Resource"] == {"Fn::GetAtt": ["ConfigTable", "Arn"]}
+    ]
+    assert [s["Condition"] for s in statements] == [{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["RATES"]}}]
 
 
 def test_the_postback_function_may_update_only_a_programs_exposed_token_flag_and_fraud_counters():

@@ -103,6 +103,21 @@ def test_the_console_set_up_policy_is_least_privilege():
     assert sorted(users) == ["ApiFunction", "PortalFunction"]
 
 
+def test_the_console_reaches_only_the_rates_partition_through_its_rates_policy():
+    assert policy_grants("ConsoleRatesPolicy") == {
+        action: {"ConfigTable"}
+        for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem")
+    }
+    document = STACK.resources["ConsoleRatesPolicy"]["Properties"]["PolicyDocument"]
+    assert [statement["Condition"] for statement in document["Statement"]] == [
+        {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["RATES"]}}
+    ]
+    users = [
+        name for name, spec in STACK.functions.items() if {"Ref": "ConsoleRatesPolicy"} in spec.properties["Policies"]
+    ]
+    assert sorted(users) == ["ApiFunction", "PortalFunction"]
+
+
 def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their_secrets():
     from waymark.conversions.advertisers import CONSOLE_ATTRIBUTES
 

@@ -65,7 +65,8 @@ def test_the_chart_is_described_in_words_and_labels_do_not_crowd():
 def test_every_channel_is_listed_in_order_with_zeros():
     found = [ChannelCounters("phone", Counters(conversions_pending=2)), ChannelCounters("web", Counters(clicks=1))]
     rows = figures.all_channels(found)
-    assert [row.channel for row in rows] == ["web", "chat", "phone", "concierge", "inside_sales", "remarketing"]
+    channels = ["web", "chat", "phone", "concierge", "inside_sales", "remarketing", "coupon"]
+    assert [row.channel for row in rows] == channels
     assert rows[2].counters.conversions == 2 and rows[1].counters == Counters()
 
 

@@ -8,7 +8,10 @@ integration     the postback's parameter list and examples for an advertiser, an
 advertisers     advertisers and their credentials: create, rotate (with a grace period), allow-list, disable
 advertiser_secrets  HMAC secrets as stored: KMS-encrypted per advertiser, decrypted once per warm container
 page_script     GET /waymark.js, the script merchants put on their pages (page_script.js)
-attribution     who earns a sale (last click, any product; clickless channels) and its item (pure)
+attribution     who earns a sale (last click, any product; clickless channels; coupon precedence) and its item (pure)
+coupons         coupon codes: operators give, pause, expire and remove them; the postback's one cached lookup
+exchange        sales in another currency: the day's rate (operator's, else the ECB's), the conversion math
+ecb_rates       the ECB's daily euro reference rates: fetch, parse, store (EcbRatesFunction)
 commissions     which commission rule applies and how much it pays (pure)
 fraud           a program's fraud rules: which sales are held for review, which are over a cap (pure)
 recording       one session read, the rules, one write (with the fraud counters in its transaction)

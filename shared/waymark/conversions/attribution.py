@@ -4,14 +4,15 @@ recording.py does the reads and the write around these functions; the rules here
 in microseconds without AWS.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.commissions import Price
-from waymark.conversions.vocabulary import Channel, ConversionStatus
+from waymark.conversions.exchange import Exchange
+from waymark.conversions.vocabulary import Channel, ConversionStatus, CouponPrecedence
 from waymark.core.times import iso
 from waymark.models import Agent, CartLine, Conversion, Session, StatusChange
 from waymark.partners.vocabulary import PartnerStatus
@@ -79,6 +80,10 @@ class Report:
     service_date: date | None = None
     booking_ref: str | None = None
     reported_by: str = "postback"  # postback | pixel | console (an operator, waymark.conversions.offline_sales)
+    coupon: str | None = None  # normalized (waymark.conversions.coupons.normalize); the pixel never sets it
+    # The sale as reported in another currency, and the rate that converted it into the program's
+    # (amount and currency are then the converted ones); None: reported in the program's currency.
+    exchange: Exchange | None = None
     # Signed with the test secret: recorded only for a test click (waymark.conversions.recording).
     test_only: bool = False
 
@@ -88,7 +93,7 @@ class Attribution:
     agent_id: str | None
     status: ConversionStatus
     reason: Reason | None = None
-    attributed_by: str | None = None  # click | ref | agent | operator (a reassignment)
+    attributed_by: str | None = None  # click | ref | agent | coupon | operator (a reassignment)
     session: Session | None = field(default=None, compare=False)
     evidence: str | None = None  # for a held or capped sale: what the rule saw, in words operators read
 
@@ -122,9 +127,72 @@ def attribute(
         return Attribution(None, ConversionStatus.REJECTED, Reason.NO_ATTRIBUTION)
     if agent is None or agent.status != PartnerStatus.ACTIVE:
         return Attribution(agent_id, ConversionStatus.REJECTED, Reason.AGENT_SUSPENDED, by, session)
+    return Attribution(agent_id, _initial_status(report), None, by, session)
+
+
+def _initial_status(report: Report) -> ConversionStatus:
     trusted = report.status in INITIAL_STATUSES and report.reported_by != "pixel"
-    status = report.status if trusted else ConversionStatus.PENDING
-    return Attribution(agent_id, status, None, by, session)
+    return report.status if trusted else ConversionStatus.PENDING  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------------------- coupon codes
+
+
+class ClickState(StrEnum):
+    """What the sale's click (or reference code, or named partner) amounts to, for the coupon precedence."""
+
+    LIVE = "live"  # it credits a partner
+    EXPIRED = "expired"  # given, but it cannot credit: the window closed or its partner is not active
+    NONE = "none"  # no click given, or one that names nothing in this program
+
+
+class CouponState(StrEnum):
+    ACTIVE = "active"  # credits its partner (the code and the partner are active, not past its expiry)
+    PAUSED = "paused"  # paused by an operator, or its partner is not active
+    EXPIRED = "expired"  # past its last day
+    UNKNOWN = "unknown"  # no such code in this program
+
+
+@dataclass(frozen=True)
+class CouponCredit:
+    """A coupon code as the postback found it (waymark.conversions.coupons.credit_of builds it)."""
+
+    code: str
+    agent_id: str | None
+    state: CouponState
+
+
+def click_state(credit: Attribution) -> ClickState:
+    if credit.earns:
+        return ClickState.LIVE
+    if credit.reason in (Reason.EXPIRED, Reason.AGENT_SUSPENDED):
+        return ClickState.EXPIRED
+    return ClickState.NONE
+
+
+def coupon_credits(precedence: CouponPrecedence, click: ClickState, coupon: CouponState) -> bool:
+    """Whether the coupon code, not the click, credits the sale."""
+    if coupon != CouponState.ACTIVE:
+        return False
+    if precedence == CouponPrecedence.COUPON_WINS:
+        return True
+    if precedence == CouponPrecedence.COUPON_IF_NO_CLICK:
+        return click == ClickState.NONE
+    return click != ClickState.LIVE  # click_wins
+
+
+def with_coupon(
+    credit: Attribution, report: Report, coupon: CouponCredit | None, precedence: CouponPrecedence
+) -> tuple[Attribution, Report]:
+    """The credit once the coupon code had its say, and the report as recorded: a sale the coupon
+    credits is a coupon sale (its channel `coupon`), without the other partner's click. A console
+    test click's sale stays a test, whatever code it brings."""
+    if coupon is None or credit.reason == Reason.TEST:
+        return credit, report
+    if not coupon_credits(precedence, click_state(credit), coupon.state):
+        return credit, report
+    coupon_sale = replace(report, channel=Channel.COUPON, click_id=None, ref_code=None)
+    return Attribution(coupon.agent_id, _initial_status(report), None, "coupon"), coupon_sale
 
 
 def new_conversion(
@@ -159,6 +227,7 @@ def new_conversion(
         created_at=at,
         items=[CartLine(**line) for line in report.items],
         booking_ref=report.booking_ref,
+        coupon=report.coupon,
         history=[
             StatusChange(
                 at=at,
@@ -168,6 +237,12 @@ def new_conversion(
             )
         ],
     )
+    if report.exchange is not None:
+        conversion.original_amount = report.exchange.original_amount
+        conversion.original_currency = report.exchange.original_currency
+        conversion.exchange_rate = report.exchange.rate
+        conversion.rate_date = report.exchange.rate_date.isoformat()
+        conversion.rate_source = report.exchange.source
     if session is not None:
         for name in SUB_ID_FIELDS:
             setattr(conversion, name, getattr(session, name))
@@ -177,12 +252,23 @@ def new_conversion(
 
 
 def same_sale(stored: Conversion, report: Report) -> bool:
-    """Whether a repeat of an order reports the same sale (otherwise it is a conflicting duplicate)."""
+    """Whether a repeat of an order reports the same sale (otherwise it is a conflicting duplicate).
+
+    A sale in another currency is compared as reported (another day's rate would convert it to
+    another amount); a coupon sale matches a repeat bringing the same code."""
+    amount, currency = report.amount, report.currency
+    if report.exchange is not None:
+        amount, currency = report.exchange.original_amount, report.exchange.original_currency
+    if stored.original_currency:
+        stored_amount, stored_currency = stored.original_amount, stored.original_currency
+    else:
+        stored_amount, stored_currency = stored.amount, stored.currency
+    coupon_sale = stored.channel == Channel.COUPON and stored.coupon is not None and stored.coupon == report.coupon
     return (
-        stored.amount == report.amount
-        and stored.currency == report.currency
-        and stored.channel == report.channel
-        and (report.click_id is None or stored.click_id == report.click_id)
+        stored_amount == amount
+        and stored_currency == currency
+        and (stored.channel == report.channel or coupon_sale)
+        and (report.click_id is None or stored.click_id == report.click_id or coupon_sale)
     )
 
 
@@ -199,6 +285,18 @@ def answer(conversion: Conversion) -> dict:
         "currency": conversion.currency,
         "commission": str(conversion.commission),
         "created_at": conversion.created_at,
+        **({"coupon": conversion.coupon} if conversion.coupon else {}),
+        **(
+            {
+                "original_amount": str(conversion.original_amount),
+                "original_currency": conversion.original_currency,
+                "exchange_rate": str(conversion.exchange_rate),
+                "rate_date": conversion.rate_date,
+                "rate_source": conversion.rate_source,
+            }
+            if conversion.original_currency
+            else {}
+        ),
     }
 
 

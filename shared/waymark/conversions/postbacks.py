@@ -8,7 +8,7 @@ signed POST carries everything in its signed body: query parameters would ride u
 The pixel is public (it sits in the thank-you page), so it proves nothing: it names its
 advertiser, carries no secret, and records a sale only for a live click of that program
 (the __Host-wm_click cookie or a click id), always pending, as a web sale. Whatever else it says
-(partner, channel, status, email, cart) is ignored. A postback token sent to it is refused
+(partner, coupon code, channel, status, email, cart) is ignored. A postback token sent to it is refused
 and the program is flagged, so the console tells operators the token has leaked.
 
 Every answer goes in the advertiser's postback log (waymark.conversions.postback_log), one
@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
 from waymark import catalog
-from waymark.conversions import advertisers, attribution, postback_auth, postback_log, recording
+from waymark.conversions import advertisers, attribution, coupons, postback_auth, postback_log, recording
 from waymark.conversions.attribution import INITIAL_STATUSES, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import currencies, ids
@@ -108,13 +108,17 @@ class PostbackParams(BaseModel):
     """The sale's amount as a decimal string ("178.00"): digits and one optional point, at most the
     currency's minor units."""
     currency: Currency
-    """ISO 4217 code; must be the program's currency."""
+    """ISO 4217 code; another currency than the program's converts at the day's rate (what you sent is kept)."""
     click_id: ClickId = None
     """The click id your landing page received."""
     ref: str | None = Field(None, max_length=16)
     """The 6-character reference code a customer quotes by phone or chat."""
     channel: Channel = Channel.WEB
-    """Where the sale was made: web (default), chat, phone, concierge, inside_sales or remarketing."""
+    """Where the sale was made: web (default), chat, phone, concierge, inside_sales or remarketing
+    (coupon is Waymark's, for a sale a coupon code credited)."""
+    coupon: str | None = Field(None, max_length=40)
+    """The coupon code the customer used (any case): it credits the code's partner as the program's
+    coupon precedence says."""
     agent: Code | None = None
     """The partner code, for a sale without a click on an offline channel."""
     status: Literal[tuple(status.value for status in INITIAL_STATUSES)] | None = None  # type: ignore[valid-type]
@@ -400,6 +404,18 @@ def validate(params: dict[str, Any]) -> Report:
         (f"items.{i}.price", line.price) for i, line in enumerate(checked.items) if line.price is not None
     ]:
         _check_decimals(name, amount, currency)
+    if checked.channel == Channel.COUPON:
+        raise BadRequest(
+            "channel coupon is Waymark's, for sales a coupon code credits: send the code as coupon",
+            fields=[_field("channel", "web, chat, phone, concierge, inside_sales or remarketing")],
+        )
+    coupon = None
+    if checked.coupon:
+        coupon = coupons.normalize(checked.coupon)
+        if coupon is None:
+            raise BadRequest(
+                "coupon is not a coupon code", fields=[_field("coupon", f"a coupon code is {coupons.CODE_RULE}")]
+            )
     ref_code = None
     if checked.ref:
         ref_code = ids.normalize_ref_code(checked.ref)
@@ -429,6 +445,7 @@ def validate(params: dict[str, Any]) -> Report:
         lang=checked.lang,
         service_date=checked.service_date,
         booking_ref=checked.booking_ref,
+        coupon=coupon,
     )
 
 

@@ -1,5 +1,8 @@
 """Recording a reported sale: one read (the session), the attribution, fraud and price rules, one write.
 
+A sale in another currency is converted first, at the day's rate (waymark.conversions.exchange:
+one cached Query); a coupon code costs one cached GetItem (waymark.conversions.coupons).
+
 Program and partner come from the warm container's cache (waymark.catalog). The write is a
 conditional PutItem (with the remarketing customer, one TransactWriteItems) on the key
 "<advertiser>:<order id>", so a repeated or concurrent report of the same order writes
@@ -16,10 +19,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution, commissions, fraud
+from waymark.conversions import attribution, commissions, coupons, exchange, fraud
 from waymark.conversions.attribution import Attribution, Reason, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
-from waymark.core import aws, durable, ids
+from waymark.core import aws, currencies, durable, ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Advertiser, Conversion, Customer, Program, Session, as_dict
 
@@ -41,8 +44,9 @@ class NotATestClick(LookupError):
 
 
 class WrongCurrency(ValueError):
-    """The sale is not in the program's currency. Waymark does no exchange: commissions, reports
-    and statements add amounts of one currency, so the merchant reports the amount it booked in it."""
+    """The sale is in another currency than the program's and there is no rate to convert it
+    (waymark.conversions.exchange): commissions, reports and statements add amounts of one
+    currency, so nothing is recorded at a guess."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Cred
     if program is None:
         raise ProgramMissing(f"advertiser {advertiser.advertiser_id} has no program")
     if report.currency != program.currency:
-        raise WrongCurrency(f"this program books sales in {program.currency}; report the amount in {program.currency}")
+        report = in_program_currency(report, program.currency, now)
     session = _session(report, program.program_id)
     if report.test_only and (session is None or not session.test or session.program_id != program.program_id):
         raise NotATestClick("the test secret signs only the console's test conversions: this is not a test click")
@@ -124,6 +128,11 @@ def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Cred
     credited = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
     if report.reported_by == "pixel" and not (credited.earns and credited.attributed_by == "click"):
         raise NoLiveClick("the pixel credits only a live click of this program: none was found")
+    if report.coupon and report.reported_by != "pixel":  # the pixel's word names no partner (docs/security.md)
+        coupon = coupons.credit_of(program.program_id, report.coupon, now.date())
+        credited, report = attribution.with_coupon(credited, report, coupon, coupons.precedence_of(program))
+        if credited.attributed_by == "coupon":
+            agent = catalog.agent(credited.agent_id) if credited.agent_id else None
     rules = fraud.FraudRules.of(program.settings)
     credited = fraud.check(credited, report, agent=agent, rules=rules, now=now)
     price = commissions.Price(Decimal(0), None)
@@ -138,6 +147,21 @@ def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Cred
             program_currency=program.currency,
         )
     return Credited(program, report, credited, price, rules)
+
+
+def in_program_currency(report: Report, currency: str, now: datetime) -> Report:
+    """The report converted at the day's rate, keeping what was reported (WrongCurrency without a rate)."""
+    try:
+        amount, exchanged = exchange.exchange(report.amount, report.currency, currency, now.date())
+    except exchange.NoRate as error:
+        raise WrongCurrency(str(error)) from error
+    items = tuple(
+        {**line, "price": currencies.round_money(line["price"] * exchanged.rate, currency)}
+        if line.get("price") is not None
+        else line
+        for line in report.items
+    )
+    return replace(report, amount=amount, currency=currency, items=items, exchange=exchanged)
 
 
 def attributed(report: Report, advertiser: Advertiser, now: datetime) -> tuple[Program, Report, Conversion]:

@@ -1,5 +1,5 @@
-"""The words a conversion is described in: its status, the sales channel it came through, and whether
-the advertiser reporting it is accepted.
+"""The words a conversion is described in: its status, the sales channel it came through, whether
+the advertiser reporting it is accepted, and the coupon codes that may credit it.
 
 Standard library only, so every handler may import it (the click path too). The values are
 what is stored and answered; the rules that use them live in waymark.conversions.attribution.
@@ -27,6 +27,9 @@ class Channel(StrEnum):
     CONCIERGE = "concierge"
     INSIDE_SALES = "inside_sales"
     REMARKETING = "remarketing"
+    # Credited by a coupon code (whatever channel it came through), so reports, exports and channel
+    # commission rules keep coupon sales apart; set by attribution, never sent by an advertiser.
+    COUPON = "coupon"
 
 
 class AdvertiserStatus(StrEnum):
@@ -34,3 +37,18 @@ class AdvertiserStatus(StrEnum):
 
     ACTIVE = "active"
     DISABLED = "disabled"  # an operator turned it off: everything it sends is refused (401)
+
+
+class CouponStatus(StrEnum):
+    """Whether a coupon code credits its partner (an expired code does not either, whatever this says)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class CouponPrecedence(StrEnum):
+    """A program's choice when a sale brings both a click and a coupon code (as Impact offers)."""
+
+    CLICK_WINS = "click_wins"  # the coupon credits only a sale without a live click
+    COUPON_WINS = "coupon_wins"  # an active coupon credits its partner, over any click
+    COUPON_IF_NO_CLICK = "coupon_if_no_click"  # the coupon credits only a sale that names no click at all

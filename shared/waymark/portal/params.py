@@ -26,6 +26,10 @@ RemarketingId = Annotated[
     str,
     Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="A cross-sell profile's or email template's id"),
 ]
+CouponCode = Annotated[
+    str, Path(min_length=3, max_length=40, pattern=ID_PATTERN, description="The coupon code, in any case")
+]
+RateDay = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")]
 ChannelName = Annotated[Channel, Path(description="The sales channel")]
 MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM (UTC)")]
 ProgramPath = Annotated[str, Path(min_length=2, max_length=64, pattern=ID_PATTERN, description="The program's id")]

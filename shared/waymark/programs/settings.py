@@ -11,12 +11,14 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from waymark import catalog
+from waymark.conversions.vocabulary import CouponPrecedence
 from waymark.models import PROGRAMS_LISTING, CommissionRule, Program, as_dict, connection
 from waymark.programs import changes
 
-# What an operator sets. `banners` (waymark.partners.snippets reads them) and `fraud_rules`
-# (waymark.conversions.fraud) live in the program's `settings` map, which other modules write too.
-IN_SETTINGS = ("banners", "fraud_rules")
+# What an operator sets. `banners` (waymark.partners.snippets reads them), `fraud_rules`
+# (waymark.conversions.fraud) and `coupon_precedence` (waymark.conversions.coupons) live in the
+# program's `settings` map, which other modules write too.
+IN_SETTINGS = ("banners", "fraud_rules", "coupon_precedence")
 FIELDS = (
     "name",
     "currency",
@@ -32,6 +34,7 @@ FIELDS = (
     "terms_url",
     "banners",
     "fraud_rules",
+    "coupon_precedence",
     "commission_rules",
 )
 
@@ -53,6 +56,7 @@ def fields_of(program: Program) -> dict[str, Any]:
     values["banners"] = [as_dict(banner) for banner in as_dict(program.settings).get("banners") or []]
     # Self-referral is on unless a program turned it off (waymark.conversions.fraud.FraudRules).
     values["fraud_rules"] = {"self_referral": True, **as_dict(as_dict(program.settings).get("fraud_rules"))}
+    values["coupon_precedence"] = as_dict(program.settings).get("coupon_precedence") or CouponPrecedence.CLICK_WINS
     values["commission_rules"] = [
         {k: v for k, v in as_dict(rule).items() if v is not None} for rule in program.commission_rules or []
     ]

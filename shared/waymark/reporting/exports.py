@@ -65,6 +65,9 @@ STATEMENT_COLUMNS = (
     "amount",
     "commission",
     "reason",
+    "coupon",  # the code that credited a coupon sale (channel coupon), or a code the sale brought
+    "original_amount",  # a sale reported in another currency: as reported, before the day's rate
+    "original_currency",
 )
 
 ALL_PARTNERS_COLUMNS = (
@@ -268,6 +271,9 @@ def export_statement(program: Program, agent: Agent, month: str) -> ExportedFile
                 "amount": conversion.amount,
                 "commission": conversion.commission,
                 "reason": conversion.reason,
+                "coupon": conversion.coupon,
+                "original_amount": conversion.original_amount,
+                "original_currency": conversion.original_currency,
             }
         for status, (count, amount, commission) in totals.items():
             yield {

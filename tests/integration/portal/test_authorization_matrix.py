@@ -247,6 +247,24 @@ SETUP_CASES: dict[str, Case] = {
         lambda w: f"/api/admin/operators/{w.operators['stays']}/authenticator/reset", json={}
     ),
     "GET /api/admin/changes": Case(lambda w: "/api/admin/changes"),
+    # Coupon codes and exchange rates (the matrix world has code MATRIX1 and partner "matrixcoupons": see `matrix`).
+    "GET /admin/coupons": Case(lambda w: "/admin/coupons"),
+    "POST /admin/coupons": Case(
+        lambda w: "/admin/coupons", form={"code": "page10", "agent_id": "matrixcoupons"}, ok=303
+    ),
+    "POST /admin/coupons/<code>": Case(lambda w: "/admin/coupons/MATRIX1", form={"status": "paused"}, ok=303),
+    "POST /admin/coupons/<code>/remove": Case(lambda w: "/admin/coupons/matrix1/remove", ok=303),
+    "GET /api/admin/coupons": Case(lambda w: "/api/admin/coupons"),
+    "POST /api/admin/coupons": Case(
+        lambda w: "/api/admin/coupons", json={"code": "api10", "agent_id": "matrixcoupons"}, ok=201
+    ),
+    "PATCH /api/admin/coupons/<code>": Case(lambda w: "/api/admin/coupons/MATRIX1", json={"status": "paused"}),
+    "DELETE /api/admin/coupons/<code>": Case(lambda w: "/api/admin/coupons/MATRIX1", json={}, ok=204),
+    "GET /admin/rates": Case(lambda w: "/admin/rates"),
+    "POST /admin/rates": Case(lambda w: "/admin/rates", form={"day": "2026-12-01", "rates": "USD 1.1"}, ok=303),
+    "GET /api/admin/rates": Case(lambda w: "/api/admin/rates"),
+    "PUT /api/admin/rates": Case(lambda w: "/api/admin/rates", json={"day": "2026-12-01", "rates": {"USD": "1.1"}}),
+    "DELETE /api/admin/rates/<day>": Case(lambda w: "/api/admin/rates/2026-12-01", json={}, ok=204),
 }
 
 
@@ -514,13 +532,16 @@ def _leaks(body: str, other) -> list[str]:
 @pytest.fixture(scope="module")
 def matrix():
     """One embedded AWS and one world for the whole matrix; each route starts from the same stored data."""
-    from tests.helpers.programs import make_advertiser
+    from tests.helpers.programs import make_advertiser, make_agent
+    from waymark.conversions import coupons
     from waymark.partners import accounts
 
     with world_with_figures() as world, pytest.MonkeyPatch.context() as env:
         env.setenv("LINK_BASE_URL", "http://127.0.0.1:9")  # nothing listens there: no request leaves the machine
         configure_console(world.program)
         make_advertiser(world.program, "matrix-shop")
+        coupons.create_coupon(world.program.program_id, "MATRIX1", agent_id=world.a.agent_id, by="setup@example.com")
+        make_agent(world.program, email="coupons@example.com", agent_id="matrixcoupons")
         # Operators to remove (Cognito is not restored between routes, so each removal has its own).
         world.operators = {
             name: accounts.invite_login(f"{name}-operator@example.com", group=accounts.ADMINS_GROUP).username

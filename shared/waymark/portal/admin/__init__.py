@@ -1,4 +1,4 @@
-"""The operators' console (/admin, /api/admin): partners, and setting Waymark up.
+"""The operators' console (/admin, /api/admin): partners, setting Waymark up, coupon codes and exchange rates.
 
 pages          partners by status, added by hand, approval, declining, deleting, edits, commission overrides, links,
                personal data (a partner's export and erasure, a customer's erasure), the inside-sales directory
@@ -12,4 +12,10 @@ setup_actions  the set-up domain calls with their refusals as HTTP errors, and t
 integration_pages    an advertiser's integration page: postback URL, parameters, examples, test conversion, log
 integration_api      the same as JSON
 integration_actions  the integration page as data, and the test conversion with its refusals as HTTP errors
+coupon_pages   coupon codes: give one to a partner, pause, resume, last day, remove
+coupon_api     the same as JSON
+coupon_schemas, coupon_actions  what the coupon routes accept and answer; the domain calls with HTTP refusals
+rate_pages     the exchange rate table: the last days' rates, the operator's own for a day
+rate_api       the same as JSON
+rate_schemas, rate_actions  what the rate routes accept and answer; the domain calls with HTTP refusals
 """

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from waymark import web
 from waymark.conversions import advertisers
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
-from waymark.conversions.vocabulary import Channel
+from waymark.conversions.vocabulary import Channel, CouponPrecedence
 from waymark.models import Program
 from waymark.portal import actions
 from waymark.portal.admin import setup_actions
@@ -65,8 +65,14 @@ FRAUD_LABELS = {
     "burst_count": "Most sales from one IP hash",
     "burst_minutes": "Burst window (minutes)",
 }
+COUPON_PRECEDENCES = (
+    (CouponPrecedence.CLICK_WINS, "The click wins: the coupon credits its partner only when no live click does"),
+    (CouponPrecedence.COUPON_WINS, "The coupon wins: an active code credits its partner over any click"),
+    (CouponPrecedence.COUPON_IF_NO_CLICK, "The coupon only when the sale names no click at all (an expired one too)"),
+)
 LABELS = {
     "program_id": "Program id",
+    "coupon_precedence": "Coupon codes",
     "name": "Name",
     "currency": "Currency",
     "allowed_domains": "Allowed domains",
@@ -93,6 +99,7 @@ def _program_values(program: Program) -> dict[str, Any]:
     rules = stored["fraud_rules"]
     values |= {f"fraud-{name}": rules.get(name) for name in FRAUD_FIELDS}
     values["fraud-self_referral"] = bool(rules.get("self_referral", True))
+    values["coupon_precedence"] = stored["coupon_precedence"]
     return values
 
 
@@ -122,6 +129,7 @@ def _program_page(
         else (_program_values(program) if program else {"passthrough": True, "fraud-self_referral": True}),
         errors=errors or {},
         channels=list(Channel),
+        coupon_precedences=COUPON_PRECEDENCES,
         rule_rows=rule_rows if rule_rows is not None else _rows(stored["commission_rules"], MAX_COMMISSION_RULES),
         rule_errors=rule_errors or {},
         banner_rows=banner_rows if banner_rows is not None else _rows(stored["banners"], MAX_BANNERS),
@@ -138,6 +146,7 @@ def _posted_program(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any
     values["passthrough"], values["auto_approve"] = "passthrough" in form, "auto_approve" in form
     values |= {f"fraud-{name}": form.get(f"fraud-{name}", "").strip() for name in FRAUD_FIELDS}
     values["fraud-self_referral"] = "fraud-self_referral" in form
+    values["coupon_precedence"] = form.get("coupon_precedence", CouponPrecedence.CLICK_WINS)
     rule_rows, rules, rule_positions = posted_rules(form)
     banner_rows, banners, banner_positions = [], [], []
     for i in range(MAX_BANNERS + 1):
@@ -154,6 +163,7 @@ def _posted_program(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any
     body["commission_rules"], body["banners"] = rules, banners
     body["fraud_rules"] = {name: values[f"fraud-{name}"] for name in FRAUD_FIELDS if values[f"fraud-{name}"]}
     body["fraud_rules"]["self_referral"] = values["fraud-self_referral"]
+    body["coupon_precedence"] = values["coupon_precedence"]
     if values["program_id"]:
         body["program_id"] = values["program_id"]
     return body, values, rule_rows, rule_positions, banner_rows, banner_positions

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from waymark.click.destinations import AllowedDomains, UnsafeDestination, check_destination
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
 from waymark.conversions.fraud import DEFAULT_BURST_MINUTES
-from waymark.conversions.vocabulary import AdvertiserStatus
+from waymark.conversions.vocabulary import AdvertiserStatus, CouponPrecedence
 from waymark.core.currencies import minor_units
 from waymark.portal.schemas import MAX_COMMISSION_RULES, CommissionRuleIn, CommissionRuleOut, EmailAddress, _text
 
@@ -138,6 +138,13 @@ class ProgramSettings(BaseModel):
     terms_url: str | None = Field(default=None, max_length=2048, description="The partner program's terms page")
     banners: list[BannerIn] = Field(default_factory=list, max_length=MAX_BANNERS)
     fraud_rules: FraudRulesIn = Field(default_factory=FraudRulesIn)
+    coupon_precedence: CouponPrecedence = Field(
+        default=CouponPrecedence.CLICK_WINS,
+        description=(
+            "Who credits a sale bringing both a click and a coupon code: click_wins (the coupon only without a live "
+            "click), coupon_wins, or coupon_if_no_click (the coupon only when the sale names no click at all)"
+        ),
+    )
     commission_rules: list[CommissionRuleIn] = Field(default_factory=list, max_length=MAX_COMMISSION_RULES)
 
     @field_validator("name")
@@ -211,6 +218,7 @@ class ProgramSettings(BaseModel):
         values = self.model_dump(exclude={"banners", "fraud_rules", "commission_rules"})
         values["banners"] = [banner.stored() for banner in self.banners]
         values["fraud_rules"] = self.fraud_rules.stored()
+        values["coupon_precedence"] = self.coupon_precedence.value  # a plain string in the settings map
         values["commission_rules"] = [
             {k: v for k, v in rule.stored().items() if v is not None} for rule in self.commission_rules
         ]
@@ -235,7 +243,7 @@ class ProgramCreate(ProgramSettings):
 
 _REQUIRED = ("name", "currency", "allowed_domains", "default_landing_url", "click_param", "passthrough")
 _REQUIRED += ("attribution_window_days", "auto_approve", "languages", "default_language", "banners")
-_REQUIRED += ("commission_rules", "fraud_rules")
+_REQUIRED += ("commission_rules", "fraud_rules", "coupon_precedence")
 
 
 class ProgramPatch(BaseModel):
@@ -258,6 +266,7 @@ class ProgramPatch(BaseModel):
     terms_url: str | None = None
     banners: list[BannerIn] | None = Field(default=None, max_length=MAX_BANNERS)
     fraud_rules: FraudRulesIn | None = Field(default=None, description="Replaces the program's fraud rules whole")
+    coupon_precedence: CouponPrecedence | None = None
     commission_rules: list[CommissionRuleIn] | None = Field(default=None, max_length=MAX_COMMISSION_RULES)
 
     @model_validator(mode="after")
@@ -294,6 +303,7 @@ class ProgramOut(BaseModel):
     terms_url: str | None
     banners: list[dict[str, Any]]
     fraud_rules: FraudRulesIn
+    coupon_precedence: CouponPrecedence
     commission_rules: list[CommissionRuleOut]
     token_exposed_by: list[str] = Field(
         description="Advertisers whose postback token reached the public pixel: rotate their credentials"

@@ -166,6 +166,12 @@ class AdminConversionOut(ConversionOut):
     attributed_by: str | None
     updated_at: str | None
     evidence: str | None = Field(description="What the fraud rule saw that held (or capped) the conversion")
+    coupon: str | None = Field(default=None, description="The coupon code the sale brought (credited or not)")
+    original_amount: str | None = Field(default=None, description="A converted sale: the amount as reported")
+    original_currency: str | None = None
+    exchange_rate: str | None = Field(default=None, description="Program currency per unit of original_currency")
+    rate_date: str | None = None
+    rate_source: str | None = Field(default=None, description="ecb or operator")
     history: list[StatusChangeOut]
 
     @classmethod
@@ -181,6 +187,12 @@ class AdminConversionOut(ConversionOut):
             click_id=conversion.click_id,
             attributed_by=conversion.attributed_by,
             updated_at=conversion.updated_at,
+            coupon=conversion.coupon,
+            original_amount=str(conversion.original_amount) if conversion.original_amount is not None else None,
+            original_currency=conversion.original_currency,
+            exchange_rate=str(conversion.exchange_rate) if conversion.exchange_rate is not None else None,
+            rate_date=conversion.rate_date,
+            rate_source=conversion.rate_source,
             history=history,
             **extra,
         )
