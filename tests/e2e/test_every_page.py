@@ -81,7 +81,11 @@ OPERATOR = [
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Lighthouse's pages: the first a person meets, and the two most looked at.
-LIGHTHOUSE = {"login": ("", "/login"), "dashboard": ("partner", "/portal"), "conversions": ("operator", "/admin/conversions")}
+LIGHTHOUSE = {
+    "login": ("", "/login"),
+    "dashboard": ("partner", "/portal"),
+    "conversions": ("operator", "/admin/conversions"),
+}
 LIGHTHOUSE_MINIMUM = 0.95
 
 NODE_MODULES = Path(__file__).parent / "node_modules"
@@ -174,7 +178,7 @@ def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
 
-@pytest.mark.parametrize("role, paths", [("public", PUBLIC), ("partner", PARTNER), ("operator", OPERATOR)])
+@pytest.mark.parametrize(("role", "paths"), [("public", PUBLIC), ("partner", PARTNER), ("operator", OPERATOR)])
 def test_every_page_passes_axe_and_fits_a_phone(local_stack, browser, page_ids, role, paths):
     gateway = local_stack["gateway_url"]
     page = logged_in(browser, local_stack, role)
@@ -195,11 +199,16 @@ def test_every_page_passes_axe_and_fits_a_phone(local_stack, browser, page_ids, 
     assert not problems, "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
 
 
-def cookie_header(browser, local_stack, role: str) -> str:
+def login_cookies(browser, local_stack, role: str) -> list[dict]:
+    """The cookies a login of `role` leaves in the browser (none for a public page)."""
     if not role:
-        return ""
+        return []
     page = logged_in(browser, local_stack, role)
-    cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    # A URL, no domain: a __Host- cookie names none. Secure and path as the login set them.
+    fields = ("name", "value", "path", "secure", "httpOnly")
+    cookies = [
+        {**{field: c[field] for field in fields}, "url": local_stack["gateway_url"]} for c in page.context.cookies()
+    ]
     page.context.close()
     return cookies
 
@@ -209,15 +218,17 @@ def test_lighthouse_scores_the_login_dashboard_and_conversions_pages(local_stack
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     gateway = local_stack["gateway_url"]
     pages = [
-        {"name": name, "url": gateway + path, "cookie": cookie_header(browser, local_stack, role)}
+        {"name": name, "url": gateway + path, "cookies": login_cookies(browser, local_stack, role)}
         for name, (role, path) in LIGHTHOUSE.items()
     ]
     from devstack.gateway import CLIENT_IP_HEADER
 
     plan = {"chrome": executable, "pages": pages, "headers": {CLIENT_IP_HEADER: "198.51.100.250"}}
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    done = subprocess.run(  # noqa: S603 - node and a script of this repository
-        ["node", str(Path(__file__).parent / "lighthouse.mjs"), str(tmp_path / "plan.json")],
+    node = shutil.which("node")
+    assert node, "node (v20) is missing: the page audits need it (make test installs their packages with npm)"
+    done = subprocess.run(
+        [node, str(Path(__file__).parent / "lighthouse.mjs"), str(tmp_path / "plan.json")],
         capture_output=True,
         text=True,
         timeout=240,

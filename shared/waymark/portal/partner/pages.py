@@ -27,7 +27,7 @@ def dashboard() -> Response[str]:
     me = web.partner()
     return render(
         "portal/dashboard.html",
-        figures=figures.dashboard(me.program.program_id, me.agent.agent_id),
+        figures=figures.dashboard(me.program.program_id, me.agent.agent_id, me.agent.created_at),
         partner=partner_out(me.agent, me.program, web.base_url()),
         program=me.program,
         program_rules=[CommissionRuleOut(**as_dict(rule)) for rule in me.program.commission_rules or []],
