@@ -16,7 +16,7 @@ from waymark.conversions import queries, status_changes
 from waymark.conversions.vocabulary import Channel
 from waymark.core import aws, times
 from waymark.models import Conversion
-from waymark.portal.reports.charts import DailyChart, daily_chart
+from waymark.portal.reports.charts import PHONE_WIDTH, DailyChart, daily_chart
 from waymark.reporting import counters, exports, reads
 from waymark.reporting.reads import ChannelCounters, Counters, DayCounters, MonthCounters, PartnerMonth, ProgramMonth
 
@@ -101,6 +101,7 @@ class Dashboard:
     months: list[MonthCounters]  # the last 12 months since it joined, oldest first (this month last)
     days: list[DayCounters]  # the last 30 days, oldest first (today last)
     chart: DailyChart
+    phone_chart: DailyChart  # the same, drawn for a phone's width
 
 
 def since_joining(months: list[MonthCounters], joined: str | None) -> list[MonthCounters]:
@@ -117,7 +118,7 @@ def dashboard(program_id: str, agent_id: str, joined: str | None = None) -> Dash
     month, end = current_month(), today()
     months = since_joining(reads.partner_months(program_id, agent_id, month, MONTHS_SHOWN), joined)
     days = reads.partner_days(agent_id, end - timedelta(days=CHART_DAYS - 1), end)
-    return Dashboard(month, months[-1].counters, months, days, daily_chart(days))
+    return Dashboard(month, months[-1].counters, months, days, daily_chart(days), daily_chart(days, PHONE_WIDTH))
 
 
 def link_totals(agent_id: str) -> dict[str, Counters]:
@@ -130,6 +131,7 @@ class LinkFigures:
     totals: Counters  # since the link's first click
     days: list[DayCounters]
     chart: DailyChart
+    phone_chart: DailyChart
 
 
 def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkFigures:
@@ -138,7 +140,8 @@ def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkF
         raise web.BadRequest(f"days must be between 1 and {reads.MAX_DAYS}")
     end = today()
     series = reads.link_days(link_code, end - timedelta(days=days - 1), end)
-    return LinkFigures(link_totals(agent_id).get(link_code, reads.ZERO), series, daily_chart(series))
+    totals = link_totals(agent_id).get(link_code, reads.ZERO)
+    return LinkFigures(totals, series, daily_chart(series), daily_chart(series, PHONE_WIDTH))
 
 
 @dataclass(frozen=True)
