@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners import snippets
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.partners.vocabulary import LinkStatus
 from waymark.portal import actions
@@ -18,6 +19,7 @@ from waymark.portal.partner.views import link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import render
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
+from waymark.web.app import policy_with_images
 
 router = Router()
 
@@ -81,14 +83,20 @@ def create_link() -> Response[str]:
 def link(code: LinkCode) -> Response[str]:
     me = web.partner()
     found = actions.link(code, owner=me.agent.agent_id)
-    return render(
+    images = snippets.banners(me.program)
+    page = render(
         "portal/link.html",
         link=link_out(found, me.program, web.base_url()),
+        banner_images=images,
+        program_name=me.program.name,
         figures=figures.link_figures(me.agent.agent_id, found.code),
         currency=me.program.currency,
         status_action=f"/portal/links/{found.code}/status",
         back_url="/portal/links",
     )
+    # The banners' previews load from the merchant's image hosts, and from no other.
+    page.headers["Content-Security-Policy"] = policy_with_images(snippets.image_origins(images))
+    return page
 
 
 def status_change() -> LinkStatusChange:
