@@ -247,3 +247,18 @@ def test_lighthouse_scores_the_login_dashboard_and_conversions_pages(local_stack
         if score < LIGHTHOUSE_MINIMUM
     }
     assert not low, low
+
+
+def test_copied_goes_back_to_copy_even_after_two_quick_clicks(local_stack, browser, page_ids):
+    from playwright.sync_api import expect
+
+    page = logged_in(browser, local_stack, "partner")
+    try:
+        page.goto(f"{local_stack['gateway_url']}/portal/links/{page_ids['link_code']}")
+        button = page.locator('[data-copy="url"]')
+        button.click()
+        button.click()  # within the pause: its label once stayed "Copied"
+        expect(button).to_have_text("Copied")
+        expect(button).to_have_text("Copy", timeout=5000)
+    finally:
+        page.context.close()
