@@ -26,7 +26,9 @@ try {
     const flags = { output: "json", logLevel: "error", onlyCategories: ["accessibility", "best-practices"],
       disableStorageReset: true, extraHeaders: plan.headers,
       // Neither category uses the page's full screenshot or timings: skip the work.
-      disableFullPageScreenshot: true, throttlingMethod: "provided" };
+      disableFullPageScreenshot: true, throttlingMethod: "provided",
+      // Server-rendered pages, complete at load: no waiting for late network or script.
+      pauseAfterFcpMs: 0, pauseAfterLoadMs: 0, networkQuietThresholdMs: 0, cpuQuietThresholdMs: 0 };
     const { lhr } = await lighthouse(target.url, flags, desktopConfig, page);
     if (lhr.runtimeError) throw new Error(`${target.url}: ${lhr.runtimeError.message}`);
     if (lhr.finalDisplayedUrl !== target.url) throw new Error(`${target.url} led to ${lhr.finalDisplayedUrl}`);
