@@ -1,6 +1,6 @@
 """Every page, once at a desktop's width (1280 px) and once at a phone's (390 px), on the demo stack
 (`make dev`) in one browser: axe-core finds no violation of any impact, no page is wider than the
-phone's screen, and a screenshot of each is kept in test-artifacts/pages-<role>-<page>-<width>.jpg.
+phone's screen, and a screenshot of each is kept in test-artifacts/pages-<role>-<page>-<width>.png.
 Lighthouse then scores the login, dashboard and conversions pages (accessibility, best practices).
 
 A new page is one line in PUBLIC, PARTNER or OPERATOR below (docs/development.md "Adding a page to
@@ -170,8 +170,7 @@ def audit(page, name: str) -> list[str]:
         )
         found += [f"the table {label!r} scrolls sideways" for label in hidden]
     ARTIFACTS.mkdir(exist_ok=True)
-    # JPEG: a third of PNG's encoding time on long pages, and as readable.
-    page.screenshot(path=str(ARTIFACTS / f"{name}.jpg"), full_page=True, type="jpeg", quality=80)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     return found
 
 
