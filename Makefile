@@ -58,7 +58,14 @@ invoke: $(VENV)/.installed
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<function>, e.g. FN=remarketing_sender" >&2; exit 2; }
 	$(PY) -m devstack invoke $(FN) --port $(PORT) $(if $(DATE),--date $(DATE))
 
-browser:
+# The e2e suite's page audits: axe-core and Lighthouse, pinned in tests/e2e/package-lock.json.
+AUDITS := tests/e2e/node_modules/.installed
+$(AUDITS): tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node 20) is required for the page audits of the e2e tests." >&2; exit 1; }
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: $(AUDITS)
 	@scripts/ensure-chromium
 
 lint: $(VENV)/.installed
@@ -101,4 +108,4 @@ load: $(VENV)/.installed
 	$(PY) -m bench.traffic --clicks 20000 --postbacks 2000
 
 clean:
-	rm -rf .aws-sam .pytest_cache .ruff_cache test-artifacts .devstack
+	rm -rf .aws-sam .pytest_cache .ruff_cache test-artifacts .devstack tests/e2e/node_modules

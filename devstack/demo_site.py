@@ -199,7 +199,7 @@ def _form(slug: str, channel: str, lang: str = "en") -> str:
         "<input type=hidden name=click_id id=click_id>"
         f"<p><label>Tour <select name=tour>{options}</select></label></p>"
         "<p><label>Guests <input name=quantity type=number value=2 min=1 max=10></label></p>"
-        "<p><label>Email <input name=email type=email value='guest@example.com'></label></p>"
+        "<p><label>Email <input name=email type=email placeholder='guest@example.com' autocomplete=email></label></p>"
         f"<p><label>Language <select name=lang>{languages}</select></label></p>"
         "<p><label>Date <input name=date type=date></label></p>"
         "<p><button type=submit id=book>Book now</button></p></form>"

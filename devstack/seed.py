@@ -144,7 +144,7 @@ def seed_remarketing(program, gateway_url: str, shop_url: str) -> dict:
         ),
         by="seed",
     )
-    booking_page = f"{shop_url}/tours/{{product}}?booking={{booking_ref}}&lang={{lang}}"
+    booking_page = f"{shop_url}/tours/{{{{ product }}}}?booking={{{{ booking.ref }}}}&lang={{{{ lang }}}}"
     subjects = {
         "web": {"en": "Add to your trip, {{ booking.ref }}", "de": "Ergänzen Sie Ihre Reise, {{ booking.ref }}"},
         "concierge": {"en": "Your concierge suggests more", "de": "Ihr Concierge empfiehlt mehr"},

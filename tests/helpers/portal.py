@@ -127,6 +127,12 @@ def add_activity(world) -> SimpleNamespace:
     )
     StreamPump(world.stack, world.runtime).drain()
     world.a_sale, world.b_sale = a_sale.conversion_id, b_sale.conversion_id
+    # A and B joined long before May 2026 (the pages show a partner's months from the one it joined).
+    for agent in (world.a, world.b):
+        agent.refresh()
+        agent.created_at = "2025-01-15T09:00:00.000+00:00"
+        agent.status_created = f"{agent.status}#{agent.created_at}"
+        agent.save()
     return world
 
 

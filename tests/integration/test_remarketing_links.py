@@ -190,6 +190,21 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(aws, runtime, email
     assert is_suppressed(email["to"][0])
 
 
+def test_the_unsubscribe_page_is_the_shops_and_offers_no_button_once_unsubscribed(aws, runtime, shop, emailed):
+    email = emailed(lang="en")
+    home = shop.program.default_landing_url
+    page = request(aws, runtime, "GET", email["unsubscribe"])["body"]
+    assert f"<header>{shop.program.name}</header>" in page and "<main>" in page
+    assert f'<a href="{home}">Back to {shop.program.name}</a>' in page and 'id="unsubscribe"' in page
+
+    request(aws, runtime, "POST", email["unsubscribe"], body="")
+    # Again (the back button, or the email's link a second time): it says so, with no button to press.
+    again = request(aws, runtime, "GET", email["unsubscribe"])
+    assert again["statusCode"] == 200 and "You are unsubscribed" in again["body"]
+    assert 'id="unsubscribe"' not in again["body"] and "<form" not in again["body"]
+    assert f'<a href="{home}">Back to {shop.program.name}</a>' in again["body"]
+
+
 def test_a_bad_unsubscribe_token_changes_nothing(aws, runtime, emailed):
     import boto3
 

@@ -56,7 +56,10 @@ def _citing_files() -> list[Path]:
         files += [
             f
             for f in candidates
-            if f.is_file() and f.suffix in TEXT_SUFFIXES and "__pycache__" not in f.parts and f.name != "results.json"
+            if f.is_file()
+            and f.suffix in TEXT_SUFFIXES
+            and not {"__pycache__", "node_modules"} & set(f.parts)  # node_modules: npm's packages, not ours
+            and f.name != "results.json"
         ]
     return files
 

@@ -155,3 +155,22 @@ def test_snippets_escape_every_value_for_their_context():
     assert not found.banner_is_placeholder
     bare = snippets.for_link("https://t.example", link, _program())
     assert bare.banner_is_placeholder and "IMAGE-URL-FROM-THE-MERCHANT" in bare.banners[0]
+
+
+def test_a_banner_preview_lets_the_csp_load_only_plain_image_hosts():
+    from waymark.partners.snippets import Banner, image_origins
+
+    images = [
+        Banner("https://cdn.example.com/b.png?x=1"),
+        Banner("http://localhost:4321/banner.svg"),
+        Banner("https://cdn.example.com/other.png"),
+        Banner("https://user@evil.example/b.png"),  # userinfo dropped: the host alone
+        Banner("https://x;script-src *.example/b.png"),  # would add a directive to the policy
+        Banner("data:image/png;base64,AAAA"),
+    ]
+    assert image_origins(images) == [
+        "https://cdn.example.com",
+        "http://localhost:4321",
+        "https://cdn.example.com",
+        "https://evil.example",
+    ]

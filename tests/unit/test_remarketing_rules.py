@@ -152,3 +152,14 @@ def test_booking_pages_get_encoded_values_and_only_known_placeholders():
     assert url == "https://shop.example/b/A%2FB%3Fx%3D1%26y?add=wine&l=de&c={click_id}"
     with pytest.raises(UnsafeDestination, match="unknown placeholder"):
         rules.fill_booking_url("https://shop.example/{email}", {})
+
+
+def test_booking_pages_take_the_subjects_placeholder_style_too():
+    """One style in the channel's form: {{ booking.ref }} as in its subjects (the single braces still work)."""
+    values = {"booking_ref": "A/B", "product": "wine", "lang": "de", "order_id": "7"}
+    url = rules.fill_booking_url(
+        "https://shop.example/b/{{ booking.ref }}?add={{product}}&l={{ lang }}&o={order_id}&c={{ click_id }}", values
+    )
+    assert url == "https://shop.example/b/A%2FB?add=wine&l=de&o=7&c={click_id}"
+    with pytest.raises(UnsafeDestination, match=r"unknown placeholder \{\{ customer.email \}\}.*\{\{ booking.ref \}\}"):
+        rules.fill_booking_url("https://shop.example/{{ customer.email }}", values)

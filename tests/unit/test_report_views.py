@@ -6,8 +6,9 @@ from unittest import mock
 import pytest
 
 from waymark import web
+from waymark.core import times
 from waymark.portal.reports import charts, figures
-from waymark.reporting.reads import ChannelCounters, Counters, DayCounters
+from waymark.reporting.reads import ChannelCounters, Counters, DayCounters, MonthCounters
 
 START = date(2026, 5, 1)
 
@@ -64,10 +65,39 @@ def test_the_chart_is_described_in_words_and_labels_do_not_crowd():
 
 def test_every_channel_is_listed_in_order_with_zeros():
     found = [ChannelCounters("phone", Counters(conversions_pending=2)), ChannelCounters("web", Counters(clicks=1))]
-    rows = figures.all_channels(found)
+    rows = figures.all_channels(found, Counters(clicks=1))
     channels = ["web", "chat", "phone", "concierge", "inside_sales", "remarketing", "coupon"]
     assert [row.channel for row in rows] == channels
     assert rows[2].counters.conversions == 2 and rows[1].counters == Counters()
+
+
+def test_the_months_clicks_are_the_web_channels():
+    """The channel counters hold conversions only: the table showed 0 web clicks beside totals with clicks."""
+    found = [
+        ChannelCounters("web", Counters(conversions_pending=1)),
+        ChannelCounters("phone", Counters(conversions_approved=1)),
+    ]
+    rows = figures.all_channels(found, Counters(clicks=7, unique_clicks=5, bot_clicks=2, conversions_pending=1))
+    web, phone = rows[0].counters, rows[2].counters
+    assert (web.clicks, web.unique_clicks, web.bot_clicks, web.conversions) == (7, 5, 2, 1)
+    assert phone.clicks == 0 and phone.conversions == 1
+    assert figures.all_channels([], Counters(clicks=3))[0].counters.clicks == 3
+
+
+def test_a_partners_months_start_in_the_month_it_joined():
+    months = [MonthCounters(month, Counters()) for month in ("2026-01", "2026-02", "2026-03", "2026-04")]
+    assert [row.month for row in figures.since_joining(months, "2026-03-17T08:00:00.000+00:00")] == [
+        "2026-03",
+        "2026-04",
+    ]
+    assert figures.since_joining(months, None) == months  # an old partner without a date: all 12
+    assert [row.month for row in figures.since_joining(months, "2027-01-01T00:00:00.000+00:00")] == ["2026-04"]
+
+
+def test_stored_times_read_as_minutes_in_utc():
+    assert times.shown("2026-03-04T09:05:59.123+00:00") == "2026-03-04 09:05 UTC"
+    assert times.shown("2026-03-04T10:05:00.000+01:00") == "2026-03-04 09:05 UTC"
+    assert times.shown("") == "—" and times.shown("not a time") == "not a time"
 
 
 def test_report_months_are_checked_against_the_clock():

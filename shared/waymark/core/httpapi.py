@@ -92,22 +92,46 @@ PUBLIC_PAGE_HEADERS = {
     **NO_STORE,
     "Content-Type": "text/html; charset=utf-8",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
 
 
-def page_html(title: str, message: str, *, lang: str = "en", extra: str = "") -> str:
-    """The markup of a small self-contained page; `extra` is trusted markup (a form) after the message."""
+# The small pages' own style (their CSP allows inline style only): readable, high contrast, narrow.
+_PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;line-height:1.5;color:#1d2430;margin:0}"
+    "header{background:#1d2430;color:#fff;padding:.75rem 1rem;font-weight:700}"
+    "main{max-width:36rem;margin:3rem auto;padding:0 1rem}"
+    "a{color:#0b5cad}button{font:inherit;font-weight:600;padding:.5rem 1rem;border-radius:6px;"
+    "border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}"
+    ":focus-visible{outline:3px solid #ffbf47;outline-offset:2px}"
+)
+
+
+def page_html(
+    title: str,
+    message: str,
+    *,
+    lang: str = "en",
+    extra: str = "",
+    brand: str = "Waymark",
+    back: tuple[str, str] | None = None,
+) -> str:
+    """The markup of a small self-contained page under `brand`'s name; `extra` is trusted markup (a
+    form) after the message; `back` a (URL, label) link at the end (a way back to the shop)."""
+    link = f'<p><a href="{html.escape(back[0])}">{html.escape(back[1])}</a></p>' if back else ""
     return (
         f'<!doctype html><html lang="{html.escape(lang)}"><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         '<meta name="robots" content="noindex">'
-        f"<title>{html.escape(title)}</title>"
-        '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{extra}</body></html>"
+        f"<title>{html.escape(title)} · {html.escape(brand)}</title>"
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        f"<style>{_PAGE_STYLE}</style>"
+        f"<header>{html.escape(brand)}</header>"
+        f"<main><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{extra}{link}</main></html>"
     )
 
 

@@ -20,3 +20,14 @@ def iso(moment: datetime) -> str:
 
 def month_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def shown(stored: str) -> str:
+    """A stored timestamp as people read it: "2026-03-04 09:05 UTC" (minutes; the zone said)."""
+    try:
+        moment = datetime.fromisoformat(stored)
+    except (TypeError, ValueError):
+        return stored or "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -5,9 +5,10 @@ attribute or text context here; the portal then shows the snippet as text (escap
 by the template), never as markup.
 """
 
+import re
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners.vocabulary import PartnerType
@@ -39,6 +40,7 @@ class Banner:
     alt: str | None = None
 
 
+_HOST = re.compile(r"[a-z0-9.-]+")
 PLACEHOLDER_BANNER = Banner("https://IMAGE-URL-FROM-THE-MERCHANT")
 
 
@@ -99,3 +101,18 @@ def for_link(base_url: str, link: Link, program: Program) -> LinkSnippets:
         banners=[banner_snippet(url, banner, program.name) for banner in offered or [PLACEHOLDER_BANNER]],
         banner_is_placeholder=not offered,
     )
+
+
+def image_origins(images: list[Banner]) -> list[str]:
+    """scheme://host[:port] of each image: what a page previewing them must let its CSP load."""
+    found = []
+    for image in images:
+        parts = urlsplit(image.image_url)
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            continue
+        # Only a plain host name goes into the policy: anything else could add a directive to it.
+        if parts.scheme in ("https", "http") and parts.hostname and _HOST.fullmatch(parts.hostname):
+            found.append(f"{parts.scheme}://{parts.hostname}{port}")
+    return found

@@ -111,7 +111,9 @@ class ChannelSettingsInput(StrictInput):
     channel: Channel
     subjects: dict[Lang, Annotated[str, StringConstraints(min_length=1, max_length=render.MAX_SUBJECT_CHARS)]]
     booking_url: str | None = Field(
-        None, max_length=2048, description="Booking page with {booking_ref} {order_id} {product} {lang} {click_id}"
+        None,
+        max_length=2048,
+        description="Booking page with {{ booking.ref }} {{ order_id }} {{ product }} {{ lang }} {{ click_id }}",
     )
     from_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     reply_to: EmailStr | None = None

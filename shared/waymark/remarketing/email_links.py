@@ -24,7 +24,7 @@ from waymark.click.sessions import SessionRecord, new_session, window_days
 from waymark.core import durable, httpapi, ids
 from waymark.mail import log as mail_log
 from waymark.mail.log import MailEvent
-from waymark.models import Agent, Customer, RemarketingClick, RemarketingOfferRef, Session
+from waymark.models import Agent, Customer, RemarketingClick, RemarketingOfferRef, Session, Suppression
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
@@ -169,6 +169,7 @@ _TEXTS = {
         "partner_confirm": "Stop these emails from {program}: {topic}?",
         "partner_done": "You will not get these emails from {program} any more. Your account settings in the "
         "partner portal turn them back on.",
+        "back": "Back to {program}",
     },
     "de": {
         "confirm_title": "Abmelden",
@@ -181,6 +182,7 @@ _TEXTS = {
         "partner_confirm": "Diese E-Mails von {program} abbestellen: {topic}?",
         "partner_done": "Sie erhalten diese E-Mails von {program} nicht mehr. In den Kontoeinstellungen des "
         "Partnerportals bestellen Sie sie wieder.",
+        "back": "Zurück zu {program}",
     },
 }
 
@@ -192,6 +194,8 @@ class Page:
     title: str
     message: str
     form: str | None = None  # the button's label: the page posts back to itself
+    brand: str = "Waymark"  # the program's name, which the customer knows (not Waymark's)
+    back: tuple[str, str] | None = None  # (the shop's address, the link's text)
 
     def html(self) -> str:
         form = (
@@ -199,19 +203,38 @@ class Page:
             if self.form
             else ""
         )
-        return httpapi.page_html(self.title, self.message, lang=self.lang, extra=form)
+        return httpapi.page_html(self.title, self.message, lang=self.lang, extra=form, brand=self.brand, back=self.back)
 
 
 def _texts(lang: str) -> dict[str, str]:
     return _TEXTS.get(lang.split("-")[0], _TEXTS["en"])
 
 
-def _program_name(program_id: str) -> str:
+def _program(program_id: str):
     try:
-        program = catalog.program(program_id)
+        return catalog.program(program_id)
     except Exception:  # the page must render even when the lookup fails
-        program = None
-    return program.name if program else program_id
+        return None
+
+
+def _unsubscribe_page(link: UnsubscribeLink, title: str, message: str, form: str | None = None) -> Page:
+    """Under the program's name, with a link back to its shop (its landing page), when it is known."""
+    texts = _texts(link.lang)
+    program = _program(link.program_id)
+    name = program.name if program else link.program_id
+    home = getattr(program, "default_landing_url", None) if program else None
+    back = (home, texts["back"].format(program=name)) if home else None
+    return Page(200, link.lang, title, message.format(program=name), form=form, brand=name, back=back)
+
+
+def _already_unsubscribed(link: UnsubscribeLink) -> bool:
+    try:
+        Suppression.get(*Suppression.key(link.email_hash), consistent_read=True)
+    except DoesNotExist:
+        return False
+    except Exception:  # the page must render: offering the button again is harmless (idempotent)
+        return False
+    return True
 
 
 def _not_valid() -> Page:
@@ -226,8 +249,10 @@ def unsubscribe_page(token: str) -> Page:
     except BadToken:
         return _partner_unsubscribe(token, confirm=True)
     texts = _texts(link.lang)
-    message = texts["confirm"].format(program=_program_name(link.program_id))
-    return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
+    # A second visit (or the back button after unsubscribing) says so, and offers no button again.
+    if _already_unsubscribed(link):
+        return _unsubscribe_page(link, texts["done_title"], texts["done"])
+    return _unsubscribe_page(link, texts["confirm_title"], texts["confirm"], form=texts["button"])
 
 
 def unsubscribe(token: str, *, one_click: bool) -> Page:
@@ -246,7 +271,7 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
         detail="one-click" if one_click else "link",
     )
     texts = _texts(link.lang)
-    return Page(200, link.lang, texts["done_title"], texts["done"].format(program=_program_name(link.program_id)))
+    return _unsubscribe_page(link, texts["done_title"], texts["done"])
 
 
 def _partner_unsubscribe(token: str, *, confirm: bool) -> Page:
@@ -261,7 +286,8 @@ def _partner_unsubscribe(token: str, *, confirm: bool) -> Page:
         return _not_valid()
     texts = _texts(link.lang)
     agent = catalog.agent(link.agent_id)
-    program = _program_name(agent.program_id) if agent else ""
+    found = _program(agent.program_id) if agent else None
+    program = found.name if found else ""
     if confirm:
         message = texts["partner_confirm"].format(program=program, topic=TOPIC_LABELS[link.topic])
         return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])

@@ -26,6 +26,10 @@ LINK_VALID_DAYS = 30
 UNPLANNED_KEEP_DAYS = 2
 BOOKING_URL_MACROS = ("booking_ref", "order_id", "product", "lang", "click_id")
 _MACRO = re.compile(r"\{([^{}]*)\}")
+# The booking page may name its values as the subjects and emails do ({{ booking.ref }}): one style
+# across the channel's form. {booking_ref} and the other single-brace names keep working.
+_TEMPLATE_MACRO = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+_TEMPLATE_NAMES = {"booking.ref": "booking_ref", **{name: name for name in BOOKING_URL_MACROS}}
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,17 @@ def fill_booking_url(template: str, values: dict[str, str]) -> str:
     """Substitute the booking page's placeholders, each value percent-encoded; {click_id} is left
     for waymark.click.destinations.add_tracking. Raises UnsafeDestination for an unknown placeholder."""
 
+    def named(match: re.Match) -> str:
+        name = _TEMPLATE_NAMES.get(match.group(1))
+        if name is None:
+            known = ", ".join(f"{{{{ {known} }}}}" for known in _TEMPLATE_NAMES if known != "booking_ref")
+            raise UnsafeDestination(f"unknown placeholder {match.group(0)} (known: {known})")
+        return f"{{{name}}}"
+
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name not in BOOKING_URL_MACROS:
             raise UnsafeDestination(f"unknown placeholder {{{name}}} (known: {', '.join(BOOKING_URL_MACROS)})")
         return match.group(0) if name == "click_id" else quote(values.get(name) or "", safe="")
 
-    return _MACRO.sub(replace, template)
+    return _MACRO.sub(replace, _TEMPLATE_MACRO.sub(named, template))

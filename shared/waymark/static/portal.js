@@ -11,9 +11,12 @@ document.addEventListener("DOMContentLoaded", () => {
       } catch {
         document.execCommand("copy");
       }
-      const label = button.textContent;
+      // The label from before any click: a second click within the pause would otherwise keep
+      // "Copied" as the label to go back to, for good.
+      button.dataset.label ??= button.textContent;
       button.textContent = "Copied";
-      setTimeout(() => { button.textContent = label; }, 1500);
+      clearTimeout(Number(button.dataset.timer));
+      button.dataset.timer = String(setTimeout(() => { button.textContent = button.dataset.label; }, 1500));
     });
   }
   for (const form of document.querySelectorAll("form[data-confirm]")) {

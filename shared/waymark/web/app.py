@@ -56,6 +56,14 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def policy_with_images(origins: list[str]) -> str:
+    """The pages' CSP, also allowing images from `origins` (a page that previews the merchant's banners)."""
+    extra = "".join(f" {origin}" for origin in sorted(set(origins)))
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:;", f"img-src 'self' data:{extra};")
+
+
 # Every answer's, unless its route set its own: pages and API answers are personal, so never cached.
 SECURITY_HEADERS = {
     **httpapi.NO_STORE,

@@ -10,6 +10,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from waymark.core import times
+
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
@@ -28,6 +30,7 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals["static"] = static_url
+    env.filters["when"] = times.shown
     return env
 
 

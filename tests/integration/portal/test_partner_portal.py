@@ -149,8 +149,16 @@ def test_snippets_escape_names_and_use_the_programs_banner(world, api_a, as_a):
         'alt="Tours &quot;48h&quot;" width="468" height="60"></a>'
     ]
     assert snippets["banner_is_placeholder"] is False
-    page = as_a.get(f"/portal/links/{created['code']}").body
+    shown = as_a.get(f"/portal/links/{created['code']}")
+    page = shown.body
     assert escaped(snippets["text"]) in page and "<b>&</b>" not in page
+    # A preview of the banner (an image, not a link: no click of the partner's own), which the page's
+    # CSP lets load from the banner's host and no other.
+    preview = page[page.index('class="banner-preview"') :].split("</figure>")[0]
+    assert '<img src="https://cdn.example.com/b.png?a=1&amp;b=2" alt="Tours &#34;48h&#34;" width="468"' in preview
+    assert "<a " not in preview
+    policy = shown.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://cdn.example.com;" in policy and "script-src 'self';" in policy
 
 
 def test_concierges_get_a_sales_link_to_the_order_page(world, as_b, api_a, api_b):

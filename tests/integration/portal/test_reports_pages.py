@@ -209,3 +209,27 @@ def test_report_routes_never_scan(activity, as_a, api_a, as_admin, api_admin):
     assert dynamodb <= {"GetItem", "Query", "BatchGetItem"}, dynamodb
     assert {"Query", "BatchGetItem"} <= dynamodb  # the figures were read (from the counters)
     assert Decimal(api_admin.get(f"/api/admin/reports/{MONTH}").json["totals"]["sales"]) == Decimal("280.00")
+
+
+def test_channel_clicks_the_merchants_own_sales_rates_and_the_favicon(activity, as_a, as_admin):
+    """Issue 18's page fixes, on the figures the stream consumer wrote."""
+    # Clicks are visits to the shop's website: the web channel holds the month's (3 of A and B; 2 of A).
+    program = as_admin.get(f"/admin/reports/{MONTH}").body
+    assert '<tr><th scope="row">web</th><td class="num">3</td>' in program[program.index('id="by-channel"') :]
+    partner = as_a.get(f"/portal/reports/{MONTH}").body
+    assert '<tr><th scope="row">web</th><td class="num">2</td>' in partner[partner.index('id="by-channel"') :]
+
+    # The sale nobody earned (the merchant's own, stored as rejected) reads "not attributed".
+    listed = as_admin.get("/admin/conversions", query={"month": MONTH}).body
+    row = listed[listed.index("o-x1") :].split("</tr>")[0]
+    assert "not attributed" in row and "status-rejected" not in row
+    earned = listed[listed.index("o-a1") :].split("</tr>")[0]
+    assert "not attributed" not in earned
+
+    # An undated rate is valid always (it read as three dashes); every page links the favicon the gateway serves.
+    dashboard = as_a.get("/portal").body
+    rates = dashboard[dashboard.index('id="rates"') :]
+    assert "<td>always</td>" in rates and "— – —" not in rates
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.svg\?v=\w+)"', dashboard).group(1)
+    served = as_a.get(icon.split("?")[0])
+    assert served.status == 200 and served.headers["Content-Type"].startswith("image/svg+xml")

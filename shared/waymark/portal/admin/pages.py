@@ -172,7 +172,9 @@ def _partner_page(
     return render(
         "admin/partner.html",
         status,
-        months=reads.partner_months(agent.program_id, agent.agent_id, month, figures.MONTHS_SHOWN),
+        months=figures.since_joining(
+            reads.partner_months(agent.program_id, agent.agent_id, month, figures.MONTHS_SHOWN), agent.created_at
+        ),
         currency=program.currency if program else "",
         partner=partner_out(agent, program, base),
         actions=[(action, ACTION_LABELS[action], starts) for action, (starts, _) in TRANSITIONS.items()],

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from waymark import web
 from waymark.models import Agent, Link, Program, as_dict
+from waymark.partners import snippets
 from waymark.partners.emails import TOPIC_LABELS
 from waymark.partners.management import PROFILE_FIELDS
 from waymark.partners.vocabulary import LinkStatus
@@ -20,6 +21,7 @@ from waymark.portal.partner.views import email_choices_out, link_out, partner_ou
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import render
 from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
+from waymark.web.app import policy_with_images
 
 router = Router()
 
@@ -29,7 +31,7 @@ def dashboard() -> Response[str]:
     me = web.partner()
     return render(
         "portal/dashboard.html",
-        figures=figures.dashboard(me.program.program_id, me.agent.agent_id),
+        figures=figures.dashboard(me.program.program_id, me.agent.agent_id, me.agent.created_at),
         partner=partner_out(me.agent, me.program, web.base_url()),
         program=me.program,
         program_rules=[CommissionRuleOut(**as_dict(rule)) for rule in me.program.commission_rules or []],
@@ -83,14 +85,20 @@ def create_link() -> Response[str]:
 def link(code: LinkCode) -> Response[str]:
     me = web.partner()
     found = actions.link(code, owner=me.agent.agent_id)
-    return render(
+    images = snippets.banners(me.program)
+    page = render(
         "portal/link.html",
         link=link_out(found, me.program, web.base_url()),
+        banner_images=images,
+        program_name=me.program.name,
         figures=figures.link_figures(me.agent.agent_id, found.code),
         currency=me.program.currency,
         status_action=f"/portal/links/{found.code}/status",
         back_url="/portal/links",
     )
+    # The banners' previews load from the merchant's image hosts, and from no other.
+    page.headers["Content-Security-Policy"] = policy_with_images(snippets.image_origins(images))
+    return page
 
 
 @router.get("/portal/links/<code>/qr.svg")

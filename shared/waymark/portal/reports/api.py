@@ -32,7 +32,7 @@ router = Router()
 @router.get("/api/dashboard", tags=["reports"], summary="This month, the last 12 months and the last 30 days")
 def dashboard() -> DashboardOut:
     me = web.partner()
-    found = figures.dashboard(me.program.program_id, me.agent.agent_id)
+    found = figures.dashboard(me.program.program_id, me.agent.agent_id, me.agent.created_at)
     return dashboard_out(me.program, me.agent.agent_id, found)
 
 

@@ -12,6 +12,9 @@ from datetime import date
 from waymark.reporting.reads import DayCounters
 
 WIDTH = 720
+# A phone's chart: drawn for about its screen's width, so its type is not shrunk to half (a 720-wide
+# chart in a 340 px column draws 11 px labels at 5 px).
+PHONE_WIDTH = 360
 LEFT = 44  # room for the y axis labels
 RIGHT = 8
 PANEL_HEIGHT = 96
@@ -82,21 +85,34 @@ def nice_ceiling(value: int) -> int:
         step *= 10
 
 
-def _bars(values: list[int], maximum: int, top: float, noun: tuple[str, str], days: list[date], *, scale: float):
-    slot = (WIDTH - LEFT - RIGHT) / len(values)
-    width = max(1.0, slot * scale)
+def _bars(
+    values: list[int], maximum: int, top: float, noun: tuple[str, str], days: list[date], *, scale: float, width: int
+):
+    slot = (width - LEFT - RIGHT) / len(values)
+    bar_width = max(1.0, slot * scale)
     bars = []
     for index, (value, day) in enumerate(zip(values, days, strict=True)):
         height = PANEL_HEIGHT * value / maximum
-        x = LEFT + slot * index + (slot - width) / 2
+        x = LEFT + slot * index + (slot - bar_width) / 2
         word = noun[0] if value == 1 else noun[1]
         y = top + PANEL_HEIGHT - height
         tip = f"{day_label(day)}: {value} {word}"
-        bars.append(Bar(round(x, 2), round(y, 2), round(width, 2), round(height, 2), value, tip))
+        bars.append(Bar(round(x, 2), round(y, 2), round(bar_width, 2), round(height, 2), value, tip))
     return bars
 
 
-def _panel(title: str, css: str, index: int, values: list[int], days: list[date], noun, inner=None, inner_noun=None):
+def _panel(
+    title: str,
+    css: str,
+    index: int,
+    values: list[int],
+    days: list[date],
+    noun,
+    inner=None,
+    inner_noun=None,
+    *,
+    width: int,
+):
     top = TOP + index * (PANEL_HEIGHT + PANEL_GAP)
     maximum = nice_ceiling(max(values, default=0))
     ticks = [Tick(round(top + PANEL_HEIGHT * (1 - share), 2), str(int(maximum * share))) for share in (0, 0.5, 1)]
@@ -108,14 +124,15 @@ def _panel(title: str, css: str, index: int, values: list[int], days: list[date]
         top,
         PANEL_HEIGHT,
         maximum,
-        _bars(values, maximum, top, noun, days, scale=0.72),
-        _bars(inner, maximum, top, inner_noun, days, scale=0.36) if inner is not None else [],
+        _bars(values, maximum, top, noun, days, scale=0.72, width=width),
+        _bars(inner, maximum, top, inner_noun, days, scale=0.36, width=width) if inner is not None else [],
         ticks,
     )
 
 
-def daily_chart(days: list[DayCounters]) -> DailyChart:
-    """Clicks (unique clicks drawn inside) and conversions per day, one panel each, sharing the days axis."""
+def daily_chart(days: list[DayCounters], width: int = WIDTH) -> DailyChart:
+    """Clicks (unique clicks drawn inside) and conversions per day, one panel each, sharing the days
+    axis, `width` units wide (PHONE_WIDTH: the phone's version)."""
     if not days:
         raise ValueError("a chart needs at least one day")
     dates = [point.day for point in days]
@@ -123,22 +140,33 @@ def daily_chart(days: list[DayCounters]) -> DailyChart:
     unique = [point.counters.unique_clicks for point in days]
     conversions = [point.counters.conversions for point in days]
     panels = [
-        _panel("Clicks", "clicks", 0, clicks, dates, ("click", "clicks"), unique, ("unique click", "unique clicks")),
-        _panel("Conversions", "conversions", 1, conversions, dates, ("conversion", "conversions")),
+        _panel(
+            "Clicks",
+            "clicks",
+            0,
+            clicks,
+            dates,
+            ("click", "clicks"),
+            unique,
+            ("unique click", "unique clicks"),
+            width=width,
+        ),
+        _panel("Conversions", "conversions", 1, conversions, dates, ("conversion", "conversions"), width=width),
     ]
     baseline = panels[-1].top + PANEL_HEIGHT
-    slot = (WIDTH - LEFT - RIGHT) / len(days)
+    slot = (width - LEFT - RIGHT) / len(days)
     last = len(days) - 1
     shown = [i for i in range(0, last, 7) if last - i >= 4] + [last]  # weekly, and the last day unless crowded
     labels = [DayLabel(round(LEFT + slot * (i + 0.5), 2), day_label(dates[i])) for i in shown]
     return DailyChart(
-        WIDTH,
+        width,
         int(baseline + AXIS_LABELS_HEIGHT),
         f"Daily clicks and conversions, {day_label(dates[0])} to {day_label(dates[-1])} {dates[-1].year}",
         describe(dates, clicks, unique, conversions),
         panels,
         labels,
         baseline,
+        plot_right=width - RIGHT,
     )
 
 

@@ -7,7 +7,7 @@ calling partner's own ids (web.partner()) or are operators (web.admin()).
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import unquote
 
@@ -16,7 +16,7 @@ from waymark.conversions import queries, status_changes
 from waymark.conversions.vocabulary import Channel
 from waymark.core import aws, times
 from waymark.models import Conversion
-from waymark.portal.reports.charts import DailyChart, daily_chart
+from waymark.portal.reports.charts import PHONE_WIDTH, DailyChart, daily_chart
 from waymark.reporting import counters, exports, reads
 from waymark.reporting.reads import ChannelCounters, Counters, DayCounters, MonthCounters, PartnerMonth, ProgramMonth
 
@@ -75,9 +75,18 @@ def recent_months(until: str | None = None, count: int = MONTHS_SHOWN) -> list[s
     return list(reversed(reads.months_until(until or current_month(), count)))
 
 
-def all_channels(found: list[ChannelCounters]) -> list[ChannelCounters]:
-    """Every sales channel in the usual order (zeros where nothing happened), then any other the counters hold."""
+def all_channels(found: list[ChannelCounters], totals: Counters) -> list[ChannelCounters]:
+    """Every sales channel in the usual order (zeros where nothing happened), then any other the counters hold.
+
+    The channel counters count conversions only. Every click is a visit to the shop's website
+    through a tracking link, so the month's clicks (`totals`) are the web channel's: a table
+    showing 0 web clicks beside totals with clicks would contradict itself.
+    """
     by_name = {row.channel: row.counters for row in found}
+    web = by_name.get(Channel.WEB, reads.ZERO)
+    by_name[Channel.WEB] = replace(
+        web, clicks=totals.clicks, unique_clicks=totals.unique_clicks, bot_clicks=totals.bot_clicks
+    )
     rows = [ChannelCounters(channel, by_name.pop(channel, reads.ZERO)) for channel in Channel]
     return rows + [ChannelCounters(channel, totals) for channel, totals in sorted(by_name.items())]
 
@@ -89,17 +98,27 @@ def all_channels(found: list[ChannelCounters]) -> list[ChannelCounters]:
 class Dashboard:
     month: str
     this_month: Counters
-    months: list[MonthCounters]  # the last 12 months, oldest first (this month last)
+    months: list[MonthCounters]  # the last 12 months since it joined, oldest first (this month last)
     days: list[DayCounters]  # the last 30 days, oldest first (today last)
     chart: DailyChart
+    phone_chart: DailyChart  # the same, drawn for a phone's width
 
 
-def dashboard(program_id: str, agent_id: str) -> Dashboard:
-    """This month, the last 12 months and the last 30 days of one partner: one BatchGetItem and one Query."""
+def since_joining(months: list[MonthCounters], joined: str | None) -> list[MonthCounters]:
+    """The months from the one the partner joined in (`joined`: its created_at): the months before
+    it are no figures of the partner, only zeros. This month always stays."""
+    first = (joined or "")[:7]
+    kept = [row for row in months if row.month >= first]
+    return kept or months[-1:]
+
+
+def dashboard(program_id: str, agent_id: str, joined: str | None = None) -> Dashboard:
+    """This month, the last 12 months (from the month it joined) and the last 30 days of one
+    partner: one BatchGetItem and one Query."""
     month, end = current_month(), today()
-    months = reads.partner_months(program_id, agent_id, month, MONTHS_SHOWN)
+    months = since_joining(reads.partner_months(program_id, agent_id, month, MONTHS_SHOWN), joined)
     days = reads.partner_days(agent_id, end - timedelta(days=CHART_DAYS - 1), end)
-    return Dashboard(month, months[-1].counters, months, days, daily_chart(days))
+    return Dashboard(month, months[-1].counters, months, days, daily_chart(days), daily_chart(days, PHONE_WIDTH))
 
 
 def link_totals(agent_id: str) -> dict[str, Counters]:
@@ -112,6 +131,7 @@ class LinkFigures:
     totals: Counters  # since the link's first click
     days: list[DayCounters]
     chart: DailyChart
+    phone_chart: DailyChart
 
 
 def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkFigures:
@@ -120,7 +140,8 @@ def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkF
         raise web.BadRequest(f"days must be between 1 and {reads.MAX_DAYS}")
     end = today()
     series = reads.link_days(link_code, end - timedelta(days=days - 1), end)
-    return LinkFigures(link_totals(agent_id).get(link_code, reads.ZERO), series, daily_chart(series))
+    totals = link_totals(agent_id).get(link_code, reads.ZERO)
+    return LinkFigures(totals, series, daily_chart(series), daily_chart(series, PHONE_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -158,7 +179,9 @@ def partner_report(program_id: str, agent_id: str, month: str, sub_cursor: str |
         page = SubIdPage(found.by_sub_id, _sub_cursor(agent_id, month, after))
     names = link_names(agent_id, [row.link_code for row in found.by_link])
     links = [LinkRow(row.link_code, names.get(row.link_code), row.counters) for row in found.by_link]
-    return PartnerReport(program_id, agent_id, month, found.totals, all_channels(found.by_channel), links, page)
+    return PartnerReport(
+        program_id, agent_id, month, found.totals, all_channels(found.by_channel, found.totals), links, page
+    )
 
 
 def _sub_scope(agent_id: str, month: str) -> str:
@@ -344,7 +367,7 @@ def program_report(program_id: str, month: str) -> ProgramReport:
     """The all-partners report of a month (with unattributed sales) and the program's 12 months before it."""
     found = reads.program_month(program_id, month)
     months = reads.program_months(program_id, month, MONTHS_SHOWN)
-    return ProgramReport(found, all_channels(found.by_channel), months)
+    return ProgramReport(found, all_channels(found.by_channel, found.totals), months)
 
 
 def partners_month(program_id: str, month: str, agent_ids: list[str]) -> dict[str, Counters]:
