@@ -196,10 +196,27 @@ def test_a_batch_is_written_once_per_counter_with_its_checkpoint(runtime, stream
         streams.drain()
     [event] = recording.events
     assert len(event["Records"]) == 40
-    # One checkpoint read, one read of the 30 visitors' markers, their writes, one transaction of 6 counters.
-    assert calls.seen == {"GetItem": 1, "BatchGetItem": 1, "BatchWriteItem": 2, "TransactWriteItems": 1}
+    # The checkpoint and the journal read (empty), one read of the 30 visitors' markers, their writes,
+    # one transaction: the checkpoint and 6 counters.
+    assert calls.seen == {"GetItem": 1, "Query": 1, "BatchGetItem": 1, "BatchWriteItem": 2, "TransactWriteItems": 1}
     assert calls.transaction_items == [7]
     assert partner_month() == {"clicks": 40, "unique_clicks": 30}
+
+
+def test_a_batch_too_large_for_one_transaction_is_journaled_and_finished_by_the_retry(runtime, streams):
+    """40 partners' clicks move 240 counters: three journal parts. The second part's transaction fails
+    after the checkpoint moved; the retry skips every record and applies the parts that are left."""
+    for n in range(40):
+        stored_click("shop", f"ag{n}", f"lnk{n}", visitor=f"v{n}")
+    with FailCalls("dynamodb", "TransactWriteItems", calls={2}) as failure:
+        streams.drain()
+    assert failure.failed == 1
+    items = counter_items()
+    assert items[("MONTH#2026-05", "PROGRAM#shop")] == {"clicks": 40, "unique_clicks": 40}
+    assert all(
+        items[("PROGRAM#shop#MONTH#2026-05", f"AGENT#ag{n}")] == {"clicks": 1, "unique_clicks": 1} for n in range(40)
+    )
+    assert len(items) == 1 + 40 * 5
 
 
 def test_the_consumer_writes_nothing_onto_sessions(runtime, streams, monkeypatch):

@@ -218,7 +218,7 @@ sharded_ops = st.lists(st.one_of(sharded_clicks, sharded_clicks, sharded_sales, 
 # crash half-way (Lambda bisects the batch), or deliver the same batch again after it succeeded.
 deliveries = st.tuples(
     st.integers(1, 25),  # batch size
-    st.sampled_from(("ok", "ok", "fail_transaction", "fail_markers", "crash", "redeliver")),
+    st.sampled_from(("ok", "ok", "fail_transaction", "fail_markers", "fail_checkpoint", "crash", "redeliver")),
     st.integers(1, 3),  # which call fails
 )
 
@@ -237,7 +237,7 @@ def stream_record(table: str, sequence: int, name: str, old: dict | None, new: d
 
 
 def test_several_shards_however_delivered_count_exactly_once(runtime, monkeypatch):
-    """Batches of random sizes over several shards, chunks split small, failures mid-batch, crashes that
+    """Batches of random sizes over several shards, split into small journal parts, failures mid-batch, crashes that
     Lambda answers by bisecting, whole batches delivered twice: the counters equal a recount.
 
     A visitor's clicks share a shard here, so "in stream order" is the order they happened; across
@@ -245,10 +245,11 @@ def test_several_shards_however_delivered_count_exactly_once(runtime, monkeypatc
     from waymark.models import Conversion, Session
     from waymark.reporting import consumer
 
-    monkeypatch.setattr(consumer, "MAX_TRANSACTION_ITEMS", 12)  # a click moves 6 to 7 counters: many chunks
+    # A click moves 6 to 7 counters: most batches need the journal of parts, as big ones do in production.
+    monkeypatch.setattr(consumer, "MAX_TRANSACTION_ITEMS", 12)
 
     @settings(
-        max_examples=8,
+        max_examples=15,
         deadline=None,
         phases=[Phase.explicit, Phase.reuse, Phase.generate],
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -303,6 +304,9 @@ def test_several_shards_however_delivered_count_exactly_once(runtime, monkeypatc
                 try:
                     if fault == "fail_transaction":
                         with FailCalls("dynamodb", "TransactWriteItems", calls={call}):
+                            answer = runtime.invoke("StatsFunction", event)
+                    elif fault == "fail_checkpoint":
+                        with FailCalls("dynamodb", "PutItem", calls={call}):
                             answer = runtime.invoke("StatsFunction", event)
                     elif fault == "fail_markers":
                         with FailCalls("dynamodb", "BatchWriteItem", calls={call}):

@@ -2,10 +2,12 @@
 
 A batch is added up in memory and written as one ADD per counter item (docs/architecture.md
 "The stream consumer"). Exactly once: a checkpoint item per shard holds the sequence number of
-the last record applied; it is compared and advanced in the same TransactWriteItems as the
-counters of the records it covers. A batch larger than one transaction is cut into chunks of
-contiguous records; a chunk that fails is reported from its first record, so Lambda retries
-from there, and the chunks before it, already checkpointed, are skipped when they come again.
+the last record applied (compared as integers); it is compared and advanced in the same
+TransactWriteItems as the counters of the records it covers. A batch whose counters do not fit
+one transaction (100 items) is written as journal parts first; the checkpoint then advances
+alone, and each part is added in a transaction that deletes it. Whichever delivery of the shard
+comes next applies the parts a stopped one left, so nothing is added twice or lost, and a
+delivery that failed before its checkpoint moved is retried from its first new record.
 
 Unique clicks: a click is unique when no unique click from the same visitor (ip_hash + user
 agent) on the same link was counted in the hour before it; the hour is fixed from that counted
@@ -18,6 +20,7 @@ state it replaced and comes to the same answer.
 """
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -40,6 +43,7 @@ MAX_TRANSACTION_ITEMS = 100
 MAX_BATCH_GET_KEYS = 100
 MAX_BATCH_WRITE_ITEMS = 25
 SEQUENCE_DIGITS = 40  # DynamoDB stream sequence numbers have 21 to 40 digits
+JOURNAL_TTL_SECONDS = 2 * 24 * 3600  # TTL only tidies up: a part is deleted when applied
 CONFLICT_RETRIES = 4  # another shard's transaction on the same counter (the program x month one)
 
 
@@ -65,12 +69,13 @@ class BatchResult:
 
 
 @dataclass
-class _Chunk:
+class _Plan:
     first: str  # sequence number of its first record, as the stream wrote it
-    last: int
+    last: int  # of its last record
     records: int = 0
     deltas: dict = field(default_factory=dict)  # CounterKey -> Delta
     markers: dict = field(default_factory=dict)  # marker key -> (Marker, the state it replaced)
+    failed_at: str | None = None  # a record that could not be counted, and the rest after it
     clicks: int = 0
     bot_clicks: int = 0
     unique_clicks: int = 0
@@ -120,31 +125,35 @@ def count_batch(event: dict) -> BatchResult:
     done = _read_checkpoint(checkpoint_key, calls)
     fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > done]
     result.skipped = len(records) - len(fresh)
-    chunks, failed_at = _plan(table, shard, done, fresh, calls)
-
-    expected = padded(done) if done >= 0 else None
-    for chunk in chunks:
-        try:
-            _write_markers(chunk, calls)
-            _commit(chunk, checkpoint_key, expected, calls)
-        except ClientError as error:
-            logger.warning(
-                "chunk not counted; Lambda retries from its first record",
-                extra={"first": chunk.first, "records": chunk.records, "error": str(error)},
-            )
-            result.failed_at = chunk.first
-            return result
-        expected = padded(chunk.last)
-        result.counted += chunk.records
-        result.clicks += chunk.clicks
-        result.bot_clicks += chunk.bot_clicks
-        result.unique_clicks += chunk.unique_clicks
-    result.failed_at = failed_at
+    try:
+        _finish_journal(shard, done, calls)  # what an earlier delivery checkpointed but did not add yet
+    except ClientError as error:
+        logger.warning("journal not applied; Lambda retries the batch", extra={"error": str(error)})
+        result.failed_at = records[0]["dynamodb"]["SequenceNumber"]
+        return result
+    plan = _plan(table, shard, done, fresh, calls)
+    if not plan.records:
+        result.failed_at = plan.failed_at
+        return result
+    counted = False
+    try:
+        _write_markers(plan, calls)
+        counted = _commit(plan, shard, checkpoint_key, padded(done) if done >= 0 else None, calls)
+    except ClientError as error:
+        logger.warning(
+            "batch not counted; Lambda retries from its first new record",
+            extra={"first": plan.first, "records": plan.records, "checkpointed": counted, "error": str(error)},
+        )
+        result.failed_at = plan.first
+        return result
+    result.counted = plan.records
+    result.clicks, result.bot_clicks, result.unique_clicks = plan.clicks, plan.bot_clicks, plan.unique_clicks
+    result.failed_at = plan.failed_at
     return result
 
 
-def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> tuple[list[_Chunk], str | None]:
-    """The batch's chunks, each within one transaction: contiguous records, their counters added up.
+def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Plan:
+    """The batch added up in memory: its counters' deltas and the unique-click markers it changes.
 
     A record that cannot be read (an unknown status, say) ends the plan: the records before it are
     counted and the batch is reported failed from it.
@@ -152,57 +161,48 @@ def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> tupl
     sessions = table == os.environ["SESSIONS_TABLE"]
     if not sessions and table != os.environ["CONVERSIONS_TABLE"]:
         raise ValueError(f"records from {table!r} are not counted here")
+    plan = _Plan(first=records[0]["dynamodb"]["SequenceNumber"] if records else "", last=done)
     parsed: list[tuple[DynamoDBRecord, dict | None, dict | None]] = []
-    failed_at = None
     for raw in records:
         record = DynamoDBRecord(raw)
         try:
             parsed.append((record, record.dynamodb.old_image or None, record.dynamodb.new_image or None))
         except Exception:
             logger.exception("unreadable stream record", extra={"sequence": raw["dynamodb"]["SequenceNumber"]})
-            failed_at = raw["dynamodb"]["SequenceNumber"]
+            plan.failed_at = raw["dynamodb"]["SequenceNumber"]
             break
 
     markers = _read_markers([_marker_key(new) for r, _, new in parsed if sessions and _is_click(r, new)], calls)
     state = {key: _effective(item, shard, done) for key, item in markers.items()}
-
-    chunks: list[_Chunk] = []
-    chunk: _Chunk | None = None
     for record, old, new in parsed:
         sequence = record.dynamodb.sequence_number
         try:
             if sessions:
                 deltas, marker, kind = _click(record, new, state, shard)
             else:
-                deltas, marker, kind = (
-                    counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new)),
-                    None,
-                    None,
-                )
+                old_deltas, new_deltas = counters.conversion_deltas(old), counters.conversion_deltas(new)
+                deltas, marker, kind = counters.change(old_deltas, new_deltas), None, None
         except Exception:
             logger.exception("record not counted", extra={"sequence": sequence})
-            failed_at = sequence
+            plan.failed_at = sequence
             break
-        if chunk is None or len(set(chunk.deltas) | set(deltas)) + 1 > MAX_TRANSACTION_ITEMS:
-            chunk = _Chunk(first=sequence, last=int(sequence))
-            chunks.append(chunk)
-        _add(chunk, deltas)
+        _add(plan, deltas)
         if marker is not None:
             key, written, replaced = marker
-            chunk.markers[key] = (written, chunk.markers[key][1] if key in chunk.markers else replaced)
-        chunk.last = int(sequence)
-        chunk.records += 1
+            plan.markers[key] = (written, plan.markers[key][1] if key in plan.markers else replaced)
+        plan.last = int(sequence)
+        plan.records += 1
         if kind == "bot":
-            chunk.bot_clicks += 1
+            plan.bot_clicks += 1
         elif kind:
-            chunk.clicks += 1
-            chunk.unique_clicks += kind == "unique"
-    return chunks, failed_at
+            plan.clicks += 1
+            plan.unique_clicks += kind == "unique"
+    return plan
 
 
-def _add(chunk: _Chunk, deltas: counters.Deltas) -> None:
+def _add(plan: "_Plan", deltas: counters.Deltas) -> None:
     for key, delta in deltas.items():
-        total = chunk.deltas.setdefault(key, {})
+        total = plan.deltas.setdefault(key, {})
         for name, amount in delta.items():
             total[name] = total.get(name, 0) + amount
             if total[name] == 0:
@@ -296,11 +296,14 @@ def _marker_item(key: str, marker: Marker, replaced: Marker | None) -> dict:
     return item
 
 
-def _write_markers(chunk: _Chunk, calls) -> None:
+def _write_markers(plan: _Plan, calls) -> None:
+    _batch_write([{"PutRequest": {"Item": _marker_item(key, *change)}} for key, change in plan.markers.items()], calls)
+
+
+def _batch_write(requests: list[dict], calls) -> None:
     table = _stats_table()
-    puts = [{"PutRequest": {"Item": _marker_item(key, *change)}} for key, change in chunk.markers.items()]
-    for start in range(0, len(puts), MAX_BATCH_WRITE_ITEMS):
-        request = {table: puts[start : start + MAX_BATCH_WRITE_ITEMS]}
+    for start in range(0, len(requests), MAX_BATCH_WRITE_ITEMS):
+        request = {table: requests[start : start + MAX_BATCH_WRITE_ITEMS]}
         for attempt in range(10):
             response = calls(_client().batch_write_item, RequestItems=request)
             request = response.get("UnprocessedItems") or {}
@@ -308,9 +311,7 @@ def _write_markers(chunk: _Chunk, calls) -> None:
                 break
             time.sleep(min(0.05 * 2**attempt, 1.0))
         else:
-            raise ClientError(
-                {"Error": {"Code": "UnprocessedItems", "Message": "markers left unprocessed"}}, "BatchWriteItem"
-            )
+            raise ClientError({"Error": {"Code": "UnprocessedItems", "Message": "left unprocessed"}}, "BatchWriteItem")
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -321,29 +322,109 @@ def _read_checkpoint(key: dict, calls) -> int:
     return int(item["sequence"]["S"]) if item else -1
 
 
-def transaction_items(
-    chunk_deltas: counters.Deltas, checkpoint_key: dict, expected: str | None, last: int
-) -> list[dict]:
-    """One chunk's TransactWriteItems: the checkpoint, compared and advanced, and one ADD per counter."""
-    table = _stats_table()
-    checkpoint = {
-        "Put": {
-            "TableName": table,
-            "Item": {**checkpoint_key, "sequence": {"S": padded(last)}},
-            "ConditionExpression": "attribute_not_exists(pk)" if expected is None else "#s = :expected",
-        }
+def _checkpoint_put(checkpoint_key: dict, expected: str | None, last: int) -> dict:
+    """The checkpoint advanced to `last`, on condition that it still holds `expected` (compare and advance)."""
+    put = {
+        "TableName": _stats_table(),
+        "Item": {**checkpoint_key, "sequence": {"S": padded(last)}},
+        "ConditionExpression": "attribute_not_exists(pk)" if expected is None else "#s = :expected",
     }
     if expected is not None:
-        checkpoint["Put"]["ExpressionAttributeNames"] = {"#s": "sequence"}
-        checkpoint["Put"]["ExpressionAttributeValues"] = {":expected": {"S": expected}}
-    items = [checkpoint] + [counter_update(table, key, delta) for key, delta in chunk_deltas.items() if delta]
+        put["ExpressionAttributeNames"] = {"#s": "sequence"}
+        put["ExpressionAttributeValues"] = {":expected": {"S": expected}}
+    return put
+
+
+def transaction_items(deltas: counters.Deltas, checkpoint_key: dict, expected: str | None, last: int) -> list[dict]:
+    """A batch's TransactWriteItems when it fits one: the checkpoint, compared and advanced, and one ADD per counter."""
+    table = _stats_table()
+    items = [{"Put": _checkpoint_put(checkpoint_key, expected, last)}]
+    items += [counter_update(table, key, delta) for key, delta in deltas.items() if delta]
     if len(items) > MAX_TRANSACTION_ITEMS:
-        raise ValueError(f"a chunk would need {len(items)} transaction items")
+        raise ValueError(f"a batch would need {len(items)} transaction items")
     return items
 
 
-def _commit(chunk: _Chunk, checkpoint_key: dict, expected: str | None, calls) -> None:
-    items = transaction_items(chunk.deltas, checkpoint_key, expected, chunk.last)
+def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None, calls) -> bool:
+    """Write the batch's counters exactly once; True once the checkpoint covers the batch.
+
+    A batch whose counters fit one transaction writes them with the checkpoint. A larger one writes
+    its counters as journal parts first, then advances the checkpoint alone (from then on the parts
+    are the batch's, applied by whichever delivery comes next if this one stops), then applies each
+    part in a transaction that deletes it.
+    """
+    deltas = {key: delta for key, delta in plan.deltas.items() if delta}
+    if len(deltas) + 1 <= MAX_TRANSACTION_ITEMS:
+        _transact(transaction_items(deltas, checkpoint_key, expected, plan.last), calls)
+        return True
+    keys = list(deltas)
+    size = MAX_TRANSACTION_ITEMS - 1
+    parts = [keys[start : start + size] for start in range(0, len(keys), size)]
+    journal = [
+        _journal_item(shard, plan.last, index, {key: deltas[key] for key in part}) for index, part in enumerate(parts)
+    ]
+    _batch_write([{"PutRequest": {"Item": item}} for item in journal], calls)
+    calls(_client().put_item, **_checkpoint_put(checkpoint_key, expected, plan.last))
+    for item in journal:
+        _apply_part(item, calls)
+    return True
+
+
+def _journal_item(shard: str, last: int, index: int, deltas: counters.Deltas) -> dict:
+    entries = [
+        [key.pk, key.sk, *(key.sub_id or (None, None)), {name: number(amount) for name, amount in delta.items()}]
+        for key, delta in deltas.items()
+    ]
+    return {
+        "pk": {"S": f"JOURNAL#{shard}"},
+        "sk": {"S": f"{padded(last)}#{index:04d}"},
+        "counters": {"S": json.dumps(entries, separators=(",", ":"), ensure_ascii=False)},
+        "ttl": {"N": str(int(time.time()) + JOURNAL_TTL_SECONDS)},
+    }
+
+
+def _apply_part(item: dict, calls) -> None:
+    """One journal part's counters, in the transaction that deletes the part: added once, whoever applies it."""
+    table = _stats_table()
+    deltas = {}
+    for pk, sk, sub_field, sub_value, delta in json.loads(item["counters"]["S"]):
+        key = counters.CounterKey(pk, sk, (sub_field, sub_value) if sub_field else None)
+        deltas[key] = {name: Decimal(amount) if "." in amount else int(amount) for name, amount in delta.items()}
+    delete = {
+        "Delete": {
+            "TableName": table,
+            "Key": {"pk": item["pk"], "sk": item["sk"]},
+            "ConditionExpression": "attribute_exists(pk)",
+        }
+    }
+    try:
+        _transact([delete] + [counter_update(table, key, delta) for key, delta in deltas.items()], calls)
+    except ClientError as error:
+        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            return  # applied already
+        raise
+
+
+def _finish_journal(shard: str, done: int, calls) -> None:
+    """Apply the parts of a checkpointed batch that a stopped delivery left; drop those of one never checkpointed."""
+    response = calls(
+        _client().query,
+        TableName=_stats_table(),
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"JOURNAL#{shard}"}},
+        ConsistentRead=True,
+    )
+    stale = []
+    for item in response.get("Items", []):
+        if int(item["sk"]["S"].split("#", 1)[0]) <= done:
+            _apply_part(item, calls)
+        else:  # its checkpoint never moved: the batch comes again and is planned afresh
+            stale.append({"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}})
+    _batch_write(stale, calls)
+
+
+def _transact(items: list[dict], calls) -> None:
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
             calls(_client().transact_write_items, TransactItems=items)
@@ -351,7 +432,7 @@ def _commit(chunk: _Chunk, checkpoint_key: dict, expected: str | None, calls) ->
         except ClientError as error:
             reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
             if "TransactionConflict" not in reasons or attempt == CONFLICT_RETRIES:
-                raise  # a checkpoint moved by another delivery, or an outage: Lambda retries the chunk
+                raise  # a checkpoint moved by another delivery, or an outage: Lambda retries the batch
             time.sleep(0.02 * 2**attempt)
 
 
