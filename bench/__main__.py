@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bots, click, export, local_load, package, postback, remarketing, report, table, traffic
+from bench import bots, click, export, local_load, package, postback, remarketing, report, stats, table, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = {
@@ -21,6 +21,7 @@ SUITES = {
     "export": export.run,
     "remarketing": remarketing.run,
     "bots": bots.run,
+    "stats": stats.run,
     "load": traffic.run,
 }
 

@@ -44,7 +44,14 @@ HOT_CLICKS = 2_000
 BATCH_RECORDS = 1_000
 # DynamoDB's latency per call as assumed for the consumer's batches (in-region, a busy table's p99 rather
 # than its typical 5-10 ms): a batch makes its calls one after the other.
-LATENCY_MS = {"GetItem": 10, "BatchGetItem": 20, "BatchWriteItem": 25, "TransactWriteItems": 50}
+LATENCY_MS = {
+    "GetItem": 10,
+    "Query": 10,
+    "PutItem": 10,
+    "BatchGetItem": 20,
+    "BatchWriteItem": 25,
+    "TransactWriteItems": 50,
+}
 ITEM_LIMIT_PER_S = 1_000
 KEYS = {
     "StatsTable": ("pk", "sk"),
@@ -192,7 +199,7 @@ def _kind(item: tuple) -> str:
     table, key = item[0], item[1]
     if table == "SessionsTable":
         return "session"
-    for prefix, kind in (("UNIQUE#", "unique-click marker"), ("CHECKPOINT#", "checkpoint")):
+    for prefix, kind in (("UNIQUE#", "unique-click marker"), ("CHECKPOINT#", "checkpoint"), ("JOURNAL#", "journal")):
         if key.startswith(prefix):
             return kind
     return "counter"
@@ -342,86 +349,242 @@ def records_per_s(records: int = BATCH_RECORDS) -> dict:
 # ------------------------------------------------------------------------------------------ capacity
 
 
-def capacity(seconds: int, rate: int, shards: int, partners: int = 200) -> dict:
-    """`rate` clicks a second for `seconds` over `shards` shards, through StatsFunction's handler."""
-    from waymark.core import ids
+def _latency_ms(made: Counter) -> float:
+    """DynamoDB's time for a batch's calls: batch reads and writes go PARALLEL_CALLS at a time, the rest in turn."""
+    from waymark.reporting.consumer import PARALLEL_CALLS
 
-    with moto_stack() as (stack, runtime):
-        sessions = stack.physical["SessionsTable"]["Ref"]
-        names = {sessions: "SessionsTable", stack.physical["StatsTable"]["Ref"]: "StatsTable"}
-        arn = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{sessions}/stream/2026-01-01T00:00:00.000"
-        rng = random.Random(11)
-        codes = [f"link{n:05d}" for n in range(partners)]
-        visitors: list[tuple[str, str, str]] = []
-        meter = WriteUnits(names)
-        handler = runtime.handler("StatsFunction")
-        context = runtime.context("StatsFunction")
-        sequence = dict.fromkeys(range(shards), 10**20)
-        batch_ms: list[float] = []
-        start = int(time.time()) - seconds
-        with meter.watching(*_clients()):
-            for second in range(seconds):
-                meter.second = second
-                per_shard: dict[int, list] = defaultdict(list)
-                for n in range(rate):
-                    draw = rng.random()
-                    if draw < BOT_SHARE:
-                        code, ip, agent = rng.choice(codes), f"bot-{second}-{n}", BOTS[n % len(BOTS)]
-                    elif draw < BOT_SHARE + REPEAT_SHARE and visitors:
-                        code, ip, agent = rng.choice(visitors[-50_000:])
-                    else:
-                        code, ip, agent = rng.choice(codes), f"v-{second}-{n}", PEOPLE[n % len(PEOPLE)]
-                        visitors.append((code, ip, agent))
-                    moment = start + second + n / rate
-                    click_id = ids.new_click_id(int(moment * 1000))
-                    partner = codes.index(code) if len(codes) < 1000 else hash(code)
-                    image = {
-                        "click_id": {"S": click_id},
-                        "agent_id": {"S": f"agent{partner:05d}"},
-                        "link_code": {"S": code},
-                        "program_id": {"S": "shop"},
-                        "user_agent": {"S": agent},
-                        "ip_hash": {"S": ip},
-                        "created_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + ".000+00:00"},
-                        **({"sub1": {"S": "news"}} if n % 3 == 0 else {}),
-                    }
-                    shard = hash(click_id) % shards  # DynamoDB spreads sessions over shards by their key
-                    sequence[shard] += 1
-                    per_shard[shard].append(
-                        {
-                            "eventID": f"{shard}-{sequence[shard]}",
-                            "eventName": "INSERT",
-                            "eventSourceARN": arn,
-                            "dynamodb": {"SequenceNumber": str(sequence[shard]), "NewImage": image},
-                        }
-                    )
-                for shard, records in per_shard.items():
-                    calls_before, outside = Counter(meter.calls), meter.call_seconds + meter.own_seconds
-                    started = time.perf_counter()
-                    answer = handler({"Records": records, "shardId": f"shard-{shard}", "window": {}}, context)
-                    # The consumer's own time: moto's and the meter's are left out, DynamoDB's is added.
-                    cpu = time.perf_counter() - started - (meter.call_seconds + meter.own_seconds - outside)
-                    if answer["batchItemFailures"]:
-                        raise RuntimeError(f"a capacity batch failed: {answer}")
-                    made = meter.calls - calls_before
-                    batch_ms.append(cpu * 1000 + sum(LATENCY_MS[name] * count for name, count in made.items()))
-        peak_item, peak = max(
-            ((item, used) for counts in meter.per_second.values() for item, used in counts.items()),
-            key=lambda pair: pair[1],
+    side_by_side = ("BatchGetItem", "BatchWriteItem")
+    waves = {name: math.ceil(count / PARALLEL_CALLS) if name in side_by_side else count for name, count in made.items()}
+    return sum(LATENCY_MS.get(name, 10) * count for name, count in waves.items())
+
+
+class CountingTable:
+    """The calls the consumer makes, answered from a dict, counting write units per item per second.
+
+    Only for the capacity simulation, where moto's transactions (about 20 ms per item) would make a
+    minute of 10,000 clicks a second take hours; the consumer's correctness is shown against moto by
+    tests/integration/test_stats*.py. It implements what the consumer asks: ADD/SET updates, puts,
+    deletes, the checkpoint's condition, BatchGetItem, BatchWriteItem and the journal's Query.
+    """
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict] = {}
+        self.calls: Counter = Counter()
+        self.per_second: dict[int, Counter] = defaultdict(Counter)
+        self.total = 0
+        self.second = 0
+
+    def _bill(self, key: tuple[str, str], before: dict | None, after: dict | None, factor: int) -> None:
+        spent = units(max(item_size(before), item_size(after))) * factor
+        self.per_second[self.second][key] += spent
+        self.total += spent
+
+    @staticmethod
+    def _key(item: dict) -> tuple[str, str]:
+        return item["pk"]["S"], item["sk"]["S"]
+
+    def get_item(self, **call) -> dict:
+        self.calls["GetItem"] += 1
+        found = self.items.get(self._key(call["Key"]))
+        return {"Item": found} if found else {}
+
+    def query(self, **call) -> dict:
+        self.calls["Query"] += 1
+        pk = call["ExpressionAttributeValues"][":pk"]["S"]
+        return {"Items": [item for (p, _), item in self.items.items() if p == pk]}
+
+    def batch_get_item(self, **call) -> dict:
+        self.calls["BatchGetItem"] += 1
+        ((table, request),) = call["RequestItems"].items()
+        found = [self.items[self._key(key)] for key in request["Keys"] if self._key(key) in self.items]
+        return {"Responses": {table: found}}
+
+    def batch_write_item(self, **call) -> dict:
+        self.calls["BatchWriteItem"] += 1
+        for requests in call["RequestItems"].values():
+            for request in requests:
+                if "PutRequest" in request:
+                    self._put(request["PutRequest"]["Item"], 1)
+                else:
+                    key = self._key(request["DeleteRequest"]["Key"])
+                    self._bill(key, self.items.pop(key, None), None, 1)
+        return {}
+
+    def _put(self, item: dict, factor: int) -> None:
+        key = self._key(item)
+        self._bill(key, self.items.get(key), item, factor)
+        self.items[key] = item
+
+    def put_item(self, **call) -> dict:
+        self.calls["PutItem"] += 1
+        self._check(call["Item"], call.get("ConditionExpression"), call.get("ExpressionAttributeValues"))
+        self._put(call["Item"], 1)
+        return {}
+
+    def _check(self, item: dict, condition: str | None, values: dict | None) -> None:
+        from botocore.exceptions import ClientError
+
+        current = self.items.get(self._key(item))
+        held = (
+            condition is None
+            or (condition == "attribute_not_exists(pk)" and current is None)
+            or (condition == "attribute_exists(pk)" and current is not None)
+            or (condition == "#s = :expected" and current is not None and current["sequence"] == values[":expected"])
         )
-        return {
-            "seconds": seconds,
-            "clicks_per_s": rate,
-            "shards": shards,
-            "partners": partners,
-            "peak_item_units_per_s": peak,
-            "peak_item": list(peak_item),
-            "batch_ms_max": round(max(batch_ms), 1),
-            "batch_ms_median": round(sorted(batch_ms)[len(batch_ms) // 2], 1),
-            "latency_ms_assumed": LATENCY_MS,
-            "calls": dict(meter.calls),
-            "units_per_click": round(meter.total / (seconds * rate), 3),
-        }
+        if not held:
+            raise ClientError({"Error": {"Code": "ConditionalCheckFailedException"}}, "PutItem")
+
+    def transact_write_items(self, **call) -> dict:
+        self.calls["TransactWriteItems"] += 1
+        for entry in call["TransactItems"]:
+            ((kind, body),) = entry.items()
+            if kind == "Put":
+                self._check(body["Item"], body.get("ConditionExpression"), body.get("ExpressionAttributeValues"))
+            elif kind == "Delete":
+                self._check(body["Key"], body.get("ConditionExpression"), None)
+        for entry in call["TransactItems"]:
+            ((kind, body),) = entry.items()
+            if kind == "Put":
+                self._put(body["Item"], 2)
+            elif kind == "Delete":
+                key = self._key(body["Key"])
+                self._bill(key, self.items.pop(key, None), None, 2)
+            else:
+                self._update(body)
+        return {}
+
+    def _update(self, body: dict) -> None:
+        key = self._key(body["Key"])
+        before = self.items.get(key)
+        item = dict(before or body["Key"])
+        names, values = body["ExpressionAttributeNames"], body["ExpressionAttributeValues"]
+        adds, _, sets = body["UpdateExpression"].removeprefix("ADD ").partition(" SET ")
+        for clause in adds.split(", "):
+            name, value = clause.split(" ")
+            total = Decimal(item.get(names[name], {"N": "0"})["N"]) + Decimal(values[value]["N"])
+            item[names[name]] = {"N": str(total)}
+        for clause in filter(None, sets.split(", ")):
+            name, value = clause.split(" = ")
+            item[names[name]] = values[value]
+        self._bill(key, before, item, 2)
+        self.items[key] = item
+
+
+def _program_month_item(table: CountingTable) -> tuple[str, str]:
+    return next(key for key in table.items if key[0].startswith("MONTH#") and key[1] == "PROGRAM#shop")
+
+
+def _memory_mb(logical_id: str) -> int:
+    from devstack.template import Stack
+
+    stack = Stack(name="waymark-bench")
+    properties = stack.template["Resources"][logical_id]["Properties"]
+    return int(properties.get("MemorySize") or stack.template["Globals"]["Function"]["MemorySize"])
+
+
+def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> dict:
+    """`rate` clicks a second for `seconds` over `shards` shards, through waymark.reporting.consumer."""
+    import os
+
+    from bench.environment import function_environment
+
+    saved_environment = dict(os.environ)
+    os.environ.update(function_environment("StatsFunction"))
+    for path in (str(ROOT / "shared"), str(ROOT)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    from waymark.core import ids
+    from waymark.reporting import consumer
+
+    table = CountingTable()
+    client = consumer._client
+    consumer._client = lambda: table
+    memory = _memory_mb("StatsFunction")
+    parallel = consumer.PARALLEL_CALLS
+    consumer.PARALLEL_CALLS = 1  # timed one after the other here; the latency model puts them side by side
+    sessions = os.environ["SESSIONS_TABLE"]
+    arn = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{sessions}/stream/2026-01-01T00:00:00.000"
+    rng = random.Random(11)
+    codes = [f"link{n:05d}" for n in range(partners)]
+    visitors: list[tuple[str, str, str]] = []
+    sequence = dict.fromkeys(range(shards), 10**20)
+    batch_ms: list[float] = []
+    start = int(time.time()) - seconds
+    try:
+        for second in range(seconds):
+            table.second = second
+            per_shard: dict[int, list] = defaultdict(list)
+            for n in range(rate):
+                draw = rng.random()
+                if draw < BOT_SHARE:
+                    code, ip, agent = rng.choice(codes), f"bot-{second}-{n}", BOTS[n % len(BOTS)]
+                elif draw < BOT_SHARE + REPEAT_SHARE and visitors:
+                    code, ip, agent = rng.choice(visitors[-50_000:])
+                else:
+                    code, ip, agent = rng.choice(codes), f"v-{second}-{n}", PEOPLE[n % len(PEOPLE)]
+                    visitors.append((code, ip, agent))
+                moment = start + second + n / rate
+                click_id = ids.new_click_id(int(moment * 1000))
+                image = {
+                    "click_id": {"S": click_id},
+                    "agent_id": {"S": "agent" + code.removeprefix("link")},
+                    "link_code": {"S": code},
+                    "program_id": {"S": "shop"},
+                    "user_agent": {"S": agent},
+                    "ip_hash": {"S": ip},
+                    "created_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + ".000+00:00"},
+                    **({"sub1": {"S": "news"}} if n % 3 == 0 else {}),
+                }
+                shard = hash(click_id) % shards  # DynamoDB spreads sessions over shards by their key
+                sequence[shard] += 1
+                per_shard[shard].append(
+                    {
+                        "eventID": f"{shard}-{sequence[shard]}",
+                        "eventName": "INSERT",
+                        "eventSourceARN": arn,
+                        "dynamodb": {"SequenceNumber": str(sequence[shard]), "NewImage": image},
+                    }
+                )
+            for shard, records in per_shard.items():
+                calls_before = Counter(table.calls)
+                started = time.process_time()  # CPU time: the machine's other work does not count
+                result = consumer.count_batch({"Records": records, "shardId": f"shard-{shard}"})
+                # Lambda gives a function a share of a vCPU in proportion to its memory (a whole one at 1,769 MB).
+                cpu_ms = (time.process_time() - started) * 1000 * max(1.0, 1769 / memory)
+                if result.failed_at or result.counted != len(records):
+                    raise RuntimeError(f"a capacity batch was not counted: {result}")
+                batch_ms.append(cpu_ms + _latency_ms(table.calls - calls_before))
+    finally:
+        consumer.PARALLEL_CALLS, consumer._client = parallel, client
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    month = next(item for (pk, sk), item in table.items.items() if pk.startswith("MONTH#") and sk == "PROGRAM#shop")
+    counted = sum(int(month[name]["N"]) for name in ("clicks", "bot_clicks") if name in month)
+    if counted != seconds * rate:
+        raise RuntimeError(f"the simulation counted {counted} of {seconds * rate} clicks")
+    (peak_second, peak_item), peak = max(
+        (((second, item), used) for second, counts in table.per_second.items() for item, used in counts.items()),
+        key=lambda pair: pair[1],
+    )
+    return {
+        "seconds": seconds,
+        "clicks_per_s": rate,
+        "shards": shards,
+        "partners": partners,
+        "peak_item_units_per_s": peak,
+        "peak_item": list(peak_item),
+        "peak_second": peak_second,
+        "batch_ms_max": round(max(batch_ms), 1),
+        "batch_ms_median": round(sorted(batch_ms)[len(batch_ms) // 2], 1),
+        "latency_ms_assumed": LATENCY_MS,
+        "parallel_calls": parallel,
+        "memory_mb": memory,
+        "calls": dict(table.calls),
+        "consumer_units_per_click": round(table.total / (seconds * rate), 3),
+        "by_second_program_month": [
+            counts.get(key, 0) for counts in table.per_second.values() for key in [_program_month_item(table)]
+        ],
+    }
 
 
 def measure(capacity_seconds: int, capacity_rate: int, capacity_shards: int) -> dict:
