@@ -91,7 +91,8 @@ def set_status(conversion: Conversion, status: str) -> None:
 
 
 def counter_items() -> dict[tuple[str, str], dict]:
-    """Every counter in StatsTable (markers, checkpoints and journal parts left out), numbers as int/Decimal. Tests only: a Scan."""
+    """Every counter in StatsTable (the consumer's markers, checkpoints and journal parts left out),
+    numbers as int/Decimal. Tests only: a Scan."""
     import os
 
     import boto3
