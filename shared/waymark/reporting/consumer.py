@@ -125,29 +125,25 @@ def count_batch(event: dict) -> BatchResult:
     checkpoint_key = {"pk": {"S": f"CHECKPOINT#{table}"}, "sk": {"S": f"{stream_label(source)}#{shard_id}"}}
     calls = _Calls(result.calls)
 
-    done = _read_checkpoint(checkpoint_key, calls)
-    fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > done]
-    result.skipped = len(records) - len(fresh)
+    first = records[0]["dynamodb"]["SequenceNumber"]
     try:
+        done = _read_checkpoint(checkpoint_key, calls)
         _finish_journal(shard, done, calls)  # what an earlier delivery checkpointed but did not add yet
-    except ClientError as error:
-        logger.warning("journal not applied; Lambda retries the batch", extra={"error": str(error)})
-        result.failed_at = records[0]["dynamodb"]["SequenceNumber"]
-        return result
-    plan = _plan(table, shard, done, fresh, calls)
-    if not plan.records:
-        result.failed_at = plan.failed_at
-        return result
-    counted = False
-    try:
+        fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > done]
+        result.skipped = len(records) - len(fresh)
+        plan = _plan(table, shard, done, fresh, calls)
+        if not plan.records:
+            result.failed_at = plan.failed_at
+            return result
+        first = plan.first
         _write_markers(plan, calls)
-        counted = _commit(plan, shard, checkpoint_key, padded(done) if done >= 0 else None, calls)
+        _commit(plan, shard, checkpoint_key, padded(done) if done >= 0 else None, calls)
     except ClientError as error:
+        # Nothing is lost: before the checkpoint moved the retry plans afresh, after it the journal is finished.
         logger.warning(
-            "batch not counted; Lambda retries from its first new record",
-            extra={"first": plan.first, "records": plan.records, "checkpointed": counted, "error": str(error)},
+            "batch not counted; Lambda retries from its first new record", extra={"first": first, "error": str(error)}
         )
-        result.failed_at = plan.first
+        result.failed_at = first
         return result
     result.counted = plan.records
     result.clicks, result.bot_clicks, result.unique_clicks = plan.clicks, plan.bot_clicks, plan.unique_clicks
@@ -355,8 +351,8 @@ def transaction_items(deltas: counters.Deltas, checkpoint_key: dict, expected: s
     return items
 
 
-def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None, calls) -> bool:
-    """Write the batch's counters exactly once; True once the checkpoint covers the batch.
+def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None, calls) -> None:
+    """Write the batch's counters exactly once.
 
     A batch whose counters fit one transaction writes them with the checkpoint. A larger one writes
     its counters as journal parts first, then advances the checkpoint alone (from then on the parts
@@ -366,7 +362,7 @@ def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None,
     deltas = {key: delta for key, delta in plan.deltas.items() if delta}
     if len(deltas) + 1 <= MAX_TRANSACTION_ITEMS:
         _transact(transaction_items(deltas, checkpoint_key, expected, plan.last), calls)
-        return True
+        return
     keys = list(deltas)
     size = MAX_TRANSACTION_ITEMS - 1
     parts = [keys[start : start + size] for start in range(0, len(keys), size)]
@@ -377,7 +373,6 @@ def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None,
     calls(_client().put_item, **_checkpoint_put(checkpoint_key, expected, plan.last))
     for item in journal:
         _apply_part(item, calls)
-    return True
 
 
 def _journal_item(shard: str, last: int, index: int, deltas: counters.Deltas) -> dict:
