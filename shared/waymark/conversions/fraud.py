@@ -76,7 +76,7 @@ def check(credit: Attribution, report: Report, *, agent: Agent | None, rules: Fr
     if over:
         return capped(credit, over)
     session = credit.session
-    if session is not None and _bot(session.user_agent):
+    if session is not None and _bot(session):
         agent_text = f" ({session.user_agent[:120]})" if session.user_agent else ""
         return held(credit, Reason.BOT, f"the click was judged a bot{agent_text}")
     if rules.self_referral and agent is not None:
@@ -95,13 +95,16 @@ def check(credit: Attribution, report: Report, *, agent: Agent | None, rules: Fr
     return credit
 
 
-def _bot(user_agent: str | None) -> bool:
-    """The same verdict as the stats consumer's (bot clicks), from the stored user agent: nothing is
-    written back onto the session. Imported here, not at the top: the lists and the parser load in
-    ~0.2 s, which a postback without a click never needs."""
+def _bot(session) -> bool:
+    """The stats consumer's verdict on the click (it counts it a bot click), from the stored user agent:
+    nothing is written back onto the session. An operator's inside-sales visit and a console test click
+    are no clicks and carry no agent, so no verdict. Imported here, not at the top: the lists and the
+    parser load in ~0.2 s, which a postback without a click never needs."""
+    if session.inside_sales_by or session.test:
+        return False
     from waymark.click import useragents
 
-    return useragents.classify(user_agent).bot
+    return useragents.classify(session.user_agent).bot
 
 
 def over_cap_alone(amount: Decimal, rules: FraudRules) -> str | None:
