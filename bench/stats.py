@@ -28,6 +28,7 @@ import json
 import math
 import random
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -122,8 +123,9 @@ class WriteUnits:
         self.call_seconds = 0.0  # inside moto
         self.own_seconds = 0.0  # this hook's own sizing
         self.second = 0
-        self._pending: list = []
-        self._started = 0.0
+        # The consumer reads and writes markers four calls at a time: each thread keeps its own call.
+        self._call = threading.local()
+        self._lock = threading.Lock()
         self.total = 0
 
     def _current(self, table: str, key: dict) -> int:
@@ -142,7 +144,8 @@ class WriteUnits:
     def before(self, model, params, **kwargs) -> None:
         entered = time.perf_counter()
         name = model.name
-        self.calls[name] += 1
+        with self._lock:
+            self.calls[name] += 1
         writes = []  # (table, key, item put or None for an update, transactional)
         if not self.sizing:
             pass
@@ -163,24 +166,29 @@ class WriteUnits:
                     writes.append((body["TableName"], self._key(body["TableName"], body["Item"]), body["Item"], True))
                 elif kind in ("Update", "Delete", "ConditionCheck"):
                     writes.append((body["TableName"], body["Key"], None, True))
-        self._pending = [(table, key, put, tx, self._current(table, key)) for table, key, put, tx in writes]
-        self._started = time.perf_counter()
-        self.own_seconds += self._started - entered
+        self._call.pending = [(table, key, put, tx, self._current(table, key)) for table, key, put, tx in writes]
+        self._call.started = time.perf_counter()
+        with self._lock:
+            self.own_seconds += self._call.started - entered
 
     def after(self, model, **kwargs) -> None:
         entered = time.perf_counter()
-        self.call_seconds += entered - self._started
+        pending = self._call.pending
+        with self._lock:
+            self.call_seconds += entered - self._call.started
         # Billed whether the write happened or was cancelled: the larger of the item before and after.
-        for table, key, put, transactional, before in self._pending:
+        for table, key, put, transactional, before in pending:
             after = item_size(put) if put is not None else self._current(table, key)
             spent = units(max(before, after)) * (2 if transactional else 1)
             item = (self.names.get(table, table), *(v.get("S", "") for v in key.values()))
-            self.by_item[item] += spent
-            self.by_kind[_kind(item)] += spent
-            self.per_second[self.second][item] += spent
-            self.total += spent
-        self._pending = []
-        self.own_seconds += time.perf_counter() - entered
+            with self._lock:
+                self.by_item[item] += spent
+                self.by_kind[_kind(item)] += spent
+                self.per_second[self.second][item] += spent
+                self.total += spent
+        self._call.pending = []
+        with self._lock:
+            self.own_seconds += time.perf_counter() - entered
 
     @contextmanager
     def watching(self, *clients):
