@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bots, click, cost, export, local_load, package, postback, remarketing, report, table, traffic
+from bench import bots, click, cost, export, local_load, package, postback, remarketing, report, stats, table, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = {
@@ -22,6 +22,7 @@ SUITES = {
     "remarketing": remarketing.run,
     "bots": bots.run,
     "cost": cost.run,
+    "stats": stats.run,
     "load": traffic.run,
 }
 

@@ -41,6 +41,7 @@ class StreamPump:
         )
         self.sqs = boto3.client("sqs", region_name=stack.region)
         self._iterators: dict[tuple[str, str], str | None] = {}
+        self._shards: dict[tuple[str, str], str] = {}
         self.mappings = [(lid, source) for lid, spec in stack.functions.items() for source in spec.streams]
 
     def drain(self, max_rounds: int = 1000) -> int:
@@ -55,6 +56,7 @@ class StreamPump:
         key = (logical_id, stream_arn)
         if key not in self._iterators:
             shard = self.client.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]
+            self._shards[key] = shard["ShardId"]
             self._iterators[key] = self.client.get_shard_iterator(
                 StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
             )["ShardIterator"]
@@ -63,16 +65,22 @@ class StreamPump:
         records = [_lambda_record(r, stream_arn, self.stack.region) for r in response["Records"]]
         records = [r for r in records if _matches(r, source["filters"])]
         if records:
-            self._deliver(logical_id, source, records)
+            self._deliver(logical_id, source, records, self._shards[key])
         self._iterators[key] = response.get("NextShardIterator", iterator)
         return len(response["Records"])
 
-    def _deliver(self, logical_id: str, source: dict, records: list[dict]) -> None:
+    def _deliver(self, logical_id: str, source: dict, records: list[dict], shard_id: str) -> None:
         retries = source["retries"] if source["retries"] >= 0 else 10_000
         pending = records
+        # With a tumbling window Lambda names the shard and the window, and wants the state back.
+        window = (
+            {"shardId": shard_id, "window": {"start": "", "end": ""}, "state": {}}
+            if source.get("tumbling_window")
+            else {}
+        )
         for attempt in range(retries + 1):
             try:
-                result = self.runtime.invoke(logical_id, {"Records": pending})
+                result = self.runtime.invoke(logical_id, {"Records": pending, **window})
             except Exception as error:
                 print(f"[streams] {logical_id} failed (attempt {attempt + 1}): {error!r}", file=sys.stderr)
                 continue

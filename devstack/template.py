@@ -224,6 +224,7 @@ class Stack:
                         "on_failure": ev.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination"),
                         "report_failures": "ReportBatchItemFailures" in ev.get("FunctionResponseTypes", []),
                         "filters": [f["Pattern"] for f in ev.get("FilterCriteria", {}).get("Filters", [])],
+                        "tumbling_window": int(ev.get("TumblingWindowInSeconds", 0)),
                     }
                 )
             elif kind == "SQS":

@@ -366,11 +366,8 @@ class Session(Model):
     created_at = UnicodeAttribute()  # ISO 8601 UTC, milliseconds
     expires_at = NumberAttribute()  # epoch seconds: end of the attribution window
     ttl = NumberAttribute()  # epoch seconds: DynamoDB deletes the item some time after expiry
-    # Filled in off the click path by the stats consumer:
-    bot = BooleanAttribute(null=True)
-    device = UnicodeAttribute(null=True)
-    os_name = UnicodeAttribute(null=True)
-    browser = UnicodeAttribute(null=True)
+    # Bot, device, OS and browser are not stored: waymark.click.useragents.classify(user_agent) derives
+    # them wherever they are needed (the same verdict every time), so no click costs a second write.
     # The operator who opened the order page from the inside-sales directory: not the partner's
     # traffic (the stats consumer counts no click), yet its sale is the partner's, as an inside sale.
     inside_sales_by = UnicodeAttribute(null=True)

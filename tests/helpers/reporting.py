@@ -91,7 +91,8 @@ def set_status(conversion: Conversion, status: str) -> None:
 
 
 def counter_items() -> dict[tuple[str, str], dict]:
-    """Every counter in StatsTable (markers left out), numbers as int/Decimal. Tests only: a Scan."""
+    """Every counter in StatsTable (the consumer's markers, checkpoints and journal parts left out),
+    numbers as int/Decimal. Tests only: a Scan."""
     import os
 
     import boto3
@@ -103,7 +104,7 @@ def counter_items() -> dict[tuple[str, str], dict]:
     for page in table.get_paginator("scan").paginate(TableName=os.environ["STATS_TABLE"]):
         for item in page["Items"]:
             pk, sk = item["pk"]["S"], item["sk"]["S"]
-            if pk.startswith(("EVENT#", "UNIQUE#")):
+            if pk.startswith(("CHECKPOINT#", "JOURNAL#", "UNIQUE#")):  # the consumer's own items
                 continue
             values = {
                 name: (Decimal(item[name]["N"]) if name in MONEY_FIELDS else int(item[name]["N"]))

@@ -5,12 +5,20 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers.concurrency import all_at_once
+from tests.helpers.reporting import SLACK
 from tests.helpers.tracking import click, pixel, postback
 from waymark.conversions import status_changes
 from waymark.core import cache
 from waymark.models import Agent, Conversion, Session
 from waymark.portal.admin.setup_schemas import FraudRulesIn
 from waymark.programs import settings
+
+
+def bot_click(runtime, code: str) -> str:
+    """A click from a link-preview fetcher: the click path stores its agent; the bot verdict is derived from it."""
+    click_id = click(runtime, code)
+    Session(click_id).update(actions=[Session.user_agent.set(SLACK)])
+    return click_id
 
 
 def sale(merchant, order_id="A-1", **fields) -> dict:
@@ -29,8 +37,7 @@ def rules(merchant, **values) -> None:
 
 
 def test_a_bot_click_is_held_with_its_commission_and_an_operator_can_approve_it(runtime, merchant):
-    click_id = click(runtime, merchant.link.code)
-    Session(click_id).update(actions=[Session.bot.set(True)])
+    click_id = bot_click(runtime, merchant.link.code)
     answer = postback(runtime, sale(merchant, click_id=click_id))
     assert (answer.status, answer.json["status"], answer.json["reason"]) == (200, "held", "bot")
     assert answer.json["commission"] == "20.00"  # kept until an operator decides
@@ -42,8 +49,7 @@ def test_a_bot_click_is_held_with_its_commission_and_an_operator_can_approve_it(
 
 
 def test_a_pixel_sale_on_a_bot_click_is_held_too(runtime, merchant):
-    click_id = click(runtime, merchant.link.code)
-    Session(click_id).update(actions=[Session.bot.set(True)])
+    click_id = bot_click(runtime, merchant.link.code)
     pixel(runtime, {"advertiser": merchant.advertiser.advertiser_id, "order_id": "A-1", "amount": "200.00",
                     "currency": "EUR", "click_id": click_id})  # fmt: skip
     assert (stored().status, stored().reason, stored().reported_by) == ("held", "bot", "pixel")
@@ -111,8 +117,7 @@ def test_many_sales_from_one_ip_hash_are_held_beyond_the_burst(runtime, merchant
 
 def test_a_held_sale_still_counts_against_the_cap(runtime, merchant):
     rules(merchant, day_count=1, burst_count=1)
-    click_id = click(runtime, merchant.link.code)
-    Session(click_id).update(actions=[Session.bot.set(True)])
+    click_id = bot_click(runtime, merchant.link.code)
     assert postback(runtime, sale(merchant, "A-1", click_id=click_id)).json["status"] == "held"
     assert postback(runtime, sale(merchant, "A-2", click_id=click_id)).json["reason"] == "cap"
 

@@ -19,7 +19,32 @@ from tests.helpers.reporting import (
     stored_click,
     stored_sale,
 )
+from waymark.click import useragents
 from waymark.models import Session
+
+
+class CallCount:
+    """Counts the DynamoDB calls the consumer makes (and the items of its transactions) with a botocore hook."""
+
+    def __init__(self):
+        from waymark.core import aws
+
+        self.client = aws.client("dynamodb", background=True)
+        self.seen: dict[str, int] = {}
+        self.transaction_items: list[int] = []
+
+    def __call__(self, model, params, **kwargs):
+        self.seen[model.name] = self.seen.get(model.name, 0) + 1
+        if model.name == "TransactWriteItems":
+            self.transaction_items.append(len(params["TransactItems"]))
+
+    def __enter__(self):
+        self.client.meta.events.register("provide-client-params.dynamodb.*", self)
+        return self
+
+    def __exit__(self, *exc):
+        self.client.meta.events.unregister("provide-client-params.dynamodb.*", self)
+
 
 PARTNER_MONTH = ("PROGRAM#shop#MONTH#2026-05", "AGENT#ag1")
 
@@ -28,20 +53,21 @@ def partner_month(agent_id: str = "ag1") -> dict:
     return counter_items().get(("PROGRAM#shop#MONTH#2026-05", f"AGENT#{agent_id}"), {})
 
 
-def test_clicks_through_the_click_function_are_counted_and_audited(runtime, shop, streams):
+def test_clicks_through_the_click_function_are_counted_and_nothing_is_written_back(runtime, shop, streams):
     runtime.invoke("ClickFunction", click_event(shop.link.code))
     bot = click_event(shop.link.code)
     bot["headers"]["user-agent"] = SLACK
     runtime.invoke("ClickFunction", bot)
     runtime.invoke("ClickFunction", click_event(shop.link.code, "head"))  # no session: not a click
+    stored = {s.click_id: s.attribute_values for s in Session.scan()}
     streams.drain()
 
     [month] = {k: v for k, v in counter_items().items() if k[0].startswith("PROGRAM#shop#MONTH#")}.values()
     assert month == {"clicks": 1, "unique_clicks": 1, "bot_clicks": 1}
-    audited = {s.user_agent: s for s in Session.scan()}
-    person = next(s for ua, s in audited.items() if ua.startswith("Mozilla/5.0 (iPhone"))
-    assert (person.bot, person.device, person.os_name, person.browser) == (False, "mobile", "iOS", "Mobile Safari")
-    assert audited[SLACK].bot is True and audited[SLACK].device == "bot"
+    assert {s.click_id: s.attribute_values for s in Session.scan()} == stored  # one write per click: the click's
+    person = next(s for s in Session.scan() if s.user_agent.startswith("Mozilla/5.0 (iPhone"))
+    visitor = useragents.classify(person.user_agent)  # what any reader derives, the same every time
+    assert (visitor.bot, visitor.device, visitor.os_name, visitor.browser) == (False, "mobile", "iOS", "Mobile Safari")
 
 
 @pytest.mark.parametrize("user_agent", [SLACK, "WhatsApp/2.24.6.77 A", "facebookexternalhit/1.1", None, ""])
@@ -134,52 +160,72 @@ def test_a_redelivered_batch_changes_nothing(runtime, streams, monkeypatch):
     counted = counter_items()
 
     for event in list(recording.events):  # Lambda may deliver any batch again
-        assert runtime.invoke("StatsFunction", event) == {"batchItemFailures": []}
+        assert runtime.invoke("StatsFunction", event)["batchItemFailures"] == []
     assert counter_items() == counted
     assert counted[PARTNER_MONTH]["conversions_approved"] == 1 and "conversions_pending" not in counted[PARTNER_MONTH]
 
 
-def test_a_failed_record_is_retried_in_order_without_double_counting(runtime, streams, monkeypatch):
+def test_a_failed_batch_is_retried_from_its_first_record_without_double_counting(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
     for minute in range(3):
         stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute), visitor=f"v{minute}")
-    with FailCalls("dynamodb", "TransactWriteItems", calls={2}) as failure:
+    with FailCalls("dynamodb", "TransactWriteItems", calls={1}) as failure:
         streams.drain()
     assert failure.failed == 1
     first, retry = recording.events
-    assert len(first["Records"]) == 3
-    # The records after the failed one were not tried, so the retry starts at the failed record.
-    assert retry["Records"] == first["Records"][1:]
-    assert failure.seen == 4  # 1, 2 (failed), then 2 and 3: record 3 was not tried before 2
+    assert retry["Records"] == first["Records"]  # the one chunk failed: Lambda retries from its first record
     assert partner_month() == {"clicks": 3, "unique_clicks": 3}
 
 
 def test_after_a_failure_clicks_are_still_judged_in_the_order_they_happened(runtime, streams):
     for minute in (0, 30, 70):  # one visitor: 0 is unique, 30 a repeat, 70 unique again
         stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute))
+    # The markers were written, the counters were not: the retry must not take 0's own marker for an
+    # earlier click (making 0 a repeat) nor 70's (making 30 and 0 repeats).
     with FailCalls("dynamodb", "TransactWriteItems", calls={1}):
         streams.drain()
-    # Counting 30 and 70 before the retried 0 would make 30 unique and 70 a repeat of it.
     assert partner_month() == {"clicks": 3, "unique_clicks": 2}
 
 
-def test_a_record_counted_before_its_batch_failed_is_not_counted_again(runtime, streams):
-    """The audit write-back fails after the counters were written: the retry counts nothing twice."""
-    stored_click("shop", "ag1", "lnk1")
-    with FailCalls("dynamodb", "UpdateItem", calls={1}) as failure:
+def test_a_batch_is_written_once_per_counter_with_its_checkpoint(runtime, streams, monkeypatch):
+    recording = Recording(runtime, monkeypatch)
+    for n in range(40):
+        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(seconds=n), visitor=f"v{n % 30}")
+    calls = CallCount()
+    with calls:
+        streams.drain()
+    [event] = recording.events
+    assert len(event["Records"]) == 40
+    # The checkpoint and the journal read (empty), one read of the 30 visitors' markers, their writes,
+    # one transaction: the checkpoint and 6 counters.
+    assert calls.seen == {"GetItem": 1, "Query": 1, "BatchGetItem": 1, "BatchWriteItem": 2, "TransactWriteItems": 1}
+    assert calls.transaction_items == [7]
+    assert partner_month() == {"clicks": 40, "unique_clicks": 30}
+
+
+def test_a_batch_too_large_for_one_transaction_is_journaled_and_finished_by_the_retry(runtime, streams):
+    """40 partners' clicks move 240 counters: three journal parts. The second part's transaction fails
+    after the checkpoint moved; the retry skips every record and applies the parts that are left."""
+    for n in range(40):
+        stored_click("shop", f"ag{n}", f"lnk{n}", visitor=f"v{n}")
+    with FailCalls("dynamodb", "TransactWriteItems", calls={2}) as failure:
         streams.drain()
     assert failure.failed == 1
-    assert partner_month() == {"clicks": 1, "unique_clicks": 1}
-    assert Session.scan().next().device == "mobile"  # written on the retry
+    items = counter_items()
+    assert items[("MONTH#2026-05", "PROGRAM#shop")] == {"clicks": 40, "unique_clicks": 40}
+    assert all(
+        items[("PROGRAM#shop#MONTH#2026-05", f"AGENT#ag{n}")] == {"clicks": 1, "unique_clicks": 1} for n in range(40)
+    )
+    assert len(items) == 1 + 40 * 5
 
 
-def test_the_consumers_own_session_updates_never_reach_it(runtime, streams, monkeypatch):
+def test_the_consumer_writes_nothing_onto_sessions(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
     stored_click("shop", "ag1", "lnk1")
     streams.drain()
     delivered = [record["eventName"] for event in recording.events for record in event["Records"]]
-    assert delivered == ["INSERT"]  # the audit write-back (MODIFY) was filtered out by the template
-    assert Session.scan().next().device == "mobile"
+    assert delivered == ["INSERT"]  # no MODIFY came back: nothing was written onto the session
+    assert partner_month() == {"clicks": 1, "unique_clicks": 1}
 
 
 def test_records_that_keep_failing_go_to_the_failure_queue(runtime, streams, aws):

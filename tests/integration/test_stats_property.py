@@ -192,3 +192,146 @@ def recount(program: str) -> dict[tuple[str, str], dict]:
 
     cleaned = {key: {name: value for name, value in values.items() if value != 0} for key, values in out.items()}
     return {key: values for key, values in cleaned.items() if values}
+
+
+# ------------------------------------------------------------------------------------------ several shards
+
+SHARDS = 3
+sharded_clicks = st.tuples(
+    st.just("click"),
+    st.integers(0, AGENTS - 1),
+    st.integers(0, LINKS - 1),
+    st.integers(0, 5),  # visitor; a visitor's clicks share a shard (see below)
+    st.sampled_from((HUMAN, HUMAN, HUMAN, *USER_AGENTS)),
+    st.sampled_from([None, "news"]),
+    st.sampled_from([0, 1, 30, 59, 60, 61, 90]),
+)
+sharded_sales = st.tuples(
+    st.just("sale"),
+    st.integers(0, AGENTS),
+    st.sampled_from(CHANNELS),
+    st.integers(0, 100_000),
+    st.sampled_from(("pending", "approved")),
+)
+sharded_ops = st.lists(st.one_of(sharded_clicks, sharded_clicks, sharded_sales, changes), min_size=1, max_size=40)
+# What Lambda may do with one delivery: nothing unusual, report a chunk failed (an outage on one call),
+# crash half-way (Lambda bisects the batch), or deliver the same batch again after it succeeded.
+deliveries = st.tuples(
+    st.integers(1, 25),  # batch size
+    st.sampled_from(("ok", "ok", "fail_transaction", "fail_markers", "fail_checkpoint", "crash", "redeliver")),
+    st.integers(1, 3),  # which call fails
+)
+
+
+def stream_record(table: str, sequence: int, name: str, old: dict | None, new: dict | None) -> dict:
+    images = {"NewImage": new} if new else {}
+    images |= {"OldImage": old} if old else {}
+    return {
+        "eventID": f"e{sequence}",
+        "eventName": name,
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "eu-west-1",
+        "eventSourceARN": f"arn:aws:dynamodb:eu-west-1:123456789012:table/{table}/stream/2026-01-01T00:00:00.000",
+        "dynamodb": {"SequenceNumber": str(sequence), "StreamViewType": "NEW_AND_OLD_IMAGES", **images},
+    }
+
+
+def test_several_shards_however_delivered_count_exactly_once(runtime, monkeypatch):
+    """Batches of random sizes over several shards, split into small journal parts, failures mid-batch, crashes that
+    Lambda answers by bisecting, whole batches delivered twice: the counters equal a recount.
+
+    A visitor's clicks share a shard here, so "in stream order" is the order they happened; across
+    shards the consumer judges a visitor's clicks in the order the shards are processed."""
+    from waymark.models import Conversion, Session
+    from waymark.reporting import consumer
+
+    # A click moves 6 to 7 counters: most batches need the journal of parts, as big ones do in production.
+    monkeypatch.setattr(consumer, "MAX_TRANSACTION_ITEMS", 12)
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(sharded_ops, st.data())
+    def run(ops, data):
+        token = f"s{next(_examples):05d}z"
+        program = f"p{token}"
+        agents = [f"a{token}{n}" for n in range(AGENTS)] + [None]
+        links = [f"l{token}{n}" for n in range(LINKS)]
+        # Sequence numbers per shard; shard 2 crosses from 21 to 22 digits, where text order would lie.
+        sequences = {0: 10**20, 1: 5 * 10**20, 2: 10**21 - 3}
+        shards: dict[int, dict[str, list[dict]]] = {s: {"sessions": [], "conversions": []} for s in range(SHARDS)}
+        clock = T0.replace(hour=20)
+        stored_sales: list = []
+
+        def append(shard: int, kind: str, name: str, old, new) -> None:
+            sequences[shard] += data.draw(st.integers(1, 3))
+            table = (Session if kind == "sessions" else Conversion).Meta.table_name
+            shards[shard][kind].append(stream_record(table, sequences[shard], name, old, new))
+
+        for op in ops:
+            if op[0] == "click":
+                _, agent, link, visitor, user_agent, sub1, minutes = op
+                clock += timedelta(minutes=minutes)
+                session = stored_click(
+                    program, agents[agent], links[link], at=clock, visitor=f"v{visitor}", user_agent=user_agent,
+                    **({"sub1": sub1} if sub1 else {}),
+                )  # fmt: skip
+                append(visitor % SHARDS, "sessions", "INSERT", None, session.serialize())
+            elif op[0] == "sale":
+                _, agent, channel, amount, status = op
+                order = f"{token}-{len(stored_sales)}"
+                sale = stored_sale(program, agents[agent], order, amount=str(Decimal(amount) / 100), status=status,
+                                   channel=channel)  # fmt: skip
+                stored_sales.append(sale)
+                append(len(stored_sales) % SHARDS, "conversions", "INSERT", None, sale.serialize())
+            elif op[0] == "status" and stored_sales:
+                index = op[1] % len(stored_sales)
+                sale = stored_sales[index]
+                old = sale.serialize()
+                sale.update(actions=[type(sale).status.set(op[2])])
+                append((index + 1) % SHARDS, "conversions", "MODIFY", old, sale.serialize())
+
+        pending = {(s, kind): list(records) for s, kinds in shards.items() for kind, records in kinds.items()}
+        while any(pending.values()):
+            queue = data.draw(st.sampled_from(sorted(key for key, records in pending.items() if records)))
+            size, fault, call = data.draw(deliveries)
+            batch = pending[queue][:size]
+            while True:
+                event = {"Records": batch, "shardId": f"shardId-{token}-{queue[0]}", "window": {}, "state": {}}
+                try:
+                    if fault == "fail_transaction":
+                        with FailCalls("dynamodb", "TransactWriteItems", calls={call}):
+                            answer = runtime.invoke("StatsFunction", event)
+                    elif fault == "fail_checkpoint":
+                        with FailCalls("dynamodb", "PutItem", calls={call}):
+                            answer = runtime.invoke("StatsFunction", event)
+                    elif fault == "fail_markers":
+                        with FailCalls("dynamodb", "BatchWriteItem", calls={call}):
+                            answer = runtime.invoke("StatsFunction", event)
+                    elif fault == "crash":
+                        with FailCalls("dynamodb", "TransactWriteItems", calls={call}, exception=RuntimeError("crash")):
+                            answer = runtime.invoke("StatsFunction", event)
+                    else:
+                        answer = runtime.invoke("StatsFunction", event)
+                except RuntimeError:
+                    fault = "ok"  # Lambda bisects the batch that crashed and delivers its first half
+                    batch = batch[: max(1, len(batch) // 2)]
+                    continue
+                break
+            failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
+            if failed:
+                first = int(failed[0])
+                pending[queue] = [r for r in pending[queue] if int(r["dynamodb"]["SequenceNumber"]) >= first]
+                continue
+            if fault == "redeliver":
+                assert runtime.invoke("StatsFunction", event)["batchItemFailures"] == []
+            done = {r["dynamodb"]["SequenceNumber"] for r in batch}
+            pending[queue] = [r for r in pending[queue] if r["dynamodb"]["SequenceNumber"] not in done]
+
+        counted = {key: values for key, values in counter_items().items() if token in key[0] + key[1]}
+        assert counted == recount(program)
+
+    run()

@@ -30,7 +30,7 @@ def agent(status="active", program_id="shop", email="partner@example.com") -> Ag
     return found
 
 
-def session(expires=NOW + timedelta(days=1), bot=None, program_id="shop") -> Session:
+def session(expires=NOW + timedelta(days=1), program_id="shop") -> Session:
     click_id = ids.new_click_id(int((NOW - timedelta(days=1)).timestamp() * 1000))
     return Session(
         click_id,
@@ -43,7 +43,7 @@ def session(expires=NOW + timedelta(days=1), bot=None, program_id="shop") -> Ses
         created_at="2026-06-14T12:00:00.000+00:00",
         expires_at=int(expires.timestamp()),
         ttl=int(expires.timestamp()) + 1,
-        bot=bot,
+        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0 Safari/537.36",
         sub1="newsletter",
     )
 

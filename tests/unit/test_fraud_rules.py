@@ -18,7 +18,13 @@ def agent(email="partner@example.com", ip_hashes=None) -> Agent:
     return Agent("agent001", program_id="shop", name="P", email=email, created_at="2026-01-01", ip_hashes=ip_hashes)
 
 
-def session(clicked=NOW - timedelta(minutes=5), bot=None, ip_hash="visitor-hash", user_agent=None) -> Session:
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+)
+
+
+def session(clicked=NOW - timedelta(minutes=5), bot=False, ip_hash="visitor-hash", user_agent=None, **extra) -> Session:
+    """A stored click; `bot` gives it a link-preview fetcher's agent (the verdict is derived from the agent)."""
     click_id = ids.new_click_id(int(clicked.timestamp() * 1000))
     return Session(
         click_id,
@@ -31,8 +37,8 @@ def session(clicked=NOW - timedelta(minutes=5), bot=None, ip_hash="visitor-hash"
         created_at=clicked.isoformat(timespec="milliseconds"),
         expires_at=int((NOW + timedelta(days=1)).timestamp()),
         ttl=int((NOW + timedelta(days=2)).timestamp()),
-        bot=bot,
-        user_agent=user_agent,
+        user_agent=(user_agent if user_agent is not None else "Slackbot-LinkExpanding 1.0" if bot else BROWSER) or None,
+        **extra,
     )
 
 
@@ -54,6 +60,13 @@ def judge(credit=None, rep=None, found_agent=None, rules=NO_RULES):
 def test_by_default_a_sale_passes_untouched():
     credit = credited()
     assert judge(credit) is credit
+
+
+def test_an_inside_sales_visit_without_an_agent_is_no_bot():
+    visit = session(user_agent="", inside_sales_by="ops@example.com")
+    assert visit.user_agent is None
+    assert judge(credited(visit)).status == ConversionStatus.PENDING
+    assert judge(credited(session(user_agent=""))).reason == Reason.BOT  # a real click without an agent is
 
 
 def test_a_bot_click_is_held_for_review_not_rejected():

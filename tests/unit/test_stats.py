@@ -129,12 +129,21 @@ def test_the_worst_record_fits_one_transaction():
         "created_at": "2026-06-02T00:00:00+00:00",
         "status": "approved",
     }
-    items = consumer.transaction_items(
-        "event-1", counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new))
-    )
+    checkpoint = {"pk": {"S": "CHECKPOINT#t"}, "sk": {"S": "label#shard-1"}}
+    deltas = counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new))
+    items = consumer.transaction_items(deltas, checkpoint, consumer.padded(41), 57)
     assert len(items) == 21 <= consumer.MAX_TRANSACTION_ITEMS  # docs/architecture.md "The stream consumer"
-    assert items[0]["Put"]["Item"]["pk"] == {"S": "EVENT#event-1"}
-    assert items[0]["Put"]["ConditionExpression"] == "attribute_not_exists(pk)"
+    assert items[0]["Put"]["Item"]["sequence"] == {"S": "57".zfill(40)}
+    assert items[0]["Put"]["ConditionExpression"] == "#s = :expected"  # compared and advanced
+    assert items[0]["Put"]["ExpressionAttributeValues"] == {":expected": {"S": "41".zfill(40)}}
+
+
+def test_sequence_numbers_compare_as_integers_in_fixed_width():
+    """Stream sequence numbers have 21 to 40 digits; DynamoDB numbers keep 38, so they are stored as
+    fixed-width strings, whose order is the integers' order."""
+    small, large = 99 * 10**20, 10**39 + 1
+    assert consumer.padded(small) < consumer.padded(large) and len(consumer.padded(large)) == 40
+    assert int(consumer.padded(large)) == large
 
 
 def test_numbers_are_written_exactly_and_never_in_exponent_form():

@@ -1,7 +1,10 @@
 """Who clicked: bots and link-preview fetchers versus people, and their device, OS and browser.
 
-Runs in the stats consumer, off the click path (the click function never imports this: the lists
-and the parser live in AppLayer). An agent is a bot when any of these maintained lists says so:
+Runs off the click path, wherever a click's visitor is judged from its stored user agent: the
+stats consumer (bot clicks) and the fraud rule `bot` (the click function never imports this: the
+lists and the parser live in AppLayer). Nothing is stored: the same agent gives the same answer.
+
+An agent is a bot when any of these maintained lists says so:
 
 * crawlerdetect (a port of JayBizzle's Crawler-Detect): named crawlers, matched after its own
   exclusions strip the browser tokens from the agent;

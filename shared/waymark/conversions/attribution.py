@@ -32,7 +32,7 @@ class Reason(StrEnum):
     UNKNOWN_AGENT = "unknown_agent"  # the partner code names no partner of this program
     AGENT_SUSPENDED = "agent_suspended"  # the partner is not active
     SELF_REFERRAL = "self_referral"  # held: the customer looks like the partner (same email or IP hash)
-    BOT = "bot"  # held: the click was judged a bot (by the stats consumer)
+    BOT = "bot"  # held: the click's user agent is a bot's (the verdict the stats consumer counts by)
     TOO_FAST = "too_fast"  # held: less time between click and sale than the program's minimum
     IP_BURST = "ip_burst"  # held: too many sales from one visitor IP hash in the program's window
     CAP = "cap"  # rejected: over the partner's daily or monthly cap

@@ -1,25 +1,36 @@
-"""The stats consumer's writes: stream records of sessions and conversions into StatsTable counters.
+"""The stats consumer: one Lambda batch of one stream shard into StatsTable counters, exactly once.
 
-Exactly once per stream record: a record's counter updates and a marker for its eventID go
-in ONE TransactWriteItems, conditional on the marker not existing. A retried or re-delivered
-batch finds the marker and changes nothing. The marker outlives the stream's 24-hour
-retention, after which no record can come again.
+A batch is added up in memory and written as one ADD per counter item (docs/architecture.md
+"The stream consumer"). Exactly once: a checkpoint item per shard holds the sequence number of
+the last record applied (compared as integers); it is compared and advanced in the same
+TransactWriteItems as the counters of the records it covers. A batch whose counters do not fit
+one transaction (100 items) is written as journal parts first; the checkpoint then advances
+alone, and each part is added in a transaction that deletes it. Whichever delivery of the shard
+comes next applies the parts a stopped one left, so nothing is added twice or lost, and a
+delivery that failed before its checkpoint moved is retried from its first new record.
 
 Unique clicks: a click is unique when no unique click from the same visitor (ip_hash + user
-agent) on the same link was counted in the hour before it. The window is fixed from that
-counted unique click; repeats inside it do not extend it. A conditional marker item per
-visitor and link holds the time of the last counted unique click, so the rule is checked
-off the click path in the same transaction that counts the click.
+agent) on the same link was counted in the hour before it; the hour is fixed from that counted
+unique click. One marker item per visitor and link holds the last counted unique click. A batch
+reads its markers with BatchGetItem, decides its clicks in stream order in memory, and writes
+the markers it changed before the transaction that counts them. A marker names the shard and
+sequence number that wrote it and keeps the state it replaced: a marker this shard wrote past
+its checkpoint belongs to a delivery whose counters never landed, so a retry decides from the
+state it replaced and comes to the same answer.
 """
 
 import hashlib
+import json
 import os
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from botocore.exceptions import ClientError
 
 from waymark.click import useragents
@@ -28,24 +39,49 @@ from waymark.reporting import counters
 
 logger = Logger(child=True)
 
-EVENT_MARKER_TTL_SECONDS = 2 * 24 * 3600  # longer than the stream's 24-hour retention
 UNIQUE_WINDOW_MS = 3600 * 1000
-UNIQUE_MARKER_TTL_SECONDS = 2 * 3600  # the condition reads `at`; TTL only tidies up, whenever it runs
+UNIQUE_MARKER_TTL_SECONDS = 2 * 3600  # decisions read `at`; TTL only tidies up, whenever it runs
 MAX_TRANSACTION_ITEMS = 100
-
-
-class Outcome(StrEnum):
-    COUNTED = "counted"
-    ALREADY_COUNTED = "already_counted"  # a retried or re-delivered record
-    NOTHING_TO_COUNT = "nothing_to_count"  # e.g. a conversion change that moves no money, a session update
+MAX_BATCH_GET_KEYS = 100
+MAX_BATCH_WRITE_ITEMS = 25
+SEQUENCE_DIGITS = 40  # DynamoDB stream sequence numbers have 21 to 40 digits
+JOURNAL_TTL_SECONDS = 2 * 24 * 3600  # TTL only tidies up: a part is deleted when applied
+CONFLICT_RETRIES = 4  # another shard's transaction on the same counter (the program x month one)
+PARALLEL_CALLS = 4  # marker reads and writes side by side (bench/stats.py assumes as many)
 
 
 @dataclass(frozen=True)
-class ClickCount:
-    outcome: Outcome
-    bot: bool
-    unique: bool
-    visitor: useragents.Visitor
+class Marker:
+    """The last counted unique click of one visitor on one link, and who wrote it."""
+
+    at: int  # ms since the epoch
+    click_id: str
+    shard: str
+    sequence: int
+
+
+@dataclass
+class BatchResult:
+    counted: int = 0  # records whose counters this delivery wrote
+    skipped: int = 0  # at or before the shard's checkpoint: counted by an earlier delivery
+    clicks: int = 0
+    bot_clicks: int = 0
+    unique_clicks: int = 0
+    failed_at: str | None = None  # the sequence number Lambda must retry from
+    calls: dict = field(default_factory=dict)  # DynamoDB calls made, by operation
+
+
+@dataclass
+class _Plan:
+    first: str  # sequence number of its first record, as the stream wrote it
+    last: int  # of its last record
+    records: int = 0
+    deltas: dict = field(default_factory=dict)  # CounterKey -> Delta
+    markers: dict = field(default_factory=dict)  # marker key -> (Marker, the state it replaced)
+    failed_at: str | None = None  # a record that could not be counted, and the rest after it
+    clicks: int = 0
+    bot_clicks: int = 0
+    unique_clicks: int = 0
 
 
 def _stats_table() -> str:
@@ -61,126 +97,354 @@ def table_of(event_source_arn: str) -> str:
     return event_source_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
 
 
-def count_record(
-    event_source_arn: str, event_name: str, event_id: str, old: dict | None, new: dict | None
-) -> ClickCount | Outcome:
-    """Count one stream record of SessionsTable or ConversionsTable (the handler's one call)."""
-    table = table_of(event_source_arn)
-    if table == os.environ["SESSIONS_TABLE"]:
-        # Only new sessions are clicks: audit write-backs (MODIFY) and TTL deletions are not, nor the
-        # console's test clicks, nor an operator's visit from the inside-sales directory (the partner's
-        # sale, not its traffic).
-        counted = event_name == "INSERT" and new and not new.get("test") and not new.get("inside_sales_by")
-        return count_click(event_id, new) if counted else Outcome.NOTHING_TO_COUNT
-    if table == os.environ["CONVERSIONS_TABLE"]:
-        return count_conversion(event_id, old, new)
-    raise ValueError(f"records from {table!r} are not counted here")
+def stream_label(event_source_arn: str) -> str:
+    return event_source_arn.rsplit("/stream/", 1)[-1]
 
 
-# ------------------------------------------------------------------------------------------ sessions
+def padded(sequence: int) -> str:
+    """A sequence number as a fixed-width string: DynamoDB numbers keep 38 digits, these may have 40."""
+    return str(sequence).zfill(SEQUENCE_DIGITS)
 
 
-def count_click(event_id: str, session: dict) -> ClickCount:
-    """Count one new session: bot or click, unique or repeat. Writes the audit fields back onto the session."""
-    visitor = useragents.classify(session.get("user_agent"))
-    unique = False
-    if visitor.bot:
-        outcome = _apply(event_id, counters.click_deltas(session, bot=True, unique=False))
-    else:
-        marker = _unique_marker(session)
-        outcome = _apply(event_id, counters.click_deltas(session, bot=False, unique=True), condition=marker)
-        if outcome is _CONDITION_FAILED:
-            outcome = _apply(event_id, counters.click_deltas(session, bot=False, unique=False))
-        else:
-            unique = outcome is Outcome.COUNTED
-    _write_back(session["click_id"], visitor)
-    return ClickCount(outcome, visitor.bot, unique, visitor)
+# ------------------------------------------------------------------------------------------ a batch
 
 
-def _unique_marker(session: dict) -> dict:
-    agent_digest = hashlib.sha256((session.get("user_agent") or "").encode()).hexdigest()[:16]
-    at = int(counters.utc(session["created_at"]).timestamp() * 1000)
-    # Kept two hours past the click, or past now for a click counted late (a replayed one).
-    expires = int(max(at / 1000, time.time())) + UNIQUE_MARKER_TTL_SECONDS
-    return {
-        "Update": {
-            "TableName": _stats_table(),
-            "Key": {
-                "pk": {"S": f"UNIQUE#{session.get('link_code')}#{session['ip_hash']}#{agent_digest}"},
-                "sk": {"S": "UNIQUE"},
-            },
-            "UpdateExpression": "SET #at = :at, #ttl = :ttl",
-            "ConditionExpression": "attribute_not_exists(pk) OR #at <= :window_start",
-            "ExpressionAttributeNames": {"#at": "at", "#ttl": "ttl"},
-            "ExpressionAttributeValues": {
-                ":at": {"N": str(at)},
-                ":ttl": {"N": str(expires)},
-                ":window_start": {"N": str(at - UNIQUE_WINDOW_MS)},
-            },
-        }
-    }
+def count_batch(event: dict) -> BatchResult:
+    """Count one Lambda batch (the handler's one call). Its records all come from one shard, in order."""
+    records = sorted(event.get("Records") or [], key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+    result = BatchResult()
+    if not records:
+        return result
+    shard_id = event.get("shardId")
+    if not shard_id:
+        # The checkpoint is per shard and only a tumbling window makes Lambda name the shard.
+        raise ValueError("the batch names no shardId: its event source mapping needs TumblingWindowInSeconds")
+    source = records[0]["eventSourceARN"]
+    table = table_of(source)
+    shard = f"{table}#{stream_label(source)}#{shard_id}"
+    checkpoint_key = {"pk": {"S": f"CHECKPOINT#{table}"}, "sk": {"S": f"{stream_label(source)}#{shard_id}"}}
+    calls = _Calls(result.calls)
 
-
-def _write_back(click_id: str, visitor: useragents.Visitor) -> None:
-    """Store what the consumer learnt about the visitor on the session, for audit (idempotent)."""
-    fields = {"bot": {"BOOL": visitor.bot}, "device": {"S": visitor.device}}
-    for name, value in (("os_name", visitor.os_name), ("browser", visitor.browser)):
-        if value:
-            fields[name] = {"S": value}
+    first = records[0]["dynamodb"]["SequenceNumber"]
     try:
-        _client().update_item(
-            TableName=os.environ["SESSIONS_TABLE"],
-            Key={"click_id": {"S": click_id}},
-            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
-            ConditionExpression="attribute_exists(click_id)",
-            ExpressionAttributeNames={f"#{name}": name for name in fields},
-            ExpressionAttributeValues={f":{name}": value for name, value in fields.items()},
-        )
+        done = _read_checkpoint(checkpoint_key, calls)
+        _finish_journal(shard, done, calls)  # what an earlier delivery checkpointed but did not add yet
+        fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > done]
+        result.skipped = len(records) - len(fresh)
+        plan = _plan(table, shard, done, fresh, calls)
+        if not plan.records:
+            result.failed_at = plan.failed_at
+            return result
+        first = plan.first
+        _write_markers(plan, calls)
+        _commit(plan, shard, checkpoint_key, padded(done) if done >= 0 else None, calls)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
-        logger.info("session gone before its audit fields were written", extra={"click_id": click_id})
+        # Nothing is lost: before the checkpoint moved the retry plans afresh, after it the journal is finished.
+        logger.warning(
+            "batch not counted; Lambda retries from its first new record", extra={"first": first, "error": str(error)}
+        )
+        result.failed_at = first
+        return result
+    result.counted = plan.records
+    result.clicks, result.bot_clicks, result.unique_clicks = plan.clicks, plan.bot_clicks, plan.unique_clicks
+    result.failed_at = plan.failed_at
+    return result
 
 
-# ------------------------------------------------------------------------------------------ conversions
+def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Plan:
+    """The batch added up in memory: its counters' deltas and the unique-click markers it changes.
+
+    A record that cannot be read (an unknown status, say) ends the plan: the records before it are
+    counted and the batch is reported failed from it.
+    """
+    sessions = table == os.environ["SESSIONS_TABLE"]
+    if not sessions and table != os.environ["CONVERSIONS_TABLE"]:
+        raise ValueError(f"records from {table!r} are not counted here")
+    plan = _Plan(first=records[0]["dynamodb"]["SequenceNumber"] if records else "", last=done)
+    parsed: list[tuple[DynamoDBRecord, dict | None, dict | None]] = []
+    for raw in records:
+        record = DynamoDBRecord(raw)
+        try:
+            parsed.append((record, record.dynamodb.old_image or None, record.dynamodb.new_image or None))
+        except Exception:
+            logger.exception("unreadable stream record", extra={"sequence": raw["dynamodb"]["SequenceNumber"]})
+            plan.failed_at = raw["dynamodb"]["SequenceNumber"]
+            break
+
+    markers = _read_markers([_marker_key(new) for r, _, new in parsed if sessions and _is_click(r, new)], calls)
+    state = {key: _effective(item, shard, done) for key, item in markers.items()}
+    for record, old, new in parsed:
+        sequence = record.dynamodb.sequence_number
+        try:
+            if sessions:
+                deltas, marker, kind = _click(record, new, state, shard)
+            else:
+                old_deltas, new_deltas = counters.conversion_deltas(old), counters.conversion_deltas(new)
+                deltas, marker, kind = counters.change(old_deltas, new_deltas), None, None
+        except Exception:
+            logger.exception("record not counted", extra={"sequence": sequence})
+            plan.failed_at = sequence
+            break
+        _add(plan, deltas)
+        if marker is not None:
+            key, written, replaced = marker
+            plan.markers[key] = (written, plan.markers[key][1] if key in plan.markers else replaced)
+        plan.last = int(sequence)
+        plan.records += 1
+        if kind == "bot":
+            plan.bot_clicks += 1
+        elif kind:
+            plan.clicks += 1
+            plan.unique_clicks += kind == "unique"
+    return plan
 
 
-def count_conversion(event_id: str, old: dict | None, new: dict | None) -> Outcome:
-    """Apply a conversion's change: a new one adds to its status's bucket; a status change moves it."""
-    return _apply(event_id, counters.change(counters.conversion_deltas(old), counters.conversion_deltas(new)))
+def _add(plan: "_Plan", deltas: counters.Deltas) -> None:
+    for key, delta in deltas.items():
+        total = plan.deltas.setdefault(key, {})
+        for name, amount in delta.items():
+            total[name] = total.get(name, 0) + amount
+            if total[name] == 0:
+                del total[name]
+
+
+# ------------------------------------------------------------------------------------------ clicks
+
+
+def _is_click(record: DynamoDBRecord, session: dict | None) -> bool:
+    # Only new sessions are clicks: TTL deletions are not, nor the console's test clicks, nor an
+    # operator's visit from the inside-sales directory (the partner's sale, not its traffic).
+    return (
+        record.raw_event.get("eventName") == "INSERT"
+        and bool(session)
+        and not session.get("test")
+        and not session.get("inside_sales_by")
+    )
+
+
+def _marker_key(session: dict) -> str:
+    agent_digest = hashlib.sha256((session.get("user_agent") or "").encode()).hexdigest()[:16]
+    return f"UNIQUE#{session.get('link_code')}#{session['ip_hash']}#{agent_digest}"
+
+
+def _click(record: DynamoDBRecord, session: dict | None, state: dict, shard: str):
+    """(deltas, marker change or None, "bot" | "unique" | "repeat" | None) of one session record."""
+    if not _is_click(record, session):
+        return {}, None, None
+    if useragents.classify(session.get("user_agent")).bot:
+        return counters.click_deltas(session, bot=True, unique=False), None, "bot"
+    key = _marker_key(session)
+    at = int(counters.utc(session["created_at"]).timestamp() * 1000)
+    last = state.get(key)
+    if last is not None and last.at > at - UNIQUE_WINDOW_MS:
+        return counters.click_deltas(session, bot=False, unique=False), None, "repeat"
+    written = Marker(at, session["click_id"], shard, int(record.dynamodb.sequence_number))
+    state[key] = written
+    return counters.click_deltas(session, bot=False, unique=True), (key, written, last), "unique"
+
+
+def _effective(item: dict, shard: str, done: int) -> Marker | None:
+    """The committed state of a stored marker: what it replaced, when this shard wrote it past its checkpoint."""
+    mine_uncounted = item.get("shard", {}).get("S") == shard and int(item["sequence"]["S"]) > done
+    prefix = "prev_" if mine_uncounted else ""
+    if f"{prefix}at" not in item:
+        return None
+    return Marker(
+        int(item[f"{prefix}at"]["N"]),
+        item[f"{prefix}click_id"]["S"],
+        item[f"{prefix}shard"]["S"],
+        int(item[f"{prefix}sequence"]["S"]),
+    )
+
+
+def _read_markers(keys: Iterable[str], calls) -> dict[str, dict]:
+    table = _stats_table()
+    wanted = list(dict.fromkeys(keys))
+
+    def read(keys: list[str]) -> list[dict]:
+        request = {table: {"Keys": [{"pk": {"S": key}, "sk": {"S": "UNIQUE"}} for key in keys], "ConsistentRead": True}}
+        found = []
+        for attempt in range(10):
+            response = calls(_client().batch_get_item, RequestItems=request)
+            found += response.get("Responses", {}).get(table, [])
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        raise ClientError({"Error": {"Code": "UnprocessedKeys", "Message": "markers left unread"}}, "BatchGetItem")
+
+    groups = [wanted[start : start + MAX_BATCH_GET_KEYS] for start in range(0, len(wanted), MAX_BATCH_GET_KEYS)]
+    return {item["pk"]["S"]: item for found in _in_parallel(read, groups) for item in found}
+
+
+def _in_parallel(work, groups: list) -> list:
+    """Independent calls side by side: a batch of 1,000 clicks makes about 10 reads and 40 writes of markers."""
+    if len(groups) <= 1:
+        return [work(group) for group in groups]
+    with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
+        return list(pool.map(work, groups))
+
+
+def _marker_item(key: str, marker: Marker, replaced: Marker | None) -> dict:
+    expires = int(max(marker.at / 1000, time.time())) + UNIQUE_MARKER_TTL_SECONDS
+    item = {"pk": {"S": key}, "sk": {"S": "UNIQUE"}, "ttl": {"N": str(expires)}}
+    for prefix, value in (("", marker), ("prev_", replaced)):
+        if value is not None:
+            item[f"{prefix}at"] = {"N": str(value.at)}
+            item[f"{prefix}click_id"] = {"S": value.click_id}
+            item[f"{prefix}shard"] = {"S": value.shard}
+            item[f"{prefix}sequence"] = {"S": padded(value.sequence)}
+    return item
+
+
+def _write_markers(plan: _Plan, calls) -> None:
+    _batch_write([{"PutRequest": {"Item": _marker_item(key, *change)}} for key, change in plan.markers.items()], calls)
+
+
+def _batch_write(requests: list[dict], calls) -> None:
+    table = _stats_table()
+
+    def write(group: list[dict]) -> None:
+        request = {table: group}
+        for attempt in range(10):
+            response = calls(_client().batch_write_item, RequestItems=request)
+            request = response.get("UnprocessedItems") or {}
+            if not request:
+                return
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        raise ClientError({"Error": {"Code": "UnprocessedItems", "Message": "left unprocessed"}}, "BatchWriteItem")
+
+    groups = [
+        requests[start : start + MAX_BATCH_WRITE_ITEMS] for start in range(0, len(requests), MAX_BATCH_WRITE_ITEMS)
+    ]
+    _in_parallel(write, groups)
 
 
 # ------------------------------------------------------------------------------------------ writing
 
 
-_CONDITION_FAILED = object()  # the extra condition (the unique-click marker) did not hold
+def _read_checkpoint(key: dict, calls) -> int:
+    item = calls(_client().get_item, TableName=_stats_table(), Key=key, ConsistentRead=True).get("Item")
+    return int(item["sequence"]["S"]) if item else -1
 
 
-def transaction_items(event_id: str, deltas: counters.Deltas, condition: dict | None = None) -> list[dict]:
-    """The TransactWriteItems of one record: its eventID marker, an optional condition item, its counters."""
+def _checkpoint_put(checkpoint_key: dict, expected: str | None, last: int) -> dict:
+    """The checkpoint advanced to `last`, on condition that it still holds `expected` (compare and advance)."""
+    put = {
+        "TableName": _stats_table(),
+        "Item": {**checkpoint_key, "sequence": {"S": padded(last)}},
+        "ConditionExpression": "attribute_not_exists(pk)" if expected is None else "#s = :expected",
+    }
+    if expected is not None:
+        put["ExpressionAttributeNames"] = {"#s": "sequence"}
+        put["ExpressionAttributeValues"] = {":expected": {"S": expected}}
+    return put
+
+
+def transaction_items(deltas: counters.Deltas, checkpoint_key: dict, expected: str | None, last: int) -> list[dict]:
+    """A batch's TransactWriteItems when it fits one: the checkpoint, compared and advanced, and one ADD per counter."""
     table = _stats_table()
-    marker = {
-        "Put": {
+    items = [{"Put": _checkpoint_put(checkpoint_key, expected, last)}]
+    items += [counter_update(table, key, delta) for key, delta in deltas.items() if delta]
+    if len(items) > MAX_TRANSACTION_ITEMS:
+        raise ValueError(f"a batch would need {len(items)} transaction items")
+    return items
+
+
+def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None, calls) -> None:
+    """Write the batch's counters exactly once.
+
+    A batch whose counters fit one transaction writes them with the checkpoint. A larger one writes
+    its counters as journal parts first, then advances the checkpoint alone (from then on the parts
+    are the batch's, applied by whichever delivery comes next if this one stops), then applies each
+    part in a transaction that deletes it.
+    """
+    deltas = {key: delta for key, delta in plan.deltas.items() if delta}
+    if len(deltas) + 1 <= MAX_TRANSACTION_ITEMS:
+        _transact(transaction_items(deltas, checkpoint_key, expected, plan.last), calls)
+        return
+    keys = list(deltas)
+    size = MAX_TRANSACTION_ITEMS - 1
+    parts = [keys[start : start + size] for start in range(0, len(keys), size)]
+    journal = [
+        _journal_item(shard, plan.last, index, {key: deltas[key] for key in part}) for index, part in enumerate(parts)
+    ]
+    _batch_write([{"PutRequest": {"Item": item}} for item in journal], calls)
+    calls(_client().put_item, **_checkpoint_put(checkpoint_key, expected, plan.last))
+    for item in journal:
+        _apply_part(item, calls)
+
+
+def _journal_item(shard: str, last: int, index: int, deltas: counters.Deltas) -> dict:
+    entries = [
+        [key.pk, key.sk, *(key.sub_id or (None, None)), {name: number(amount) for name, amount in delta.items()}]
+        for key, delta in deltas.items()
+    ]
+    return {
+        "pk": {"S": f"JOURNAL#{shard}"},
+        "sk": {"S": f"{padded(last)}#{index:04d}"},
+        "counters": {"S": json.dumps(entries, separators=(",", ":"), ensure_ascii=False)},
+        "ttl": {"N": str(int(time.time()) + JOURNAL_TTL_SECONDS)},
+    }
+
+
+def _apply_part(item: dict, calls) -> None:
+    """One journal part's counters, in the transaction that deletes the part: added once, whoever applies it."""
+    table = _stats_table()
+    deltas = {}
+    for pk, sk, sub_field, sub_value, delta in json.loads(item["counters"]["S"]):
+        key = counters.CounterKey(pk, sk, (sub_field, sub_value) if sub_field else None)
+        deltas[key] = {name: Decimal(amount) if "." in amount else int(amount) for name, amount in delta.items()}
+    delete = {
+        "Delete": {
             "TableName": table,
-            "Item": {
-                "pk": {"S": f"EVENT#{event_id}"},
-                "sk": {"S": "EVENT"},
-                "ttl": {"N": str(int(time.time()) + EVENT_MARKER_TTL_SECONDS)},
-            },
-            "ConditionExpression": "attribute_not_exists(pk)",
+            "Key": {"pk": item["pk"], "sk": item["sk"]},
+            "ConditionExpression": "attribute_exists(pk)",
         }
     }
-    items = [marker] + ([condition] if condition else [])
-    items += [counter_update(table, key, delta) for key, delta in deltas.items()]
-    if len(items) > MAX_TRANSACTION_ITEMS:
-        raise ValueError(f"record {event_id} would need {len(items)} transaction items")
-    return items
+    try:
+        _transact([delete] + [counter_update(table, key, delta) for key, delta in deltas.items()], calls)
+    except ClientError as error:
+        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            return  # applied already
+        raise
+
+
+def _finish_journal(shard: str, done: int, calls) -> None:
+    """Apply the parts of a checkpointed batch that a stopped delivery left; drop those of one never checkpointed."""
+    response = calls(
+        _client().query,
+        TableName=_stats_table(),
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"JOURNAL#{shard}"}},
+        ConsistentRead=True,
+    )
+    stale = []
+    for item in response.get("Items", []):
+        if int(item["sk"]["S"].split("#", 1)[0]) <= done:
+            _apply_part(item, calls)
+        else:  # its checkpoint never moved: the batch comes again and is planned afresh
+            stale.append({"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}})
+    _batch_write(stale, calls)
+
+
+def _transact(items: list[dict], calls) -> None:
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            calls(_client().transact_write_items, TransactItems=items)
+            return
+        except ClientError as error:
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if "TransactionConflict" not in reasons or attempt == CONFLICT_RETRIES:
+                raise  # a checkpoint moved by another delivery, or an outage: Lambda retries the batch
+            time.sleep(0.02 * 2**attempt)
 
 
 def counter_update(table: str, key: counters.CounterKey, delta: counters.Delta) -> dict:
     names, values, adds = {}, {}, []
-    for index, (field, amount) in enumerate(sorted(delta.items())):
-        names[f"#c{index}"] = field
+    for index, (name, amount) in enumerate(sorted(delta.items())):
+        names[f"#c{index}"] = name
         values[f":c{index}"] = {"N": number(amount)}
         adds.append(f"#c{index} :c{index}")
     expression = "ADD " + ", ".join(adds)
@@ -204,19 +468,14 @@ def number(value: int | Decimal) -> str:
     return str(value) if isinstance(value, int) else format(Decimal(value), "f")
 
 
-def _apply(event_id: str, deltas: counters.Deltas, condition: dict | None = None):
-    if not deltas and condition is None:
-        return Outcome.NOTHING_TO_COUNT  # nothing to write, so nothing can be written twice
-    items = transaction_items(event_id, deltas, condition)
-    try:
-        _client().transact_write_items(TransactItems=items)
-        return Outcome.COUNTED
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-            raise
-        reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
-            return Outcome.ALREADY_COUNTED
-        if condition is not None and len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-            return _CONDITION_FAILED
-        raise
+class _Calls:
+    """Calls DynamoDB and counts the calls by operation (the handler's log line shows them)."""
+
+    def __init__(self, tally: dict) -> None:
+        self.tally = tally
+        self.lock = threading.Lock()
+
+    def __call__(self, method, **kwargs):
+        with self.lock:
+            self.tally[method.__name__] = self.tally.get(method.__name__, 0) + 1
+        return method(**kwargs)
