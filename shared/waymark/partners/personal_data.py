@@ -12,14 +12,15 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from waymark.core.times import iso, utcnow
-from waymark.models import Agent, Link, connection, plain
+from waymark.models import Agent, Link, PaymentDetails, connection, plain
 from waymark.partners import accounts
 from waymark.partners.management import forget_cached, get_partner
 from waymark.partners.vocabulary import PartnerStatus
+from waymark.payouts import store as payouts
 from waymark.programs import changes
 
-# Agent fields that describe the person or business behind a partner. Payout details have no
-# field yet: add theirs here when payouts store any.
+# Agent fields that describe the person or business behind a partner. Its payment details are an
+# item of their own (waymark.payouts), exported masked and deleted with these.
 PERSONAL_FIELDS = ("name", "email", "website", "cognito_sub")
 ERASED_NAME = "Erased partner"
 
@@ -47,13 +48,19 @@ def export(agent_id: str, *, by: str) -> dict[str, Any]:
             "groups": sorted(login.groups),
         },
         "links": links,
-        "payout_details": None,  # Waymark stores none yet
+        # Masked, as every answer but the pay file shows them; the partner sees its own in the portal.
+        "payout_details": _payment_details(agent_id),
     }
     entry = changes.record(
         agent.program_id, by=by, subject=f"partner:{agent_id}", action="export", before=None, after={"exported": True}
     )
     entry.save()
     return document
+
+
+def _payment_details(agent_id: str) -> dict[str, Any] | None:
+    details = payouts.details_of(agent_id)
+    return None if details is None else {**payouts.shown(details), "updated_at": details.updated_at}
 
 
 def erase(agent_id: str, *, by: str) -> Agent:
@@ -90,6 +97,9 @@ def erase(agent_id: str, *, by: str) -> Agent:
         with TransactWrite(connection=connection()) as transaction:
             transaction.update(agent, actions=actions, condition=Agent.erased_at.does_not_exist())
             transaction.save(entry)
+            # Payout lines already paid keep the account they paid to: the books need it, as conversions
+            # keep the partner's code (docs/security.md "Personal data").
+            transaction.delete(PaymentDetails(*PaymentDetails.key(agent_id)))
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
             raise AlreadyErased("this partner's personal data is already erased") from error

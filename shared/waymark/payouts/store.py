@@ -545,7 +545,7 @@ def save_details(
         account_holder=account_holder,
         updated_at=iso(now),
     )
-    before, after = changes.diff(_shown(previous), _shown(details))
+    before, after = changes.diff(shown(previous), shown(details))
     if not after:
         return previous  # type: ignore[return-value]
     record = changes.record(
@@ -563,7 +563,7 @@ def save_details(
     return details
 
 
-def _shown(details: PaymentDetails | None) -> dict[str, str | None]:
+def shown(details: PaymentDetails | None) -> dict[str, str | None]:
     """Payment details as a change record and every answer hold them: the account masked."""
     if details is None:
         return {}

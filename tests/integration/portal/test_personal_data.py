@@ -19,6 +19,7 @@ from waymark.models import (
     Suppression,
 )
 from waymark.partners import accounts
+from waymark.payouts import store as payouts
 from waymark.remarketing.suppression import is_suppressed
 from waymark.remarketing.tokens import email_hash, offer_id
 
@@ -26,6 +27,15 @@ from waymark.remarketing.tokens import email_hash, offer_id
 def _latest_change(program_id: str = "demo") -> ChangeRecord:
     found = ChangeRecord.query(f"PROGRAM#{program_id}", ChangeRecord.sk.startswith("CHANGE#"), scan_index_forward=False)
     return next(iter(found))
+
+
+IBAN = "DE89370400440532013000"
+
+
+def _bank_details(agent_id: str) -> None:
+    payouts.save_details(
+        agent_id, "demo", method="bank", account=IBAN, bic="COBADEFFXXX", account_holder="Alpha Blog GmbH", by="a"
+    )
 
 
 def _partition(customer) -> list[str]:
@@ -58,6 +68,22 @@ def test_a_partners_export_holds_its_record_login_and_links_and_is_recorded(worl
     entry = _latest_change()
     assert (entry.action, entry.subject) == ("export", f"partner:{world.a.agent_id}")
     assert "a@example.com" not in entry.after
+
+
+def test_a_partners_export_holds_its_payment_details_masked(world, api_admin):
+    _bank_details(world.a.agent_id)
+    document = api_admin.post(f"/api/admin/partners/{world.a.agent_id}/export", json={}).json
+    details = document["payout_details"]
+    assert (details["method"], details["account"], details["bic"]) == ("bank", "DE** **** 3000", "COBADEFFXXX")
+    assert details["account_holder"] == "Alpha Blog GmbH" and details["updated_at"]
+    assert IBAN not in str(document)  # the pay file is the only place the whole account appears
+
+
+def test_erasing_a_partner_deletes_its_payment_details(world, api_admin):
+    _bank_details(world.a.agent_id)
+    assert api_admin.post(f"/api/admin/partners/{world.a.agent_id}/erase", json={}).status == 200
+    assert payouts.details_of(world.a.agent_id) is None
+    assert api_admin.post(f"/api/admin/partners/{world.a.agent_id}/export", json={}).json["payout_details"] is None
 
 
 def test_the_console_downloads_the_export(world, as_admin):
