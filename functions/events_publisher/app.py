@@ -1,4 +1,4 @@
-"""DynamoDB streams of ConversionsTable and AgentsTable: status changes become events on WaymarkEventBus.
+"""Streams of ConversionsTable, AgentsTable and PayoutsTable: status changes become events on WaymarkEventBus.
 
 All the batch's events go out in PutEvents calls of ten (waymark.events.bus). The records whose
 events EventBridge refused are reported failed, so Lambda starts again at the first of them; events
@@ -18,7 +18,11 @@ metrics = Metrics()
 
 def _facts_of(record) -> list[facts.Fact]:
     old, new = record.dynamodb.old_image or None, record.dynamodb.new_image or None
-    # Every conversion item has its id; no partner item has one (the two streams share this function).
+    # The three streams share this function. Only the payouts table's items have a sort key `sk`
+    # (its LINE# items are the lines; claims and runs make no event); every conversion item has its
+    # id, no partner item has one.
+    if "sk" in (new or old or {}):
+        return facts.payout_facts(record.event_id or "", old, new)
     if "conversion_id" in (new or old or {}):
         return facts.conversion_facts(record.event_id or "", old, new)
     return facts.partner_facts(record.event_id or "", old, new)

@@ -50,6 +50,31 @@ def test_conversions_and_their_decisions_reach_the_bus(runtime, streams, merchan
     assert (approved["amount"], approved["commission"], approved["currency"]) == ("249.90", "24.99", "EUR")
 
 
+def test_a_payout_line_paid_reaches_the_bus_once_without_its_account(runtime, streams, merchant_queue):
+    from tests.helpers.payouts import AFTER_HOLD, approved_sale, partner_with_details, payouts_program
+    from waymark.payouts import store
+
+    program = payouts_program()
+    alpha = partner_with_details(program, "Alpha")
+    approved_sale(program, alpha, "a1", "30.00")
+    run = store.start_run(program, AFTER_HOLD.date(), by="op@example.com", now=AFTER_HOLD)
+    streams.drain()
+    store.mark_paid(program.program_id, run.run_id, by="op@example.com", now=AFTER_HOLD)
+    streams.drain()
+
+    paid = [e for e in merchant_queue() if e["detail-type"] == "payout.paid"]
+    assert len(paid) == 1
+    detail = paid[0]["detail"]
+    assert (detail["payout_id"], detail["agent_id"], detail["amount"], detail["currency"]) == (
+        run.run_id,
+        alpha.agent_id,
+        "30.00",
+        "EUR",
+    )
+    line = store.lines_of(run.run_id)[0]
+    assert line.account not in json.dumps(paid[0])
+
+
 def test_a_partner_approved_by_an_operator_reaches_the_bus_without_its_email(shop, streams, merchant_queue):
     applicant = make_agent(shop.program, status="pending", email="applicant@example.com")
     streams.drain()

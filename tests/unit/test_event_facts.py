@@ -6,7 +6,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from waymark.events.facts import conversion_facts, partner_facts
+from waymark.conversions.vocabulary import Channel
+from waymark.events.facts import conversion_facts, partner_facts, payout_facts
 from waymark.events.vocabulary import EventType
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "events" / "schemas"
@@ -50,9 +51,8 @@ def checked(found):
     return found
 
 
-def test_every_published_detail_type_has_a_schema_and_payout_is_reserved():
-    published = {t for t in EventType if t is not EventType.PAYOUT_PAID}
-    assert {p.name.removesuffix(".json") for p in SCHEMAS.glob("*.json")} == published
+def test_every_detail_type_has_a_schema():
+    assert {p.name.removesuffix(".json") for p in SCHEMAS.glob("*.json")} == set(EventType)
     for path in SCHEMAS.glob("*.json"):
         jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text()))
 
@@ -130,3 +130,54 @@ def test_schemas_refuse_what_the_contract_does_not_allow():
         jsonschema.validate({**fact.detail, "customer_email": "a@b.example"}, schema("conversion.recorded"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**fact.detail, "amount": 249.9}, schema("conversion.recorded"))
+
+
+def test_conversion_schemas_name_every_channel():
+    for path in SCHEMAS.glob("conversion.*.json"):
+        assert set(json.loads(path.read_text())["properties"]["channel"]["enum"]) == set(Channel), path.name
+
+
+LINE = {
+    "pk": "RUN#20260601T0900-ab12",
+    "sk": "LINE#ag1#EUR",
+    "payout_id": "20260601T0900-ab12",
+    "program_id": "shop",
+    "agent_id": "ag1",
+    "partner_name": "Harbour Walks",
+    "currency": "EUR",
+    "amount": "124.95",
+    "status": "open",
+    "conversions": [{"conversion_id": "c1", "amount": "100.00"}, {"conversion_id": "c2", "amount": "24.95"}],
+    "method": "bank",
+    "account": "DE89370400440532013000",
+    "bic": "COBADEFFXXX",
+    "cutoff": "2026-05-31",
+    "created_at": "2026-06-01T09:00:00+00:00",
+}
+
+
+def test_a_payout_line_paid_is_payout_paid_without_its_account():
+    paid = {**LINE, "status": "paid", "paid_at": "2026-06-02T10:00:00+00:00", "paid_by": "ops@example.com"}
+    found = checked(payout_facts("e1", LINE, paid))
+    assert types(found) == ["payout.paid"]
+    detail = found[0].detail
+    assert (detail["agent_id"], detail["amount"], detail["currency"], detail["conversions"]) == (
+        "ag1",
+        "124.95",
+        "EUR",
+        2,
+    )
+    assert "DE89" not in json.dumps(detail) and "ops@example.com" not in json.dumps(detail)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (None, LINE),  # a run's new line is not paid yet
+        ({**LINE, "status": "paid"}, {**LINE, "status": "paid", "flag": None}),  # paid before
+        (LINE, {**LINE, "status": "cancelled"}),
+        (None, {"pk": "RUN#x", "sk": "RUN", "payout_id": "x", "status": "paid"}),  # the run item, not a line
+    ],
+)
+def test_other_payout_items_and_changes_make_no_event(old, new):
+    assert payout_facts("e1", old, new) == []

@@ -6,9 +6,10 @@ makes `partner.signed_up` when it first leaves `unverified` (or is created in an
 an operator) and `partner.approved` when it becomes active from anything but `suspended` (a
 reinstatement approves nothing new). Anything else (a reassignment, an erasure, a profile edit)
 makes none. Test conversions (the console's "send a test conversion") make none: they count nowhere.
+A payout line makes `payout.paid` when it becomes paid (a run paid whole or line by line).
 
 Details carry ids, statuses, sums and times only: never a customer's email, address or IP, nor a
-partner's email. Sums are decimal strings ("249.90"), so no consumer rounds them.
+partner's email or payment account. Sums are decimal strings ("249.90"), so no consumer rounds them.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.events.vocabulary import EventType
 from waymark.partners.vocabulary import PartnerStatus
+from waymark.payouts.vocabulary import LineStatus
 
 _STATUS_EVENTS = {
     ConversionStatus.APPROVED: EventType.CONVERSION_APPROVED,
@@ -85,3 +87,24 @@ def partner_facts(event_id: str, old: dict | None, new: dict | None) -> list[Fac
         "occurred_at": new.get("updated_at") or new.get("created_at"),
     }
     return [Fact(t, {**detail, "event_id": f"{event_id}:{t}"}) for t in types]
+
+
+def is_payout_line(image: dict | None) -> bool:
+    return str((image or {}).get("sk", "")).startswith("LINE#")
+
+
+def payout_facts(event_id: str, old: dict | None, new: dict | None) -> list[Fact]:
+    """A line of a run paid: what the partner got, never the account it went to."""
+    if not is_payout_line(new) or new.get("status") != LineStatus.PAID or (old or {}).get("status") == LineStatus.PAID:
+        return []
+    detail = {
+        "event_id": f"{event_id}:{EventType.PAYOUT_PAID}",
+        "program_id": new["program_id"],
+        "payout_id": new["payout_id"],
+        "agent_id": new["agent_id"],
+        "amount": _sum(new.get("amount")),
+        "currency": new.get("currency"),
+        "conversions": len(new.get("conversions") or []),
+        "occurred_at": new.get("paid_at"),
+    }
+    return [Fact(EventType.PAYOUT_PAID, detail)]

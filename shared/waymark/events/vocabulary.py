@@ -16,5 +16,4 @@ class EventType(StrEnum):
     CONVERSION_REVERSED = "conversion.reversed"
     PARTNER_SIGNED_UP = "partner.signed_up"
     PARTNER_APPROVED = "partner.approved"
-    # Reserved: published once payouts exist (the payouts work), with program_id, agent_id and the sum.
     PAYOUT_PAID = "payout.paid"
