@@ -359,12 +359,14 @@ def records_per_s(records: int = BATCH_RECORDS) -> dict:
 # ------------------------------------------------------------------------------------------ capacity
 
 
-def _latency_ms(made: Counter) -> float:
-    """DynamoDB's time for a batch's calls: batch reads and writes go PARALLEL_CALLS at a time, the rest in turn."""
-    from waymark.reporting.consumer import PARALLEL_CALLS
+def _latency_ms(made: Counter, parallel: int) -> float:
+    """DynamoDB's time for a batch's calls: the consumer's side-by-side calls go `parallel` at a time, the rest in turn.
 
-    side_by_side = ("BatchGetItem", "BatchWriteItem")
-    waves = {name: math.ceil(count / PARALLEL_CALLS) if name in side_by_side else count for name, count in made.items()}
+    Side by side in waymark.reporting.consumer: marker reads, marker and journal writes, and the
+    journal parts' transactions. A batch whose counters fit one transaction makes one, in turn.
+    """
+    side_by_side = ("BatchGetItem", "BatchWriteItem", "TransactWriteItems")
+    waves = {name: math.ceil(count / parallel) if name in side_by_side else count for name, count in made.items()}
     return sum(LATENCY_MS.get(name, 10) * count for name, count in waves.items())
 
 
@@ -534,6 +536,7 @@ def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> 
     from waymark.core import ids
     from waymark.reporting import consumer
 
+    consumer.load_rules()  # as StatsFunction does at import, in Lambda's init phase
     table = CountingTable()
     client = consumer._client
     consumer._client = lambda: _Timed(table)
@@ -592,7 +595,7 @@ def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> 
                 cpu_ms = spent * 1000 * max(1.0, 1769 / memory)
                 if result.failed_at or result.counted != len(records):
                     raise RuntimeError(f"a capacity batch was not counted: {result}")
-                batch_ms.append(cpu_ms + _latency_ms(table.calls - calls_before))
+                batch_ms.append(cpu_ms + _latency_ms(table.calls - calls_before, parallel))
     finally:
         consumer.PARALLEL_CALLS, consumer._client = parallel, client
         os.environ.clear()
