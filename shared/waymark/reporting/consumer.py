@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from waymark.click import useragents
@@ -161,41 +161,74 @@ def count_batch(event: dict) -> BatchResult:
     return result
 
 
+# What the consumer reads of a session: only these attributes are deserialized (a stored session
+# carries more, none of which a counter depends on).
+SESSION_FIELDS = (
+    "click_id",
+    "program_id",
+    "agent_id",
+    "link_code",
+    "user_agent",
+    "ip_hash",
+    "created_at",
+    "test",
+    "inside_sales_by",
+    *counters.SUB_ID_BREAKDOWN,
+)
+_deserializer = TypeDeserializer()
+
+
+def _image(raw: dict | None, fields: tuple[str, ...] | None = None) -> dict | None:
+    """A stream image as Python values (Powertools' deserializer, without a wrapper per record)."""
+    if not raw:
+        return None
+    if fields is None:
+        return {name: _deserializer.deserialize(value) for name, value in raw.items()}
+    return {name: _deserializer.deserialize(raw[name]) for name in fields if name in raw}
+
+
 def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Plan:
     """The batch added up in memory: its counters' deltas and the unique-click markers it changes.
 
     A record that cannot be read (an unknown status, say) ends the plan: the records before it are
-    counted and the batch is reported failed from it.
+    counted and the batch is reported failed from it. Clicks that move the same counters by the
+    same amounts (same partner, link, day, sub-IDs and kind) are counted up first and turned into
+    deltas once per kind, not once per click.
     """
     sessions = table == os.environ["SESSIONS_TABLE"]
     if not sessions and table != os.environ["CONVERSIONS_TABLE"]:
         raise ValueError(f"records from {table!r} are not counted here")
     plan = _Plan(first=records[0]["dynamodb"]["SequenceNumber"] if records else "", last=done)
-    parsed: list[tuple[DynamoDBRecord, dict | None, dict | None]] = []
+    parsed: list[tuple[str, str | None, dict | None, dict | None]] = []
     for raw in records:
-        record = DynamoDBRecord(raw)
-        try:
-            parsed.append((record, record.dynamodb.old_image or None, record.dynamodb.new_image or None))
-        except Exception:
-            logger.exception("unreadable stream record", extra={"sequence": raw["dynamodb"]["SequenceNumber"]})
-            plan.failed_at = raw["dynamodb"]["SequenceNumber"]
-            break
-
-    markers = _read_markers([_marker_key(new) for r, _, new in parsed if sessions and _is_click(r, new)], calls)
-    state = {key: _effective(item, shard, done) for key, item in markers.items()}
-    for record, old, new in parsed:
-        sequence = record.dynamodb.sequence_number
+        stream = raw["dynamodb"]
         try:
             if sessions:
-                deltas, marker, kind = _click(record, new, state, shard)
+                old, new = None, _image(stream.get("NewImage"), SESSION_FIELDS)
+            else:
+                old, new = _image(stream.get("OldImage")), _image(stream.get("NewImage"))
+            parsed.append((stream["SequenceNumber"], raw.get("eventName"), old, new))
+        except Exception:
+            logger.exception("unreadable stream record", extra={"sequence": stream["SequenceNumber"]})
+            plan.failed_at = stream["SequenceNumber"]
+            break
+
+    clicks = [new for _, name, _, new in parsed if sessions and _is_click(name, new)]
+    markers = _read_markers([_marker_key(session) for session in clicks], calls)
+    state = {key: _effective(item, shard, done) for key, item in markers.items()}
+    kinds: dict[tuple, list] = {}  # what a click moves -> [a session that moves it, how many do]
+    for sequence, name, old, new in parsed:
+        try:
+            if sessions:
+                marker, kind = _click(name, new, sequence, state, shard, kinds)
             else:
                 old_deltas, new_deltas = counters.conversion_deltas(old), counters.conversion_deltas(new)
-                deltas, marker, kind = counters.change(old_deltas, new_deltas), None, None
+                _add(plan, counters.change(old_deltas, new_deltas))
+                marker, kind = None, None
         except Exception:
             logger.exception("record not counted", extra={"sequence": sequence})
             plan.failed_at = sequence
             break
-        _add(plan, deltas)
         if marker is not None:
             key, written, replaced = marker
             plan.markers[key] = (written, plan.markers[key][1] if key in plan.markers else replaced)
@@ -206,6 +239,9 @@ def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Pla
         elif kind:
             plan.clicks += 1
             plan.unique_clicks += kind == "unique"
+    for (*_, bot, unique), (session, times) in kinds.items():
+        deltas = counters.click_deltas(session, bot=bot, unique=unique)
+        _add(plan, {key: {name: amount * times for name, amount in delta.items()} for key, delta in deltas.items()})
     return plan
 
 
@@ -221,15 +257,10 @@ def _add(plan: "_Plan", deltas: counters.Deltas) -> None:
 # ------------------------------------------------------------------------------------------ clicks
 
 
-def _is_click(record: DynamoDBRecord, session: dict | None) -> bool:
+def _is_click(event_name: str | None, session: dict | None) -> bool:
     # Only new sessions are clicks: TTL deletions are not, nor the console's test clicks, nor an
     # operator's visit from the inside-sales directory (the partner's sale, not its traffic).
-    return (
-        record.raw_event.get("eventName") == "INSERT"
-        and bool(session)
-        and not session.get("test")
-        and not session.get("inside_sales_by")
-    )
+    return event_name == "INSERT" and bool(session) and not session.get("test") and not session.get("inside_sales_by")
 
 
 def _marker_key(session: dict) -> str:
@@ -237,20 +268,39 @@ def _marker_key(session: dict) -> str:
     return f"UNIQUE#{session.get('link_code')}#{session['ip_hash']}#{agent_digest}"
 
 
-def _click(record: DynamoDBRecord, session: dict | None, state: dict, shard: str):
-    """(deltas, marker change or None, "bot" | "unique" | "repeat" | None) of one session record."""
-    if not _is_click(record, session):
-        return {}, None, None
+def _click(event_name: str | None, session: dict | None, sequence: str, state: dict, shard: str, kinds: dict):
+    """(marker change or None, "bot" | "unique" | "repeat" | None) of one session record, counted in `kinds`."""
+    if not _is_click(event_name, session):
+        return None, None
+    moment = counters.utc(session["created_at"])
+    # Everything counters.click_deltas reads, so that equal kinds move equal counters.
+    moves = (
+        moment.date(),
+        session["program_id"],
+        session["agent_id"],
+        session.get("link_code"),
+        *(session.get(field) for field in counters.SUB_ID_BREAKDOWN),
+    )
     if useragents.classify(session.get("user_agent")).bot:
-        return counters.click_deltas(session, bot=True, unique=False), None, "bot"
+        _tally(kinds, (*moves, True, False), session)
+        return None, "bot"
     key = _marker_key(session)
-    at = int(counters.utc(session["created_at"]).timestamp() * 1000)
+    at = int(moment.timestamp() * 1000)
     last = state.get(key)
     if last is not None and last.at > at - UNIQUE_WINDOW_MS:
-        return counters.click_deltas(session, bot=False, unique=False), None, "repeat"
-    written = Marker(at, session["click_id"], shard, int(record.dynamodb.sequence_number))
+        _tally(kinds, (*moves, False, False), session)
+        return None, "repeat"
+    written = Marker(at, session["click_id"], shard, int(sequence))
     state[key] = written
-    return counters.click_deltas(session, bot=False, unique=True), (key, written, last), "unique"
+    _tally(kinds, (*moves, False, True), session)
+    return (key, written, last), "unique"
+
+
+def _tally(kinds: dict, kind: tuple, session: dict) -> None:
+    if kind in kinds:
+        kinds[kind][1] += 1
+    else:
+        kinds[kind] = [session, 1]
 
 
 def _effective(item: dict, shard: str, done: int) -> Marker | None:
