@@ -14,6 +14,7 @@ from waymark.reporting import consumer
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+consumer.load_rules()
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

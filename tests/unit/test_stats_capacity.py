@@ -23,3 +23,12 @@ def test_write_units_are_billed_per_started_kilobyte_and_twice_in_a_transaction(
         TransactItems=[{"Put": {"TableName": "t", "Item": {"pk": {"S": "q"}, "sk": {"S": "s"}}}}]
     )
     assert table.total == 2 + 2
+
+
+def test_the_latency_model_puts_the_consumers_side_by_side_calls_as_many_at_a_time_as_it_makes_them():
+    from collections import Counter
+
+    made = Counter({"GetItem": 1, "BatchGetItem": 9, "BatchWriteItem": 16, "TransactWriteItems": 5, "PutItem": 1})
+    # In turn: the checkpoint read and put; 2 waves of reads, 2 of writes, 1 of journal parts (at 8).
+    assert stats._latency_ms(made, 8) == 10 + 10 + 2 * 20 + 2 * 25 + 1 * 50
+    assert stats._latency_ms(made, 1) == 10 + 10 + 9 * 20 + 16 * 25 + 5 * 50
