@@ -30,7 +30,9 @@ HUMAN = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) 
 def start_stack(ready: Path, log: Path | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    command = ["-m", "devstack", "serve", "--port", "0", "--demo-port", "0", "--quiet", "--ready-file", str(ready)]
+    # No demo history: the reconciliation counts only the traffic this run sends.
+    command = ["-m", "devstack", "serve", "--port", "0", "--demo-port", "0", "--quiet", "--no-history"]
+    command += ["--ready-file", str(ready)]
     process = subprocess.Popen(
         [sys.executable, *command],
         cwd=ROOT,

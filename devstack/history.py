@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 DAYS = 60
+DEMO_COUPON = "HARBOUR10"
 # The request paths wait 1 s for AWS and do not retry (a visitor is better redirected than kept
 # waiting); the embedded AWS on a busy machine can take longer, so the history tries again.
 _ATTEMPTS = 5
@@ -103,6 +104,11 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
     decided: list[tuple[str, date, int]] = []  # (conversion id, day recorded, sale number)
     order = 0
     send_days: set[date] = set()
+    # The partner's coupon code, given by the console as an operator gives one: its sales need no click.
+    from waymark.conversions import coupons
+
+    with running_as("PortalFunction"):
+        coupon = coupons.create_coupon(facts["program_id"], DEMO_COUPON, agent_id=facts["agent_id"], by=operator)
 
     def postback(sale: dict, at: datetime) -> dict:
         body = json.dumps({"token": facts["advertiser_token"], "currency": "EUR", **sale}).encode()
@@ -150,17 +156,20 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
                 "amount": f"{float(price) * quantity:.2f}",
                 "items": [{"product": tour, "category": category, "quantity": quantity, "price": price}],
             }
-            channel = ("web", "web", "phone", "concierge", "chat", "inside_sales", "remarketing", "web")[order % 8]
+            channel = ("web", "web", "phone", "concierge", "chat", "inside_sales", "remarketing", "coupon")[order % 8]
             if not recent and channel in ("web", "phone", "chat"):
                 channel = "concierge"  # no person has clicked yet
             if channel == "web":
                 sale["click_id"] = recent[-1 - order % min(3, len(recent))]
             elif channel in ("phone", "chat"):
                 sale.update(channel=channel, ref=ids.ref_code(recent[-1]))
+            elif channel == "coupon":
+                sale["coupon"] = coupon.code  # the channel is Waymark's to decide: a coupon sale
             else:
                 sale.update(channel=channel, agent=facts["agent_id"])
             if order % 11 == 0:  # the merchant's own sale: no click, no code
-                sale = {k: v for k, v in sale.items() if k not in ("click_id", "ref", "agent")} | {"channel": "web"}
+                unattributed = {k: v for k, v in sale.items() if k not in ("click_id", "ref", "agent", "coupon")}
+                sale = unattributed | {"channel": "web"}
             if order % 13 == 5:  # the partner booked for itself: held for an operator
                 sale["email"] = facts["partner"]["email"]
             elif order % 4 == 1:  # a booking with an email: the demo's remarketing plans its emails
@@ -171,7 +180,7 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
                 sale["status"] = "approved"  # the booking system approves some itself
             postback(sale, at)
             conversion_id = f"{facts['advertiser_id']}:{sale['order_id']}"
-            channel = sale.get("channel", "web")
+            channel = "coupon" if "coupon" in sale else sale.get("channel", "web")
             history.conversions[channel] = history.conversions.get(channel, 0) + 1
             decided.append((conversion_id, day, order))
             if "service_date" in sale:

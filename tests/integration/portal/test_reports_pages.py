@@ -94,7 +94,7 @@ def test_the_monthly_report_breaks_down_by_channel_link_and_sub_id(activity, as_
     assert "Commission report: May 2026" in body and figure(body, "sales") == "200.00 EUR"
     channels = body[body.index('id="by-channel"') : body.index('id="links-h"')]
     labels = re.findall(r'<th scope="row">([^<]+)</th>', channels)
-    assert labels == ["web", "chat", "phone", "concierge", "inside sales", "remarketing"]
+    assert labels == ["web", "chat", "phone", "concierge", "inside sales", "remarketing", "coupon"]
     links = body[body.index('id="by-link"') :]
     assert "A&#39;s tour" in links and world.a_link.code in links
     sub_ids = body[body.index('id="by-sub-id"') :]
@@ -111,6 +111,7 @@ def test_the_monthly_report_breaks_down_by_channel_link_and_sub_id(activity, as_
         "concierge",
         "inside_sales",
         "remarketing",
+        "coupon",
     ]
     assert data["by_link"] == [
         {"code": world.a_link.code, "name": "A's tour", "counters": data["by_link"][0]["counters"]}
@@ -158,6 +159,7 @@ def test_the_all_partners_report_with_unattributed_sales_and_channels(activity, 
         "concierge": 1,
         "inside_sales": 0,
         "remarketing": 0,
+        "coupon": 0,
     }
     assert [m["month"] for m in data["months"]][-1] == MONTH
     # Found by schemathesis: a year-long series ending in month 0000-01 used to leave the calendar (500).
