@@ -22,11 +22,12 @@ import sys
 import time
 from collections import Counter, defaultdict
 from contextlib import redirect_stdout
-from decimal import Decimal
 from pathlib import Path
 
+from bench import world
 from bench.embedded import moto_stack, run_child
 from bench.measure import figure
+from devstack.history import BROWSER_AGENTS, PREVIEW_AGENT
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICES = ROOT / "bench" / "prices.json"
@@ -212,36 +213,18 @@ class Invocations:
 
 def _world():
     from waymark.conversions.advertisers import create_advertiser
-    from waymark.models import CommissionRule, Program
     from waymark.partners.links import create_link
     from waymark.partners.management import create_agent
 
-    program = Program(
-        *Program.key("shop"),
-        program_id="shop",
-        name="Shop",
-        currency="EUR",
-        default_landing_url="https://www.example.com/",
-        allowed_domains=["www.example.com"],
-        commission_rules=[CommissionRule(kind="percent", value=Decimal("10"))],
-    )
-    program.save()
+    program = world.shop_program()
     agent = create_agent(program, name="Partner", email="partner@example.com", status="active")
     link = create_link(agent, program, destination="https://www.example.com/tours/1")
     _, token, _ = create_advertiser(program, "shop-backend", "Shop booking system")
     return link.code, token
 
 
-_AGENTS = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "
-    "Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile "
-    "Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
-    "Safari/605.1.15",
-    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",  # a link preview: a bot click
-)
+# Four browsers and a link preview (a bot click): the demo history's own agents.
+_AGENTS = (*BROWSER_AGENTS, PREVIEW_AGENT)
 
 
 def _click_event(code: str, visitor: int, index: int) -> dict:

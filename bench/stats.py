@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 
+from bench import world
 from bench.embedded import ROOT, moto_stack, run_child
 from bench.measure import figure
 
@@ -220,20 +221,10 @@ def _kind(item: tuple) -> str:
 
 
 def _world(partners: int) -> list:
-    from waymark.models import CommissionRule, Program
     from waymark.partners.links import create_link
     from waymark.partners.management import create_agent
 
-    program = Program(
-        *Program.key("shop"),
-        program_id="shop",
-        name="Shop",
-        currency="EUR",
-        default_landing_url="https://www.example.com/",
-        allowed_domains=["www.example.com"],
-        commission_rules=[CommissionRule(kind="percent", value=Decimal("10"))],
-    )
-    program.save()
+    program = world.shop_program()
     links = []
     for n in range(partners):
         agent = create_agent(program, name=f"Partner {n}", email=f"p{n}@example.com", status="active")

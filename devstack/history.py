@@ -22,7 +22,7 @@ DEMO_COUPON = "HARBOUR10"
 # waiting); the embedded AWS on a busy machine can take longer, so the history tries again.
 _ATTEMPTS = 5
 OPERATOR_REASONS = ("cancelled", "duplicate", "other")
-_BROWSERS = (
+BROWSER_AGENTS = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "
     "Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -31,7 +31,7 @@ _BROWSERS = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
     "Safari/605.1.15",
 )
-_PREVIEW = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"  # a link preview: a bot click
+PREVIEW_AGENT = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"  # a link preview: a bot click
 _REFERRERS = ("https://partner.example/harbour-tips", "https://www.google.com/", None)
 _TOURS = (("sunset-cruise", "cruises", "89.00"), ("city-walk", "walks", "25.00"), ("wine-tasting", "tastings", "64.50"))
 
@@ -132,7 +132,7 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
         for index in range(count):
             visitor = offset * 11 + index
             at = start + timedelta(minutes=53 * index + offset % 13)
-            agent = _PREVIEW if visitor % 9 == 0 else _BROWSERS[visitor % len(_BROWSERS)]
+            agent = PREVIEW_AGENT if visitor % 9 == 0 else BROWSER_AGENTS[visitor % len(BROWSER_AGENTS)]
             request = ClickRequest(
                 code=codes[visitor % 2],
                 query={"sub1": "newsletter"} if visitor % 3 == 0 else {},
@@ -142,7 +142,7 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
             )
             outcome = _patiently("ClickFunction", lambda request=request, at=at: track_click(request, now=at))
             history.clicks += 1
-            if outcome.session is not None and agent != _PREVIEW:
+            if outcome.session is not None and agent != PREVIEW_AGENT:
                 recent.append(outcome.session.click_id)
         # The day's sales, an hour after its last click, on a channel in turn.
         at = start + timedelta(minutes=53 * count + 60)
