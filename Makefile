@@ -94,7 +94,7 @@ tools:
 	@$(MAKE) --no-print-directory -j3 $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKS_VENV)/.installed
 
 test: tools browser lint static
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --durations=25
 
 ARCH ?= arm64
 build: $(SAM_VENV)/.installed
