@@ -176,7 +176,11 @@ def test_the_all_partners_report_with_unattributed_sales_and_channels(activity, 
     assert totals[world.a.agent_id]["commission_pending"] == "20.00" and totals[world.b.agent_id]["clicks"] == 1
     page = as_admin.get("/admin/partners", query={"status": "active", "month": MONTH}).body
     row = page[page.index("Alpha Blog") :].split("</tr>")[0]
-    assert '<td class="num">2</td><td class="num">1</td><td class="num">200.00</td>' in row
+    # Each figure is named by its column (on a phone the row is a card: money in view, no side-scroll).
+    assert (
+        '<td class="num" data-label="Clicks May 2026">2</td><td class="num" data-label="Conversions">1</td>'
+        '<td class="num" data-label="Sales (EUR)">200.00</td>'
+    ) in row
     detail = as_admin.get(f"/admin/partners/{world.a.agent_id}").body
     assert figure(detail, "sales") == "200.00 EUR"
 
@@ -217,9 +221,10 @@ def test_channel_clicks_the_merchants_own_sales_rates_and_the_favicon(activity, 
     """Issue 18's page fixes, on the figures the stream consumer wrote."""
     # Clicks are visits to the shop's website: the web channel holds the month's (3 of A and B; 2 of A).
     program = as_admin.get(f"/admin/reports/{MONTH}").body
-    assert '<tr><th scope="row">web</th><td class="num">3</td>' in program[program.index('id="by-channel"') :]
+    web = '<tr><th scope="row">web</th><td class="num" data-label="Clicks">'
+    assert web + "3</td>" in program[program.index('id="by-channel"') :]
     partner = as_a.get(f"/portal/reports/{MONTH}").body
-    assert '<tr><th scope="row">web</th><td class="num">2</td>' in partner[partner.index('id="by-channel"') :]
+    assert web + "2</td>" in partner[partner.index('id="by-channel"') :]
 
     # The sale nobody earned (the merchant's own, stored as rejected) reads "not attributed".
     listed = as_admin.get("/admin/conversions", query={"month": MONTH}).body
@@ -231,7 +236,7 @@ def test_channel_clicks_the_merchants_own_sales_rates_and_the_favicon(activity, 
     # An undated rate is valid always (it read as three dashes); every page links the favicon the gateway serves.
     dashboard = as_a.get("/portal").body
     rates = dashboard[dashboard.index('id="rates"') :]
-    assert "<td>always</td>" in rates and "— – —" not in rates
+    assert '<td data-label="Valid">always</td>' in rates and "— – —" not in rates
     icon = re.search(r'<link rel="icon" href="(/static/favicon\.svg\?v=\w+)"', dashboard).group(1)
     served = as_a.get(icon.split("?")[0])
     assert served.status == 200 and served.headers["Content-Type"].startswith("image/svg+xml")
