@@ -4,7 +4,9 @@ Everything goes through the functions that handle it when deployed, back-dated w
 they take: clicks through `track_click` (the click function's), sales through the postback
 function's `postbacks.handle` on every channel, operators' decisions through
 `status_changes.change_status` (the console's), each booking's emails planned by the planner
-function's `plan` and sent by the daily job's `sender.run` on their day. Each runs as its
+function's `plan` and sent by the daily job's `sender.run` on their day, and a payout run two
+weeks ago (the partner's bank details through the portal's `store.save_details`, the run started
+and paid through the console's `store.start_run` and `store.mark_paid`). Each runs as its
 function (`running_as`), so the local IAM check holds it to that function's role. The stats
 consumer then counts it all from the streams, as it counts live traffic. Deterministic: the
 same days, visitors and sales on every start (only the click ids' random part differs).
@@ -18,6 +20,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 DAYS = 60
 DEMO_COUPON = "HARBOUR10"
+# The day of the demo's payout run, counted from the first day: its sales of the first two weeks
+# are past the 30 days' hold by then (the default terms), so the run pays them and the portal
+# shows a paid payout with its statement.
+PAYOUT_DAY = DAYS - 15
+# The partner (a hotel) is paid by bank transfer: IBAN and BIC of the ISO 13616 example account.
+DEMO_BANK = {"method": "bank", "account": "DE89370400440532013000", "bic": "COBADEFFXXX"}
 # The request paths wait 1 s for AWS and do not retry (a visitor is better redirected than kept
 # waiting); the embedded AWS on a busy machine can take longer, so the history tries again.
 _ATTEMPTS = 5
@@ -46,6 +54,7 @@ class History:
     conversions: dict[str, int] = field(default_factory=dict)  # by channel
     statuses: dict[str, int] = field(default_factory=dict)  # as left by the decisions
     emails_sent: int = 0
+    payout_id: str = ""  # the paid payout run
 
     def as_data(self) -> dict:
         return {
@@ -56,6 +65,7 @@ class History:
             "conversions": dict(sorted(self.conversions.items())),
             "statuses": dict(sorted(self.statuses.items())),
             "emails_sent": self.emails_sent,
+            "payout_id": self.payout_id,
         }
 
 
@@ -109,6 +119,7 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
 
     with running_as("PortalFunction"):
         coupon = coupons.create_coupon(facts["program_id"], DEMO_COUPON, agent_id=facts["agent_id"], by=operator)
+    _payment_details(facts, datetime.combine(first, time(9), tzinfo=UTC))
 
     def postback(sale: dict, at: datetime) -> dict:
         body = json.dumps({"token": facts["advertiser_token"], "currency": "EUR", **sale}).encode()
@@ -196,6 +207,8 @@ def seed_history(facts: dict, *, operator: str, today: date | None = None) -> Hi
                 continue
             decided.remove((conversion_id, recorded_on, number))
             _decide(status_changes, conversion_id, number, operator, datetime.combine(day, time(16), tzinfo=UTC))
+        if offset == PAYOUT_DAY:
+            history.payout_id = _pay_partners(facts, operator, day)
         if day in send_days:  # the daily job finds nothing due on the other days: not run, to start faster
             with running_as("RemarketingSenderFunction"):
                 summary = sender.run(today=day, remaining_ms=lambda: 600_000, clock=_VirtualClock())
@@ -223,6 +236,34 @@ def _decide(status_changes, conversion_id: str, number: int, operator: str, at: 
         if number % 9 == 4:
             later = at + timedelta(hours=2)
             status_changes.change_status(conversion_id, "reversed", by=operator, reason="cancelled", now=later)
+
+
+def _payment_details(facts: dict, at: datetime) -> None:
+    """The partner enters its bank details in the portal (Payouts), as a partner does before its first payout."""
+    from devstack.runtime import running_as
+    from waymark.payouts import store
+
+    with running_as("PortalFunction"):
+        store.save_details(
+            facts["agent_id"], facts["program_id"], **DEMO_BANK, account_holder="Harbour View Hotel",
+            by=facts["partner"]["email"], now=at,
+        )  # fmt: skip
+
+
+def _pay_partners(facts: dict, operator: str, day: date) -> str:
+    """The operator starts the day's run in the console (cut-off that day), then marks it paid once
+    the bank transfer is made, in the afternoon: the run's id."""
+    from devstack.runtime import running_as
+    from waymark import catalog
+    from waymark.payouts import store
+
+    with running_as("PortalFunction"):
+        program = catalog.program(facts["program_id"])
+        run = store.start_run(program, day, by=operator, now=datetime.combine(day, time(10), tzinfo=UTC))
+        if not run.lines:
+            raise RuntimeError(f"the demo history's payout run paid nobody: {run.skipped}")
+        store.mark_paid(program.program_id, run.run_id, by=operator, now=datetime.combine(day, time(15), tzinfo=UTC))
+    return run.run_id
 
 
 def _statuses(advertiser_id: str) -> dict[str, int]:

@@ -96,7 +96,8 @@ def seed(
         facts["history"] = made
         facts["lines"].append(
             f"History          {made['days']} days from {made['first_day']}: {made['clicks']} clicks, "
-            f"{sum(made['conversions'].values())} sales on every channel, {made['emails_sent']} remarketing emails"
+            f"{sum(made['conversions'].values())} sales on every channel, {made['emails_sent']} remarketing emails, "
+            "a paid payout run"
         )
     return facts
 

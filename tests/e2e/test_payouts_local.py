@@ -65,7 +65,8 @@ def test_approved_sales_are_paid_by_a_run_and_a_later_reversal_is_taken_by_the_n
     partner.get_by_role("button", name="Save payment details").click()
     expect(partner.get_by_role("status")).to_contain_text("Your payment details are saved")
     expect(partner.get_by_text("h***@example.com")).to_be_visible()
-    # The demo's history has paid-for sales of its own past their hold: the first run pays them too.
+    # The demo's history paid the partner two weeks back (by bank); its sales approved since and past
+    # their hold are owed again: the first run pays them too.
     owed = f"{Decimal(_balance(partner)) + Decimal('42.50'):.2f}"
     first = _store_sale(local_stack, agent_id, f"{order}-1", "42.50")
 
