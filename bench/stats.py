@@ -175,7 +175,7 @@ class WriteUnits:
 
 def _kind(item: tuple) -> str:
     table, key = item[0], item[1]
-    if table == "SessionsTable":
+    if table == "ClickSessionsTable":
         return "session"
     for prefix, kind in (("UNIQUE#", "unique-click marker"), ("CHECKPOINT#", "checkpoint"), ("JOURNAL#", "journal")):
         if key.startswith(prefix):
@@ -294,7 +294,7 @@ def records_per_s(records: int = BATCH_RECORDS) -> dict:
         traffic = _traffic(_world(PARTNERS), records, random.Random(7))
         _click_all(runtime, traffic)
         pump = StreamPump(stack, runtime)
-        arn = stack.physical["SessionsTable"]["StreamArn"]
+        arn = stack.physical["ClickSessionsTable"]["StreamArn"]
         shard = pump.client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = pump.client.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
         raw = pump.client.get_records(ShardIterator=iterator["ShardIterator"], Limit=records)["Records"]
