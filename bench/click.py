@@ -117,7 +117,10 @@ def bare_handler(item: dict, table: str):
     location = item["destination"]["S"]
 
     def handler(event: dict, context) -> dict:
-        client.put_item(TableName=table, Item={**item, "click_id": {"S": ids.new_click_id()}})
+        click_id = ids.new_click_id()
+        client.put_item(
+            TableName=table, Item={**item, "ref_code": {"S": ids.ref_code(click_id)}, "click_id": {"S": click_id}}
+        )
         return {"statusCode": 302, "headers": {"Location": location}, "body": ""}
 
     return handler

@@ -5,16 +5,14 @@ Clicks go through the click function and postbacks through the postback function
 streams are drained through the stats consumer (devstack.pumps, batches of the template's
 BatchSize), so when the consumer changes, the figure follows. A botocore hook on every client
 counts each AWS call the functions make, and for DynamoDB the request units as DynamoDB bills
-them: writes per started KB of the larger of the item before and after (the stored items are
-read from moto's backend, which is no AWS call), transactional ones twice, cancelled and
-condition-failed ones included; reads per started 4 KB, eventually consistent ones half. Each
+them (bench/billing.py: the table's item and each global secondary index it is or was in; the
+items before and after a write are read from moto's backend, which is no AWS call). Each
 invocation is billed at its function's template MemorySize for its own time (wall time less the
 time inside moto) plus `aws_call_ms` per AWS call it waited for, per started millisecond. What
 functions print (metric and log lines) is priced as log ingestion. The budget is 1.3x the
 floor: one HTTP API request, one invocation waiting for one call, one write unit.
 """
 
-import base64
 import io
 import json
 import math
@@ -24,7 +22,7 @@ from collections import Counter, defaultdict
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from bench import world
+from bench import billing, world
 from bench.embedded import moto_stack, run_child
 from bench.measure import figure
 from devstack.history import BROWSER_AGENTS, PREVIEW_AGENT
@@ -37,40 +35,6 @@ _PRICED = {"dynamodb", "sqs", "events", "sesv2", "ses", "secretsmanager"}
 _FREE = {("dynamodbstreams", "GetRecords"), ("dynamodbstreams", "GetShardIterator")}
 
 
-def item_size(item: dict) -> int:
-    """An item's size as DynamoDB counts it: attribute names plus values (in DynamoDB's JSON)."""
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict) -> int:
-    (kind, inner), *_ = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        digits = inner.lstrip("-").replace(".", "").strip("0") or "0"
-        return (len(digits) + 1) // 2 + 1
-    if kind == "B":
-        return len(inner) if isinstance(inner, bytes) else len(base64.b64decode(inner))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "L":
-        return 3 + sum(1 + _value_size(v) for v in inner)
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in inner.items())
-    if kind in ("SS", "NS", "BS"):
-        return sum(_value_size({kind[0]: v}) for v in inner)
-    raise ValueError(f"unknown attribute type {kind}")
-
-
-def write_units(size: int) -> int:
-    return max(1, math.ceil(size / 1024))
-
-
-def read_units(size: int, consistent: bool) -> float:
-    units = max(1, math.ceil(size / 4096))
-    return units if consistent else units / 2
-
-
 class Meter:
     """botocore hooks counting, per function, the AWS calls made, their time and DynamoDB's request units."""
 
@@ -78,8 +42,9 @@ class Meter:
         self.calls: dict[str, Counter] = defaultdict(Counter)
         self.wru: Counter[str] = Counter()
         self.rru: Counter[str] = Counter()
+        self.index_wru: Counter[str] = Counter()
         self.aws_seconds: Counter[str] = Counter()
-        self._pending: dict[int, tuple] = {}
+        self.tables: dict[str, billing.Table] = {}  # set once the stack is provisioned
 
     def install(self) -> None:
         import botocore.handlers
@@ -87,7 +52,7 @@ class Meter:
         botocore.handlers.BUILTIN_HANDLERS.extend([("before-call", self.before), ("after-call", self.after)])
 
     def reset(self) -> None:
-        for counter in (self.calls, self.wru, self.rru, self.aws_seconds):
+        for counter in (self.calls, self.wru, self.rru, self.index_wru, self.aws_seconds):
             counter.clear()
 
     def before(self, model, params, context, **kwargs) -> None:
@@ -97,42 +62,36 @@ class Meter:
         function = running_function() or "outside a function"
         service = model.service_model.service_name
         body = json.loads(params.get("body") or "{}") if service == "dynamodb" else {}
-        before = _stored_sizes(model.name, body) if service == "dynamodb" else None
+        before = self._stored(model.name, body) if service == "dynamodb" and self.tables else None
         context["bench_cost"] = (function, service, body, before, started)
+
+    def _stored(self, operation: str, body: dict) -> list[dict | None]:
+        """Each item the write touches as moto holds it now: read from its backend, which is no AWS call."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        from waymark.core import aws
+
+        backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][aws.region()]
+        out = []
+        for _, name, key_or_item in _writes(operation, body):
+            key = [DynamoType(value) for value in self.tables[name].key(key_or_item).values()]
+            stored = backend.get_table(name).get_item(key[0], key[1] if len(key) > 1 else None)
+            out.append(stored.to_json()["Attributes"] if stored else None)
+        return out
 
     def after(self, http_response, parsed, model, context, **kwargs) -> None:
         function, service, body, before, started = context.pop("bench_cost", (None,) * 5)
         if function is None:
             return
         self.calls[function][f"{service}:{model.name}"] += 1
-        if service == "dynamodb":
-            failed = "Error" in parsed
-            wru, rru = _units(model.name, body, parsed, before, _stored_sizes(model.name, body), failed)
+        if before is not None:
+            wru, rru, on_indexes = _units(model.name, body, parsed, before, self._stored(model.name, body), self.tables)
             self.wru[function] += wru
             self.rru[function] += rru
+            self.index_wru[function] += on_indexes
         self.aws_seconds[function] += time.perf_counter() - started
-
-
-def _table(name: str):
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    from waymark.core import aws
-
-    return dynamodb_backends[DEFAULT_ACCOUNT_ID][aws.region()].get_table(name)
-
-
-def _stored_size(table_name: str, key_or_item: dict) -> int:
-    from moto.dynamodb.models.dynamo_type import DynamoType
-
-    table = _table(table_name)
-    hash_key = DynamoType(key_or_item[table.hash_key_attr])
-    range_key = DynamoType(key_or_item[table.range_key_attr]) if table.range_key_attr else None
-    try:
-        stored = table.get_item(hash_key, range_key)
-    except KeyError:
-        return 0
-    return stored.size() if stored else 0
 
 
 def _writes(operation: str, body: dict) -> list[tuple[str, str, dict]]:
@@ -158,30 +117,31 @@ def _writes(operation: str, body: dict) -> list[tuple[str, str, dict]]:
     return []
 
 
-def _stored_sizes(operation: str, body: dict) -> list[int]:
-    return [_stored_size(table, key) for _, table, key in _writes(operation, body)]
+def _units(operation: str, body: dict, parsed: dict, before: list, after: list, tables: dict[str, billing.Table]):
+    """(write units, read units, those of the write units spent on indexes) of one call.
 
-
-def _units(operation: str, body: dict, parsed: dict, before: list[int], after: list[int], failed: bool):
+    `before` and `after` are the written items as stored around the call.
+    """
     writes = _writes(operation, body)
     if writes:
-        factor = 2 if operation == "TransactWriteItems" else 1
-        wru = 0
-        for (kind, _, item), old, new in zip(writes, before, after, strict=True):
-            size = max(old, new, item_size(item) if kind == "Put" and not failed else 0)
-            wru += factor * write_units(size)
-        return wru, 0.0
+        transactional = operation == "TransactWriteItems"
+        wru = indexes = 0
+        for (_, table, _), old, new in zip(writes, before, after, strict=True):
+            on_table, on_indexes = tables[table].write_units(old, new, transactional=transactional)
+            wru, indexes = wru + on_table + on_indexes, indexes + on_indexes
+        return wru, 0.0, indexes
     consistent = bool(body.get("ConsistentRead"))
+    size = billing.item_size
     if operation == "GetItem":
-        return 0, read_units(item_size(parsed.get("Item") or {}), consistent)
+        return 0, billing.read_units(size(parsed.get("Item")), consistent), 0
     if operation in ("Query", "Scan"):
-        return 0, read_units(sum(item_size(i) for i in parsed.get("Items", [])), consistent)
+        return 0, billing.read_units(sum(size(i) for i in parsed.get("Items", [])), consistent), 0
     if operation == "BatchGetItem":
         found = [i for items in parsed.get("Responses", {}).values() for i in items]
-        return 0, sum(read_units(item_size(i), consistent) for i in found)
+        return 0, sum(billing.read_units(size(i), consistent) for i in found), 0
     if operation == "TransactGetItems":
-        return 0, sum(2 * read_units(item_size(r.get("Item") or {}), True) for r in parsed.get("Responses", []))
-    return 0, 0.0
+        return 0, sum(2 * billing.read_units(size(r.get("Item")), True) for r in parsed.get("Responses", [])), 0
+    return 0, 0.0, 0
 
 
 class Invocations:
@@ -257,6 +217,7 @@ def _phase(meter: Meter, invocations: Invocations, stack, api_functions: set[str
             "aws_calls_each": round(calls / count, 3),
             "calls": dict(meter.calls[logical_id]),
             "write_units": meter.wru[logical_id],
+            "of_which_index_write_units": meter.index_wru[logical_id],
             "read_units": meter.rru[logical_id],
             "http_api_requests": count if logical_id in api_functions else 0,
         }
@@ -272,6 +233,7 @@ def measure() -> dict:
 
         from devstack.pumps import StreamPump
 
+        meter.tables = billing.tables(stack)
         code, token = _world()
         pump = StreamPump(stack, runtime)
         invocations = Invocations(runtime)

@@ -148,7 +148,7 @@ def run(clients: int = 8, seconds: float = 10.0) -> dict[str, dict]:
         visitors = [Visitor(info["gateway_url"], f"127.0.0.{2 + n}") for n in range(clients)]
         for visitor in visitors:  # warm-up: the click function's import and first lookups
             visitor.request("GET", path, headers={"User-Agent": HUMAN})
-        before = count_items(info, "SessionsTable")
+        before = count_items(info, "ClickSessionsTable")
         tally, lock, stop = {"ok": 0, "errors": 0}, threading.Lock(), threading.Event()
         threads = [threading.Thread(target=_clicker, args=(v, path, stop, tally, lock)) for v in visitors]
         started = time.perf_counter()
@@ -162,7 +162,7 @@ def run(clients: int = 8, seconds: float = 10.0) -> dict[str, dict]:
         for visitor in visitors:
             visitor.close()
         drain(info)
-        stored = count_items(info, "SessionsTable") - before
+        stored = count_items(info, "ClickSessionsTable") - before
     holds = tally["errors"] == 0 and stored == tally["ok"] and tally["ok"] > 0
     return {
         "local.clicks_per_s": {

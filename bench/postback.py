@@ -39,8 +39,7 @@ def world() -> tuple[dict[str, list[dict]], str]:
     now = datetime.now(UTC)
     click_id = ids.new_click_id()
     session = Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id="cpzkdey4",
         link_code="k7m2p9qx4t",
         program_id="shop",

@@ -2,9 +2,10 @@
 
 `stats.write_units_per_click`: every DynamoDB write unit from the click to its counters, as DynamoDB
 bills them: the click function's session PutItem, then the stream consumer (StatsFunction, fed by
-the template's stream mapping) with its markers, checkpoints and counters. A botocore hook sizes
-each item written, before and after the write (DynamoDB bills the larger), per started KB, twice
-for a transaction's items, cancelled transactions included. 10,000 clicks across 50 partners, 10 %
+the template's stream mapping) with its markers, checkpoints and counters. A botocore hook reads
+each item written, before and after the write, and bills it as bench/billing.py does: the larger,
+per started KB, twice for a transaction's items, cancelled transactions included, plus the
+writes of each global secondary index the item is or was in. 10,000 clicks across 50 partners, 10 %
 from visitors who clicked before, 5 % from bots (link previews), a third with a sub-ID.
 
 `stats.hottest_item_write_units_per_1k_clicks`: 2,000 clicks all on one partner; the write units of
@@ -22,6 +23,7 @@ its second.
 
 python -m bench.stats [--capacity-seconds N --capacity-rate N --capacity-shards N]
 python -m bench.stats --write-capacity   # only stats.capacity_keeps_up, into bench/results.json (~2 min)
+python -m bench.stats --write-units      # only the two write-unit figures, into bench/results.json
 """
 
 import argparse
@@ -37,7 +39,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 
-from bench import world
+from bench import billing, world
 from bench.embedded import ROOT, moto_stack, run_child
 from bench.measure import figure
 
@@ -57,12 +59,7 @@ LATENCY_MS = {
     "BatchWriteItem": 25,
     "TransactWriteItems": 50,
 }
-ITEM_LIMIT_PER_S = 1_000
-KEYS = {
-    "StatsTable": ("pk", "sk"),
-    "SessionsTable": ("click_id",),
-    "ConversionsTable": ("conversion_id",),
-}  # write units one item (one partition) takes a second
+ITEM_LIMIT_PER_S = 1_000  # write units one item (one partition) takes a second
 
 PEOPLE = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -74,51 +71,23 @@ PEOPLE = [
 BOTS = ["Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "facebookexternalhit/1.1", "WhatsApp/2.24.6.77 A"]
 
 
-# ------------------------------------------------------------------------------------------ sizing
-
-
-def value_size(value: dict) -> int:
-    """The size DynamoDB counts for one attribute value (docs: "Item sizes and formats")."""
-    ((kind, data),) = value.items()
-    if kind == "S":
-        return len(data.encode())
-    if kind == "N":
-        digits = data.lstrip("-").replace(".", "").strip("0") or "0"
-        return math.ceil(len(digits) / 2) + 1
-    if kind == "B":
-        return len(data)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind in ("SS", "NS", "BS"):
-        return sum(value_size({kind[0]: element}) for element in data)
-    if kind == "L":
-        return 3 + sum(1 + value_size(element) for element in data)
-    if kind == "M":
-        return 3 + sum(1 + len(name.encode()) + value_size(element) for name, element in data.items())
-    raise ValueError(kind)
-
-
-def item_size(item: dict | None) -> int:
-    return sum(len(name.encode()) + value_size(value) for name, value in (item or {}).items())
-
-
-def units(size: int) -> int:
-    return max(1, math.ceil(size / 1024))
+# ------------------------------------------------------------------------------------------ billing
 
 
 class WriteUnits:
-    """A botocore hook on the writing clients: write units per call, per item and per table.
+    """A botocore hook on the writing clients: write units per call, per item and per table (bench/billing.py).
 
-    Before a write it reads each item's current size (with a client it does not watch), after the
-    write the new one; DynamoDB bills the larger. `second` labels the units with the simulated second.
+    Before a write it reads each item as stored (from moto's backend, which bills nothing), after the
+    write again; DynamoDB bills the larger, and each index the item is or was in its own writes.
+    `second` labels the units with the simulated second.
     """
 
-    def __init__(self, tables: dict[str, str], *, sizing: bool = True) -> None:
+    def __init__(self, tables: dict[str, billing.Table], *, sizing: bool = True) -> None:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
         self.backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"]
-        self.names = tables  # physical name -> logical id
+        self.tables = tables  # by physical name
         self.sizing = sizing
         self.by_item: Counter = Counter()
         self.by_kind: Counter = Counter()
@@ -132,45 +101,40 @@ class WriteUnits:
         self._lock = threading.Lock()
         self.total = 0
 
-    def _current(self, table: str, key: dict) -> int:
-        """The item's size as stored now, read from moto's backend (no request, so nothing is billed)."""
+    def _current(self, table: str, key: dict) -> dict | None:
+        """The item as stored now, read from moto's backend (no request, so nothing is billed)."""
         from moto.dynamodb.models.dynamo_type import DynamoType
 
-        hash_name, *range_name = KEYS[self.names[table]]
-        found = self.backend.get_table(table).get_item(
-            DynamoType(key[hash_name]), DynamoType(key[range_name[0]]) if range_name else None
-        )
-        return item_size(found.to_json()["Attributes"]) if found else 0
-
-    def _key(self, table: str, item: dict) -> dict:
-        return {name: item[name] for name in KEYS[self.names[table]]}
+        hash_key, *range_key = (DynamoType(value) for value in key.values())
+        found = self.backend.get_table(table).get_item(hash_key, range_key[0] if range_key else None)
+        return found.to_json()["Attributes"] if found else None
 
     def before(self, model, params, **kwargs) -> None:
         entered = time.perf_counter()
         name = model.name
         with self._lock:
             self.calls[name] += 1
-        writes = []  # (table, key, item put or None for an update, transactional)
+        writes = []  # (table, key or item, transactional)
         if not self.sizing:
             pass
         elif name == "PutItem":
-            writes.append((params["TableName"], self._key(params["TableName"], params["Item"]), params["Item"], False))
-        elif name == "UpdateItem":
-            writes.append((params["TableName"], params["Key"], None, False))
+            writes.append((params["TableName"], params["Item"], False))
+        elif name in ("UpdateItem", "DeleteItem"):
+            writes.append((params["TableName"], params["Key"], False))
         elif name == "BatchWriteItem":
             for table, requests in params["RequestItems"].items():
                 for request in requests:
-                    if "PutRequest" in request:
-                        item = request["PutRequest"]["Item"]
-                        writes.append((table, self._key(table, item), item, False))
+                    ((_, body),) = request.items()
+                    writes.append((table, body.get("Item") or body["Key"], False))
         elif name == "TransactWriteItems":
             for entry in params["TransactItems"]:
-                ((kind, body),) = entry.items()
-                if kind == "Put":
-                    writes.append((body["TableName"], self._key(body["TableName"], body["Item"]), body["Item"], True))
-                elif kind in ("Update", "Delete", "ConditionCheck"):
-                    writes.append((body["TableName"], body["Key"], None, True))
-        self._call.pending = [(table, key, put, tx, self._current(table, key)) for table, key, put, tx in writes]
+                ((_, body),) = entry.items()
+                writes.append((body["TableName"], body.get("Item") or body["Key"], True))
+        pending = []
+        for table, item, transactional in writes:
+            key = self.tables[table].key(item)
+            pending.append((table, key, transactional, self._current(table, key)))
+        self._call.pending = pending
         self._call.started = time.perf_counter()
         with self._lock:
             self.own_seconds += self._call.started - entered
@@ -180,16 +144,18 @@ class WriteUnits:
         pending = self._call.pending
         with self._lock:
             self.call_seconds += entered - self._call.started
-        # Billed whether the write happened or was cancelled: the larger of the item before and after.
-        for table, key, put, transactional, before in pending:
-            after = item_size(put) if put is not None else self._current(table, key)
-            spent = units(max(before, after)) * (2 if transactional else 1)
-            item = (self.names.get(table, table), *(v.get("S", "") for v in key.values()))
+        # Billed whether the write happened or was cancelled (then the item as it was is what it is after).
+        for table, key, transactional, before in pending:
+            shape = self.tables[table]
+            on_table, on_indexes = shape.write_units(before, self._current(table, key), transactional=transactional)
+            item = (shape.logical_id, *(v.get("S", "") for v in key.values()))
             with self._lock:
-                self.by_item[item] += spent
-                self.by_kind[_kind(item)] += spent
-                self.per_second[self.second][item] += spent
-                self.total += spent
+                self.by_item[item] += on_table
+                self.by_kind[_kind(item)] += on_table
+                if on_indexes:
+                    self.by_kind[f"{_kind(item)} indexes"] += on_indexes
+                self.per_second[self.second][item] += on_table
+                self.total += on_table + on_indexes
         self._call.pending = []
         with self._lock:
             self.own_seconds += time.perf_counter() - entered
@@ -209,7 +175,7 @@ class WriteUnits:
 
 def _kind(item: tuple) -> str:
     table, key = item[0], item[1]
-    if table == "SessionsTable":
+    if table == "ClickSessionsTable":
         return "session"
     for prefix, kind in (("UNIQUE#", "unique-click marker"), ("CHECKPOINT#", "checkpoint"), ("JOURNAL#", "journal")):
         if key.startswith(prefix):
@@ -298,10 +264,9 @@ def write_units(partners: int, clicks: int, seed: int) -> dict:
     from devstack.pumps import StreamPump
 
     with moto_stack() as (stack, runtime):
-        names = {stack.physical[lid]["Ref"]: lid for lid in ("SessionsTable", "StatsTable", "ConversionsTable")}
         links = _world(partners)
         traffic = _traffic(links, clicks, random.Random(seed))
-        meter = WriteUnits(names)
+        meter = WriteUnits(billing.tables(stack))
         with meter.watching(*_clients()):
             _click_all(runtime, traffic)
             StreamPump(stack, runtime).drain()
@@ -326,18 +291,17 @@ def records_per_s(records: int = BATCH_RECORDS) -> dict:
     from devstack.pumps import StreamPump
 
     with moto_stack() as (stack, runtime):
-        names = {stack.physical[lid]["Ref"]: lid for lid in ("SessionsTable", "StatsTable")}
         traffic = _traffic(_world(PARTNERS), records, random.Random(7))
         _click_all(runtime, traffic)
         pump = StreamPump(stack, runtime)
-        arn = stack.physical["SessionsTable"]["StreamArn"]
+        arn = stack.physical["ClickSessionsTable"]["StreamArn"]
         shard = pump.client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = pump.client.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
         raw = pump.client.get_records(ShardIterator=iterator["ShardIterator"], Limit=records)["Records"]
         from devstack.pumps import _lambda_record
 
         event = {"Records": [_lambda_record(r, arn, stack.region) for r in raw], "shardId": shard, "window": {}}
-        meter = WriteUnits(names, sizing=False)
+        meter = WriteUnits(billing.tables(stack), sizing=False)
         runtime.handler("StatsFunction")  # imported before the clock starts: a warm container
         with meter.watching(*_clients()):
             started = time.perf_counter()
@@ -381,11 +345,14 @@ class CountingTable:
         self.per_second: dict[int, Counter] = defaultdict(Counter)
         self.total = 0
         self.second = 0
+        from devstack.template import load
+
+        self.shape = billing.Table.declared("StatsTable", load()["Resources"]["StatsTable"])
 
     def _bill(self, key: tuple[str, str], before: dict | None, after: dict | None, factor: int) -> None:
-        spent = units(max(item_size(before), item_size(after))) * factor
-        self.per_second[self.second][key] += spent
-        self.total += spent
+        on_table, on_indexes = self.shape.write_units(before, after, transactional=factor == 2)
+        self.per_second[self.second][key] += on_table
+        self.total += on_table + on_indexes
 
     @staticmethod
     def _key(item: dict) -> tuple[str, str]:
@@ -674,8 +641,20 @@ def _capacity_figure(sim: dict) -> dict:
     ) | {"holds": keeps_up}
 
 
-def figures(result: dict) -> dict[str, dict]:
-    mix, hot, batch, sim = result["mix"], result["hot"], result["batch"], result["capacity"]
+def write_units_figures() -> None:
+    """Measure only the write-unit figures (the mix and the hot partner, ~3 minutes) and replace them in
+    bench/results.json, the others kept: the one to run after a change to what a click writes."""
+    from bench import table
+
+    measured = {part: run_child("bench.stats", "--part", part, timeout=3600)[part] for part in ("mix", "hot")}
+    report = json.loads(table.RESULTS.read_text())
+    report["figures"].update(_write_unit_figures(measured["mix"], measured["hot"]))
+    report["all_budgets_hold"] = all(f.get("holds", False) for f in report["figures"].values())
+    table.RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    table.main(["--write"])
+
+
+def _write_unit_figures(mix: dict, hot: dict) -> dict[str, dict]:
     return {
         "stats.write_units_per_click": figure(
             mix["units"] / mix["clicks"],
@@ -694,6 +673,13 @@ def figures(result: dict) -> dict[str, dict]:
             clicks=hot["clicks"],
             item=hot["hottest"],
         ),
+    }
+
+
+def figures(result: dict) -> dict[str, dict]:
+    mix, hot, batch, sim = result["mix"], result["hot"], result["batch"], result["capacity"]
+    return {
+        **_write_unit_figures(mix, hot),
         "stats.consumer_records_per_s": {
             "value": round(batch["records"] / batch["seconds"], 1),
             "budget": "every record counted in one invocation",
@@ -715,9 +701,13 @@ if __name__ == "__main__":
     parser.add_argument("--capacity-shards", type=int, default=10)
     parser.add_argument("--part", choices=PARTS, action="append", help="measure only these parts")
     parser.add_argument("--write-capacity", action="store_true", help="write only the capacity figure")
+    parser.add_argument("--write-units", action="store_true", help="write only the two write-unit figures")
     args = parser.parse_args()
     if args.write_capacity:
         write_capacity()
+        sys.exit(0)
+    if args.write_units:
+        write_units_figures()
         sys.exit(0)
     print(json.dumps(measure(args.capacity_seconds, args.capacity_rate, args.capacity_shards, args.part or PARTS)))
     sys.exit(0)

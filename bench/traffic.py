@@ -197,7 +197,7 @@ def _reconcile(info: dict, tally: Tally, months: list[str]) -> dict:
         "unique_clicks": partner.unique_clicks,
         "bot_clicks": partner.bot_clicks,
         "clicks_per_link": {code: links[code] for code in tally.clicks},
-        "sessions_stored": count_items(info, "SessionsTable"),
+        "sessions_stored": count_items(info, "ClickSessionsTable"),
         "conversions": partner.conversions,
         "conversions_stored": count_items(info, "ConversionsTable"),
         "sales": str(partner.sales),

@@ -128,8 +128,7 @@ def seed_clicks(
         for index, moment in enumerate(_moments(month, count)):
             click_id = ids.new_click_id(int(moment.timestamp() * 1000))
             session = Session(
-                click_id,
-                ref_code=ids.ref_code(click_id),
+                *Session.key(click_id),
                 agent_id=agent_id,
                 link_code=link_code,
                 program_id=program_id,

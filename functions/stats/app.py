@@ -1,4 +1,4 @@
-"""DynamoDB streams of SessionsTable (new sessions) and ConversionsTable (new and changed conversions):
+"""DynamoDB streams of ClickSessionsTable (new sessions) and ConversionsTable (new and changed conversions):
 keep the pre-aggregated report counters in StatsTable.
 
 One batch, one call: waymark.reporting.consumer adds the batch up in memory and writes each counter

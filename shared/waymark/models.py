@@ -32,7 +32,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 from waymark.conversions.vocabulary import AdvertiserStatus, Channel, CouponStatus
-from waymark.core import aws
+from waymark.core import aws, ids
 from waymark.core.table_keys import program_key
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
 from waymark.remarketing.vocabulary import SendStatus
@@ -334,21 +334,14 @@ class Link(Model):
 # ---------------------------------------------------------------------------- tracking
 
 
-class RefIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "ref-index"
-        projection = AllProjection()
-
-    ref_code = UnicodeAttribute(hash_key=True)
-    click_id = UnicodeAttribute(range_key=True)
-
-
 class Session(Model):
     """One tracked click. No IP address: `ip_hash` is a keyed hash (see waymark.core.signing_keys)."""
 
     Meta = table_meta("SESSIONS_TABLE")
-    click_id = UnicodeAttribute(hash_key=True)
-    ref_code = UnicodeAttribute()
+    # Under the click id's own reference code: a click id is one GetItem, a code one Query, and no
+    # index is written per click. Click ids sort by time, so a code's newest session comes first.
+    ref_code = UnicodeAttribute(hash_key=True)
+    click_id = UnicodeAttribute(range_key=True)
     agent_id = UnicodeAttribute()
     link_code = UnicodeAttribute()
     program_id = UnicodeAttribute()
@@ -374,7 +367,9 @@ class Session(Model):
     # A test click from the console's integration page: its conversion earns nothing and counts nowhere.
     test = BooleanAttribute(null=True)
 
-    by_ref = RefIndex()
+    @staticmethod
+    def key(click_id: str) -> tuple[str, str]:
+        return ids.ref_code(click_id), click_id
 
 
 # ---------------------------------------------------------------------------- conversions

@@ -75,7 +75,7 @@ def _earlier_click(local_stack) -> str:
     demo = local_stack["demo"]
     before = (datetime.now(UTC) - timedelta(days=2)).isoformat()
     pages = embedded_client(local_stack, "dynamodb").get_paginator("scan")
-    for page in pages.paginate(TableName=local_stack["resources"]["SessionsTable"]):
+    for page in pages.paginate(TableName=local_stack["resources"]["ClickSessionsTable"]):
         for item in page["Items"]:
             agent = item.get("user_agent", {}).get("S", "")
             if (

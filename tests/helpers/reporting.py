@@ -36,8 +36,7 @@ def stored_click(
     click_id = ids.new_click_id(int(at.timestamp() * 1000))
     expires = at + timedelta(days=365)
     session = Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id=agent_id,
         link_code=link_code,
         program_id=program_id,

@@ -166,7 +166,8 @@ def test_a_failed_session_write_still_redirects_and_the_click_is_replayed(runtim
 def test_replaying_twice_does_not_duplicate(runtime, shop):
     from waymark.core import durable
 
-    item = {"click_id": {"S": ids.new_click_id()}, "ref_code": {"S": "ABCDEF"}}
+    click_id = ids.new_click_id()
+    item = {"click_id": {"S": click_id}, "ref_code": {"S": ids.ref_code(click_id)}}
     body = json.dumps({"writes": [{"table": "SESSIONS_TABLE", "item": item}], "replace": None})
     durable.replay(body)
     durable.replay(body)
@@ -177,10 +178,13 @@ def test_replaying_twice_does_not_duplicate(runtime, shop):
     "message",
     [
         # a raw request, as kept writes looked before: the message may not choose the operation
-        {"operation": "delete_item", "request": {"TableName": "waymark-test-SessionsTable", "Key": {}}},
+        {"operation": "delete_item", "request": {"TableName": "waymark-test-ClickSessionsTable", "Key": {}}},
         {"writes": [{"table": "AGENTS_TABLE", "item": {"agent_id": {"S": "x"}}}]},  # not a kept table
-        {"writes": [{"table": "waymark-test-SessionsTable", "item": {"click_id": {"S": "x"}}}]},  # a name, not a role
+        {
+            "writes": [{"table": "waymark-test-ClickSessionsTable", "item": {"click_id": {"S": "x"}}}]
+        },  # a name, not a role
         {"writes": [{"table": "SESSIONS_TABLE", "item": {"ref_code": {"S": "ABCDEF"}}}]},  # no key
+        {"writes": [{"table": "SESSIONS_TABLE", "item": {"click_id": {"S": "x"}}}]},  # half the key: no ref_code
         {"writes": [{"table": "SESSIONS_TABLE", "item": {"click_id": {"S": "x"}}}], "replace": "anything"},
         {"writes": []},
     ],
@@ -203,3 +207,4 @@ def test_replay_function_handles_the_sample_event(runtime, shop):
     event = load_event("replay", "session")  # names the table by its role: any stack's sessions table
     assert runtime.invoke("ReplayFunction", event) == {"batchItemFailures": []}
     assert Session.count() == 1
+    assert Session.get(*Session.key("P78KL0VIT5KZatnELXkxffU")).link_code == "k7m2p9qx4t"  # under its whole key

@@ -54,7 +54,7 @@ def test_any_product_booked_counts(runtime, merchant):
 
 def test_an_expired_click_is_recorded_rejected_for_operators(runtime, merchant):
     click_id = click(runtime, merchant.link.code)
-    Session(click_id).update(actions=[Session.expires_at.set(int(time.time()) - 60)])
+    Session(*Session.key(click_id)).update(actions=[Session.expires_at.set(int(time.time()) - 60)])
     answer = postback(runtime, sale(merchant, click_id=click_id, status="approved"))
     assert answer.status == 200
     assert (answer.json["status"], answer.json["reason"], answer.json["commission"]) == ("rejected", "expired", "0")
@@ -110,8 +110,7 @@ def _session_with_tail(merchant, agent_id: str, tail_of: str, age_ms: int) -> st
     click_id = prefix + tail_of[-8:]
     now = int(time.time())
     Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id=agent_id,
         link_code=agent_id,
         program_id=merchant.program.program_id,
@@ -142,6 +141,62 @@ def test_a_quoted_reference_code_credits_the_newest_session_with_it(runtime, mer
 def test_an_unknown_reference_code_is_recorded_as_unknown_click(runtime, merchant):
     answer = postback(runtime, sale(merchant, ref="ABCDEF", channel="phone"))
     assert (answer.json["status"], answer.json["reason"]) == ("rejected", "unknown_click")
+
+
+@pytest.fixture
+def kept_sessions(aws, monkeypatch, iam_check):
+    """The sessions table an earlier version kept (keyed by click id, indexed by reference code), named by
+    PreviousSessionsTable as an upgrade names it: the functions' roles get its read-only statement."""
+    import boto3
+
+    name = "waymark-test-previous-sessions"
+    strings = [{"AttributeName": n, "AttributeType": "S"} for n in ("click_id", "ref_code")]
+    by_ref = [{"AttributeName": "ref_code", "KeyType": "HASH"}, {"AttributeName": "click_id", "KeyType": "RANGE"}]
+    boto3.client("dynamodb", region_name="eu-west-1").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=strings,
+        KeySchema=[{"AttributeName": "click_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {"IndexName": "ref-index", "KeySchema": by_ref, "Projection": {"ProjectionType": "ALL"}}
+        ],
+    )
+    monkeypatch.setenv("PREVIOUS_SESSIONS_TABLE", name)
+    monkeypatch.setitem(iam_check.stack.parameters, "PreviousSessionsTable", name)
+    yield name
+    monkeypatch.undo()
+    iam_check.roles.statements("PostbackFunction", fresh=True)  # no later test keeps the upgrade's grant
+
+
+def _moved_to(table: str, click_id: str) -> None:
+    """The session as an earlier version stored it: in the kept table only."""
+    import boto3
+
+    session = Session.get(*Session.key(click_id))
+    boto3.client("dynamodb", region_name="eu-west-1").put_item(TableName=table, Item=session.serialize())
+    session.delete()
+
+
+@pytest.mark.parametrize("by", ["click_id", "ref"])
+def test_after_an_upgrade_a_session_of_the_kept_table_still_credits_its_partner(runtime, merchant, kept_sessions, by):
+    click_id = click(runtime, merchant.link.code)
+    _moved_to(kept_sessions, click_id)
+    fields = {"click_id": click_id} if by == "click_id" else {"ref": ids.ref_code(click_id), "channel": "phone"}
+    answer = postback(runtime, sale(merchant, **fields))
+    assert answer.json["agent"] == merchant.agent.agent_id, answer.body
+    assert stored().click_id == click_id and stored().attributed_by == ("click" if by == "click_id" else "ref")
+
+
+def test_after_an_upgrade_the_new_table_is_read_first_and_a_miss_in_both_is_unknown(runtime, merchant, kept_sessions):
+    import boto3
+
+    newer = click(runtime, merchant.link.code)
+    rival = make_agent(merchant.program, email="rival@example.com")
+    stale = Session.get(*Session.key(newer)).serialize() | {"agent_id": {"S": rival.agent_id}}
+    boto3.client("dynamodb", region_name="eu-west-1").put_item(TableName=kept_sessions, Item=stale)
+    assert postback(runtime, sale(merchant, click_id=newer)).json["agent"] == merchant.agent.agent_id
+    unknown = postback(runtime, sale(merchant, order_id="A-2", click_id=ids.new_click_id()))
+    assert (unknown.json["status"], unknown.json["reason"]) == ("rejected", "unknown_click")
 
 
 def test_partner_and_channel_overrides_with_dates_price_the_conversion(runtime, merchant):

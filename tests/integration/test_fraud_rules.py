@@ -17,7 +17,7 @@ from waymark.programs import settings
 def bot_click(runtime, code: str) -> str:
     """A click from a link-preview fetcher: the click path stores its agent; the bot verdict is derived from it."""
     click_id = click(runtime, code)
-    Session(click_id).update(actions=[Session.user_agent.set(SLACK)])
+    Session(*Session.key(click_id)).update(actions=[Session.user_agent.set(SLACK)])
     return click_id
 
 
@@ -63,7 +63,7 @@ def test_the_partners_own_email_holds_the_sale(runtime, merchant):
 
 def test_the_partners_own_ip_hash_holds_the_sale(runtime, merchant):
     click_id = click(runtime, merchant.link.code)
-    Agent(merchant.agent.agent_id).update(actions=[Agent.ip_hashes.set({Session.get(click_id).ip_hash})])
+    Agent(merchant.agent.agent_id).update(actions=[Agent.ip_hashes.set({Session.get(*Session.key(click_id)).ip_hash})])
     cache.clear_all()
     answer = postback(runtime, sale(merchant, click_id=click_id))
     assert (answer.json["status"], answer.json["reason"]) == ("held", "self_referral")

@@ -15,8 +15,12 @@ def table(aws):
     return Session.Meta.table_name
 
 
+def key(click_id: str) -> dict:
+    return {"ref_code": {"S": "REFCOD"}, "click_id": {"S": click_id}}  # the sessions table's whole key
+
+
 def put(name, click_id, **extra):
-    item = {"click_id": {"S": click_id}, **{k: {"S": v} for k, v in extra.items()}}
+    item = {**key(click_id), **{k: {"S": v} for k, v in extra.items()}}
     return {"Put": {"TableName": name, "Item": item, "ConditionExpression": "attribute_not_exists(click_id)"}}
 
 
@@ -24,7 +28,7 @@ def stream_records(stack) -> int:
     streams = boto3.client(
         "dynamodbstreams", region_name="eu-west-1", config=Config(account_id_endpoint_mode="disabled")
     )
-    arn = stack.physical["SessionsTable"]["StreamArn"]
+    arn = stack.physical["ClickSessionsTable"]["StreamArn"]
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
     iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
     return len(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"])
@@ -47,7 +51,7 @@ def test_conditions_see_the_state_before_the_transaction(aws, table):
     check = {
         "ConditionCheck": {
             "TableName": table,
-            "Key": {"click_id": {"S": "x"}},
+            "Key": key("x"),
             "ConditionExpression": "attribute_exists(click_id)",
         }
     }
@@ -58,22 +62,22 @@ def test_conditions_see_the_state_before_the_transaction(aws, table):
 
 def test_a_write_refused_half_way_is_undone_item_by_item(aws, table):
     dynamodb = boto3.client("dynamodb", region_name="eu-west-1")
-    dynamodb.put_item(TableName=table, Item={"click_id": {"S": "kept"}, "ref_code": {"S": "OLD"}})
+    dynamodb.put_item(TableName=table, Item={**key("kept"), "link_code": {"S": "OLD"}})
     before = stream_records(aws)
-    overwrite = {"Put": {"TableName": table, "Item": {"click_id": {"S": "kept"}, "ref_code": {"S": "NEW"}}}}
+    overwrite = {"Put": {"TableName": table, "Item": {**key("kept"), "link_code": {"S": "NEW"}}}}
     # An update adding a number to a string fails when applied, after the put went through.
     bad_update = {
         "Update": {
             "TableName": table,
-            "Key": {"click_id": {"S": "kept-too"}},
-            "UpdateExpression": "SET ref_code = :n ADD bad :s",
+            "Key": key("kept-too"),
+            "UpdateExpression": "SET link_code = :n ADD bad :s",
             "ExpressionAttributeValues": {":n": {"S": "x"}, ":s": {"S": "not a number"}},
         }
     }
     with pytest.raises(ClientError):
         dynamodb.transact_write_items(TransactItems=[overwrite, bad_update])
     items = {i["click_id"]["S"]: i for i in dynamodb.scan(TableName=table)["Items"]}
-    assert items["kept"]["ref_code"]["S"] == "OLD" and "kept-too" not in items
+    assert items["kept"]["link_code"]["S"] == "OLD" and "kept-too" not in items
     assert stream_records(aws) == before
 
 

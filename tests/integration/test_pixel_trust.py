@@ -62,7 +62,7 @@ def test_the_pixel_never_credits_an_expired_click(runtime, merchant):
     from waymark.models import Session
 
     click_id = click(runtime, merchant.link.code)
-    Session.get(click_id).update(actions=[Session.expires_at.set(int(time.time()) - 1)])
+    Session.get(*Session.key(click_id)).update(actions=[Session.expires_at.set(int(time.time()) - 1)])
     assert_gif(pixel(runtime, sale(), cookie=click_id))
     assert Conversion.count() == 0
 

@@ -59,7 +59,7 @@ def test_an_offer_link_credits_the_bookings_partner_and_opens_the_booking_page(
     assert location.path.startswith("/booking/B10")
     query = parse_qs(location.query)
     assert query["add"] == ["wine-tasting"] and query["lang"] == ["de"]
-    session = Session.get(query["click_id"][0])
+    session = Session.get(*Session.key(query["click_id"][0]))
     assert session.agent_id == shop.agent.agent_id and session.program_id == "shop"
     assert (session.link_code, session.source, session.sub1, session.sub2) == (
         "remarketing",

@@ -33,8 +33,7 @@ def agent(status="active", program_id="shop", email="partner@example.com") -> Ag
 def session(expires=NOW + timedelta(days=1), program_id="shop") -> Session:
     click_id = ids.new_click_id(int((NOW - timedelta(days=1)).timestamp() * 1000))
     return Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id="agent001",
         link_code="link000001",
         program_id=program_id,

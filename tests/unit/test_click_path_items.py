@@ -30,7 +30,7 @@ def test_a_session_item_is_exactly_what_the_model_writes():
     for record in (full_session(), new_session(agent_id="a", link_code="l", program_id="p", destination="d",
                                                window=365, now=NOW, source_ip="")):  # fmt: skip
         fields = {name: getattr(record, name) for name in SessionRecord.__slots__ if getattr(record, name) is not None}
-        model = Session(fields.pop("click_id"), **fields)
+        model = Session(fields.pop("ref_code"), fields.pop("click_id"), **fields)
         assert record.to_item() == model.serialize()
 
 

@@ -1,7 +1,7 @@
 """Who may read the config table's partitions, as template.yaml grants it: advertisers' items (with
 their HMAC secrets, encrypted) are read whole only by the postback, which verifies them."""
 
-from tests.helpers.policies import listed, resource_name
+from tests.helpers.policies import decided, listed, resource_name
 from tests.helpers.stack import STACK
 
 READS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:*"}
@@ -11,9 +11,9 @@ def statements_of(function: str) -> list[dict]:
     found = []
     for policy in STACK.functions[function].properties.get("Policies", []):
         if isinstance(policy, dict) and "Ref" in policy:
-            found += listed(STACK.resources[policy["Ref"]]["Properties"]["PolicyDocument"]["Statement"])
+            found += decided(listed(STACK.resources[policy["Ref"]]["Properties"]["PolicyDocument"]["Statement"]))
         elif isinstance(policy, dict):
-            found += policy.get("Statement", [])
+            found += decided(policy.get("Statement", []))
     return found
 
 

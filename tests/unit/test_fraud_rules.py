@@ -27,8 +27,7 @@ def session(clicked=NOW - timedelta(minutes=5), bot=False, ip_hash="visitor-hash
     """A stored click; `bot` gives it a link-preview fetcher's agent (the verdict is derived from the agent)."""
     click_id = ids.new_click_id(int(clicked.timestamp() * 1000))
     return Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id="agent001",
         link_code="link000001",
         program_id="shop",

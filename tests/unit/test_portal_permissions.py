@@ -2,13 +2,13 @@
 
 import json
 
-from tests.helpers.policies import grants, listed, resource_name
+from tests.helpers.policies import decided, grants, listed, resource_name
 from tests.helpers.stack import STACK
 
 
 def policy_grants(policy: str = "PortalDataPolicy") -> dict[str, set[str]]:
     """action -> resources (tables, indexes, bucket objects) the policy allows it on."""
-    statements = STACK.resources[policy]["Properties"]["PolicyDocument"]["Statement"]
+    statements = decided(STACK.resources[policy]["Properties"]["PolicyDocument"]["Statement"])
     assert all(statement["Effect"] == "Allow" for statement in statements)
     return grants(statements)
 
@@ -25,7 +25,7 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:Query": {
             "AgentsTable/index/program-status-index",
             "LinksTable/index/agent-index",
-            "SessionsTable/index/ref-index",  # an offline sale's reference code names a session, as in a postback
+            "ClickSessionsTable",  # an offline sale's reference code names a session, as in a postback
             "StatsTable",
             "ConversionsTable/index/agent-index",
             "ConversionsTable/index/program-index",
@@ -34,8 +34,8 @@ def test_the_portal_policy_is_least_privilege():
         "dynamodb:BatchGetItem": {"StatsTable", "AgentsTable", "LinksTable"},
         # statuses, profiles, decisions; the program's remarketing flag
         "dynamodb:UpdateItem": {"AgentsTable", "LinksTable", "ConversionsTable", "ConfigTable"},
-        # ConversionsTable: offline sales from the console; SessionsTable: an operator's inside-sales visit
-        "dynamodb:PutItem": {"LinksTable", "ConfigTable", "ConversionsTable", "SessionsTable"},
+        # ConversionsTable: offline sales from the console; ClickSessionsTable: an operator's inside-sales visit
+        "dynamodb:PutItem": {"LinksTable", "ConfigTable", "ConversionsTable", "ClickSessionsTable"},
         "dynamodb:DeleteItem": {"ConfigTable"},
         "s3:PutObject": {"ExportsBucket/*"},
         "s3:AbortMultipartUpload": {"ExportsBucket/*"},
@@ -47,7 +47,7 @@ def test_the_portal_policy_is_least_privilege():
 
 def test_config_reads_and_writes_are_limited_to_program_partitions():
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
-    for statement in document["Statement"]:
+    for statement in decided(document["Statement"]):
         config = [r for r in listed(statement["Resource"]) if resource_name(r) == "ConfigTable"]
         if config:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
@@ -87,7 +87,7 @@ def test_the_console_set_up_policy_is_least_privilege():
         "cognito-idp:AdminSetUserMFAPreference": {"UserPool"},  # another operator's reset of a lost one
     }
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
-    for statement in document["Statement"]:
+    for statement in decided(document["Statement"]):
         on_config = any(resource_name(r) == "ConfigTable" for r in listed(statement["Resource"]))
         if on_config and set(listed(statement["Action"])) & {"dynamodb:PutItem", "dynamodb:UpdateItem"}:
             assert statement["Condition"] == {
@@ -109,7 +109,7 @@ def test_the_console_reaches_only_the_rates_partition_through_its_rates_policy()
         for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem")
     }
     document = STACK.resources["ConsoleRatesPolicy"]["Properties"]["PolicyDocument"]
-    assert [statement["Condition"] for statement in document["Statement"]] == [
+    assert [statement["Condition"] for statement in decided(document["Statement"])] == [
         {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["RATES"]}}
     ]
     users = [
@@ -124,7 +124,7 @@ def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their
     document = STACK.resources["ConsoleSetupPolicy"]["Properties"]["PolicyDocument"]
     reads = [
         statement
-        for statement in document["Statement"]
+        for statement in decided(document["Statement"])
         if set(listed(statement["Action"])) & {"dynamodb:GetItem", "dynamodb:Query"}
         and "ADVERTISER" in json.dumps(statement.get("Condition", {}))
     ]
@@ -136,7 +136,7 @@ def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their
     assert not {"hmac_secret", "previous_hmac_secret"} & set(CONSOLE_ATTRIBUTES)
     programs = [
         s
-        for s in document["Statement"]
+        for s in decided(document["Statement"])
         if s.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("dynamodb:LeadingKeys")
     ]
     assert [s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] for s in programs] == [["PROGRAMS"]]
@@ -145,7 +145,7 @@ def test_the_console_reads_advertisers_attributes_the_code_names_and_never_their
 def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
     assert policy_grants("ConsoleIntegrationPolicy") == {
         "dynamodb:Query": {"PostbackLogTable"},
-        "dynamodb:PutItem": {"SessionsTable"},
+        "dynamodb:PutItem": {"ClickSessionsTable"},
         # the test conversion signs with the advertiser's test secret only (below), decrypted
         "dynamodb:GetItem": {"ConfigTable"},
         "kms:Decrypt": {"AdvertiserSecretsKey"},
@@ -153,14 +153,14 @@ def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
     from waymark.conversions.advertisers import TEST_SIGNING_ATTRIBUTES
 
     document = STACK.resources["ConsoleIntegrationPolicy"]["Properties"]["PolicyDocument"]
-    (read,) = [s for s in document["Statement"] if s["Action"] == "dynamodb:GetItem"]
+    (read,) = [s for s in decided(document["Statement"]) if s["Action"] == "dynamodb:GetItem"]
     assert read["Condition"] == {
         "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ADVERTISER#*"]},
         "ForAllValues:StringEquals": {"dynamodb:Attributes": list(TEST_SIGNING_ATTRIBUTES)},
         "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
     }
     assert not {"hmac_secret", "previous_hmac_secret"} & set(TEST_SIGNING_ATTRIBUTES)
-    (decrypt,) = [s for s in document["Statement"] if s["Action"] == "kms:Decrypt"]
+    (decrypt,) = [s for s in decided(document["Statement"]) if s["Action"] == "kms:Decrypt"]
     assert decrypt["Condition"] == {"StringEquals": {"kms:EncryptionContext:purpose": "test"}}
     users = [
         name
@@ -173,7 +173,7 @@ def test_the_console_reads_the_postback_log_and_writes_only_test_clicks():
         for name, spec in STACK.functions.items()
         for policy in spec.properties["Policies"]
         if isinstance(policy, dict)
-        for statement in policy.get("Statement", [])
+        for statement in decided(policy.get("Statement", []))
         if "PostbackLogTable" in str(statement["Resource"])
     ]
     assert log_writers == ["PostbackFunction"]

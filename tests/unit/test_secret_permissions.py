@@ -3,7 +3,7 @@ read exactly the secrets it uses (docs/architecture.md "Secrets")."""
 
 import json
 
-from tests.helpers.policies import listed
+from tests.helpers.policies import decided, listed
 from tests.helpers.stack import STACK
 from waymark.core import signing_keys as keys
 
@@ -41,7 +41,7 @@ def secret_grants(logical_id: str) -> set[str]:
     for policy in STACK.functions[logical_id].properties.get("Policies", []):
         if isinstance(policy, dict) and "AWSSecretsManagerGetSecretValuePolicy" in policy:
             granted.add(policy["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"]["Ref"])
-        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+        for statement in decided(policy.get("Statement", []) if isinstance(policy, dict) else []):
             assert not any("secretsmanager" in action for action in listed(statement["Action"])), logical_id
     return granted
 

@@ -164,3 +164,12 @@ def test_a_test_conversion_counts_nowhere_in_any_status():
     for status in ("rejected", "approved"):
         assert counters.conversion_deltas({**CONVERSION, "status": status, "test": True}) == {}
     assert counters.change(counters.conversion_deltas(CONVERSION), {}) != {}  # a real one does count
+
+
+def test_until_an_upgrade_ends_the_kept_sessions_tables_last_clicks_count_as_clicks(monkeypatch):
+    kept = "waymark-previous-sessions"
+    monkeypatch.setenv("PREVIOUS_SESSIONS_TABLE", "")
+    with pytest.raises(ValueError, match="not counted here"):
+        consumer._plan(kept, "shard-1", 0, [], calls=None)
+    monkeypatch.setenv("PREVIOUS_SESSIONS_TABLE", kept)  # PreviousSessionsTable names it
+    assert consumer._plan(kept, "shard-1", 0, [], calls=None).failed_at is None

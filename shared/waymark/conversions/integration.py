@@ -206,8 +206,7 @@ def new_test_click(program: Program, now: datetime) -> str:
     click_id = ids.new_click_id(int(now.timestamp() * 1000))
     expires = now + timedelta(minutes=TEST_CLICK_MINUTES)
     session = Session(
-        click_id,
-        ref_code=ids.ref_code(click_id),
+        *Session.key(click_id),
         agent_id=NO_ONE,
         link_code=NO_ONE,
         program_id=program.program_id,

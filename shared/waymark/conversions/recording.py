@@ -221,27 +221,42 @@ def remarketing_customer(report: Report, program: Program, conversion: Conversio
 
 
 def _session(report: Report, program_id: str) -> Session | None:
-    """The one read of the happy path: the session by click id, or the newest by reference code."""
-    client = aws.client("dynamodb")
+    """The one read of the happy path: the session by click id, or the newest by reference code.
+
+    A miss is read again from the sessions table an upgrade kept (PREVIOUS_SESSIONS_TABLE), if any:
+    its sessions stay live until their attribution windows end (docs/operators.md "Upgrading").
+    """
     if report.click_id:
         if not ids.is_click_id(report.click_id):
             return None
-        item = client.get_item(
-            TableName=Session.Meta.table_name, Key={"click_id": {"S": report.click_id}}, ConsistentRead=True
-        ).get("Item")
-        return Session.from_raw_data(item) if item else None
+        return _by_click_id(report.click_id)
     if report.ref_code:
-        found = client.query(
-            TableName=Session.Meta.table_name,
-            IndexName=Session.by_ref.Meta.index_name,
-            KeyConditionExpression="ref_code = :code",
-            ExpressionAttributeValues={":code": {"S": report.ref_code}},
-            ScanIndexForward=False,  # click ids sort by time: newest first
-            Limit=REF_CANDIDATES,
-        ).get("Items", [])
-        sessions = (Session.from_raw_data(item) for item in found)
-        return next((s for s in sessions if s.program_id == program_id), None)
+        newest_first = {
+            "KeyConditionExpression": "ref_code = :code",
+            "ExpressionAttributeValues": {":code": {"S": report.ref_code}},
+            "ScanIndexForward": False,  # click ids sort by time
+            "Limit": REF_CANDIDATES,
+        }
+        client = aws.client("dynamodb")
+        found = client.query(TableName=Session.Meta.table_name, **newest_first).get("Items", [])
+        session = next((s for s in map(Session.from_raw_data, found) if s.program_id == program_id), None)
+        previous = os.environ.get("PREVIOUS_SESSIONS_TABLE")
+        if session is None and previous:
+            # The kept table is keyed by click id alone: its index by reference code is what a code reads.
+            found = client.query(TableName=previous, IndexName="ref-index", **newest_first).get("Items", [])
+            session = next((s for s in map(Session.from_raw_data, found) if s.program_id == program_id), None)
+        return session
     return None
+
+
+def _by_click_id(click_id: str) -> Session | None:
+    client = aws.client("dynamodb")
+    key = {"ref_code": {"S": ids.ref_code(click_id)}, "click_id": {"S": click_id}}
+    found = client.get_item(TableName=Session.Meta.table_name, Key=key, ConsistentRead=True).get("Item")
+    previous = os.environ.get("PREVIOUS_SESSIONS_TABLE")
+    if not found and previous:
+        found = client.get_item(TableName=previous, Key={"click_id": {"S": click_id}}, ConsistentRead=True).get("Item")
+    return Session.from_raw_data(found) if found else None
 
 
 def _stored(conversion_id: str) -> dict | None:

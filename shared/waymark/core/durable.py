@@ -19,8 +19,13 @@ from waymark.core import aws
 logger = Logger(child=True)
 
 _ALREADY_DONE = {"ConditionalCheckFailedException"}
-# The tables a kept write may go to, by the environment variable naming them, with their key.
-KEPT_TABLES = {"SESSIONS_TABLE": "click_id", "CONVERSIONS_TABLE": "conversion_id", "REMARKETING_TABLE": "pk"}
+# The tables a kept write may go to, by the environment variable naming them, with their key's attributes
+# (a replayed item must carry the whole key: a session's is its reference code and click id).
+KEPT_TABLES = {
+    "SESSIONS_TABLE": ("ref_code", "click_id"),
+    "CONVERSIONS_TABLE": ("conversion_id",),
+    "REMARKETING_TABLE": ("pk",),
+}
 # Conditions under which a new item may overwrite a stored one, by name, so a replay rebuilds them.
 # pending_pixel_sale: a pending sale the public pixel recorded gives way to the advertiser's postback.
 REPLACE_CONDITIONS = {
@@ -146,7 +151,7 @@ def _request(writes: list[tuple[str, dict]], or_replace: str | None = None) -> t
         raise ValueError("a kept write has 1 to 25 items")
     puts = []
     for table, item in writes:
-        key = KEPT_TABLES[_role(table)]
+        key = KEPT_TABLES[_role(table)][0]  # no item holds the key when its hash key is absent
         puts.append(
             {
                 "TableName": table,
@@ -182,8 +187,10 @@ def _table_of(role: str) -> str:
 def _item_of(write: dict) -> dict:
     item = write["item"]
     key = KEPT_TABLES[write["table"]]
-    if not isinstance(item, dict) or not isinstance(item.get(key), dict) or not isinstance(item[key].get("S"), str):
-        raise ValueError(f"a kept write's item needs its key {key} as a string")
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(name), dict) and isinstance(item[name].get("S"), str) for name in key
+    ):
+        raise ValueError(f"a kept write's item needs its key ({', '.join(key)}) as strings")
     return item
 
 

@@ -195,7 +195,8 @@ def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Pla
     same amounts (same partner, link, day, sub-IDs and kind) are counted up first and turned into
     deltas once per kind, not once per click.
     """
-    sessions = table == os.environ["SESSIONS_TABLE"]
+    # Until an upgrade's clean-up removes the old table's stream mapping, its last clicks arrive from there.
+    sessions = table in (os.environ["SESSIONS_TABLE"], os.environ.get("PREVIOUS_SESSIONS_TABLE") or None)
     if not sessions and table != os.environ["CONVERSIONS_TABLE"]:
         raise ValueError(f"records from {table!r} are not counted here")
     plan = _Plan(first=records[0]["dynamodb"]["SequenceNumber"] if records else "", last=done)

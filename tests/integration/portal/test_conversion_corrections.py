@@ -332,7 +332,7 @@ def test_an_inside_sale_is_the_concierges_but_the_operators_visit_is_not_its_tra
     visit = as_admin.post(f"/admin/inside-sales/{b}/visit", form={"csrf_token": directory.csrf()})
     assert visit.status == 303 and visit.location.startswith("https://www.example.com/order?click_id=")
     click_id = parse_qs(urlsplit(visit.location).query)["click_id"][0]
-    session = Session.get(click_id)
+    session = Session.get(*Session.key(click_id))
     assert session.agent_id == b and session.inside_sales_by == "ops@example.com"
 
     token = make_advertiser(world.program, "shop-backend")[1]

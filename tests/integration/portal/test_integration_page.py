@@ -101,7 +101,7 @@ def test_a_test_conversion_goes_through_the_public_postback_and_earns_nothing(ap
     [conversion] = list(Conversion.scan())
     assert conversion.order_id == sent["order_id"] and conversion.test is True
     assert conversion.history[0].by == "postback:demo-shop"  # recorded by /postback, not by the console
-    session = Session.get(sent["click_id"])
+    session = Session.get(*Session.key(sent["click_id"]))
     assert session.test is True and session.program_id == "demo"
 
     streams.drain()  # the stats consumer sees the test click and its sale
