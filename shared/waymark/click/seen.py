@@ -52,7 +52,7 @@ def set_cookie(value: str) -> str:
 
     Not `__Host-`: that prefix demands Path=/, which would send it with every request to the
     tracking domain. A cookie planted by a sibling subdomain can only make clicks repeats
-    (docs/security.md "Threat model").
+    (docs/security.md "Unique clicks").
     """
     return f"{SEEN_COOKIE}={value}; Max-Age={UNIQUE_WINDOW_SECONDS}; Path=/c; Secure; HttpOnly; SameSite=Lax"
 
