@@ -238,7 +238,7 @@ def _is_click(event_name: str | None, session: dict | None) -> bool:
 
 
 def _click(event_name: str | None, session: dict | None, kinds: dict) -> str | None:
-    """ "bot", "unique", "repeat" or None (not a click) of one session record, counted in `kinds`."""
+    """What one session record is: a "bot", "unique" or "repeat" click, or None (no click); counted in `kinds`."""
     if not _is_click(event_name, session):
         return None
     moment = counters.utc(session["created_at"])
