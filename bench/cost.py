@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bench import billing, world
 from bench.embedded import moto_stack, run_child
+from bench.local_load import CookieJar
 from bench.measure import figure
 from devstack.history import BROWSER_AGENTS, PREVIEW_AGENT
 
@@ -237,10 +238,17 @@ def measure() -> dict:
         code, token = _world()
         pump = StreamPump(stack, runtime)
         invocations = Invocations(runtime)
+        jars: dict[int, CookieJar] = {}  # each person's browser keeps its cookies; the link preview none
 
         def click(visitor: int, index: int) -> str:
-            answer = runtime.invoke("ClickFunction", _click_event(code, visitor, index))
+            event = _click_event(code, visitor, index)
+            jar = None if _AGENTS[visitor % len(_AGENTS)] == PREVIEW_AGENT else jars.setdefault(visitor, CookieJar())
+            if jar is not None and (sent := jar.sent(event["rawPath"])):
+                event["cookies"] = sent
+            answer = runtime.invoke("ClickFunction", event)
             assert answer["statusCode"] == 302, answer
+            if jar is not None:
+                jar.keep(answer.get("cookies", []))
             return parse_qs(urlsplit(answer["headers"]["Location"]).query)["click_id"][0]
 
         # Warm every function (cold lookups, secrets) before counting.

@@ -72,6 +72,7 @@ class Visitor:
         parts = urlsplit(base_url)
         self.host, self.port, self.source = parts.hostname, parts.port, source
         self.connection = self._connect()
+        self.set_cookies: list[str] = []  # the last answer's Set-Cookie lines
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.host, self.port, timeout=30, source_address=(self.source, 0))
@@ -81,6 +82,7 @@ class Visitor:
         try:
             self.connection.request(method, path, body=body, headers=headers or {})
             response = self.connection.getresponse()
+            self.set_cookies = response.headers.get_all("Set-Cookie") or []  # a dict keeps only one
             return response.status, dict(response.getheaders()), response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()
@@ -89,6 +91,28 @@ class Visitor:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class CookieJar:
+    """What one browser keeps of the Set-Cookie lines it was sent, for as long as their Max-Age says."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, tuple[str, float, str]] = {}  # name -> (value, expiry, path)
+
+    def sent(self, path: str) -> list[str]:
+        now = time.time()
+        return [
+            f"{name}={value}"
+            for name, (value, until, scope) in self.cookies.items()
+            if until > now and (path == scope or path.startswith(scope.rstrip("/") + "/"))
+        ]
+
+    def keep(self, set_cookies: list[str]) -> None:
+        for line in set_cookies:
+            pair, *attributes = (part.strip() for part in line.split(";"))
+            name, _, value = pair.partition("=")
+            options = {key.lower(): val for key, _, val in (a.partition("=") for a in attributes)}
+            self.cookies[name] = (value, time.time() + int(options.get("max-age", "0")), options.get("path", "/"))
 
 
 def click_id_of(status: int, headers: dict) -> str | None:

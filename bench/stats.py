@@ -2,11 +2,12 @@
 
 `stats.write_units_per_click`: every DynamoDB write unit from the click to its counters, as DynamoDB
 bills them: the click function's session PutItem, then the stream consumer (StatsFunction, fed by
-the template's stream mapping) with its markers, checkpoints and counters. A botocore hook reads
-each item written, before and after the write, and bills it as bench/billing.py does: the larger,
-per started KB, twice for a transaction's items, cancelled transactions included, plus the
-writes of each global secondary index the item is or was in. 10,000 clicks across 50 partners, 10 %
-from visitors who clicked before, 5 % from bots (link previews), a third with a sub-ID.
+the template's stream mapping) with its checkpoints and counters. A botocore hook reads each item
+written, before and after the write, and bills it as bench/billing.py does: the larger, per started
+KB, twice for a transaction's items, cancelled transactions included, plus the writes of each global
+secondary index the item is or was in. 10,000 clicks across 50 partners, 10 % from visitors who
+clicked before (their browser sends back the cookies the click function set), 5 % from bots (link
+previews, which keep no cookies), a third with a sub-ID.
 
 `stats.hottest_item_write_units_per_1k_clicks`: 2,000 clicks all on one partner; the write units of
 the item written most, per 1,000 clicks.
@@ -41,6 +42,7 @@ from decimal import Decimal
 
 from bench import billing, world
 from bench.embedded import ROOT, moto_stack, run_child
+from bench.local_load import CookieJar
 from bench.measure import figure
 
 CLICKS = 10_000
@@ -96,7 +98,7 @@ class WriteUnits:
         self.call_seconds = 0.0  # inside moto
         self.own_seconds = 0.0  # this hook's own sizing
         self.second = 0
-        # The consumer reads and writes markers four calls at a time: each thread keeps its own call.
+        # The consumer writes journal parts several calls at a time: each thread keeps its own call.
         self._call = threading.local()
         self._lock = threading.Lock()
         self.total = 0
@@ -177,7 +179,7 @@ def _kind(item: tuple) -> str:
     table, key = item[0], item[1]
     if table == "ClickSessionsTable":
         return "session"
-    for prefix, kind in (("UNIQUE#", "unique-click marker"), ("CHECKPOINT#", "checkpoint"), ("JOURNAL#", "journal")):
+    for prefix, kind in (("CHECKPOINT#", "checkpoint"), ("JOURNAL#", "journal")):
         if key.startswith(prefix):
             return kind
     return "counter"
@@ -198,27 +200,31 @@ def _world(partners: int) -> list:
     return links
 
 
-def _traffic(links: list, clicks: int, rng: random.Random) -> list[tuple[str, str, str, str | None]]:
-    """(link code, visitor IP, user agent, sub1): repeat visitors come back to a link they clicked."""
+def _traffic(links: list, clicks: int, rng: random.Random) -> list[tuple[str, str, str, str | None, int | None]]:
+    """(link code, visitor IP, user agent, sub1, browser): repeat visitors come back to a link they clicked,
+    in the browser they clicked it in; a bot is no browser (None): it keeps no cookies."""
     seen: list[tuple[str, str, str]] = []
     out = []
     for n in range(clicks):
         sub1 = rng.choice(["news", "ads", "social"]) if n % 3 == 0 else None
         draw = rng.random()
         if draw < BOT_SHARE:
-            out.append((rng.choice(links).code, f"10.9.{n // 250}.{n % 250}", rng.choice(BOTS), sub1))
+            out.append((rng.choice(links).code, f"10.9.{n // 250}.{n % 250}", rng.choice(BOTS), sub1, None))
         elif draw < BOT_SHARE + REPEAT_SHARE and seen:
-            out.append((*rng.choice(seen), sub1))
+            browser = rng.randrange(len(seen))
+            out.append((*seen[browser], sub1, browser))
         else:
             visitor = (rng.choice(links).code, f"10.{n // 62500}.{n // 250 % 250}.{n % 250}", rng.choice(PEOPLE))
             seen.append(visitor)
-            out.append((*visitor, sub1))
+            out.append((*visitor, sub1, len(seen) - 1))
     return out
 
 
 def _click_all(runtime, traffic) -> None:
     template = json.loads((ROOT / "events" / "click" / "link.json").read_text())
-    for code, ip, agent, sub1 in traffic:
+    jars: dict[int, CookieJar] = {}
+    for code, ip, agent, sub1, browser in traffic:
+        jar = jars.setdefault(browser, CookieJar()) if browser is not None else None
         event = copy.deepcopy(template)
         event["pathParameters"]["code"] = code
         event["rawPath"] = event["requestContext"]["http"]["path"] = f"/c/{code}"
@@ -226,9 +232,14 @@ def _click_all(runtime, traffic) -> None:
         event["queryStringParameters"] = {"sub1": sub1} if sub1 else {}
         event["headers"]["user-agent"] = event["requestContext"]["http"]["userAgent"] = agent
         event["requestContext"]["http"]["sourceIp"] = ip
+        event.pop("cookies", None)
+        if jar is not None and (sent := jar.sent(event["rawPath"])):
+            event["cookies"] = sent
         answer = runtime.invoke("ClickFunction", event)
         if answer["statusCode"] != 302:
             raise RuntimeError(f"click answered {answer['statusCode']}")
+        if jar is not None:
+            jar.keep(answer.get("cookies", []))
 
 
 def _clients():
@@ -240,8 +251,9 @@ def _clients():
 def _expected(traffic) -> tuple[int, int, int]:
     from waymark.click import useragents
 
-    bots = sum(1 for _, _, agent, _ in traffic if useragents.classify(agent).bot)
-    unique = len({(code, ip, agent) for code, ip, agent, _ in traffic if not useragents.classify(agent).bot})
+    bots = sum(1 for _, _, agent, _, _ in traffic if useragents.classify(agent).bot)
+    # Within the hour (the run takes minutes) a browser's second click on a link is a repeat.
+    unique = len({(code, browser) for code, _, agent, _, browser in traffic if not useragents.classify(agent).bot})
     return len(traffic) - bots, unique, bots
 
 
@@ -320,8 +332,8 @@ def records_per_s(records: int = BATCH_RECORDS) -> dict:
 def _latency_ms(made: Counter, parallel: int) -> float:
     """DynamoDB's time for a batch's calls: the consumer's side-by-side calls go `parallel` at a time, the rest in turn.
 
-    Side by side in waymark.reporting.consumer: marker reads, marker and journal writes, and the
-    journal parts' transactions. A batch whose counters fit one transaction makes one, in turn.
+    Side by side in waymark.reporting.consumer: journal writes and the journal parts' transactions. A batch
+    whose counters fit one transaction makes one, in turn.
     """
     side_by_side = ("BatchGetItem", "BatchWriteItem", "TransactWriteItems")
     waves = {name: math.ceil(count / parallel) if name in side_by_side else count for name, count in made.items()}
@@ -518,10 +530,12 @@ def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> 
             per_shard: dict[int, list] = defaultdict(list)
             for n in range(rate):
                 draw = rng.random()
+                repeat = False  # the click path marks a repeat from the browser's cookie (waymark.click.seen)
                 if draw < BOT_SHARE:
                     code, ip, agent = rng.choice(codes), f"bot-{second}-{n}", BOTS[n % len(BOTS)]
                 elif draw < BOT_SHARE + REPEAT_SHARE and visitors:
                     code, ip, agent = rng.choice(visitors[-50_000:])
+                    repeat = True
                 else:
                     code, ip, agent = rng.choice(codes), f"v-{second}-{n}", PEOPLE[n % len(PEOPLE)]
                     visitors.append((code, ip, agent))
@@ -536,6 +550,7 @@ def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> 
                     "ip_hash": {"S": ip},
                     "created_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + ".000+00:00"},
                     **({"sub1": {"S": "news"}} if n % 3 == 0 else {}),
+                    **({"repeat": {"BOOL": True}} if repeat else {}),
                 }
                 shard = hash(click_id) % shards  # DynamoDB spreads sessions over shards by their key
                 sequence[shard] += 1
@@ -548,7 +563,7 @@ def capacity(seconds: int, rate: int, shards: int, partners: int = PARTNERS) -> 
                     }
                 )
             for shard, records in per_shard.items():
-                # The simulation's own heap (a minute of markers, counters and visitors) is no part of a
+                # The simulation's own heap (a minute of counters and visitors) is no part of a
                 # Lambda instance's, which holds one batch: kept out of the collector's full passes, so
                 # a batch pays for collecting its own garbage only.
                 gc.freeze()

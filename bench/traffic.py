@@ -7,8 +7,10 @@ stream and queue pollers), in its own process; loopback only. Eight clients, eac
 own loopback address, send:
 
 * clicks on the demo partner's link and partner code (some deep links with a sub-ID), in
-  a fixed mix: four browsers' user agents, every 20th a link-preview bot (redirected and
-  stored, counted as a bot click, never a click), every 50th a HEAD (redirected, not stored);
+  a fixed mix: four browsers' user agents, each browser of a client with its own cookie jar
+  (its second click on a link within the hour is a repeat: a click, not a unique click), every
+  20th a link-preview bot (no cookies; redirected and stored, counted as a bot click, never a
+  click), every 50th a HEAD (redirected, not stored);
 * then postbacks for distinct human clicks, as JSON, form and query string in turn, every
   25th an offline phone sale credited by partner code instead, every 10th sent twice (the
   repeat must answer `Idempotent-Replayed`).
@@ -32,7 +34,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode, urlsplit
 
-from bench.local_load import Visitor, click_id_of, count_items, drain, local_stack
+from bench.local_load import CookieJar, Visitor, click_id_of, count_items, drain, local_stack
 
 CLIENTS = 8
 BROWSERS = (
@@ -54,7 +56,9 @@ class Tally:
     clicks: Counter = field(default_factory=Counter)  # link code -> human clicks stored
     bots: int = 0
     heads: int = 0
-    visitors: set = field(default_factory=set)  # (source, user agent, link code) of human clicks
+    # (source, user agent, link code) of human clicks: a client's browser, whose later clicks on the link
+    # within the hour are repeats (the run takes minutes)
+    visitors: set = field(default_factory=set)
     human_click_ids: list[str] = field(default_factory=list)
     recorded: int = 0
     replayed: int = 0
@@ -73,17 +77,24 @@ def _click_plan(index: int, codes: list[str], demo_url: str) -> tuple[str, str, 
 
 
 def _send_clicks(visitor: Visitor, indexes: range, codes: list[str], demo_url: str, tally: Tally, lock) -> None:
+    jars: dict[str, CookieJar] = {}  # the client's browsers, by user agent; bots keep no cookies
     for index in indexes:
         method, code, query, agent = _click_plan(index, codes, demo_url)
         path = f"/c/{code}" + (f"?{query}" if query else "")
+        jar = None if agent == BOT else jars.setdefault(agent, CookieJar())
+        headers = {"User-Agent": agent}
+        if jar is not None and (sent := jar.sent(f"/c/{code}")):
+            headers["Cookie"] = "; ".join(sent)
         try:
-            status, headers, _ = visitor.request(method, path, headers={"User-Agent": agent})
+            status, headers, _ = visitor.request(method, path, headers=headers)
         except (OSError, http.client.HTTPException) as error:
             with lock:
                 tally.sent += 1
                 tally.errors.append(f"click {index}: {error!r}")
             continue
         click_id = click_id_of(status, headers)
+        if jar is not None:
+            jar.keep(visitor.set_cookies)
         with lock:
             tally.sent += 1
             if status != 302:

@@ -7,6 +7,7 @@ Metrics and the log context come from waymark.core.hot_path, Powertools' output 
 
 from aws_lambda_powertools import Logger
 
+from waymark.click import seen
 from waymark.click.rules import ClickOutcome, ClickRequest, click_cookie
 from waymark.click.tracking import track_click
 from waymark.core import hot_path, httpapi
@@ -25,6 +26,7 @@ def click(event: dict) -> dict:
             referer=httpapi.header(event, "referer"),
             country=httpapi.viewer_country(event),
             source_ip=httpapi.source_ip(event),
+            seen=httpapi.cookies(event).get(seen.SEEN_COOKIE),
         )
     except httpapi.BadQuery as error:
         metrics.count("ClickRejected")
@@ -52,7 +54,10 @@ def shape(outcome: ClickOutcome) -> dict:
         metrics.count("ClickKeptForReplay")
     response = {"statusCode": 302, "headers": {**httpapi.REDIRECT_HEADERS, "Location": outcome.location}, "body": ""}
     if outcome.session is not None:
+        # Two cookies, as their paths and lifetimes differ: the pixel's click id, and the links seen this hour.
         response["cookies"] = [click_cookie(outcome.session.click_id, outcome.cookie_max_age)]
+        if outcome.seen is not None:
+            response["cookies"].append(seen.set_cookie(outcome.seen))
     return response
 
 

@@ -366,6 +366,9 @@ class Session(Model):
     inside_sales_by = UnicodeAttribute(null=True)
     # A test click from the console's integration page: its conversion earns nothing and counts nowhere.
     test = BooleanAttribute(null=True)
+    # The browser's __Secure-wm_seen cookie showed a unique click on this link in the hour before
+    # (waymark.click.seen): a click, not a unique click. Only ever true, so unique sessions stay small.
+    repeat = BooleanAttribute(null=True)
 
     @staticmethod
     def key(click_id: str) -> tuple[str, str]:

@@ -30,9 +30,11 @@ def stored_click(
     at: datetime = T0,
     visitor: str = "visitor-1",
     user_agent: str | None = HUMAN,
+    repeat: bool = False,
     **sub_ids: str,
 ) -> Session:
-    """A stored session, as the click function writes it (visitor stands in for the IP hash)."""
+    """A stored session, as the click function writes it (visitor stands in for the IP hash; `repeat` as the
+    click function marks a click whose browser's cookie shows a unique click on the link within the hour)."""
     click_id = ids.new_click_id(int(at.timestamp() * 1000))
     expires = at + timedelta(days=365)
     session = Session(
@@ -46,6 +48,7 @@ def stored_click(
         created_at=iso(at),
         expires_at=int(expires.timestamp()),
         ttl=int(expires.timestamp()) + 86400 * 90,
+        repeat=True if repeat else None,
         **sub_ids,
     )
     session.save()
@@ -90,7 +93,7 @@ def set_status(conversion: Conversion, status: str) -> None:
 
 
 def counter_items() -> dict[tuple[str, str], dict]:
-    """Every counter in StatsTable (the consumer's markers, checkpoints and journal parts left out),
+    """Every counter in StatsTable (the consumer's checkpoints and journal parts left out),
     numbers as int/Decimal. Tests only: a Scan."""
     import os
 
@@ -103,7 +106,7 @@ def counter_items() -> dict[tuple[str, str], dict]:
     for page in table.get_paginator("scan").paginate(TableName=os.environ["STATS_TABLE"]):
         for item in page["Items"]:
             pk, sk = item["pk"]["S"], item["sk"]["S"]
-            if pk.startswith(("CHECKPOINT#", "JOURNAL#", "UNIQUE#")):  # the consumer's own items
+            if pk.startswith(("CHECKPOINT#", "JOURNAL#")):  # the consumer's own items
                 continue
             values = {
                 name: (Decimal(item[name]["N"]) if name in MONEY_FIELDS else int(item[name]["N"]))

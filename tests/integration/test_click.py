@@ -1,12 +1,14 @@
 """GET|HEAD /c/{code} through the click function's lambda_handler, against moto."""
 
 import json
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from tests.helpers.events import click_event, http_event, load_event
+from waymark.click import seen
 from waymark.core import ids
 from waymark.models import Session
 
@@ -30,8 +32,12 @@ def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, a
     assert "sub1" not in query
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["headers"]["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    # A first click: the browser now holds this link, from this second, for an hour.
+    clicked_at = int(datetime.fromisoformat(Session.get(click_id).created_at).timestamp())
+    seen_now = seen.updated({}, shop.link.code, clicked_at)
     assert response["cookies"] == [
-        f"__Host-wm_click={click_id}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax"
+        f"__Host-wm_click={click_id}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax",
+        f"__Secure-wm_seen={seen_now}; Max-Age=3600; Path=/c; Secure; HttpOnly; SameSite=Lax",
     ]
 
     [session] = sessions()

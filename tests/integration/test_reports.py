@@ -23,7 +23,7 @@ def activity(runtime, streams):
     second = make_agent(program, name="Ὀδυσσεύς Tours")
     a, b = first.agent_id, second.agent_id
     stored_click("shop", a, "lnk1", sub1="news")
-    stored_click("shop", a, "lnk1", at=T0 + timedelta(minutes=5), sub1="news")  # a repeat: not unique
+    stored_click("shop", a, "lnk1", at=T0 + timedelta(minutes=5), sub1="news", repeat=True)  # not unique
     stored_click("shop", a, "lnk2", at=T0 + timedelta(days=1), source="instagram", user_agent=DESKTOP)
     stored_click("shop", a, "lnk1", user_agent=SLACK)
     stored_click("shop", b, "lnk3", at=T0 + timedelta(days=3))

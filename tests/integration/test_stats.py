@@ -1,7 +1,7 @@
 """The stats consumer (StatsFunction) fed by the template's stream mappings, against moto."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import boto3
@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers.events import click_event
 from tests.helpers.faults import FailCalls
+from tests.helpers.portal import frozen_now
+from tests.helpers.programs import make_link
 from tests.helpers.reporting import (
     DESKTOP,
     SLACK,
@@ -77,28 +79,60 @@ def test_bots_and_link_previews_are_bot_clicks_never_clicks(runtime, streams, us
     assert partner_month() == {"bot_clicks": 1}
 
 
-def test_a_unique_click_starts_an_hour_in_which_repeats_are_not_unique(runtime, streams):
-    """Same visitor (IP hash + user agent), same link: the hour runs from the last counted unique click."""
-    scenarios = {
-        "la": [0, 55, 110],  # 55 is a repeat; 110 is over an hour after 0 (repeats do not extend the hour): 2
-        "lb": [0, 59.99, 60],  # 59.99 min is a repeat; exactly an hour later counts again: 2
-        "lc": [0, 65, 70, 126],  # 65 counts, 70 is inside its hour, 126 is over an hour after 65: 3
-    }
-    for link, minutes in scenarios.items():
-        for offset in minutes:
-            stored_click("shop", "ag1", link, at=T0 + timedelta(minutes=offset))
-    stored_click("shop", "ag1", "ld", at=T0)
-    stored_click("shop", "ag1", "ld", at=T0 + timedelta(minutes=1), visitor="visitor-2")  # another visitor
-    stored_click("shop", "ag1", "ld", at=T0 + timedelta(minutes=2), user_agent=DESKTOP)  # another browser
-    stored_click("shop", "ag1", "la", at=T0 + timedelta(minutes=3), visitor="visitor-2")  # another link's visitor
-    streams.drain()
+class Browser:
+    """A browser's cookie jar: it keeps what the click function sets, for as long as Max-Age says."""
 
+    def __init__(self) -> None:
+        self.jar: dict[str, tuple[str, datetime]] = {}
+
+    def click(self, runtime, code: str, at: datetime) -> dict:
+        sent = [f"{name}={value}" for name, (value, until) in self.jar.items() if at < until]
+        with frozen_now(at):
+            response = runtime.invoke("ClickFunction", click_event(code, cookies=sent))
+        for header in response.get("cookies", []):
+            name, _, rest = header.partition("=")
+            value, _, attributes = rest.partition(";")
+            max_age = int(attributes.split("Max-Age=", 1)[1].split(";", 1)[0])
+            self.jar[name] = (value, at + timedelta(seconds=max_age))
+        return response
+
+
+def test_a_browser_clicking_again_within_the_hour_makes_a_click_but_no_unique_click(runtime, shop, streams):
+    """The click function's cookie decides. The hour runs from the counted unique click, per link; a
+    cookie that is garbage is ignored: the click still redirects, and is unique."""
+    other = make_link(shop.agent, shop.program)
+    browser = Browser()
+    for minute, code in [(0, shop.link.code), (30, shop.link.code), (45, other.code), (50, shop.link.code),
+                         (61, shop.link.code)]:  # fmt: skip
+        assert browser.click(runtime, code, T0 + timedelta(minutes=minute))["statusCode"] == 302
+    for garbage in (["__Secure-wm_seen=" + "x" * 5000], ["__Secure-wm_seen=a:b:c", "=;", "junk"]):
+        with frozen_now(T0 + timedelta(minutes=62)):
+            response = runtime.invoke("ClickFunction", click_event(shop.link.code, cookies=garbage))
+        assert response["statusCode"] == 302 and response["headers"]["Location"].startswith("https://www.example.com/")
+
+    by_time = sorted(Session.scan(), key=lambda session: session.created_at)
+    # 30 and 50 are inside the hour of 0's unique click on the link; 45 is another link's first;
+    # 61 is over an hour after 0 (the repeats did not extend the hour), though the cookie lived on from 45.
+    assert [session.repeat for session in by_time] == [None, True, None, True, None, None, None]
+    streams.drain()
     items = counter_items()
-    unique = {
-        link: items[("AGENT#ag1#MONTH#2026-05", f"LINK#{link}")]["unique_clicks"] for link in ["la", "lb", "lc", "ld"]
-    }
-    assert unique == {"la": 3, "lb": 2, "lc": 3, "ld": 3}
-    assert partner_month() == {"clicks": 14, "unique_clicks": 11}  # raw and unique both reported
+    agent = f"AGENT#{shop.agent.agent_id}"
+    assert items[(f"PROGRAM#{shop.program.program_id}#MONTH#2026-05", agent)] == {"clicks": 7, "unique_clicks": 5}
+    assert items[(f"{agent}#MONTH#2026-05", f"LINK#{shop.link.code}")] == {"clicks": 6, "unique_clicks": 4}
+
+
+def test_a_click_is_unique_unless_its_session_is_a_repeat_and_a_bots_never_is(runtime, streams):
+    stored_click("shop", "ag1", "la")
+    stored_click("shop", "ag1", "la", at=T0 + timedelta(minutes=1), repeat=True)
+    stored_click("shop", "ag1", "lb", at=T0 + timedelta(minutes=2), repeat=True)
+    stored_click("shop", "ag1", "lb", at=T0 + timedelta(minutes=3), user_agent=SLACK)
+    stored_click("shop", "ag1", "lb", at=T0 + timedelta(minutes=4), user_agent=SLACK, repeat=True)
+    stored_click("shop", "ag1", "lb", at=T0 + timedelta(minutes=5), user_agent=DESKTOP)
+    streams.drain()
+    items = counter_items()
+    assert items[("AGENT#ag1#MONTH#2026-05", "LINK#la")] == {"clicks": 2, "unique_clicks": 1}
+    assert items[("AGENT#ag1#MONTH#2026-05", "LINK#lb")] == {"clicks": 2, "unique_clicks": 1, "bot_clicks": 2}
+    assert partner_month() == {"clicks": 4, "unique_clicks": 2, "bot_clicks": 2}  # raw and unique both reported
 
 
 def test_conversions_move_between_status_buckets(runtime, streams):
@@ -177,28 +211,18 @@ def test_a_failed_batch_is_retried_from_its_first_record_without_double_counting
     assert partner_month() == {"clicks": 3, "unique_clicks": 3}
 
 
-def test_after_a_failure_clicks_are_still_judged_in_the_order_they_happened(runtime, streams):
-    for minute in (0, 30, 70):  # one visitor: 0 is unique, 30 a repeat, 70 unique again
-        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(minutes=minute))
-    # The markers were written, the counters were not: the retry must not take 0's own marker for an
-    # earlier click (making 0 a repeat) nor 70's (making 30 and 0 repeats).
-    with FailCalls("dynamodb", "TransactWriteItems", calls={1}):
-        streams.drain()
-    assert partner_month() == {"clicks": 3, "unique_clicks": 2}
-
-
 def test_a_batch_is_written_once_per_counter_with_its_checkpoint(runtime, streams, monkeypatch):
     recording = Recording(runtime, monkeypatch)
     for n in range(40):
-        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(seconds=n), visitor=f"v{n % 30}")
+        stored_click("shop", "ag1", "lnk1", at=T0 + timedelta(seconds=n), visitor=f"v{n % 30}", repeat=n >= 30)
     calls = CallCount()
     with calls:
         streams.drain()
     [event] = recording.events
     assert len(event["Records"]) == 40
-    # The checkpoint and the journal read (empty), one read of the 30 visitors' markers, their writes,
-    # one transaction: the checkpoint and 6 counters.
-    assert calls.seen == {"GetItem": 1, "Query": 1, "BatchGetItem": 1, "BatchWriteItem": 2, "TransactWriteItems": 1}
+    # The checkpoint and the journal read (empty), then one transaction: the checkpoint and 6 counters.
+    # Nothing per visitor: the sessions say which clicks are repeats.
+    assert calls.seen == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
     assert calls.transaction_items == [7]
     assert partner_month() == {"clicks": 40, "unique_clicks": 30}
 

@@ -39,6 +39,12 @@ param_names = st.one_of(
     st.text(min_size=1, max_size=12),
 )
 param_values = st.one_of(hostile_urls, allowed_urls, st.text(max_size=80), st.text(min_size=490, max_size=520))
+# The unique-click cookie as a client may send it: absent, garbage, or nearly the real form.
+cookies = st.one_of(
+    st.none(),
+    st.text(max_size=200),
+    st.builds(lambda value: "__Secure-wm_seen=" + value, st.text(alphabet="abcdefghkm0123456789:._-;=", max_size=300)),
+)
 
 
 @pytest.fixture
@@ -56,12 +62,14 @@ def target(aws):
     params=st.lists(st.tuples(param_names, param_values), max_size=6),
     user_agent=st.one_of(st.none(), st.text(max_size=600)),
     referer=st.one_of(st.none(), st.text(max_size=100), allowed_urls),
+    cookie=cookies,
 )
 def test_random_clicks_never_fail_never_redirect_away_and_rejections_write_nothing(
-    runtime, target, aws_requests, data, method, params, user_agent, referer
+    runtime, target, aws_requests, data, method, params, user_agent, referer, cookie
 ):
     code = data.draw(st.one_of(st.sampled_from(target["codes"]), st.text(min_size=1, max_size=70)))
-    headers = {k: v for k, v in {"user-agent": user_agent, "referer": referer}.items() if v is not None}
+    sent = {"user-agent": user_agent, "referer": referer, "cookie": cookie}
+    headers = {k: v for k, v in sent.items() if v is not None}
     try:
         _, event = http_event(
             runtime.stack, method, f"/c/{quote(code, safe='')}", query=urlencode(params), headers=headers

@@ -27,7 +27,9 @@ def full_session() -> SessionRecord:
 
 
 def test_a_session_item_is_exactly_what_the_model_writes():
-    for record in (full_session(), new_session(agent_id="a", link_code="l", program_id="p", destination="d",
+    repeat = full_session()
+    repeat.repeat = True
+    for record in (full_session(), repeat, new_session(agent_id="a", link_code="l", program_id="p", destination="d",
                                                window=365, now=NOW, source_ip="")):  # fmt: skip
         fields = {name: getattr(record, name) for name in SessionRecord.__slots__ if getattr(record, name) is not None}
         model = Session(fields.pop("ref_code"), fields.pop("click_id"), **fields)
@@ -38,7 +40,7 @@ def test_session_record_fields_are_session_attributes_of_the_same_kind():
     attributes = Session.get_attributes()
     for name in SessionRecord.__slots__:
         assert name in attributes, name
-        kind = "N" if name in SessionRecord._NUMBERS else "S"
+        kind = "N" if name in SessionRecord._NUMBERS else "BOOL" if name in SessionRecord._BOOLEANS else "S"
         assert attributes[name].attr_type == kind, name
 
 

@@ -170,6 +170,6 @@ def test_until_an_upgrade_ends_the_kept_sessions_tables_last_clicks_count_as_cli
     kept = "waymark-previous-sessions"
     monkeypatch.setenv("PREVIOUS_SESSIONS_TABLE", "")
     with pytest.raises(ValueError, match="not counted here"):
-        consumer._plan(kept, "shard-1", 0, [], calls=None)
+        consumer._plan(kept, 0, [])
     monkeypatch.setenv("PREVIOUS_SESSIONS_TABLE", kept)  # PreviousSessionsTable names it
-    assert consumer._plan(kept, "shard-1", 0, [], calls=None).failed_at is None
+    assert consumer._plan(kept, 0, []).failed_at is None

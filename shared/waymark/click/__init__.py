@@ -7,6 +7,7 @@ Only botocore is loaded here (no PynamoDB, pydantic or Jinja2), so the click fun
   lookups       cached GetItem of links, partners and programs
   projections   what the click path reads of a link, a partner and a program, decoded from DynamoDB JSON
   sessions      building the click session item (sub-IDs, device, country, expiry)
+  seen          the cookie of links this browser clicked in the last hour: repeats versus unique clicks
   destinations  which URLs a link may send a visitor to, and how the click id rides along
   useragents    bots and link-preview fetchers versus people; device, OS and browser
 """

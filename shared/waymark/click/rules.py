@@ -7,6 +7,7 @@ visitor goes and which session (if any) is credited. tracking.py does the I/O ar
 from datetime import datetime
 from functools import lru_cache
 
+from waymark.click import seen
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.click.sessions import SUB_ID_FIELDS, SessionRecord, new_session, window_days
@@ -26,23 +27,25 @@ def click_cookie(click_id: str, max_age: int) -> str:
 
 
 class ClickRequest:
-    __slots__ = ("code", "country", "method", "query", "referer", "source_ip", "user_agent")
+    __slots__ = ("code", "country", "method", "query", "referer", "seen", "source_ip", "user_agent")
 
     def __init__(self, code: str, method: str = "GET", query: dict[str, str] | None = None,
                  user_agent: str | None = None, referer: str | None = None, country: str | None = None,
-                 source_ip: str = "") -> None:  # fmt: skip
+                 source_ip: str = "", seen: str | None = None) -> None:  # fmt: skip
         self.code, self.method, self.query = code, method, query or {}
         self.user_agent, self.referer, self.country, self.source_ip = user_agent, referer, country, source_ip
+        self.seen = seen  # the __Secure-wm_seen cookie's value as sent, unchecked (waymark.click.seen)
 
 
 class ClickOutcome:
-    __slots__ = ("cookie_max_age", "kept_for_replay", "location", "message", "session", "status")
+    __slots__ = ("cookie_max_age", "kept_for_replay", "location", "message", "seen", "session", "status")
 
     def __init__(self, status: int, location: str | None = None, message: str | None = None,
                  session: SessionRecord | None = None, cookie_max_age: int | None = None) -> None:  # fmt: skip
         self.status = status  # 302, 400 or 404
         self.location, self.message, self.session = location, message, session
         self.cookie_max_age = cookie_max_age
+        self.seen: str | None = None  # the __Secure-wm_seen value to set: a unique click's only
         self.kept_for_replay = False  # the session write failed and waits in the replay queue
 
     @property
@@ -111,7 +114,14 @@ def decide(
         click_param=program.click_param,
         passthrough=passthrough,
     )
-    return ClickOutcome(302, location=session.destination, session=session, cookie_max_age=days * 86400)
+    outcome = ClickOutcome(302, location=session.destination, session=session, cookie_max_age=days * 86400)
+    moment = int(now.timestamp())
+    clicked = seen.parse(request.seen, moment)
+    if link.code in clicked:
+        session.repeat = True
+    else:
+        outcome.seen = seen.updated(clicked, link.code, moment)
+    return outcome
 
 
 def _not_credited_reason(request: ClickRequest, link: LinkView, agent: AgentView | None) -> str | None:

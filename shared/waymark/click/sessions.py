@@ -36,6 +36,7 @@ class SessionRecord:
         "program_id",
         "ref_code",
         "referrer_host",
+        "repeat",
         "source",
         "sub1",
         "sub2",
@@ -46,6 +47,7 @@ class SessionRecord:
         "user_agent",
     )  # fmt: skip
     _NUMBERS = frozenset(("expires_at", "ttl"))
+    _BOOLEANS = frozenset(("repeat",))
 
     def __init__(self, **fields) -> None:
         if not fields.keys() <= _FIELDS:
@@ -59,8 +61,14 @@ class SessionRecord:
         item = {}
         for name in self.__slots__:
             value = getattr(self, name)
-            if value is not None:
-                item[name] = {"N": str(value)} if name in self._NUMBERS else {"S": value}
+            if value is None:
+                continue
+            if name in self._NUMBERS:
+                item[name] = {"N": str(value)}
+            elif name in self._BOOLEANS:
+                item[name] = {"BOOL": value}
+            else:
+                item[name] = {"S": value}
         return item
 
 

@@ -9,22 +9,16 @@ alone, and each part is added in a transaction that deletes it. Whichever delive
 comes next applies the parts a stopped one left, so nothing is added twice or lost, and a
 delivery that failed before its checkpoint moved is retried from its first new record.
 
-Unique clicks: a click is unique when no unique click from the same visitor (ip_hash + user
-agent) on the same link was counted in the hour before it; the hour is fixed from that counted
-unique click. One marker item per visitor and link holds the last counted unique click. A batch
-reads its markers with BatchGetItem, decides its clicks in stream order in memory, and writes
-the markers it changed before the transaction that counts them. A marker names the shard and
-sequence number that wrote it and keeps the state it replaced: a marker this shard wrote past
-its checkpoint belongs to a delivery whose counters never landed, so a retry decides from the
-state it replaced and comes to the same answer.
+Unique clicks: a click is unique when it is not a bot's and its session is not marked
+`repeat` (the click path decided that from the browser's cookie, waymark.click.seen). The
+consumer reads nothing and writes nothing per visitor, so each record's verdict is its own and
+a retry reaches the same one.
 """
 
-import hashlib
 import json
 import os
 import threading
 import time
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,27 +33,14 @@ from waymark.reporting import counters
 
 logger = Logger(child=True)
 
-UNIQUE_WINDOW_MS = 3600 * 1000
-UNIQUE_MARKER_TTL_SECONDS = 2 * 3600  # decisions read `at`; TTL only tidies up, whenever it runs
 MAX_TRANSACTION_ITEMS = 100
-MAX_BATCH_GET_KEYS = 100
 MAX_BATCH_WRITE_ITEMS = 25
 SEQUENCE_DIGITS = 40  # DynamoDB stream sequence numbers have 21 to 40 digits
 JOURNAL_TTL_SECONDS = 2 * 24 * 3600  # TTL only tidies up: a part is deleted when applied
 CONFLICT_RETRIES = 4  # another shard's transaction on the same counter (the program x month one)
-# Independent calls side by side: marker reads, marker and journal writes, journal parts. Below
-# botocore's pool of 10 connections, so no call waits for a connection.
+# Independent calls side by side: journal writes and journal parts. Below botocore's pool of 10
+# connections, so no call waits for a connection.
 PARALLEL_CALLS = 8
-
-
-@dataclass(frozen=True)
-class Marker:
-    """The last counted unique click of one visitor on one link, and who wrote it."""
-
-    at: int  # ms since the epoch
-    click_id: str
-    shard: str
-    sequence: int
 
 
 @dataclass
@@ -79,7 +60,6 @@ class _Plan:
     last: int  # of its last record
     records: int = 0
     deltas: dict = field(default_factory=dict)  # CounterKey -> Delta
-    markers: dict = field(default_factory=dict)  # marker key -> (Marker, the state it replaced)
     failed_at: str | None = None  # a record that could not be counted, and the rest after it
     clicks: int = 0
     bot_clicks: int = 0
@@ -142,7 +122,7 @@ def count_batch(event: dict) -> BatchResult:
         _finish_journal(shard, done, calls)  # what an earlier delivery checkpointed but did not add yet
         fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > done]
         result.skipped = len(records) - len(fresh)
-        plan = _plan(table, shard, done, fresh, calls)
+        plan = _plan(table, done, fresh)
         if not plan.records:
             result.failed_at = plan.failed_at
             return result
@@ -169,8 +149,8 @@ SESSION_FIELDS = (
     "agent_id",
     "link_code",
     "user_agent",
-    "ip_hash",
     "created_at",
+    "repeat",
     "test",
     "inside_sales_by",
     *counters.SUB_ID_BREAKDOWN,
@@ -187,8 +167,8 @@ def _image(raw: dict | None, fields: tuple[str, ...] | None = None) -> dict | No
     return {name: _deserializer.deserialize(raw[name]) for name in fields if name in raw}
 
 
-def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Plan:
-    """The batch added up in memory: its counters' deltas and the unique-click markers it changes.
+def _plan(table: str, done: int, records: list[dict]) -> _Plan:
+    """The batch added up in memory: its counters' deltas.
 
     A record that cannot be read (an unknown status, say) ends the plan: the records before it are
     counted and the batch is reported failed from it. Clicks that move the same counters by the
@@ -214,25 +194,19 @@ def _plan(table: str, shard: str, done: int, records: list[dict], calls) -> _Pla
             plan.failed_at = stream["SequenceNumber"]
             break
 
-    clicks = [new for _, name, _, new in parsed if sessions and _is_click(name, new)]
-    markers = _read_markers([_marker_key(session) for session in clicks], calls)
-    state = {key: _effective(item, shard, done) for key, item in markers.items()}
     kinds: dict[tuple, list] = {}  # what a click moves -> [a session that moves it, how many do]
     for sequence, name, old, new in parsed:
         try:
             if sessions:
-                marker, kind = _click(name, new, sequence, state, shard, kinds)
+                kind = _click(name, new, kinds)
             else:
                 old_deltas, new_deltas = counters.conversion_deltas(old), counters.conversion_deltas(new)
                 _add(plan, counters.change(old_deltas, new_deltas))
-                marker, kind = None, None
+                kind = None
         except Exception:
             logger.exception("record not counted", extra={"sequence": sequence})
             plan.failed_at = sequence
             break
-        if marker is not None:
-            key, written, replaced = marker
-            plan.markers[key] = (written, plan.markers[key][1] if key in plan.markers else replaced)
         plan.last = int(sequence)
         plan.records += 1
         if kind == "bot":
@@ -264,15 +238,10 @@ def _is_click(event_name: str | None, session: dict | None) -> bool:
     return event_name == "INSERT" and bool(session) and not session.get("test") and not session.get("inside_sales_by")
 
 
-def _marker_key(session: dict) -> str:
-    agent_digest = hashlib.sha256((session.get("user_agent") or "").encode()).hexdigest()[:16]
-    return f"UNIQUE#{session.get('link_code')}#{session['ip_hash']}#{agent_digest}"
-
-
-def _click(event_name: str | None, session: dict | None, sequence: str, state: dict, shard: str, kinds: dict):
-    """(marker change or None, "bot" | "unique" | "repeat" | None) of one session record, counted in `kinds`."""
+def _click(event_name: str | None, session: dict | None, kinds: dict) -> str | None:
+    """What one session record is: a "bot", "unique" or "repeat" click, or None (no click); counted in `kinds`."""
     if not _is_click(event_name, session):
-        return None, None
+        return None
     moment = counters.utc(session["created_at"])
     # Everything counters.click_deltas reads, so that equal kinds move equal counters.
     moves = (
@@ -284,17 +253,12 @@ def _click(event_name: str | None, session: dict | None, sequence: str, state: d
     )
     if useragents.classify(session.get("user_agent")).bot:
         _tally(kinds, (*moves, True, False), session)
-        return None, "bot"
-    key = _marker_key(session)
-    at = int(moment.timestamp() * 1000)
-    last = state.get(key)
-    if last is not None and last.at > at - UNIQUE_WINDOW_MS:
+        return "bot"
+    if session.get("repeat"):
         _tally(kinds, (*moves, False, False), session)
-        return None, "repeat"
-    written = Marker(at, session["click_id"], shard, int(sequence))
-    state[key] = written
+        return "repeat"
     _tally(kinds, (*moves, False, True), session)
-    return (key, written, last), "unique"
+    return "unique"
 
 
 def _tally(kinds: dict, kind: tuple, session: dict) -> None:
@@ -304,62 +268,12 @@ def _tally(kinds: dict, kind: tuple, session: dict) -> None:
         kinds[kind] = [session, 1]
 
 
-def _effective(item: dict, shard: str, done: int) -> Marker | None:
-    """The committed state of a stored marker: what it replaced, when this shard wrote it past its checkpoint."""
-    mine_uncounted = item.get("shard", {}).get("S") == shard and int(item["sequence"]["S"]) > done
-    prefix = "prev_" if mine_uncounted else ""
-    if f"{prefix}at" not in item:
-        return None
-    return Marker(
-        int(item[f"{prefix}at"]["N"]),
-        item[f"{prefix}click_id"]["S"],
-        item[f"{prefix}shard"]["S"],
-        int(item[f"{prefix}sequence"]["S"]),
-    )
-
-
-def _read_markers(keys: Iterable[str], calls) -> dict[str, dict]:
-    table = _stats_table()
-    wanted = list(dict.fromkeys(keys))
-
-    def read(keys: list[str]) -> list[dict]:
-        request = {table: {"Keys": [{"pk": {"S": key}, "sk": {"S": "UNIQUE"}} for key in keys], "ConsistentRead": True}}
-        found = []
-        for attempt in range(10):
-            response = calls(_client().batch_get_item, RequestItems=request)
-            found += response.get("Responses", {}).get(table, [])
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return found
-            time.sleep(min(0.05 * 2**attempt, 1.0))
-        raise ClientError({"Error": {"Code": "UnprocessedKeys", "Message": "markers left unread"}}, "BatchGetItem")
-
-    groups = [wanted[start : start + MAX_BATCH_GET_KEYS] for start in range(0, len(wanted), MAX_BATCH_GET_KEYS)]
-    return {item["pk"]["S"]: item for found in _in_parallel(read, groups) for item in found}
-
-
 def _in_parallel(work, groups: list) -> list:
-    """Independent calls side by side: a batch of 1,000 clicks makes about 10 reads and 40 writes of markers."""
+    """Independent calls side by side: a large batch's journal parts."""
     if len(groups) <= 1:
         return [work(group) for group in groups]
     with ThreadPoolExecutor(max_workers=PARALLEL_CALLS) as pool:
         return list(pool.map(work, groups))
-
-
-def _marker_item(key: str, marker: Marker, replaced: Marker | None) -> dict:
-    expires = int(max(marker.at / 1000, time.time())) + UNIQUE_MARKER_TTL_SECONDS
-    item = {"pk": {"S": key}, "sk": {"S": "UNIQUE"}, "ttl": {"N": str(expires)}}
-    for prefix, value in (("", marker), ("prev_", replaced)):
-        if value is not None:
-            item[f"{prefix}at"] = {"N": str(value.at)}
-            item[f"{prefix}click_id"] = {"S": value.click_id}
-            item[f"{prefix}shard"] = {"S": value.shard}
-            item[f"{prefix}sequence"] = {"S": padded(value.sequence)}
-    return item
-
-
-def _marker_puts(plan: _Plan) -> list[dict]:
-    return [{"PutRequest": {"Item": _marker_item(key, *change)}} for key, change in plan.markers.items()]
 
 
 def _batch_write(requests: list[dict], calls) -> None:
@@ -413,18 +327,15 @@ def transaction_items(deltas: counters.Deltas, checkpoint_key: dict, expected: s
 
 
 def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None, calls) -> None:
-    """Write the batch's markers, then its counters exactly once.
+    """Write the batch's counters exactly once.
 
     A batch whose counters fit one transaction writes them with the checkpoint. A larger one writes
     its counters as journal parts first, then advances the checkpoint alone (from then on the parts
     are the batch's, applied by whichever delivery comes next if this one stops), then applies each
-    part in a transaction that deletes it. The markers must land before the checkpoint moves; the
-    journal parts go in the same BatchWriteItem calls, since neither depends on the other.
+    part in a transaction that deletes it.
     """
     deltas = {key: delta for key, delta in plan.deltas.items() if delta}
-    markers = _marker_puts(plan)
     if len(deltas) + 1 <= MAX_TRANSACTION_ITEMS:
-        _batch_write(markers, calls)
         _transact(transaction_items(deltas, checkpoint_key, expected, plan.last), calls)
         return
     keys = list(deltas)
@@ -433,7 +344,7 @@ def _commit(plan: _Plan, shard: str, checkpoint_key: dict, expected: str | None,
     journal = [
         _journal_item(shard, plan.last, index, {key: deltas[key] for key in part}) for index, part in enumerate(parts)
     ]
-    _batch_write(markers + [{"PutRequest": {"Item": item}} for item in journal], calls)
+    _batch_write([{"PutRequest": {"Item": item}} for item in journal], calls)
     calls(_client().put_item, **_checkpoint_put(checkpoint_key, expected, plan.last))
     # Parts hold disjoint counters and each deletes only itself: the order they land in changes nothing.
     _in_parallel(lambda item: _apply_part(item, calls), journal)
