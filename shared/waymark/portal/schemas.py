@@ -14,8 +14,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import Channel
+from waymark.core import times
 from waymark.partners.links import MAX_NAME_LENGTH
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
+from waymark.programs import time_zones
 
 # Money leaves as a string: exact, and never a float on the way.
 Money = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")]
@@ -282,6 +284,27 @@ class EmailChoices(BaseModel):
     turned_off: list[Literal["digest", "conversions"]] = Field(
         default_factory=list, description="Optional emails you do not want: the daily digest, conversion emails"
     )
+
+
+class TimeZoneChoice(BaseModel):
+    """The zone your pages show times in (docs/partners.md "Times")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str | None = Field(
+        None,
+        max_length=times.MAX_ZONE_LENGTH,
+        description="An IANA time zone name such as Europe/Berlin; null: your browser's",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return time_zones.checked(value.strip() if value else None)
+
+
+class TimeZoneOut(BaseModel):
+    time_zone: str | None = Field(description="Your choice; null: your browser's zone, else UTC")
 
 
 class EmailChoicesOut(BaseModel):

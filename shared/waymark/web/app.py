@@ -23,10 +23,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
 from waymark import catalog
-from waymark.core import httpapi
+from waymark.core import httpapi, times
 from waymark.models import Agent, Program
 from waymark.partners import mfa
 from waymark.partners.vocabulary import PartnerStatus
+from waymark.programs import time_zones
 from waymark.web import auth, csrf, messages
 from waymark.web.access import Access, required_access
 from waymark.web.auth import Principal
@@ -51,6 +52,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
+# The browser's own zone, as static/portal.js reads it; only ever a display choice, checked against the
+# zone database's names before use (docs/security.md "Public surfaces").
+BROWSER_ZONE_COOKIE = "__Host-wm_tz"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -381,10 +385,36 @@ def request_path() -> str:
 
 
 def render(template: str, status: int = 200, /, **context: Any) -> Response:
-    """A page from waymark/templates, with the viewer, CSRF tokens and the path in its context."""
+    """A page from waymark/templates, with the viewer, CSRF tokens, the path and the reader's time zone
+    (the `when` and `day` filters' zone) in its context."""
     state = current()
-    base = {"viewer": state.viewer, "csrf_token": csrf_token, "path": state.path}
+    base = {"viewer": state.viewer, "csrf_token": csrf_token, "path": state.path, "time_zone": reader_zone()}
     return html_response(render_html(template, {**base, **context}), status)
+
+
+def chosen_zone() -> str | None:
+    """The zone the caller chose on its account page (a partner's or an operator's), or None."""
+    found = viewer()
+    if found is None:
+        return None
+    if found.agent is not None:
+        return times.zone_named(found.agent.time_zone)
+    if found.is_admin:
+        try:
+            return time_zones.of_operator(found.principal.sub)
+        except (ClientError, BotoCoreError, PynamoDBException):
+            logger.warning("the operator's time zone could not be read; its browser's is used")
+    return None
+
+
+def browser_zone() -> str | None:
+    """The zone the browser said it is in (static/timezone.js), if it is a zone's name."""
+    return times.zone_named(current().cookies.get(BROWSER_ZONE_COOKIE))
+
+
+def reader_zone() -> str:
+    """The zone this page shows times in: the caller's choice, else its browser's, else UTC."""
+    return chosen_zone() or browser_zone() or "UTC"
 
 
 # ----------------------------------------------------------------------------- errors and headers

@@ -1,4 +1,8 @@
-"""HTML and JSON responses: the Jinja2 environment (autoescaped), static files and redirects."""
+"""HTML and JSON responses: the Jinja2 environment (autoescaped), static files and redirects.
+
+Times on pages go through two filters only: `when` ("2 Dec 2026, 09:14 CET") and `day` ("2 Dec 2026"),
+in the reader's zone (`time_zone` in the page's context, set by `web.render`; UTC without one).
+"""
 
 import hashlib
 import json
@@ -8,7 +12,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.json_encoder import Encoder
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from waymark.core import times
 
@@ -30,8 +35,19 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals["static"] = static_url
-    env.filters["when"] = times.shown
+    env.filters["when"] = _when
+    env.filters["day"] = _day
     return env
+
+
+@pass_context
+def _when(context: Context, stored: str | None) -> str:
+    return times.shown(stored, context.get("time_zone"))
+
+
+@pass_context
+def _day(context: Context, stored: str | None) -> str:
+    return times.shown_day(stored, context.get("time_zone"))
 
 
 @cache
