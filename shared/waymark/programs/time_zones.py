@@ -10,7 +10,7 @@ program, an operator's in the program the console is showing.
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.core import times
 from waymark.core.times import iso, utcnow
 from waymark.models import Agent, OperatorProfile, connection
@@ -27,7 +27,7 @@ def checked(name: str | None) -> str | None:
         return None
     zone = times.zone_named(name)
     if zone is None:
-        raise ZoneRefused("choose a time zone from the list, such as Europe/Berlin or America/New_York")
+        raise ZoneRefused(wording.TIME_ZONE_UNKNOWN())
     return zone
 
 

@@ -62,8 +62,12 @@ def test_a_partner_chooses_its_zone_on_its_profile_recorded_in_its_programs_chan
     (record,) = _changes_of(world.a.program_id, f"partner:{world.a.agent_id}")
     assert json.loads(record.after) == {"time_zone": "Asia/Tokyo"}
 
-    refused = as_a.submit("/portal/profile", "/portal/profile/time-zone", {"time_zone": "Tokyo"})
+    # Our own validator's sentence, end to end in German: the browser asks for it, the program offers it.
+    form = {"csrf_token": as_a.get("/portal/profile").csrf(), "time_zone": "Tokyo"}
+    refused = as_a.post("/portal/profile/time-zone", form=form, headers={"accept-language": "de-CH,de;q=0.9"})
     assert refused.status == 400 and Agent.get(world.a.agent_id).time_zone == "Asia/Tokyo"
+    assert "wählen Sie eine Zeitzone aus der Liste, etwa Europe/Berlin" in refused.body
+    assert "choose a time zone" not in refused.body
     assert api_a.get("/api/profile/time-zone").json == {"time_zone": "Asia/Tokyo"}
     assert api_a.request("PUT", "/api/profile/time-zone", json={"time_zone": None}).json == {"time_zone": None}
     assert Agent.get(world.a.agent_id).time_zone is None
