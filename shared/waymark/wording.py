@@ -281,3 +281,445 @@ TIME_ZONE_UNKNOWN = Phrase(
     en="choose a time zone from the list, such as Europe/Berlin or America/New_York",
     de="wählen Sie eine Zeitzone aus der Liste, etwa Europe/Berlin oder America/New_York",
 )
+
+# ---------------------------------------------------------------------------- refusals of the portal and console
+
+NO_SUCH_PROGRAM = Phrase(
+    "refusal.no_such_program",
+    en="there is no partner program {program_id!r}",
+    de="es gibt kein Partnerprogramm {program_id!r}",
+)
+NO_PROGRAM_CHOSEN = Phrase(
+    "refusal.no_program_chosen", en="no partner program was chosen", de="es wurde kein Partnerprogramm gewählt"
+)
+NO_SUCH_PARTNER = Phrase("refusal.no_such_partner", en="there is no such partner", de="diesen Partner gibt es nicht")
+NO_SUCH_LINK = Phrase("refusal.no_such_link", en="there is no such link", de="diesen Link gibt es nicht")
+NO_SUCH_ADVERTISER = Phrase(
+    "refusal.no_such_advertiser", en="there is no such advertiser", de="diesen Advertiser gibt es nicht"
+)
+NO_SUCH_OPERATOR = Phrase(
+    "refusal.no_such_operator", en="there is no such operator", de="diesen Betreiber gibt es nicht"
+)
+NO_SUCH_CONVERSION = Phrase(
+    "refusal.no_such_conversion", en="there is no such conversion", de="diese Conversion gibt es nicht"
+)
+NO_SUCH_FILE = Phrase("refusal.no_such_file", en="there is no such file", de="diese Datei gibt es nicht")
+NO_SUCH_COUPON = Phrase(
+    "refusal.no_such_coupon",
+    en="this program has no coupon code {code!r}",
+    de="dieses Programm hat keinen Gutscheincode {code!r}",
+)
+NO_SUCH_PAYOUT = Phrase(
+    "refusal.no_such_payout", en="there is no such payout of yours", de="diese Auszahlung gibt es bei Ihnen nicht"
+)
+NO_SUCH_RUN = Phrase(
+    "refusal.no_such_run",
+    en="there is no such payout run in this program",
+    de="diesen Auszahlungslauf gibt es in diesem Programm nicht",
+)
+NO_LINE_FOR_PARTNER = Phrase(
+    "refusal.no_line_for_partner",
+    en="this run has no line for that partner",
+    de="dieser Lauf hat keine Zeile für diesen Partner",
+)
+NO_PAYMENT_DETAILS = Phrase(
+    "refusal.no_payment_details",
+    en="you have not entered payment details yet",
+    de="Sie haben noch keine Zahlungsdaten eingegeben",
+)
+RUN_NOTHING_LEFT = Phrase(
+    "refusal.run_nothing_left",
+    en="the run is {status}: there is nothing left to pay",
+    de="der Lauf ist {status}: es ist nichts mehr zu zahlen",
+)
+ONE_OF = Phrase("refusal.one_of", en="{name} must be one of {choices}", de="{name} muss eines davon sein: {choices}")
+LINK_STATUS = Phrase(
+    "refusal.link_status", en="the link's status must be {choices}", de="der Status des Links muss {choices} sein"
+)
+PROGRAM_EXISTS = Phrase(
+    "refusal.program_exists",
+    en="a program with the id {program_id!r} exists already",
+    de="ein Programm mit der ID {program_id!r} gibt es schon",
+)
+ADVERTISER_EXISTS = Phrase(
+    "refusal.advertiser_exists",
+    en="an advertiser with the id {advertiser_id!r} exists already",
+    de="einen Advertiser mit der ID {advertiser_id!r} gibt es schon",
+)
+ADVERTISER_IDS_TAKEN = Phrase(
+    "refusal.advertiser_ids_taken",
+    en="choose an advertiser_id: those made from this name are taken",
+    de="wählen Sie eine advertiser_id: die aus diesem Namen gebildeten sind vergeben",
+)
+ROTATED_MEANWHILE = Phrase(
+    "refusal.rotated_meanwhile",
+    en="the credentials were rotated by someone else just now; reload the page",
+    de="die Zugangsdaten wurden gerade von jemand anderem erneuert; laden Sie die Seite neu",
+)
+LOGIN_EXISTS = Phrase(
+    "refusal.login_exists",
+    en="{email} already has a login (an operator's or a partner's)",
+    de="{email} hat schon einen Login (eines Betreibers oder eines Partners)",
+)
+NO_DATE = Phrase(
+    "refusal.no_date", en="{day} is no date: write YYYY-MM-DD", de="{day} ist kein Datum: schreiben Sie JJJJ-MM-TT"
+)
+BASE_RATE = Phrase(
+    "refusal.base_rate", en="{base} is the base: its rate is 1", de="{base} ist die Basis: ihr Kurs ist 1"
+)
+SEND_AGAIN = Phrase(
+    "refusal.send_again", en="please send the form again", de="bitte senden Sie das Formular noch einmal"
+)
+BODY_NOT_JSON = Phrase("refusal.body_not_json", en="the body is not valid JSON", de="der Inhalt ist kein gültiges JSON")
+BODY_NOT_OBJECT = Phrase(
+    "refusal.body_not_object", en="the body must be a JSON object", de="der Inhalt muss ein JSON-Objekt sein"
+)
+CHOOSE_MONTH = Phrase("refusal.choose_month", en="choose a month to export", de="wählen Sie einen Monat für den Export")
+MONTH_NOT_STARTED = Phrase(
+    "refusal.month_not_started", en="that month has not started yet", de="dieser Monat hat noch nicht begonnen"
+)
+DAYS_BETWEEN = Phrase(
+    "refusal.days_between", en="days must be between 1 and {maximum}", de="days muss zwischen 1 und {maximum} liegen"
+)
+PAGE_LINK_INVALID = Phrase(
+    "refusal.page_link_invalid",
+    en="this page link is not valid; start again from the first page",
+    de="dieser Seitenlink ist nicht gültig; beginnen Sie wieder auf der ersten Seite",
+)
+PARTNER_CODE_OR_NAME = Phrase(
+    "refusal.partner_code_or_name",
+    en="filter by partner code or by partner name, and the name shows one page only",
+    de="filtern Sie nach Partnercode oder nach Partnername; der Name zeigt nur eine Seite",
+)
+CHOOSE_ADVERTISER = Phrase(
+    "refusal.choose_advertiser",
+    en="there is no such advertiser: choose one of the program's advertisers",
+    de="diesen Advertiser gibt es nicht: wählen Sie einen der Advertiser des Programms",
+)
+OFFLINE_ORDER_RECORDED = Phrase(
+    "refusal.offline_order_recorded",
+    en="order {order_id} was recorded before with another amount, currency or channel: a correction is a new order "
+    "id, or a decision on the recorded one",
+    de="Bestellung {order_id} wurde schon mit anderem Betrag, anderer Währung oder anderem Kanal erfasst: eine "
+    "Korrektur ist eine neue Bestell-ID oder eine Entscheidung über die erfasste",
+)
+URL_TEMPLATE_PROBLEM = Phrase("refusal.url_template", en="url_template: {error}", de="url_template: {error}")
+
+# ---------------------------------------------------------------------------- partners, links, payment details
+
+DESTINATION_DOMAINS = Phrase(
+    "link.destination_domains",
+    en="the destination must be a page on {domains}",
+    de="das Ziel muss eine Seite auf {domains} sein",
+)
+LINKS_ONLY_ACTIVE = Phrase(
+    "link.only_active", en="only active partners can create links", de="nur aktive Partner können Links anlegen"
+)
+LINK_NAME_TOO_LONG = Phrase(
+    "link.name_too_long",
+    en="the name is longer than {maximum} characters",
+    de="der Name ist länger als {maximum} Zeichen",
+)
+UNKNOWN_SUB_IDS = Phrase(
+    "link.unknown_sub_ids", en="unknown sub-ID fields: {fields}", de="unbekannte Sub-ID-Felder: {fields}"
+)
+SUB_ID_TOO_LONG = Phrase(
+    "link.sub_id_too_long",
+    en="sub-ID defaults are limited to {maximum} characters",
+    de="Sub-ID-Vorgaben haben höchstens {maximum} Zeichen",
+)
+DEFAULT_LINK_STAYS = Phrase(
+    "link.default_stays",
+    en="the default link cannot be paused (it also carries the partner code and sales link)",
+    de="der Standardlink kann nicht pausiert werden (er trägt auch den Partnercode und den Verkaufslink)",
+)
+IBAN_SHAPE = Phrase(
+    "payouts.iban_shape",
+    en="an IBAN is 2 letters of the country, 2 check digits and up to 30 letters or digits, e.g. DE89 3704 0044 "
+    "0532 0130 00",
+    de="eine IBAN besteht aus 2 Buchstaben des Landes, 2 Prüfziffern und bis zu 30 Buchstaben oder Ziffern, etwa "
+    "DE89 3704 0044 0532 0130 00",
+)
+IBAN_LENGTH = Phrase(
+    "payouts.iban_length",
+    en="an IBAN of {country} has {expected} characters; this one has {length}",
+    de="eine IBAN aus {country} hat {expected} Zeichen; diese hat {length}",
+)
+IBAN_CHECK_DIGITS = Phrase(
+    "payouts.iban_check_digits",
+    en="the IBAN's check digits do not match: please check it for a typo",
+    de="die Prüfziffern der IBAN stimmen nicht: bitte prüfen Sie sie auf Tippfehler",
+)
+BIC_SHAPE = Phrase(
+    "payouts.bic_shape",
+    en="a BIC is 8 or 11 characters: 4 letters of the bank, 2 of the country, 2 letters or digits, optionally 3 "
+    "more for the branch, e.g. COBADEFFXXX",
+    de="eine BIC hat 8 oder 11 Zeichen: 4 Buchstaben der Bank, 2 des Landes, 2 Buchstaben oder Ziffern, optional 3 "
+    "weitere für die Filiale, etwa COBADEFFXXX",
+)
+EMAIL_LANGUAGES = Phrase(
+    "partner.email_languages",
+    en="choose one of the program's languages: {languages}",
+    de="wählen Sie eine der Sprachen des Programms: {languages}",
+)
+EMAIL_TOPICS = Phrase(
+    "partner.email_topics",
+    en="emails that can be turned off: {topics}",
+    de="E-Mails, die abgeschaltet werden können: {topics}",
+)
+STATUS_FORBIDS = Phrase(
+    "partner.status_forbids",
+    en="the partner is {status}, so it cannot be {action}",
+    de="der Partner ist {status}, daher kann er nicht {action} werden",
+)
+ERASED_STAYS_INACTIVE = Phrase(
+    "partner.erased_stays_inactive",
+    en="the partner's personal data is erased, so it cannot be active again",
+    de="die personenbezogenen Daten des Partners sind gelöscht, daher kann er nicht wieder aktiv werden",
+)
+CHANGED_MEANWHILE = Phrase(
+    "partner.changed_meanwhile",
+    en="the partner's status changed meanwhile; reload and try again",
+    de="der Status des Partners hat sich inzwischen geändert; laden Sie neu und versuchen Sie es erneut",
+)
+ALREADY_PARTNER = Phrase(
+    "partner.already_partner",
+    en="{email} is already a partner of this program",
+    de="{email} ist schon Partner dieses Programms",
+)
+ALREADY_LOGIN = Phrase(
+    "partner.already_login", en="{email} already has a login to Waymark", de="{email} hat schon einen Login bei Waymark"
+)
+ONLY_APPLICANTS_DELETED = Phrase(
+    "partner.only_applicants_deleted",
+    en="the partner is {status}: only pending or declined applicants can be deleted (suspend it instead)",
+    de="der Partner ist {status}: nur wartende oder abgelehnte Bewerber können gelöscht werden (sperren Sie ihn "
+    "stattdessen)",
+)
+BOOKS_KEEP = Phrase(
+    "partner.books_keep",
+    en="the partner has {kept}, which the books keep: suspend it instead",
+    de="der Partner hat {kept}, die die Buchhaltung behält: sperren Sie ihn stattdessen",
+)
+PARTNER_CHANGED = Phrase(
+    "partner.changed",
+    en="the partner changed meanwhile; reload and try again",
+    de="der Partner hat sich inzwischen geändert; laden Sie neu und versuchen Sie es erneut",
+)
+ALREADY_ERASED = Phrase(
+    "partner.already_erased",
+    en="this partner's personal data is already erased",
+    de="die personenbezogenen Daten dieses Partners sind schon gelöscht",
+)
+LAST_OPERATOR = Phrase(
+    "operator.last",
+    en="this is the only operator: invite another one before removing this login",
+    de="dies ist der einzige Betreiber: laden Sie einen weiteren ein, bevor Sie diesen Login entfernen",
+)
+OWN_AUTHENTICATOR = Phrase(
+    "operator.own_authenticator",
+    en="you cannot reset your own authenticator app; ask another operator",
+    de="Sie können Ihre eigene Authenticator-App nicht zurücksetzen; bitten Sie einen anderen Betreiber",
+)
+
+# ---------------------------------------------------------------------------- logging in, passwords, codes, signup
+
+SESSION_INVALID = Phrase(
+    "login.session_invalid",
+    en="your session is not valid; please log in again",
+    de="Ihre Sitzung ist nicht gültig; bitte melden Sie sich erneut an",
+)
+TOKEN_REQUIRED = Phrase("login.token_required", en="an ID token is required", de="ein ID-Token ist erforderlich")
+WRONG_LOGIN = Phrase("login.wrong", en="wrong email or password", de="E-Mail-Adresse oder Passwort ist falsch")
+LOGIN_THROTTLED = Phrase(
+    "login.throttled",
+    en="too many attempts; wait a moment and try again",
+    de="zu viele Versuche; warten Sie einen Moment und versuchen Sie es erneut",
+)
+PASSWORD_BY_OPERATOR = Phrase(
+    "login.password_by_operator",
+    en="this account needs its password set by an operator first",
+    de="für dieses Konto muss zuerst ein Betreiber das Passwort setzen",
+)
+NEW_PASSWORD_NEEDS = Phrase(
+    "password.needs", en="the new password needs {rules}", de="das neue Passwort braucht {rules}"
+)
+STEP_EXPIRED = Phrase(
+    "password.step_expired",
+    en="this step has expired; log in again with your temporary password",
+    de="dieser Schritt ist abgelaufen; melden Sie sich erneut mit Ihrem vorläufigen Passwort an",
+)
+STEP_NOT_OFFERED = Phrase(
+    "password.step_not_offered",
+    en="Cognito asks for another step Waymark does not offer; contact an operator",
+    de="Cognito verlangt einen weiteren Schritt, den Waymark nicht anbietet; wenden Sie sich an einen Betreiber",
+)
+CODE_EXPIRED = Phrase(
+    "password.code_expired",
+    en="this code is wrong or has expired; ask for a new one",
+    de="dieser Code ist falsch oder abgelaufen; fordern Sie einen neuen an",
+)
+PASSWORD_SAME = Phrase(
+    "password.same",
+    en="the new password must differ from the current one",
+    de="das neue Passwort muss sich vom aktuellen unterscheiden",
+)
+CURRENT_PASSWORD_WRONG = Phrase(
+    "password.current_wrong", en="the current password is wrong", de="das aktuelle Passwort ist falsch"
+)
+LOG_IN_AGAIN_FIRST = Phrase(
+    "password.log_in_again", en="log out and log in again first", de="melden Sie sich zuerst ab und wieder an"
+)
+APP_CODE_TOO = Phrase(
+    "password.app_code_too",
+    en="enter the code from your authenticator app too",
+    de="geben Sie auch den Code aus Ihrer Authenticator-App ein",
+)
+APP_CODE_NOT_CURRENT = Phrase(
+    "password.app_code_not_current",
+    en="this is not the code your app shows now; enter the current one",
+    de="das ist nicht der Code, den Ihre App gerade zeigt; geben Sie den aktuellen ein",
+)
+MFA_STEP_NOT_OFFERED = Phrase(
+    "login.mfa_step_not_offered",
+    en="Cognito asks for a step Waymark does not offer; contact an operator",
+    de="Cognito verlangt einen Schritt, den Waymark nicht anbietet; wenden Sie sich an einen Betreiber",
+)
+ENTER_APP_DIGITS = Phrase(
+    "login.enter_app_digits",
+    en="Enter the 6 digits your authenticator app shows.",
+    de="Geben Sie die 6 Ziffern ein, die Ihre Authenticator-App zeigt.",
+)
+SIGNUP_PASSWORD_NEEDS = Phrase(
+    "signup.password_needs", en="the password needs {rules}", de="das Passwort braucht {rules}"
+)
+SIGNUP_TOO_MANY_ATTEMPTS = Phrase(
+    "signup.too_many_attempts",
+    en="too many attempts for this login; wait a few minutes and try again",
+    de="zu viele Versuche für diesen Login; warten Sie einige Minuten und versuchen Sie es erneut",
+)
+SIGNUP_NO_MORE_CODES = Phrase(
+    "signup.no_more_codes",
+    en="no more codes can be sent for now; wait a few minutes and try again",
+    de="im Moment können keine weiteren Codes gesendet werden; warten Sie einige Minuten und versuchen Sie es erneut",
+)
+SIGNUP_EMAIL_UNUSABLE = Phrase(
+    "signup.email_unusable",
+    en="this email address cannot be used",
+    de="diese E-Mail-Adresse kann nicht verwendet werden",
+)
+SIGNUP_PASSWORD_POLICY = Phrase(
+    "signup.password_policy",
+    en="the password does not meet the password policy",
+    de="das Passwort erfüllt die Passwortregeln nicht",
+)
+SIGNUP_WRONG = Phrase(
+    "signup.wrong",
+    en="the email address, password or code is not right (a code works once, and only the newest one)",
+    de="E-Mail-Adresse, Passwort oder Code stimmen nicht (ein Code gilt einmal, und nur der neueste)",
+)
+
+# ---------------------------------------------------------------------------- attempt limits
+
+TOO_MANY_FROM_NETWORK_SECONDS = Phrase(
+    "limits.seconds",
+    en="Too many attempts from your network. Please try again in {seconds} seconds.",
+    de="Zu viele Versuche aus Ihrem Netz. Bitte versuchen Sie es in {seconds} Sekunden erneut.",
+)
+TOO_MANY_FROM_NETWORK_MINUTES = Phrase(
+    "limits.minutes",
+    en="Too many attempts from your network. Please try again in {minutes} minutes.",
+    de="Zu viele Versuche aus Ihrem Netz. Bitte versuchen Sie es in {minutes} Minuten erneut.",
+)
+
+# ------------------------------------------------------------------------ coupons, decisions, offline sales, payouts
+
+COUPON_NO_PARTNER = Phrase(
+    "coupon.no_partner",
+    en="there is no partner {agent_id!r} in this program",
+    de="in diesem Programm gibt es keinen Partner {agent_id!r}",
+)
+COUPON_RULE = Phrase("coupon.rule", en="a coupon code is {rule}", de="ein Gutscheincode: {rule}")
+COUPON_TAKEN = Phrase(
+    "coupon.taken",
+    en="this program has the coupon code {code} already",
+    de="dieses Programm hat den Gutscheincode {code} schon",
+)
+COUPON_FIELDS_FIXED = Phrase(
+    "coupon.fields_fixed",
+    en="these fields cannot be changed: {fields}",
+    de="diese Felder können nicht geändert werden: {fields}",
+)
+COUPON_STATUS = Phrase(
+    "coupon.status", en="a coupon's status is {choices}", de="der Status eines Gutscheins ist {choices}"
+)
+STATUS_CHANGED_MEANWHILE = Phrase(
+    "decision.changed_meanwhile",
+    en="the conversion is no longer {status}: someone changed it just now",
+    de="die Conversion ist nicht mehr {status}: jemand hat sie gerade geändert",
+)
+SAY_WHO_CHANGES = Phrase("decision.say_who", en="say who changes the status", de="sagen Sie, wer den Status ändert")
+NOTE_TOO_LONG = Phrase(
+    "decision.note_too_long",
+    en="the note is longer than {maximum} characters",
+    de="die Notiz ist länger als {maximum} Zeichen",
+)
+CONVERSION_MOVED_ON = Phrase(
+    "decision.moved_on",
+    en="the conversion is {status} now, no longer {expected}: someone changed it",
+    de="die Conversion ist jetzt {status}, nicht mehr {expected}: jemand hat sie geändert",
+)
+CHOOSE_CONVERSIONS = Phrase(
+    "decision.choose_conversions", en="choose 1 to {maximum} conversions", de="wählen Sie 1 bis {maximum} Conversions"
+)
+SAY_WHO_REASSIGNS = Phrase(
+    "reassign.say_who", en="say who reassigns the conversion", de="sagen Sie, wer die Conversion neu zuordnet"
+)
+REASSIGN_NOTE = Phrase(
+    "reassign.note",
+    en="say why the sale is the partner's: a note of 1 to {maximum} characters",
+    de="sagen Sie, warum der Verkauf dem Partner gehört: eine Notiz von 1 bis {maximum} Zeichen",
+)
+REASSIGN_ACTIVE_PARTNER = Phrase(
+    "reassign.active_partner",
+    en="credit an active partner of this program (its partner code)",
+    de="ordnen Sie einem aktiven Partner dieses Programms zu (sein Partnercode)",
+)
+REASSIGN_SAME = Phrase(
+    "reassign.same",
+    en="the conversion is credited to that partner already",
+    de="die Conversion ist diesem Partner schon zugeordnet",
+)
+REASSIGN_EARNS_NOTHING = Phrase(
+    "reassign.earns_nothing",
+    en="a {status} conversion earns nothing: undo the decision first, then reassign it",
+    de="eine Conversion mit Status {status} bringt nichts ein: machen Sie zuerst die Entscheidung rückgängig, dann "
+    "ordnen Sie sie neu zu",
+)
+OFFLINE_CHANNEL = Phrase(
+    "offline.channel",
+    en="an offline sale's channel is one of {channels}",
+    de="der Kanal eines Offline-Verkaufs ist einer von {channels}",
+)
+OFFLINE_ADVERTISER_DISABLED = Phrase(
+    "offline.advertiser_disabled",
+    en="this advertiser is disabled: its sales are refused",
+    de="dieser Advertiser ist deaktiviert: seine Verkäufe werden abgelehnt",
+)
+CUTOFF_AT_MOST_TODAY = Phrase(
+    "payouts.cutoff_today",
+    en="the cut-off date is at most today ({today})",
+    de="der Stichtag ist höchstens heute ({today})",
+)
+NOTHING_TO_MARK_PAID = Phrase(
+    "payouts.nothing_to_mark_paid",
+    en="nothing to mark paid: the {what} is {state}",
+    de="nichts als bezahlt zu markieren: {what} ist {state}",
+)
+RUN_WORD = Phrase("payouts.run_word", en="run", de="der Lauf")
+LINE_WORD = Phrase("payouts.line_word", en="line", de="die Zeile")
+ONLY_REVIEW_CANCELLED = Phrase(
+    "payouts.only_review_cancelled",
+    en="only a run in review can be cancelled; this one is {status}",
+    de="nur ein Lauf in Prüfung kann abgebrochen werden; dieser ist {status}",
+)

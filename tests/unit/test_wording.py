@@ -82,7 +82,7 @@ def test_our_validators_sentences_are_said_in_the_callers_language_not_matched_a
 def test_the_postback_function_loads_no_page_code_for_its_messages():
     probe = (
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
-        "print(json.dumps(sorted(m for m in ('jinja2', 'waymark.web', 'waymark.wording', 'waymark.portal') "
+        "print(json.dumps(sorted(m for m in ('jinja2', 'waymark.web', 'waymark.portal') "
         "if m in sys.modules) + [('postback_wording' in dir(__import__('waymark.conversions').conversions))]))"
     )
     result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "postback"), str(ROOT / "shared")],

@@ -1,5 +1,6 @@
 """The postback's and the pixel's sentences, in each shipped language (the catalogue's machinery:
-waymark.core.phrases). A module of its own so /postback says them without loading page code.
+waymark.core.phrases), beside the modules that raise them; like waymark.wording it imports no page
+code, so /postback's cold start loads no waymark.web.
 
 The answer's `error` code and each field's name stay English, for programs; the sentences follow
 the caller's Accept-Language among its program's languages (docs/integrating.md "Answers").

@@ -77,6 +77,30 @@ class Said(Sayable):
         return self.phrase.text(lang).format(**params)
 
 
+class _AsSentence(Sayable):
+    """A clause said as a sentence: a capital first letter and a full stop, in whichever language."""
+
+    clause: Sayable
+
+    def __new__(cls, clause: Sayable) -> "_AsSentence":
+        sentence = super().__new__(cls, _capital(clause))
+        sentence.clause = clause
+        return sentence
+
+    def in_language(self, lang: str) -> str:
+        return _capital(self.clause.in_language(lang))
+
+
+def _capital(text: str) -> str:
+    text = str.__str__(text).rstrip(".")
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def as_sentence(text: str) -> str:
+    """ "the code is wrong" as "The code is wrong.", keeping a catalogue phrase translatable."""
+    return _AsSentence(text) if isinstance(text, Sayable) else _capital(text)
+
+
 def in_language(value: Any, lang: str) -> Any:
     """`value` in `lang`: a sentence (Sayable) is said in it, lists and dicts are gone through; anything else
     is kept."""

@@ -398,13 +398,13 @@ def render(template: str, status: int = 200, /, **context: Any) -> Response:
 
 
 def chosen_zone() -> str | None:
-    """The zone the caller chose on its account page (a partner's or an operator's), or None."""
+    """The zone the caller chose on its account page (a partner's; an operator's on console pages), or None."""
     found = viewer()
     if found is None:
         return None
     if found.agent is not None:
         return times.zone_named(found.agent.time_zone)
-    if found.is_admin:
+    if found.is_admin and current().access is Access.ADMIN:  # the console's pages (its function may read it)
         try:
             return time_zones.of_operator(found.principal.sub)
         except (ClientError, BotoCoreError, PynamoDBException):
@@ -413,7 +413,7 @@ def chosen_zone() -> str | None:
 
 
 def browser_zone() -> str | None:
-    """The zone the browser said it is in (static/timezone.js), if it is a zone's name."""
+    """The zone the browser said it is in (static/portal.js), if it is a zone's name."""
     return times.zone_named(current().cookies.get(BROWSER_ZONE_COOKIE))
 
 

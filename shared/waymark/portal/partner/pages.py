@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.core import times
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners import snippets
@@ -118,7 +118,7 @@ def status_change() -> LinkStatusChange:
     try:
         return LinkStatusChange(status=web.form().get("status", ""))  # type: ignore[arg-type]
     except ValidationError as error:
-        raise web.BadRequest(f"the link's status must be {' or '.join(LinkStatus)}") from error
+        raise web.BadRequest(wording.LINK_STATUS(choices=" or ".join(LinkStatus))) from error
 
 
 @router.post("/portal/links/<code>/status")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from waymark import web
+from waymark import web, wording
 from waymark.core import times
 from waymark.models import Agent, Program
 from waymark.portal.params import Cursor, MonthPath, PickedMonth
@@ -95,7 +95,7 @@ def export_statement() -> Response[str]:
 def required_month(form: dict[str, str]) -> str:
     month = form.get("month", "").strip()
     if not month:
-        raise web.BadRequest("choose a month to export")
+        raise web.BadRequest(wording.CHOOSE_MONTH())
     return month
 
 
