@@ -723,3 +723,90 @@ ONLY_REVIEW_CANCELLED = Phrase(
     en="only a run in review can be cancelled; this one is {status}",
     de="nur ein Lauf in Prüfung kann abgebrochen werden; dieser ist {status}",
 )
+
+# ---------------------------------------------------------------------------- partners' own postbacks
+
+PB_IPV6 = Phrase(
+    "partner_postback.ipv6",
+    en="the address in brackets is not an IPv6 address",
+    de="die Adresse in Klammern ist keine IPv6-Adresse",
+)
+PB_HOST_FORM = Phrase(
+    "partner_postback.host_form",
+    en="write the host as a name (or an IPv4 address as four decimal numbers)",
+    de="schreiben Sie den Host als Namen (oder eine IPv4-Adresse als vier Dezimalzahlen)",
+)
+PB_URL_LENGTH = Phrase(
+    "partner_postback.url_length",
+    en="the URL must be at most {maximum} characters",
+    de="die URL darf höchstens {maximum} Zeichen haben",
+)
+PB_URL_CHARACTERS = Phrase(
+    "partner_postback.url_characters",
+    en="the URL must not contain spaces, control characters or backslashes",
+    de="die URL darf keine Leerzeichen, Steuerzeichen oder Backslashes enthalten",
+)
+PB_HTTPS = Phrase(
+    "partner_postback.https", en="the URL must start with https://", de="die URL muss mit https:// beginnen"
+)
+PB_NO_USER = Phrase(
+    "partner_postback.no_user",
+    en="the URL must not hold a user name or password",
+    de="die URL darf keinen Benutzernamen und kein Passwort enthalten",
+)
+PB_PORT = Phrase(
+    "partner_postback.port",
+    en="the URL's port must be a number from 1 to 65535",
+    de="der Port der URL muss eine Zahl von 1 bis 65535 sein",
+)
+PB_NAME_A_HOST = Phrase(
+    "partner_postback.name_a_host", en="the URL must name a host", de="die URL muss einen Host nennen"
+)
+PB_DOMAIN_NAME = Phrase(
+    "partner_postback.domain_name",
+    en="the host must be a domain name such as postbacks.example.com",
+    de="der Host muss ein Domainname wie postbacks.example.com sein",
+)
+PB_NO_ADDRESS = Phrase(
+    "partner_postback.no_address", en="{host} does not resolve to an address", de="{host} löst zu keiner Adresse auf"
+)
+PB_NOT_ADDRESS = Phrase(
+    "partner_postback.not_address",
+    en="{host} resolves to something that is not an address",
+    de="{host} löst zu etwas auf, das keine Adresse ist",
+)
+PB_PRIVATE = Phrase(
+    "partner_postback.private",
+    en="{host} leads to a private or reserved address: postbacks go to public addresses only",
+    de="{host} führt zu einer privaten oder reservierten Adresse: Postbacks gehen nur an öffentliche Adressen",
+)
+PB_CHOOSE_EVENT = Phrase(
+    "partner_postback.choose_event",
+    en="choose at least one event among {allowed}",
+    de="wählen Sie mindestens ein Ereignis aus {allowed}",
+)
+PB_URL_FIRST_SECRET = Phrase(
+    "partner_postback.url_first_secret",
+    en="save a postback URL first: its signing secret is made then",
+    de="speichern Sie zuerst eine Postback-URL: dabei entsteht ihr Signatur-Secret",
+)
+PB_URL_FIRST_TEST = Phrase(
+    "partner_postback.url_first_test",
+    en="save a postback URL first, then send a test",
+    de="speichern Sie zuerst eine Postback-URL und senden Sie dann einen Test",
+)
+PB_UNKNOWN_MACRO = Phrase(
+    "partner_postback.unknown_macro",
+    en="unknown macro {{{macro}}}: the macros are {allowed}",
+    de="unbekanntes Makro {{{macro}}}: die Makros sind {allowed}",
+)
+PB_BRACE = Phrase(
+    "partner_postback.brace",
+    en="a brace without its pair: write macros as {{name}}",
+    de="eine Klammer ohne Gegenstück: schreiben Sie Makros als {{name}}",
+)
+PB_MACRO_IN_HOST = Phrase(
+    "partner_postback.macro_in_host",
+    en="macros go in the URL's path or query, never in its host",
+    de="Makros stehen im Pfad oder in der Query der URL, nie im Host",
+)
