@@ -810,3 +810,64 @@ PB_MACRO_IN_HOST = Phrase(
     en="macros go in the URL's path or query, never in its host",
     de="Makros stehen im Pfad oder in der Query der URL, nie im Host",
 )
+
+# ---------------------------------------------------------------------------- reports, exports, queries
+
+EXPORT_BAD_ID = Phrase("export.bad_id", en="not a valid {name} id", de="keine gültige {name}-ID")
+EXPORT_OWN_ONLY = Phrase(
+    "export.own_only",
+    en="partners can export their own statement only",
+    de="Partner können nur ihre eigene Abrechnung exportieren",
+)
+EXPORT_LINK_SECONDS = Phrase(
+    "export.link_seconds",
+    en="the link may last between 60 and {maximum} seconds",
+    de="der Link darf zwischen 60 und {maximum} Sekunden gelten",
+)
+EXPORT_NO_PROGRAM = Phrase("export.no_program", en="no such program", de="dieses Programm gibt es nicht")
+EXPORT_NO_PARTNER = Phrase(
+    "export.no_partner", en="no such partner in this program", de="diesen Partner gibt es in diesem Programm nicht"
+)
+QUERY_NAME_PART = Phrase(
+    "query.name_part", en="type part of the partner's name", de="geben Sie einen Teil des Partnernamens ein"
+)
+QUERY_LIMIT = Phrase("query.limit", en="limit is between 1 and {maximum}", de="limit liegt zwischen 1 und {maximum}")
+QUERY_MONTH = Phrase("query.month", en="month reads YYYY-MM", de="month hat die Form JJJJ-MM")
+QUERY_CURSOR = Phrase("query.cursor", en="the cursor is not valid here", de="der Cursor ist hier nicht gültig")
+PERIOD_MONTH = Phrase("period.month", en="a month is written YYYY-MM", de="ein Monat wird JJJJ-MM geschrieben")
+PERIOD_MONTHS = Phrase("period.months", en="between 1 and {maximum} months", de="zwischen 1 und {maximum} Monaten")
+PERIOD_REVERSED = Phrase(
+    "period.reversed", en="the range ends before it starts", de="der Zeitraum endet, bevor er beginnt"
+)
+PERIOD_DAYS = Phrase("period.days", en="at most {maximum} days at a time", de="höchstens {maximum} Tage auf einmal")
+
+# ---------------------------------------------------------------------------- inside sales, test conversions
+
+ORDER_ONLY_CONCIERGE = Phrase(
+    "inside_sales.only_concierge",
+    en="only an active concierge's orders are taken here",
+    de="hier werden nur Bestellungen eines aktiven Concierge angenommen",
+)
+ORDER_PAGE_MISSING = Phrase(
+    "inside_sales.no_order_page",
+    en="the program has no order page: set it in the program's settings first",
+    de="das Programm hat keine Bestellseite: legen Sie sie zuerst in den Einstellungen des Programms fest",
+)
+ORDER_PAGE_UNOPENABLE = Phrase(
+    "inside_sales.order_page_unopenable",
+    en="the program's order page cannot be opened: {error}",
+    de="die Bestellseite des Programms kann nicht geöffnet werden: {error}",
+)
+TEST_ADVERTISER_DISABLED = Phrase(
+    "integration.advertiser_disabled",
+    en="this advertiser is disabled, so /postback refuses it: enable it first",
+    de="dieser Advertiser ist deaktiviert, daher lehnt /postback ihn ab: aktivieren Sie ihn zuerst",
+)
+TEST_PROGRAM_MISSING = Phrase(
+    "integration.program_missing",
+    en="this advertiser's program {program_id} is not configured",
+    de="das Programm {program_id} dieses Advertisers ist nicht eingerichtet",
+)
+TEST_URL_SCHEME = Phrase(
+    "integration.url_scheme", en="{url} is not an http(s) address", de="{url} ist keine http(s)-Adresse"
+)
