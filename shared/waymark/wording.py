@@ -871,3 +871,60 @@ TEST_PROGRAM_MISSING = Phrase(
 TEST_URL_SCHEME = Phrase(
     "integration.url_scheme", en="{url} is not an http(s) address", de="{url} ist keine http(s)-Adresse"
 )
+
+# ---------------------------------------------------------------------------- remarketing set-up
+
+RM_PROFILE_NOT_SAVED = Phrase(
+    "remarketing.profile_not_saved", en="The profile was not saved.", de="Das Profil wurde nicht gespeichert."
+)
+RM_NOT_PROGRAM_LANGUAGE = Phrase(
+    "remarketing.not_program_language",
+    en="{lang} is not a language of the program ({languages})",
+    de="{lang} ist keine Sprache des Programms ({languages})",
+)
+RM_OFFERED_TWICE = Phrase(
+    "remarketing.offered_twice", en="product {code} is offered twice", de="Produkt {code} wird doppelt angeboten"
+)
+RM_NAME_MISSING = Phrase(
+    "remarketing.name_missing", en="a name is missing for: {languages}", de="ein Name fehlt für: {languages}"
+)
+RM_NOT_LANGUAGES = Phrase(
+    "remarketing.not_languages",
+    en="not a language of the program: {languages}",
+    de="keine Sprache des Programms: {languages}",
+)
+RM_IMAGE_HTTPS = Phrase(
+    "remarketing.image_https", en="must be an absolute https URL", de="muss eine absolute https-URL sein"
+)
+RM_SEND_DAY = Phrase(
+    "remarketing.send_day",
+    en="an email profile needs at least one send day",
+    de="ein E-Mail-Profil braucht mindestens einen Versandtag",
+)
+RM_NO_TEMPLATE = Phrase(
+    "remarketing.no_template", en="no email template {template_id}", de="keine E-Mail-Vorlage {template_id}"
+)
+RM_DAYS_NEGATIVE = Phrase(
+    "remarketing.days_negative",
+    en="days after the booking cannot be negative",
+    de="Tage nach der Buchung können nicht negativ sein",
+)
+RM_CONTENT_MISSING = Phrase(
+    "remarketing.content_missing", en="content is missing for: {languages}", de="Inhalt fehlt für: {languages}"
+)
+RM_SUBJECT_MISSING = Phrase(
+    "remarketing.subject_missing", en="a subject is missing for: {languages}", de="ein Betreff fehlt für: {languages}"
+)
+RM_LANGUAGE_UNKNOWN = Phrase(
+    "remarketing.language_unknown",
+    en="{lang} is not a language of the program",
+    de="{lang} ist keine Sprache des Programms",
+)
+RM_CHANNEL_NOT_SAVED = Phrase(
+    "remarketing.channel_not_saved",
+    en="The channel's email settings were not saved.",
+    de="Die E-Mail-Einstellungen des Kanals wurden nicht gespeichert.",
+)
+RM_TEMPLATE_IN_USE = Phrase(
+    "remarketing.template_in_use", en="The template is used by: {users}.", de="Die Vorlage wird verwendet von: {users}."
+)
