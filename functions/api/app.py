@@ -8,6 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from waymark import web
 from waymark.portal.account import api as api_account
+from waymark.portal.admin import account_api as api_admin_account
 from waymark.portal.admin import api as api_admin
 from waymark.portal.admin import coupon_api as api_admin_coupons
 from waymark.portal.admin import integration_api as api_admin_integration
@@ -33,6 +34,7 @@ app.include_router(api_admin_setup.router)
 app.include_router(api_admin_integration.router)
 app.include_router(api_admin_coupons.router)
 app.include_router(api_admin_rates.router)
+app.include_router(api_admin_account.router)
 app.include_router(api_reports.router)
 app.include_router(api_admin_reports.router)
 app.include_router(api_remarketing.router)

@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from waymark import web
 from waymark.portal.account import pages as pages_account
 from waymark.portal.account import passwords as pages_passwords
+from waymark.portal.admin import account_pages as pages_admin_account
 from waymark.portal.admin import coupon_pages as pages_admin_coupons
 from waymark.portal.admin import integration_pages as pages_admin_integration
 from waymark.portal.admin import pages as pages_admin
@@ -32,6 +33,7 @@ app.include_router(pages_admin_setup.router)
 app.include_router(pages_admin_integration.router)
 app.include_router(pages_admin_coupons.router)
 app.include_router(pages_admin_rates.router)
+app.include_router(pages_admin_account.router)
 app.include_router(pages_reports.router)
 app.include_router(pages_admin_reports.router)
 app.include_router(pages_remarketing.router)

@@ -199,6 +199,21 @@ class ChangeRecord(Model):
         return f"PROGRAM#{program_id}", f"CHANGE#{at}#{change_id}"
 
 
+class OperatorProfile(Model):
+    """An operator's own settings (its login is Cognito's): the time zone its pages show times in."""
+
+    Meta = table_meta("CONFIG_TABLE")
+    pk = UnicodeAttribute(hash_key=True)  # "OPERATOR#<Cognito sub>"
+    sk = UnicodeAttribute(range_key=True, default="PROFILE")
+    email = UnicodeAttribute()
+    time_zone = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(sub: str) -> tuple[str, str]:
+        return f"OPERATOR#{sub}", "PROFILE"
+
+
 class Coupon(Model):
     """A coupon code that credits a partner's sales. In its program's partition under the normalized code,
     so a code is unique per program by a conditional write, and the postback finds it with one GetItem."""
@@ -294,6 +309,7 @@ class Agent(Model):
 
     erased_at = UnicodeAttribute(null=True)  # its personal data was erased (waymark.partners.personal_data)
     lang = UnicodeAttribute(null=True)  # the language of its emails; None: the program's default
+    time_zone = UnicodeAttribute(null=True)  # the zone its pages show times in; None: its browser's
     # Optional emails it turned off (waymark.partners.emails.TOPICS): "digest", "conversions".
     email_opt_outs = UnicodeSetAttribute(null=True)
 

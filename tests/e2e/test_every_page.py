@@ -78,6 +78,7 @@ OPERATOR = [
     "/admin/advertisers/{advertiser_id}",
     "/admin/advertisers/{advertiser_id}/integration",
     "/admin/operators",
+    "/admin/account",
     "/admin/payouts",
     "/admin/payouts/{payout_id}",
     "/admin/coupons",

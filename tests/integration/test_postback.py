@@ -292,6 +292,21 @@ def test_validation_errors_name_the_field(runtime, merchant):
     assert {"field": "x", "message": "unknown parameter"} in unknown.json["fields"]
 
 
+def test_refusals_are_in_the_callers_language_among_the_programs_with_codes_and_field_names_kept(runtime, merchant):
+    german = {"accept-language": "de-DE,de;q=0.9"}
+    answer = postback(runtime, {"token": merchant.token, "amount": "1,5", "currency": "EUR"}, headers=german)
+    assert answer.status == 400 and answer.json["error"] == "invalid_request"
+    assert answer.json["message"] == "die Postback-Meldung: ungültige Parameter"
+    fields = {f["field"]: f["message"] for f in answer.json["fields"]}
+    assert fields["order_id"] == "Order id ist erforderlich."  # pydantic's own type, in plain words
+    assert fields["amount"].startswith('muss eine Dezimalzahl wie "12.50" sein')  # our validator's sentence
+    wrong = postback(runtime, {"token": "shop-backend.wrong", "order_id": "X", "amount": "1", "currency": "EUR"},
+                     headers=german)  # fmt: skip
+    assert wrong.status == 401 and wrong.json["message"] == "das Token ist nicht gültig"
+    english = postback(runtime, {"token": merchant.token, "amount": "1,5", "currency": "EUR"}, headers={})
+    assert {f["field"]: f["message"] for f in english.json["fields"]}["order_id"] == "Order id is required."
+
+
 # ---------------------------------------------------------------------------- failures
 
 

@@ -45,12 +45,22 @@ def test_the_portal_policy_is_least_privilege():
     assert "dynamodb:Scan" not in policy_grants()
 
 
-def test_config_reads_and_writes_are_limited_to_program_partitions():
+PROGRAM_ACTIONS = ("GetItem", "Query", "PutItem", "DeleteItem", "UpdateItem")
+
+
+def test_config_reads_and_writes_are_limited_to_program_partitions_and_operators_own_settings():
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
+    partitions = []
     for statement in decided(document["Statement"]):
         config = [r for r in listed(statement["Resource"]) if resource_name(r) == "ConfigTable"]
         if config:
-            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PROGRAM#*"]}}
+            (keys,) = statement["Condition"]["ForAllValues:StringLike"].values()
+            partitions.append((tuple(keys), tuple(sorted(listed(statement["Action"])))))
+    program_actions = tuple(sorted(f"dynamodb:{a}" for a in PROGRAM_ACTIONS))
+    assert sorted(partitions) == [
+        (("OPERATOR#*",), ("dynamodb:GetItem", "dynamodb:PutItem")),  # an operator's time zone (programs.time_zones)
+        (("PROGRAM#*",), program_actions),
+    ]  # never the advertisers' partitions, whose secrets the partner pages must not read
 
 
 def test_both_web_functions_use_it_and_know_the_exports_bucket():

@@ -95,9 +95,25 @@ def test_a_partners_months_start_in_the_month_it_joined():
 
 
 def test_stored_times_read_as_minutes_in_utc():
-    assert times.shown("2026-03-04T09:05:59.123+00:00") == "2026-03-04 09:05 UTC"
-    assert times.shown("2026-03-04T10:05:00.000+01:00") == "2026-03-04 09:05 UTC"
+    assert times.shown("2026-03-04T09:05:59.123+00:00") == "4 Mar 2026, 09:05 UTC"
+    assert times.shown("2026-03-04T10:05:00.000+01:00") == "4 Mar 2026, 09:05 UTC"
     assert times.shown("") == "—" and times.shown("not a time") == "not a time"
+
+
+def test_stored_times_read_in_the_readers_zone_named():
+    stored = "2026-12-02T08:14:00.000+00:00"
+    assert times.shown(stored, "Europe/Berlin") == "2 Dec 2026, 09:14 CET"
+    assert times.shown("2026-07-02T08:14:00.000+00:00", "Europe/Berlin") == "2 Jul 2026, 10:14 CEST"
+    assert times.shown(stored, "Asia/Dubai") == "2 Dec 2026, 12:14 UTC+04"  # no abbreviation: the offset
+    assert times.shown_day("2026-12-01T23:30:00.000+00:00", "Asia/Tokyo") == "2 Dec 2026"
+    assert times.shown_day("2026-12-01T23:30:00.000+00:00") == "1 Dec 2026"
+    assert times.shown(stored, "../../etc/passwd") == "2 Dec 2026, 08:14 UTC"  # not a zone name: UTC
+
+
+def test_only_the_zone_databases_own_names_are_zones():
+    assert times.zone_named("Europe/Berlin") == "Europe/Berlin" and times.zone_named("UTC") == "UTC"
+    for bad in (None, "", "Mars/Olympus", "europe/berlin", "/etc/localtime", "Europe/../UTC", "A" * 65):
+        assert times.zone_named(bad) is None, bad
 
 
 def test_report_months_are_checked_against_the_clock():

@@ -16,7 +16,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions.attribution import CouponCredit, CouponState
 from waymark.conversions.vocabulary import CouponPrecedence, CouponStatus
 from waymark.core.times import iso, utcnow
@@ -101,7 +101,7 @@ def _partner_of(program_id: str, agent_id: str) -> Agent:
     except Agent.DoesNotExist:
         agent = None
     if agent is None or agent.program_id != program_id:
-        raise CouponRefused(f"there is no partner {agent_id!r} in this program")
+        raise CouponRefused(wording.COUPON_NO_PARTNER(agent_id=agent_id))
     return agent
 
 
@@ -116,7 +116,7 @@ def create_coupon(
 ) -> Coupon:
     normalized = normalize(code)
     if normalized is None:
-        raise CouponRefused(f"a coupon code is {CODE_RULE}")
+        raise CouponRefused(wording.COUPON_RULE(rule=CODE_RULE))
     _partner_of(program_id, agent_id)
     now = iso(utcnow())
     coupon = Coupon(
@@ -139,7 +139,7 @@ def create_coupon(
             transaction.save(entry)
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
-            raise CouponTaken(f"this program has the coupon code {normalized} already") from error
+            raise CouponTaken(wording.COUPON_TAKEN(code=normalized)) from error
         raise
     catalog.forget_coupon(program_id, normalized)
     return coupon
@@ -149,13 +149,13 @@ def update_coupon(program_id: str, code: str, values: dict[str, Any], *, by: str
     """Pause, resume, move to another partner, set or clear the last day, or the note; recorded."""
     unknown = set(values) - set(FIELDS)
     if unknown:
-        raise CouponRefused(f"these fields cannot be changed: {', '.join(sorted(unknown))}")
+        raise CouponRefused(wording.COUPON_FIELDS_FIXED(fields=", ".join(sorted(unknown))))
     coupon = get_coupon(program_id, code)
     wanted = dict(values)
     if isinstance(wanted.get("expires_on"), date):
         wanted["expires_on"] = wanted["expires_on"].isoformat()
     if "status" in wanted and wanted["status"] not in CouponStatus:
-        raise CouponRefused(f"a coupon's status is {' or '.join(CouponStatus)}")
+        raise CouponRefused(wording.COUPON_STATUS(choices=" or ".join(CouponStatus)))
     if wanted.get("agent_id") and wanted["agent_id"] != coupon.agent_id:
         _partner_of(program_id, wanted["agent_id"])
     before, after = changes.diff(fields_of(coupon), {**fields_of(coupon), **wanted})

@@ -21,6 +21,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from waymark.conversions import postback_wording
 from waymark.core import aws, currencies
 from waymark.core.cache import TTLCache
 from waymark.core.times import iso, utcnow
@@ -85,9 +86,9 @@ def convert(
             converted = currencies.round_money(amount * rate, to_currency)
             return converted, Exchange(amount, from_currency, rate, rates.day, rates.source)
     raise NoRate(
-        f"there is no exchange rate from {from_currency} to {to_currency} for {day.isoformat()} or the "
-        f"{MAX_RATE_AGE_DAYS} days before: report the amount in {to_currency}, or ask the program's operators "
-        f"to enter the rate"
+        postback_wording.NO_RATE(
+            from_currency=from_currency, to_currency=to_currency, day=day.isoformat(), days=MAX_RATE_AGE_DAYS
+        )
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions import postback_auth, postbacks
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core import aws, currencies, ids
@@ -149,10 +149,10 @@ def send_test_conversion(
     `advertiser` is read fresh (not from the cache), with its test secret decrypted."""
     now = now or utcnow()
     if advertiser.status != AdvertiserStatus.ACTIVE:
-        raise CannotTest("this advertiser is disabled, so /postback refuses it: enable it first")
+        raise CannotTest(wording.TEST_ADVERTISER_DISABLED())
     program = catalog.program(advertiser.program_id)
     if program is None:
-        raise CannotTest(f"this advertiser's program {advertiser.program_id} is not configured")
+        raise CannotTest(wording.TEST_PROGRAM_MISSING(program_id=advertiser.program_id))
     click_id = new_test_click(program, now)
     order_id = f"test-{click_id}"
     body = json.dumps(
@@ -160,7 +160,7 @@ def send_test_conversion(
     ).encode()
     url = base_url.rstrip("/") + "/postback"
     if not url.startswith(("https://", "http://")):  # base_url is one of them; never file: or another scheme
-        raise CannotTest(f"{url} is not an http(s) address")
+        raise CannotTest(wording.TEST_URL_SCHEME(url=url))
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         url,
         data=body,

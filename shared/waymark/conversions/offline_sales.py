@@ -13,6 +13,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from waymark import wording
 from waymark.conversions import attribution, recording
 from waymark.conversions.attribution import Report
 from waymark.conversions.recording import Recorded
@@ -43,11 +44,11 @@ class OfflineSale:
 def record_offline(sale: OfflineSale, advertiser: Advertiser, *, by: str, now: datetime | None = None) -> Recorded:
     """Record `sale` as reported by `advertiser`, taken by the operator `by`; a repeat of the order writes nothing."""
     if sale.channel not in OFFLINE_CHANNELS:
-        raise SaleRefused(f"an offline sale's channel is one of {', '.join(OFFLINE_CHANNELS)}")
+        raise SaleRefused(wording.OFFLINE_CHANNEL(channels=", ".join(OFFLINE_CHANNELS)))
     if not (sale.ref_code or sale.agent):
-        raise SaleRefused("name the partner: a reference code or a partner code")
+        raise SaleRefused(wording.NAME_THE_PARTNER())
     if advertiser.status == AdvertiserStatus.DISABLED:
-        raise SaleRefused("this advertiser is disabled: its sales are refused")
+        raise SaleRefused(wording.OFFLINE_ADVERTISER_DISABLED())
     now = now or utcnow()
     report = Report(
         order_id=sale.order_id,
@@ -62,7 +63,7 @@ def record_offline(sale: OfflineSale, advertiser: Advertiser, *, by: str, now: d
     try:
         program, report, conversion = recording.attributed(report, advertiser, now)
     except recording.WrongCurrency as error:
-        raise SaleRefused(str(error)) from None
+        raise SaleRefused(error.args[0] if error.args else str(error)) from None
     conversion.history[0].by = f"{REPORTED_BY}:{by}"
     entry = changes.record(
         program.program_id,

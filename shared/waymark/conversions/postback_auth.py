@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from waymark import catalog
-from waymark.conversions import advertisers
+from waymark.conversions import advertisers, postback_wording
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.models import Advertiser
 
@@ -66,7 +66,7 @@ def authenticate(
     """The advertiser the credentials prove; a test secret's signature proves none (`prove` tells it apart)."""
     proof = prove(credentials, now=now, lookup=lookup)
     if proof.test_only:
-        raise Unauthorized("the signature is not valid")
+        raise Unauthorized(postback_wording.SIGNATURE_INVALID())
     return proof.advertiser
 
 
@@ -78,9 +78,9 @@ def prove(
     elif credentials.token:
         proof = Proof(_by_token(credentials, now, lookup))
     else:
-        raise Unauthorized("credentials are missing: send the token parameter or an X-Waymark-Signature header")
+        raise Unauthorized(postback_wording.CREDENTIALS_MISSING())
     if not source_allowed(proof.advertiser.allowed_cidrs, credentials.source_ip):
-        raise Forbidden("this advertiser does not accept postbacks from this address")
+        raise Forbidden(postback_wording.SOURCE_REFUSED())
     return proof
 
 
@@ -113,7 +113,7 @@ def named_advertiser(advertiser_id: str, lookup: Callable[[str], Advertiser | No
     """The active advertiser a pixel names. A name proves nothing: callers credit only live clicks."""
     advertiser = _active(advertiser_id, lookup) if advertiser_id else None
     if advertiser is None:
-        raise Unauthorized("name an active advertiser with the advertiser parameter")
+        raise Unauthorized(postback_wording.NAME_ADVERTISER())
     return advertiser
 
 
@@ -121,28 +121,28 @@ def _by_token(credentials: Credentials, now: float, lookup: Callable[[str], Adve
     token = credentials.token or ""
     advertiser_id = advertisers.advertiser_id_of(token)
     if advertiser_id is None or (credentials.advertiser_id and credentials.advertiser_id != advertiser_id):
-        raise Unauthorized("the token is not valid")
+        raise Unauthorized(postback_wording.TOKEN_INVALID())
     advertiser = token_owner(token, lookup, now=now)
     if advertiser is None:
-        raise Unauthorized("the token is not valid")
+        raise Unauthorized(postback_wording.TOKEN_INVALID())
     return advertiser
 
 
 def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], Advertiser | None]) -> Proof:
     if not credentials.advertiser_id:
-        raise Unauthorized("a signed postback names its advertiser (X-Waymark-Advertiser header)")
+        raise Unauthorized(postback_wording.SIGNED_NAMES_ADVERTISER())
     parts: dict[str, list[str]] = {}
     for piece in (credentials.signature or "").split(","):
         key, _, value = piece.strip().partition("=")
         parts.setdefault(key, []).append(value)
     timestamp = (parts.get("t") or [""])[0]
     if not timestamp.isdigit() or len(timestamp) > 12 or not parts.get("v1"):
-        raise Unauthorized("the signature header reads t=<unix seconds>,v1=<hex HMAC-SHA256>")
+        raise Unauthorized(postback_wording.SIGNATURE_FORM())
     if abs(now - int(timestamp)) > MAX_SIGNATURE_AGE_SECONDS:
-        raise Unauthorized("the signature is more than 5 minutes old (or ahead): sign each request when sending it")
+        raise Unauthorized(postback_wording.SIGNATURE_OLD())
     advertiser = _active(credentials.advertiser_id, lookup)
     if advertiser is None:
-        raise Unauthorized("the signature is not valid")
+        raise Unauthorized(postback_wording.SIGNATURE_INVALID())
     given = [value.lower() for value in parts["v1"] if value.isascii()]
 
     def signed_with(secrets: list[str]) -> bool:
@@ -158,7 +158,7 @@ def _by_signature(credentials: Credentials, now: float, lookup: Callable[[str], 
     test_secret = advertisers.test_hmac_secret(advertiser)
     if test_secret is not None and signed_with([test_secret]):
         return Proof(advertiser, test_only=True)
-    raise Unauthorized("the signature is not valid")
+    raise Unauthorized(postback_wording.SIGNATURE_INVALID())
 
 
 def _active(advertiser_id: str, lookup: Callable[[str], Advertiser | None]) -> Advertiser | None:

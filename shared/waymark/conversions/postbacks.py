@@ -29,10 +29,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
 from waymark import catalog
-from waymark.conversions import advertisers, attribution, coupons, postback_auth, postback_log, recording
+from waymark.conversions import (
+    advertisers,
+    attribution,
+    coupons,
+    postback_auth,
+    postback_log,
+    postback_wording,
+    recording,
+)
 from waymark.conversions.attribution import INITIAL_STATUSES, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
-from waymark.core import currencies, ids
+from waymark.core import currencies, field_messages, ids, phrases
 from waymark.core.times import utcnow
 
 logger = Logger(child=True)
@@ -60,13 +68,13 @@ class BadRequest(Exception):
 
 def _money(value: Any) -> Decimal:
     if isinstance(value, bool | float):
-        raise ValueError('send amounts as decimal strings like "12.50"')
+        raise ValueError(postback_wording.AMOUNT_AS_STRING())
     text = str(value).strip() if isinstance(value, str | int | Decimal) else ""
     if not _MONEY.fullmatch(text):
-        raise ValueError('must be a decimal like "12.50": digits, one optional point, no sign, exponent or separators')
+        raise ValueError(postback_wording.AMOUNT_FORM())
     amount = Decimal(text)
     if amount > MAX_AMOUNT:
-        raise ValueError(f"must be at most {MAX_AMOUNT:f}")
+        raise ValueError(postback_wording.AMOUNT_MAX(maximum=f"{MAX_AMOUNT:f}"))
     return amount
 
 
@@ -185,6 +193,7 @@ class _Seen:
 
     advertiser_id: str | None = None  # named by the request; proven once `authenticated`
     authenticated: bool = False
+    program_id: str | None = None  # the proven advertiser's: its languages are the answer's choices
     order_id: str | None = None
     test: bool = False  # the sale of a console test click
 
@@ -201,7 +210,22 @@ def handle(request: PostbackRequest, now: datetime | None = None) -> PostbackOut
             postback_log.keep(line, now)
     except Exception:  # the log serves the merchant's developer; the answer stands without it
         logger.warning("the postback log line was not made", exc_info=True)
-    return outcome
+    return replace(outcome, body=phrases.in_language(outcome.body, _language(request, seen)))
+
+
+def _language(request: PostbackRequest, seen: _Seen) -> str:
+    """The answer's language: the caller's Accept-Language among its program's languages (before the
+    program is known, among the shipped ones), else the program's default, else English."""
+    accept = request.headers.get("accept-language", "")
+    if not accept:
+        return phrases.DEFAULT_LANGUAGE
+    try:
+        program = catalog.program(seen.program_id) if seen.program_id else None  # cached: recording read it
+    except (BotoCoreError, ClientError):
+        program = None
+    if program is None:
+        return phrases.choose_language(accept, phrases.SHIPPED, None)
+    return phrases.choose_language(accept, list(program.languages or []), program.default_language)
 
 
 def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOutcome:
@@ -213,10 +237,11 @@ def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOut
         seen.advertiser_id = _named_advertiser(request, params)
         seen.order_id = _order_id_of(params)
         if request.method == "POST" and request.headers.get(postback_auth.SIGNATURE_HEADER) and request.raw_query:
-            raise BadRequest("a signed POST sends every parameter in its body: the query string is not signed")
+            raise BadRequest(postback_wording.SIGNED_QUERY())
         proof = postback_auth.prove(credentials(request, params), now=now.timestamp())
         advertiser = proof.advertiser
         seen.advertiser_id, seen.authenticated = advertiser.advertiser_id, True
+        seen.program_id = advertiser.program_id
         report = validate(params)
         if proof.test_only:
             report = test_sale(report)
@@ -237,11 +262,11 @@ def _answer(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOut
         return PostbackOutcome(422, {"error": "no_live_click", "message": str(error)}, "NoClick")
     except recording.ProgramMissing as error:
         logger.error("advertiser without a program", extra={"error": str(error)})
-        body = {"error": "forbidden", "message": "this advertiser's program is not configured"}
+        body = {"error": "forbidden", "message": postback_wording.PROGRAM_NOT_CONFIGURED()}
         return PostbackOutcome(403, body, "Forbidden")
     except (BotoCoreError, ClientError):
         logger.exception("a lookup failed; the advertiser is asked to retry")
-        body = {"error": "unavailable", "message": "Waymark cannot record conversions right now; please retry"}
+        body = {"error": "unavailable", "message": postback_wording.UNAVAILABLE()}
         return PostbackOutcome(503, body, "Unavailable")
 
 
@@ -256,12 +281,12 @@ def _pixel(request: PostbackRequest, now: datetime, seen: _Seen) -> PostbackOutc
         if exposed is not None:
             logger.warning("a postback token was sent to the public pixel", extra={"advertiser": exposed.advertiser_id})
             advertisers.flag_exposed_token(exposed)
-        body = {"error": "token_exposed", "message": "the pixel takes no token: a token in a page is public"}
+        body = {"error": "token_exposed", "message": postback_wording.TOKEN_EXPOSED()}
         return PostbackOutcome(400, body, "TokenExposed")
     advertiser_id, report = validate_pixel(params, request.cookie_click_id)
     advertiser = postback_auth.named_advertiser(advertiser_id)
     if report.click_id is None:
-        return PostbackOutcome(422, {"error": "no_live_click", "message": "no click to credit"}, "NoClick")
+        return PostbackOutcome(422, {"error": "no_live_click", "message": postback_wording.NO_CLICK()}, "NoClick")
     return _shaped(recording.record(report, advertiser, now), seen)
 
 
@@ -319,7 +344,7 @@ def _log_line(request: PostbackRequest, outcome: PostbackOutcome, seen: _Seen) -
 def validate_pixel(params: dict[str, Any], cookie_click_id: str | None) -> tuple[str, Report]:
     """The advertiser the pixel names, and its sale: a web sale for the click id given, else the
     cookie's; nothing else is read."""
-    checked = _checked(PixelParams, params, "the pixel")
+    checked = _checked(PixelParams, params, postback_wording.THE_PIXEL())
     currency = _currency(checked.currency)
     _check_decimals("amount", checked.amount, currency)
     cookie = cookie_click_id if cookie_click_id and ids.is_click_id(cookie_click_id) else None
@@ -338,16 +363,13 @@ def shape(recorded: recording.Recorded) -> PostbackOutcome:
         body = {
             "queued": True,
             "conversion_id": recorded.conversion.conversion_id,
-            "message": "Waymark stores this conversion shortly; sending the same postback again is safe.",
+            "message": postback_wording.QUEUED(),
         }
         return PostbackOutcome(202, body, "Queued")
     if recorded.repeat and not recorded.same_sale:
         body = {
             "error": "duplicate",
-            "message": (
-                f"order {recorded.conversion.order_id} was recorded before with a different amount, currency, "
-                "channel or click; the recorded conversion stands (operators can change its status)"
-            ),
+            "message": postback_wording.DUPLICATE(order_id=recorded.conversion.order_id),
             "conversion": answer,
         }
         return PostbackOutcome(409, body, "Conflict", replayed=True)
@@ -359,20 +381,20 @@ def parameters(request: PostbackRequest) -> dict[str, Any]:
     merged = _pairs(request.raw_query, "query string")
     if request.method == "POST" and request.body:
         if len(request.body) > MAX_BODY_BYTES:
-            raise BadRequest(f"the body is larger than {MAX_BODY_BYTES} bytes", status=413, code="too_large")
+            raise BadRequest(postback_wording.BODY_TOO_LARGE(limit=MAX_BODY_BYTES), status=413, code="too_large")
         media = request.content_type.split(";", 1)[0].strip().lower()
         if media == "application/json":
             body = _json_object(request.body)
         elif media == FORM:
             body = _pairs(_text(request.body), "form body")
         else:
-            raise BadRequest(f"send the body as application/json or {FORM}", status=415, code="unsupported_media_type")
+            raise BadRequest(postback_wording.MEDIA_TYPE(form=FORM), status=415, code="unsupported_media_type")
         for name in body.keys() & merged.keys():
-            raise BadRequest(f"{name} is given in both the query string and the body")
+            raise BadRequest(postback_wording.GIVEN_IN_BOTH(name=name))
         merged.update(body)
     for alias, name in ALIASES.items():
         if alias in merged and name in merged:
-            raise BadRequest(f"give {name} or {alias}, not both")
+            raise BadRequest(postback_wording.ALIAS_AND_NAME(name=name, alias=alias))
     return {k: v for k, v in merged.items() if v is not None}
 
 
@@ -398,31 +420,27 @@ def validate(params: dict[str, Any]) -> Report:
     fields = {k: v for k, v in params.items() if k not in AUTH_FIELDS}
     if isinstance(fields.get("items"), str):
         fields["items"] = _json_value(fields["items"], "items")
-    checked = _checked(PostbackParams, fields, "the postback")
+    checked = _checked(PostbackParams, fields, postback_wording.THE_POSTBACK())
     currency = _currency(checked.currency)
     for name, amount in [("amount", checked.amount)] + [
         (f"items.{i}.price", line.price) for i, line in enumerate(checked.items) if line.price is not None
     ]:
         _check_decimals(name, amount, currency)
     if checked.channel == Channel.COUPON:
-        raise BadRequest(
-            "channel coupon is Waymark's, for sales a coupon code credits: send the code as coupon",
-            fields=[_field("channel", "web, chat, phone, concierge, inside_sales or remarketing")],
-        )
+        raise BadRequest(postback_wording.CHANNEL_COUPON(), fields=[_field("channel", postback_wording.CHANNELS())])
     coupon = None
     if checked.coupon:
         coupon = coupons.normalize(checked.coupon)
         if coupon is None:
             raise BadRequest(
-                "coupon is not a coupon code", fields=[_field("coupon", f"a coupon code is {coupons.CODE_RULE}")]
+                postback_wording.NOT_A_COUPON(),
+                fields=[_field("coupon", postback_wording.COUPON_RULE(rule=coupons.CODE_RULE))],
             )
     ref_code = None
     if checked.ref:
         ref_code = ids.normalize_ref_code(checked.ref)
         if ref_code is None:
-            raise BadRequest(
-                "ref is not a reference code", fields=[_field("ref", "6 characters, as shown to the customer")]
-            )
+            raise BadRequest(postback_wording.NOT_A_REF(), fields=[_field("ref", postback_wording.REF_RULE())])
     return Report(
         order_id=checked.order_id,
         amount=currencies.round_money(checked.amount, currency),
@@ -449,19 +467,14 @@ def validate(params: dict[str, Any]) -> Report:
     )
 
 
-TEST_SALE = "the test secret signs only the console's test conversion"
-
-
 def test_sale(report: Report) -> Report:
     """A sale signed with the test secret, as the console sends it, or BadRequest: order "test-<click id>"
     for a test click, an amount and currency, nothing more. Recording then checks the click is a test
     click, so at most a rejected `test` sale is written."""
     if not report.click_id or report.order_id != f"test-{report.click_id}":
-        raise BadRequest(
-            f"{TEST_SALE}: order_id test-<click id> with the test click's click_id", status=403, code="forbidden"
-        )
+        raise BadRequest(postback_wording.TEST_ORDER(), status=403, code="forbidden")
     if report.status not in (None, ConversionStatus.PENDING):
-        raise BadRequest(f"{TEST_SALE}: its status is pending, never {report.status}", status=403, code="forbidden")
+        raise BadRequest(postback_wording.TEST_STATUS(status=report.status), status=403, code="forbidden")
     extra = [
         name
         for name, value in (
@@ -477,9 +490,7 @@ def test_sale(report: Report) -> Report:
     ]
     if extra or report.channel != Channel.WEB:
         named = ", ".join(extra or ["channel"])
-        raise BadRequest(
-            f"{TEST_SALE}: order_id, amount, currency and click_id only, not {named}", status=403, code="forbidden"
-        )
+        raise BadRequest(postback_wording.TEST_ONLY_FIELDS(named=named), status=403, code="forbidden")
     return replace(report, test_only=True)
 
 
@@ -488,13 +499,15 @@ def _checked[M: BaseModel](model: type[M], params: dict[str, Any], what: str) ->
         return model.model_validate(params)
     except ValidationError as error:
         problems = [_problem(e) for e in error.errors(include_url=False, include_input=False)]
-        raise BadRequest(f"{what} has invalid parameters", fields=problems) from None
+        raise BadRequest(postback_wording.INVALID_PARAMETERS(what=what), fields=problems) from None
 
 
 def _currency(given: str) -> str:
     currency = given.upper()
     if currencies.minor_units(currency) is None:
-        raise BadRequest("currency is no ISO 4217 currency code", fields=[_field("currency", "unknown currency")])
+        raise BadRequest(
+            postback_wording.NOT_A_CURRENCY(), fields=[_field("currency", postback_wording.UNKNOWN_CURRENCY())]
+        )
     return currency
 
 
@@ -502,7 +515,8 @@ def _check_decimals(name: str, amount: Decimal, currency: str) -> None:
     if amount != currencies.round_money(amount, currency):
         minor = currencies.minor_units(currency)
         raise BadRequest(
-            f"{name} has more decimals than {currency} allows ({minor})", fields=[_field(name, "too many decimals")]
+            postback_wording.TOO_MANY_DECIMALS(name=name, currency=currency, minor=minor),
+            fields=[_field(name, postback_wording.DECIMALS())],
         )
 
 
@@ -510,11 +524,11 @@ def _pairs(text: str, where: str) -> dict[str, Any]:
     try:
         pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest(f"the {where} is malformed or has more than {MAX_FIELDS} parameters") from None
+        raise BadRequest(postback_wording.MALFORMED(where=where, limit=MAX_FIELDS)) from None
     out: dict[str, Any] = {}
     for name, value in pairs:
         if name in out:
-            raise BadRequest(f"{name} is given more than once")
+            raise BadRequest(postback_wording.GIVEN_TWICE(name=name))
         out[name] = value if value != "" else None
     return out
 
@@ -523,7 +537,7 @@ def _text(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("the body is not UTF-8") from None
+        raise BadRequest(postback_wording.NOT_UTF8()) from None
 
 
 def _json_value(text: str | bytes, where: str) -> Any:
@@ -533,15 +547,15 @@ def _json_value(text: str | bytes, where: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=refuse)
     except (ValueError, RecursionError):
-        raise BadRequest(f"{where} is not valid JSON") from None
+        raise BadRequest(postback_wording.NOT_JSON(where=where)) from None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
     value = _json_value(_text(body), "the body")
     if not isinstance(value, dict):
-        raise BadRequest("the JSON body must be an object")
+        raise BadRequest(postback_wording.JSON_NOT_OBJECT())
     if len(value) > MAX_FIELDS:
-        raise BadRequest(f"the body has more than {MAX_FIELDS} fields")
+        raise BadRequest(postback_wording.TOO_MANY_FIELDS(limit=MAX_FIELDS))
     return value
 
 
@@ -550,9 +564,8 @@ def _field(name: str, message: str) -> dict:
 
 
 def _problem(error: Any) -> dict:
+    """A field's problem: its name for programs, and a plain sentence (said in the caller's language later)."""
     name = ".".join(str(part) for part in error["loc"]) or "body"
     if error["type"] == "extra_forbidden":
-        return _field(name, "unknown parameter")
-    if error["type"] == "missing":
-        return _field(name, "required")
-    return _field(name, error["msg"].removeprefix("Value error, "))
+        return _field(name, postback_wording.UNKNOWN_PARAMETER())
+    return _field(name, field_messages.Explained(error))

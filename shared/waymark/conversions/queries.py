@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from waymark import wording
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import times
 from waymark.models import Agent, Conversion
@@ -75,7 +76,7 @@ def partners_named(program_id: str, name: str) -> tuple[list[str], bool]:
     whether more than MAX_NAMED_PARTNERS matched. One Query reading names only."""
     words = name.casefold().split()
     if not words:
-        raise BadQuery("type part of the partner's name")
+        raise BadQuery(wording.QUERY_NAME_PART())
     matches: list[str] = []
     found = Agent.by_program_status.query(
         program_id, attributes_to_get=["agent_id", "name"], limit=MAX_PARTNERS_READ, page_size=500
@@ -99,7 +100,7 @@ def conversions_of_partners_named(
 ) -> NamedPage:
     """The newest `limit` conversions in `month` of the program's partners named like `name`."""
     if not 1 <= limit <= MAX_PAGE:
-        raise BadQuery(f"limit is between 1 and {MAX_PAGE}")
+        raise BadQuery(wording.QUERY_LIMIT(maximum=MAX_PAGE))
     agent_ids, truncated = partners_named(program_id, name)
     condition = Conversion.program_id == program_id
     for attribute, value in ((Conversion.status, status), (Conversion.channel, channel)):
@@ -139,9 +140,9 @@ def _all_of_agent(agent_id: str, month: str) -> Iterator[Conversion]:
 def _month(index, owner_name: str, owner: str, month: str, condition, limit: int, cursor: str | None) -> Page:
     """One page of an index's conversions of `owner` created in `month`, newest first."""
     if not times.MONTH.fullmatch(month or ""):
-        raise BadQuery("month reads YYYY-MM")
+        raise BadQuery(wording.QUERY_MONTH())
     if not 1 <= limit <= MAX_PAGE:
-        raise BadQuery(f"limit is between 1 and {MAX_PAGE}")
+        raise BadQuery(wording.QUERY_LIMIT(maximum=MAX_PAGE))
     results = index.query(
         owner,
         Conversion.created_at.startswith(month),
@@ -168,5 +169,5 @@ def _decode(cursor: str | None, owner_name: str, owner: str) -> dict | None:
         if not isinstance(key, dict) or key.get(owner_name) != {"S": owner}:
             raise ValueError
     except ValueError:
-        raise BadQuery("the cursor is not valid here") from None
+        raise BadQuery(wording.QUERY_CURSOR()) from None
     return key

@@ -9,7 +9,7 @@ counters (or the unattributed ones) to the new partner's.
 
 from datetime import datetime
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.attribution import Reason
 from waymark.conversions.status_changes import (
@@ -53,24 +53,24 @@ def reassign(
 ) -> Conversion:
     """Credit the conversion to `agent_id` (an active partner of its program); returns it as stored now."""
     if not by:
-        raise DecisionIncomplete("say who reassigns the conversion")
+        raise DecisionIncomplete(wording.SAY_WHO_REASSIGNS())
     if not (note or "").strip() or len(note) > MAX_NOTE_LENGTH:
-        raise DecisionIncomplete(f"say why the sale is the partner's: a note of 1 to {MAX_NOTE_LENGTH} characters")
+        raise DecisionIncomplete(wording.REASSIGN_NOTE(maximum=MAX_NOTE_LENGTH))
     conversion = load(conversion_id)
     if program_id is not None and conversion.program_id != program_id:
         raise ConversionNotFound(conversion_id)
     agent = catalog.agent(agent_id)
     if agent is None or agent.program_id != conversion.program_id or agent.status != PartnerStatus.ACTIVE:
-        raise DecisionIncomplete("credit an active partner of this program (its partner code)")
+        raise DecisionIncomplete(wording.REASSIGN_ACTIVE_PARTNER())
     if conversion.agent_id == agent_id:
-        raise TransitionRefused("the conversion is credited to that partner already")
+        raise TransitionRefused(wording.REASSIGN_SAME())
     status = conversion.status
     if status == ConversionStatus.REJECTED and conversion.reason in ATTRIBUTION_REASONS:
         to_status = ConversionStatus.PENDING
     elif status in REASSIGNABLE:
         to_status = status
     else:
-        raise TransitionRefused(f"a {status} conversion earns nothing: undo the decision first, then reassign it")
+        raise TransitionRefused(wording.REASSIGN_EARNS_NOTHING(status=status))
     price = price_for(conversion, agent_id)
     at = iso(now or utcnow())
     change = StatusChange(

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from waymark import catalog
-from waymark.conversions import attribution, commissions, coupons, exchange, fraud
+from waymark.conversions import attribution, commissions, coupons, exchange, fraud, postback_wording
 from waymark.conversions.attribution import Attribution, Reason, Report
 from waymark.conversions.vocabulary import Channel, ConversionStatus
 from waymark.core import aws, currencies, durable, ids
@@ -120,14 +120,14 @@ def credited_sale(report: Report, advertiser: Advertiser, now: datetime) -> Cred
         report = in_program_currency(report, program.currency, now)
     session = _session(report, program.program_id)
     if report.test_only and (session is None or not session.test or session.program_id != program.program_id):
-        raise NotATestClick("the test secret signs only the console's test conversions: this is not a test click")
+        raise NotATestClick(postback_wording.NOT_A_TEST_CLICK())
     if session is not None and session.inside_sales_by and report.channel == Channel.WEB:
         report = replace(report, channel=Channel.INSIDE_SALES)
     agent_id = session.agent_id if session else report.agent
     agent = catalog.agent(agent_id) if agent_id and ids.is_code(agent_id) else None
     credited = attribution.attribute(report, program_id=program.program_id, session=session, agent=agent, now=now)
     if report.reported_by == "pixel" and not (credited.earns and credited.attributed_by == "click"):
-        raise NoLiveClick("the pixel credits only a live click of this program: none was found")
+        raise NoLiveClick(postback_wording.PIXEL_NO_LIVE_CLICK())
     if report.coupon and report.reported_by != "pixel":  # the pixel's word names no partner (docs/security.md)
         coupon = coupons.credit_of(program.program_id, report.coupon, now.date())
         credited, report = attribution.with_coupon(credited, report, coupon, coupons.precedence_of(program))
@@ -154,7 +154,7 @@ def in_program_currency(report: Report, currency: str, now: datetime) -> Report:
     try:
         amount, exchanged = exchange.exchange(report.amount, report.currency, currency, now.date())
     except exchange.NoRate as error:
-        raise WrongCurrency(str(error)) from error
+        raise WrongCurrency(error.args[0]) from error
     items = tuple(
         {**line, "price": currencies.round_money(line["price"] * exchanged.rate, currency)}
         if line.get("price") is not None

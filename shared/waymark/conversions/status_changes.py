@@ -17,7 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions import commissions
 from waymark.conversions.attribution import UNDONE, UndoNeedsNote, check_transition
 from waymark.conversions.vocabulary import ConversionStatus
@@ -102,21 +102,21 @@ def change_status(
     With `program_id`, a conversion of another program is not found.
     """
     if not by:
-        raise DecisionIncomplete("say who changes the status")
+        raise DecisionIncomplete(wording.SAY_WHO_CHANGES())
     if note is not None and len(note) > MAX_NOTE_LENGTH:
-        raise DecisionIncomplete(f"the note is longer than {MAX_NOTE_LENGTH} characters")
+        raise DecisionIncomplete(wording.NOTE_TOO_LONG(maximum=MAX_NOTE_LENGTH))
     conversion = load(conversion_id)
     if program_id is not None and conversion.program_id != program_id:
         raise ConversionNotFound(conversion_id)
     from_status = conversion.status
     if expected is not None and from_status != expected:
-        raise TransitionRefused(f"the conversion is {from_status} now, no longer {expected}: someone changed it")
+        raise TransitionRefused(wording.CONVERSION_MOVED_ON(status=from_status, expected=expected))
     try:
         check_transition(from_status, to_status, reason, note)
     except UndoNeedsNote as error:
-        raise DecisionIncomplete(str(error)) from None
+        raise DecisionIncomplete(error.args[0] if error.args else str(error)) from None
     except ValueError as error:
-        raise TransitionRefused(str(error)) from None
+        raise TransitionRefused(error.args[0] if error.args else str(error)) from None
     at = iso(now or utcnow())
     change = StatusChange(at=at, by=by, from_status=from_status, to_status=to_status, reason=reason, note=note)
     actions = [
@@ -149,7 +149,7 @@ def change_status(
         after={**after, **({"note": note} if note else {})},
         now=now,
     )
-    lost = f"the conversion is no longer {from_status}: someone changed it just now"
+    lost = wording.STATUS_CHANGED_MEANWHILE(status=from_status)
     commit(conversion, actions, condition=Conversion.status == from_status, entry=entry, lost=lost)
     return load(conversion_id)
 
@@ -183,11 +183,11 @@ def decide_many(
     `program_id`, is skipped with why, and the rest still change.
     """
     if not 1 <= len(conversion_ids) <= MAX_DECISIONS:
-        raise DecisionIncomplete(f"choose 1 to {MAX_DECISIONS} conversions")
+        raise DecisionIncomplete(wording.CHOOSE_CONVERSIONS(maximum=MAX_DECISIONS))
     try:
         check_transition(expected, to_status, reason, note)
     except ValueError as error:  # the same for every conversion of the page: refuse before changing any
-        raise DecisionIncomplete(str(error)) from None
+        raise DecisionIncomplete(error.args[0] if error.args else str(error)) from None
     done = Decided()
     for conversion_id in dict.fromkeys(conversion_ids):
         try:

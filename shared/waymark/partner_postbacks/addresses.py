@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from waymark import wording
+
 TEST_ONLY_LOOPBACK_SWITCH = "WAYMARK_TEST_ONLY_UNSAFE_ALLOW_LOOPBACK_POSTBACKS"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -97,37 +99,37 @@ def literal_address(host: str) -> Address | None:
         try:
             return ipaddress.IPv6Address(host[1:-1])
         except ValueError:
-            raise RefusedUrl("the address in brackets is not an IPv6 address") from None
+            raise RefusedUrl(wording.PB_IPV6()) from None
     if _CANONICAL_IPV4.match(host):
         return ipaddress.IPv4Address(host)
     labels = host.split(".")
     if all(_NUMERIC_LABEL.match(label) for label in labels if label) or ":" in host:
-        raise RefusedUrl("write the host as a name (or an IPv4 address as four decimal numbers)")
+        raise RefusedUrl(wording.PB_HOST_FORM())
     return None
 
 
 def split(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of a URL Waymark may call, before resolution; RefusedUrl otherwise."""
     if len(url) > MAX_URL_LENGTH:
-        raise RefusedUrl(f"the URL must be at most {MAX_URL_LENGTH} characters")
+        raise RefusedUrl(wording.PB_URL_LENGTH(maximum=MAX_URL_LENGTH))
     if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
-        raise RefusedUrl("the URL must not contain spaces, control characters or backslashes")
+        raise RefusedUrl(wording.PB_URL_CHARACTERS())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme != "https" and not (scheme == "http" and loopback_allowed()):
-        raise RefusedUrl("the URL must start with https://")
+        raise RefusedUrl(wording.PB_HTTPS())
     if "@" in parts.netloc:
-        raise RefusedUrl("the URL must not hold a user name or password")
+        raise RefusedUrl(wording.PB_NO_USER())
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise RefusedUrl("the URL's port must be a number from 1 to 65535") from None
+        raise RefusedUrl(wording.PB_PORT()) from None
     host = (parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc).lower()
     host = host.removesuffix(".")
     if host.startswith("[") and "]" in host:
         host = host[: host.index("]") + 1]
     if not host:
-        raise RefusedUrl("the URL must name a host")
+        raise RefusedUrl(wording.PB_NAME_A_HOST())
     return scheme, host, port
 
 
@@ -147,15 +149,15 @@ def target(url: str, resolve: Resolver = system_resolver) -> Target:
         found = [str(literal)]
     else:
         if not _HOST_NAME.match(host):
-            raise RefusedUrl("the host must be a domain name such as postbacks.example.com")
+            raise RefusedUrl(wording.PB_DOMAIN_NAME())
         found = resolve(host, port)
         if not found:
-            raise RefusedUrl(f"{host} does not resolve to an address")
+            raise RefusedUrl(wording.PB_NO_ADDRESS(host=host))
     for text in found:
         try:
             address = ipaddress.ip_address(text.split("%", 1)[0])
         except ValueError:
-            raise RefusedUrl(f"{host} resolves to something that is not an address") from None
+            raise RefusedUrl(wording.PB_NOT_ADDRESS(host=host)) from None
         if not is_public(address):
-            raise RefusedUrl(f"{host} leads to a private or reserved address: postbacks go to public addresses only")
+            raise RefusedUrl(wording.PB_PRIVATE(host=host))
     return Target(scheme, host, port, tuple(found))

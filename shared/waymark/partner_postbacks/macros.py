@@ -11,6 +11,8 @@ import hmac
 import re
 from urllib.parse import quote, urlsplit
 
+from waymark import wording
+
 MACROS = (
     "click_id",
     "sub1",
@@ -38,12 +40,12 @@ def check_template(template: str) -> None:
     unknown = sorted({name for name in _MACRO.findall(template) if name not in MACROS})
     if unknown:
         allowed = ", ".join("{" + m + "}" for m in MACROS)
-        raise MacroError(f"unknown macro {{{unknown[0]}}}: the macros are {allowed}")
+        raise MacroError(wording.PB_UNKNOWN_MACRO(macro=unknown[0], allowed=allowed))
     if "{" in _MACRO.sub("", template) or "}" in _MACRO.sub("", template):
-        raise MacroError("a brace without its pair: write macros as {name}")
+        raise MacroError(wording.PB_BRACE())
     parts = urlsplit(template)
     if "{" in parts.scheme + parts.netloc:
-        raise MacroError("macros go in the URL's path or query, never in its host")
+        raise MacroError(wording.PB_MACRO_IN_HOST())
 
 
 def fill(template: str, values: dict[str, str | None]) -> str:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
+from waymark import wording
 from waymark.core import aws
 from waymark.core.times import iso
 from waymark.events.vocabulary import EventType
@@ -40,7 +41,7 @@ def check_url(template: str, resolve: addresses.Resolver = addresses.system_reso
         # The host is fixed (no macros there); the sample values only make the template a URL.
         addresses.target(macros.fill(template, dict.fromkeys(macros.MACROS, "x")), resolve)
     except (macros.MacroError, addresses.RefusedUrl) as error:
-        raise InvalidSettings(str(error)) from None
+        raise InvalidSettings(error.args[0] if error.args else str(error)) from None
 
 
 def save(
@@ -55,7 +56,7 @@ def save(
     chosen = [str(e) for e in POSTBACK_EVENTS if str(e) in set(events)]
     if not chosen or len(chosen) != len(set(events)):
         allowed = ", ".join(POSTBACK_EVENTS)
-        raise InvalidSettings(f"choose at least one event among {allowed}")
+        raise InvalidSettings(wording.PB_CHOOSE_EVENT(allowed=allowed))
     now = iso(datetime.now(UTC))
     current = get(agent.agent_id)
     secret = None
@@ -80,7 +81,7 @@ def rotate_secret(agent: Agent) -> tuple[PartnerPostbackSettings, str]:
     """A new signing secret (the old one stops signing at once); InvalidSettings before any save."""
     current = get(agent.agent_id)
     if current is None:
-        raise InvalidSettings("save a postback URL first: its signing secret is made then")
+        raise InvalidSettings(wording.PB_URL_FIRST_SECRET())
     secret = secrets.new_secret()
     now = iso(datetime.now(UTC))
     current.update(
@@ -96,7 +97,7 @@ def rotate_secret(agent: Agent) -> tuple[PartnerPostbackSettings, str]:
 def queue_test(agent: Agent) -> None:
     """A test send, queued like a real event, so it travels the same way (checks, signature, log)."""
     if get(agent.agent_id) is None:
-        raise InvalidSettings("save a postback URL first, then send a test")
+        raise InvalidSettings(wording.PB_URL_FIRST_TEST())
     body = {
         "source": "waymark",
         "detail-type": TEST_EVENT,

@@ -8,6 +8,7 @@ partner's personal data later leaves nothing of it in the record (docs/security.
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from waymark import wording
 from waymark.core import ids
 from waymark.core.times import iso, utcnow
 from waymark.models import Agent, Conversion, Link, Program, connection
@@ -56,14 +57,14 @@ def create_by_hand(
         raise ValueError("a partner with a portal login needs an email address")
     email = email.lower() if email else None
     if email and email_in_program(program.program_id, email):
-        raise EmailTaken(f"{email} is already a partner of this program")
+        raise EmailTaken(wording.ALREADY_PARTNER(email=email))
     agent_id = ids.new_code(AGENT_CODE_LENGTH)
     sub = None
     if login:
         try:
             invited = accounts.invite_login(email, group=accounts.PARTNERS_GROUP, agent_id=agent_id)
         except accounts.LoginExists as error:
-            raise EmailTaken(f"{email} already has a login to Waymark") from error
+            raise EmailTaken(wording.ALREADY_LOGIN(email=email)) from error
         sub = invited.username
     now = utcnow()
     agent = Agent(
@@ -115,12 +116,10 @@ def delete_applicant(agent_id: str, *, by: str) -> Agent:
     """Remove an applicant who was never active: its agent item, default link and login."""
     agent = get_partner(agent_id)
     if agent.status not in DELETABLE:
-        raise NotDeletable(
-            f"the partner is {agent.status}: only pending or declined applicants can be deleted (suspend it instead)"
-        )
+        raise NotDeletable(wording.ONLY_APPLICANTS_DELETED(status=agent.status))
     kept = activity(agent)
     if kept:
-        raise NotDeletable(f"the partner has {' and '.join(kept)}, which the books keep: suspend it instead")
+        raise NotDeletable(wording.BOOKS_KEEP(kept=" and ".join(kept)))
     entry = changes.record(
         agent.program_id,
         by=by,
@@ -136,7 +135,7 @@ def delete_applicant(agent_id: str, *, by: str) -> Agent:
             transaction.save(entry)
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
-            raise NotDeletable("the partner changed meanwhile; reload and try again") from error
+            raise NotDeletable(wording.PARTNER_CHANGED()) from error
         raise
     if agent.email:
         accounts.forget_partner_login(agent.email, agent.agent_id)

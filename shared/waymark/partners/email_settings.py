@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
+from waymark import wording
 from waymark.core.times import iso, utcnow
 from waymark.models import Agent, PartnerEmailTemplate, Program, as_dict, connection
 from waymark.partners import emails
@@ -177,10 +178,10 @@ def set_choices(agent_id: str, program: Program, *, lang: str | None, turned_off
     """A partner's language for its emails (None: the program's default) and the optional emails
     (waymark.partners.emails.TOPICS) it turned off."""
     if lang is not None and lang not in program.languages:
-        raise ChoicesRejected(f"choose one of the program's languages: {', '.join(program.languages)}")
+        raise ChoicesRejected(wording.EMAIL_LANGUAGES(languages=", ".join(program.languages)))
     unknown = turned_off - set(emails.TOPICS)
     if unknown:
-        raise ChoicesRejected(f"emails that can be turned off: {', '.join(emails.TOPICS)}")
+        raise ChoicesRejected(wording.EMAIL_TOPICS(topics=", ".join(emails.TOPICS)))
     actions = [
         Agent.lang.set(lang) if lang else Agent.lang.remove(),
         Agent.email_opt_outs.set(turned_off) if turned_off else Agent.email_opt_outs.remove(),

@@ -11,6 +11,7 @@ Only operators can write such a session, so no visitor can move a partner's sale
 from dataclasses import dataclass
 from datetime import timedelta
 
+from waymark import wording
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.sessions import TTL_GRACE, SessionRecord, window_days
 from waymark.core import aws, ids
@@ -36,15 +37,15 @@ class Visit:
 def open_order_page(agent: Agent, program: Program, *, by: str) -> Visit:
     """Write the operator's session for `agent` and answer where to place the order."""
     if agent.partner_type != PartnerType.CONCIERGE or agent.status != PartnerStatus.ACTIVE:
-        raise NoOrderPage("only an active concierge's orders are taken here")
+        raise NoOrderPage(wording.ORDER_ONLY_CONCIERGE())
     if not program.order_page_url:
-        raise NoOrderPage("the program has no order page: set it in the program's settings first")
+        raise NoOrderPage(wording.ORDER_PAGE_MISSING())
     try:
         page = check_destination(
             program.order_page_url, allowed_domains(tuple(program.allowed_domains or ())), allow_http=program.allow_http
         )
     except UnsafeDestination as error:
-        raise NoOrderPage(f"the program's order page cannot be opened: {error}") from None
+        raise NoOrderPage(wording.ORDER_PAGE_UNOPENABLE(error=error.args[0] if error.args else str(error))) from None
     now = utcnow()
     click_id = ids.new_click_id(int(now.timestamp() * 1000))
     expires = now + timedelta(days=window_days(program.attribution_window_days, agent.attribution_window_days))

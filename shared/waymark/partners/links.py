@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.click.destinations import HostNotAllowed, allowed_domains, check_destination
 from waymark.click.rules import MAX_SUB_ID_LENGTH
 from waymark.click.sessions import SUB_ID_FIELDS
@@ -37,7 +37,7 @@ def check_link_destination(program: Program, destination: str) -> str:
     try:
         return check_destination(given, rules, allow_http=program.allow_http)
     except HostNotAllowed as error:
-        raise HostNotAllowed(f"the destination must be a page on {rules.described()}") from error
+        raise HostNotAllowed(wording.DESTINATION_DOMAINS(domains=rules.described())) from error
 
 
 def create_link(
@@ -50,15 +50,15 @@ def create_link(
 ) -> Link:
     """Store a new link for `agent`. Raises LinkRejected or UnsafeDestination."""
     if agent.status != PartnerStatus.ACTIVE:
-        raise LinkRejected("only active partners can create links")
+        raise LinkRejected(wording.LINKS_ONLY_ACTIVE())
     if name is not None and len(name) > MAX_NAME_LENGTH:
-        raise LinkRejected(f"the name is longer than {MAX_NAME_LENGTH} characters")
+        raise LinkRejected(wording.LINK_NAME_TOO_LONG(maximum=MAX_NAME_LENGTH))
     defaults = {k: v for k, v in (sub_defaults or {}).items() if v}
     unknown = set(defaults) - set(SUB_ID_FIELDS)
     if unknown:
-        raise LinkRejected(f"unknown sub-ID fields: {', '.join(sorted(unknown))}")
+        raise LinkRejected(wording.UNKNOWN_SUB_IDS(fields=", ".join(sorted(unknown))))
     if any(len(v) > MAX_SUB_ID_LENGTH for v in defaults.values()):
-        raise LinkRejected(f"sub-ID defaults are limited to {MAX_SUB_ID_LENGTH} characters")
+        raise LinkRejected(wording.SUB_ID_TOO_LONG(maximum=MAX_SUB_ID_LENGTH))
     checked = check_link_destination(program, destination) if destination else None
     for _ in range(_CODE_ATTEMPTS):
         link = Link(
@@ -132,10 +132,10 @@ def owned_link(code: str, owner: str | None) -> Link:
 def set_link_status(code: str, status: str, *, owner: str | None) -> Link:
     """Pause or resume a link; conditional on `owner` having it, so a partner can only touch its own."""
     if status not in LinkStatus:
-        raise LinkRejected(f"status must be one of {', '.join(LinkStatus)}")
+        raise LinkRejected(wording.ONE_OF(name="status", choices=", ".join(LinkStatus)))
     link = owned_link(code, owner)
     if link.is_default and status != LinkStatus.ACTIVE:
-        raise LinkRejected("the default link cannot be paused (it also carries the partner code and sales link)")
+        raise LinkRejected(wording.DEFAULT_LINK_STAYS())
     condition = Link.agent_id == link.agent_id
     try:
         link.update(actions=[Link.status.set(status)], condition=condition)

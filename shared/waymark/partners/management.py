@@ -11,7 +11,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.core import ids
 from waymark.core.cache import TTLCache
 from waymark.core.times import iso, utcnow
@@ -114,10 +114,10 @@ def change_status(agent_id: str, action: str, *, by: str | None = None, note: st
     starts_from, target = TRANSITIONS[action]
     agent = get_partner(agent_id)
     if agent.status not in starts_from:
-        raise StatusConflict(f"the partner is {agent.status}, so it cannot be {PAST_TENSE[action]}")
+        raise StatusConflict(wording.STATUS_FORBIDS(status=agent.status, action=PAST_TENSE[action]))
     if agent.erased_at and target == PartnerStatus.ACTIVE:
         # Nobody is left to pay or to tell: an erased partner never earns again.
-        raise StatusConflict("the partner's personal data is erased, so it cannot be active again")
+        raise StatusConflict(wording.ERASED_STAYS_INACTIVE())
     now = utcnow()
     actions = [
         Agent.status.set(target),
@@ -145,7 +145,7 @@ def change_status(agent_id: str, action: str, *, by: str | None = None, note: st
             agent.updated_at = iso(now)
     except (UpdateError, TransactWriteError) as error:
         if error.cause_response_code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
-            raise StatusConflict("the partner's status changed meanwhile; reload and try again") from error
+            raise StatusConflict(wording.CHANGED_MEANWHILE()) from error
         raise
     catalog.forget_agent(agent_id)
     _directories.forget(agent.program_id)

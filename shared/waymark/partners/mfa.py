@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode
 import jwt
 from botocore.exceptions import ClientError
 
+from waymark import wording
 from waymark.core import aws
 from waymark.core.cache import TTLCache
 from waymark.partners.accounts import ADMINS_GROUP, user_pool_client_id, user_pool_id
@@ -106,7 +107,7 @@ def after_password(result: dict) -> tuple[str, int]:
     if result.get("ChallengeName") == SOFTWARE_TOKEN_MFA:
         raise CodeRequired(result["Session"])
     if "AuthenticationResult" not in result:
-        raise StepExpired("Cognito asks for a step Waymark does not offer; contact an operator")
+        raise StepExpired(wording.MFA_STEP_NOT_OFFERED())
     return signed_in(result["AuthenticationResult"])
 
 
@@ -121,7 +122,7 @@ def answer_code(email: str, session: str, code: str) -> tuple[str, int]:
             ChallengeResponses={"USERNAME": email, "SOFTWARE_TOKEN_MFA_CODE": code},
         )
     if "AuthenticationResult" not in result:
-        raise StepExpired("Cognito asks for a step Waymark does not offer; contact an operator")
+        raise StepExpired(wording.MFA_STEP_NOT_OFFERED())
     return signed_in(result["AuthenticationResult"])
 
 
@@ -185,7 +186,7 @@ def turn_off(username: str) -> None:
 
 def _check_shape(code: str) -> None:
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
-        raise CodeWrong("the code is the 6 digits your authenticator app shows")
+        raise CodeWrong(wording.TOTP_CODE())
 
 
 @contextmanager

@@ -15,6 +15,7 @@ missing; Cognito checks again.
 
 from botocore.exceptions import ClientError
 
+from waymark import wording
 from waymark.core import aws
 from waymark.partners import mfa
 from waymark.partners.accounts import user_pool_client_id
@@ -57,7 +58,7 @@ TOO_MANY = "too many attempts; wait a few minutes and try again"
 def check_new_password(password: str) -> None:
     problems = password_policy().problems(password)
     if problems:
-        raise PasswordRefused("the new password needs " + ", ".join(problems))
+        raise PasswordRefused(wording.NEW_PASSWORD_NEEDS(rules=", ".join(problems)))
 
 
 def policy_text() -> str:
@@ -78,7 +79,7 @@ def choose_first_password(email: str, session: str, new_password: str) -> tuple[
     except ClientError as error:
         code = _code(error)
         if code == "InvalidPasswordException":
-            raise PasswordRefused(f"the new password needs {policy_text()}") from error
+            raise PasswordRefused(wording.NEW_PASSWORD_NEEDS(rules=policy_text())) from error
         if code in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
         if code in (
@@ -87,10 +88,10 @@ def choose_first_password(email: str, session: str, new_password: str) -> tuple[
             "ExpiredCodeException",
             "ResourceNotFoundException",
         ):
-            raise StepExpired("this step has expired; log in again with your temporary password") from error
+            raise StepExpired(wording.STEP_EXPIRED()) from error
         raise
     if "AuthenticationResult" not in result and result.get("ChallengeName") != mfa.SOFTWARE_TOKEN_MFA:
-        raise StepExpired("Cognito asks for another step Waymark does not offer; contact an operator")
+        raise StepExpired(wording.STEP_NOT_OFFERED())
     return mfa.after_password(result)  # an operator may have its code, or its app to set up, still to come
 
 
@@ -121,7 +122,7 @@ def reset_password(email: str, code: str, new_password: str) -> None:
     except ClientError as error:
         found = _code(error)
         if found == "InvalidPasswordException":
-            raise PasswordRefused(f"the new password needs {policy_text()}") from error
+            raise PasswordRefused(wording.NEW_PASSWORD_NEEDS(rules=policy_text())) from error
         if found in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
         if found in (
@@ -131,7 +132,7 @@ def reset_password(email: str, code: str, new_password: str) -> None:
             "NotAuthorizedException",
             "ResourceNotFoundException",
         ):
-            raise CodeRefused("this code is wrong or has expired; ask for a new one") from error
+            raise CodeRefused(wording.CODE_EXPIRED()) from error
         raise
 
 
@@ -146,7 +147,7 @@ def change_password(email: str, current_password: str, new_password: str, code: 
     login with an authenticator app, a code from it: the same two steps as logging in)."""
     check_new_password(new_password)
     if new_password == current_password:
-        raise PasswordRefused("the new password must differ from the current one")
+        raise PasswordRefused(wording.PASSWORD_SAME())
     cognito = _cognito()
     try:
         result = cognito.initiate_auth(
@@ -158,12 +159,12 @@ def change_password(email: str, current_password: str, new_password: str, code: 
         if _code(error) in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
         if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
-            raise WrongCurrentPassword("the current password is wrong") from error
+            raise WrongCurrentPassword(wording.CURRENT_PASSWORD_WRONG()) from error
         raise
     if result.get("ChallengeName") == mfa.SOFTWARE_TOKEN_MFA:
         result = _answer_code(email, result["Session"], code)
     if "AuthenticationResult" not in result:
-        raise StepExpired("log out and log in again first")
+        raise StepExpired(wording.LOG_IN_AGAIN_FIRST())
     try:
         cognito.change_password(
             AccessToken=result["AuthenticationResult"]["AccessToken"],
@@ -172,7 +173,7 @@ def change_password(email: str, current_password: str, new_password: str, code: 
         )
     except ClientError as error:
         if _code(error) == "InvalidPasswordException":
-            raise PasswordRefused(f"the new password needs {policy_text()}") from error
+            raise PasswordRefused(wording.NEW_PASSWORD_NEEDS(rules=policy_text())) from error
         if _code(error) in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
         raise
@@ -180,7 +181,7 @@ def change_password(email: str, current_password: str, new_password: str, code: 
 
 def _answer_code(email: str, session: str, code: str | None) -> dict:
     if not code:
-        raise CodeNeeded("enter the code from your authenticator app too")
+        raise CodeNeeded(wording.APP_CODE_TOO())
     try:
         return _cognito().respond_to_auth_challenge(
             ClientId=user_pool_client_id(),
@@ -192,7 +193,7 @@ def _answer_code(email: str, session: str, code: str | None) -> dict:
         if _code(error) in _TOO_MANY:
             raise TooManyAttempts(TOO_MANY) from error
         if _code(error) in _STEP_OVER:
-            raise CodeNeeded("this is not the code your app shows now; enter the current one") from error
+            raise CodeNeeded(wording.APP_CODE_NOT_CURRENT()) from error
         raise
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from waymark import wording
 from waymark.core.times import iso, utcnow
 from waymark.models import Agent, Link, PaymentDetails, connection, plain
 from waymark.partners import accounts
@@ -67,7 +68,7 @@ def erase(agent_id: str, *, by: str) -> Agent:
     """Pseudonymise the partner and delete its login; conversions keep its code for the books."""
     agent = get_partner(agent_id)
     if agent.erased_at:
-        raise AlreadyErased("this partner's personal data is already erased")
+        raise AlreadyErased(wording.ALREADY_ERASED())
     now = utcnow()
     status = PartnerStatus.SUSPENDED if agent.status == PartnerStatus.ACTIVE else agent.status
     actions = [
@@ -102,7 +103,7 @@ def erase(agent_id: str, *, by: str) -> Agent:
             transaction.delete(PaymentDetails(*PaymentDetails.key(agent_id)))
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
-            raise AlreadyErased("this partner's personal data is already erased") from error
+            raise AlreadyErased(wording.ALREADY_ERASED()) from error
         raise
     forget_cached(agent)
     return get_partner(agent_id)

@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.constants import NONE
 from pynamodb.exceptions import UpdateError
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.core import aws, ids
 from waymark.core.cache import TTLCache
 from waymark.core.times import iso, utcnow
@@ -143,7 +143,7 @@ def sign_up(
     email = email.strip().lower()
     problems = password_policy().problems(password)
     if problems:
-        raise SignupRejected("the password needs " + ", ".join(problems))
+        raise SignupRejected(wording.SIGNUP_PASSWORD_NEEDS(rules=", ".join(problems)))
     agent_id = ids.new_code(AGENT_CODE_LENGTH)
     sub = _create_login(email, password, agent_id)
     if sub is None:
@@ -246,7 +246,7 @@ def verify_email(email: str, password: str, code: str) -> Agent:
         if _code(error) in ("CodeMismatchException", "ExpiredCodeException", "InvalidParameterException"):
             raise VerificationFailed(_WRONG) from error
         if _code(error) in ("LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException"):
-            raise TooManyCodes("too many attempts for this login; wait a few minutes and try again") from error
+            raise TooManyCodes(wording.SIGNUP_TOO_MANY_ATTEMPTS()) from error
         raise
     user = cognito.get_user(AccessToken=token)
     agent_id = next((a["Value"] for a in user["UserAttributes"] if a["Name"] == "custom:agent_id"), None)
@@ -255,7 +255,7 @@ def verify_email(email: str, password: str, code: str) -> Agent:
     return _confirm_agent(agent_id)
 
 
-_WRONG = "the email address, password or code is not right (a code works once, and only the newest one)"
+_WRONG = wording.SIGNUP_WRONG()
 
 
 def _confirm_agent(agent_id: str) -> Agent:
@@ -302,7 +302,7 @@ def _access_token(email: str, password: str) -> str:
         if _code(error) in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException"):
             raise VerificationFailed(_WRONG) from error
         if _code(error) in ("TooManyRequestsException", "LimitExceededException"):
-            raise TooManyCodes("too many attempts for this login; wait a few minutes and try again") from error
+            raise TooManyCodes(wording.SIGNUP_TOO_MANY_ATTEMPTS()) from error
         raise
     if "AuthenticationResult" not in result:
         raise VerificationFailed(_WRONG)  # an invited login's temporary password: not a signup
@@ -314,7 +314,7 @@ def _send_code(access_token: str) -> None:
         aws.client("cognito-idp").get_user_attribute_verification_code(AccessToken=access_token, AttributeName="email")
     except ClientError as error:
         if _code(error) in ("LimitExceededException", "TooManyRequestsException", "CodeDeliveryFailureException"):
-            raise TooManyCodes("no more codes can be sent for now; wait a few minutes and try again") from error
+            raise TooManyCodes(wording.SIGNUP_NO_MORE_CODES()) from error
         raise
 
 
@@ -336,7 +336,7 @@ def _create_login(email: str, password: str, agent_id: str) -> str | None:
         if _code(error) in ("UsernameExistsException", "AliasExistsException"):
             return None
         if _code(error) == "InvalidParameterException":
-            raise SignupRejected("this email address cannot be used") from error
+            raise SignupRejected(wording.SIGNUP_EMAIL_UNUSABLE()) from error
         raise
     try:
         cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
@@ -344,7 +344,7 @@ def _create_login(email: str, password: str, agent_id: str) -> str | None:
     except Exception as error:
         _delete_login(email)
         if isinstance(error, ClientError) and _code(error) == "InvalidPasswordException":
-            raise SignupRejected("the password does not meet the password policy") from error
+            raise SignupRejected(wording.SIGNUP_PASSWORD_POLICY()) from error
         raise
     return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
 

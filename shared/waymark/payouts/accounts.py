@@ -9,6 +9,7 @@ Every answer but the pay file itself shows an account masked (`masked`).
 
 import re
 
+from waymark import wording
 from waymark.payouts.vocabulary import PayoutMethod
 
 # SWIFT IBAN registry: the length of each country's IBAN (SEPA countries and the usual others).
@@ -33,15 +34,12 @@ def normalize_iban(value: str) -> str:
     """The IBAN without spaces, in capitals, or InvalidAccount saying what is wrong."""
     iban = re.sub(r"[\s-]+", "", value).upper()
     if not IBAN_SHAPE.match(iban):
-        raise InvalidAccount(
-            "an IBAN is 2 letters of the country, 2 check digits and up to 30 letters or digits, "
-            "e.g. DE89 3704 0044 0532 0130 00"
-        )
+        raise InvalidAccount(wording.IBAN_SHAPE())
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
-        raise InvalidAccount(f"an IBAN of {iban[:2]} has {expected} characters; this one has {len(iban)}")
+        raise InvalidAccount(wording.IBAN_LENGTH(country=iban[:2], expected=expected, length=len(iban)))
     if not iban_checksum_ok(iban):
-        raise InvalidAccount("the IBAN's check digits do not match: please check it for a typo")
+        raise InvalidAccount(wording.IBAN_CHECK_DIGITS())
     return iban
 
 
@@ -55,10 +53,7 @@ def iban_checksum_ok(iban: str) -> bool:
 def normalize_bic(value: str) -> str:
     bic = re.sub(r"\s+", "", value).upper()
     if not BIC_SHAPE.match(bic):
-        raise InvalidAccount(
-            "a BIC is 8 or 11 characters: 4 letters of the bank, 2 of the country, 2 letters or digits, "
-            "optionally 3 more for the branch, e.g. COBADEFFXXX"
-        )
+        raise InvalidAccount(wording.BIC_SHAPE())
     return bic
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import times
 from waymark.core.currencies import round_money
@@ -156,7 +156,7 @@ def new_payout_id(now: datetime) -> str:
 def cutoff_moment(cutoff: date, now: datetime) -> datetime:
     """The end of the cut-off day (UTC); a day still to come is refused (its commissions are not due yet)."""
     if cutoff > now.astimezone(UTC).date():
-        raise PayoutRefused(f"the cut-off date is at most today ({now.astimezone(UTC).date().isoformat()})")
+        raise PayoutRefused(wording.CUTOFF_AT_MOST_TODAY(today=now.astimezone(UTC).date().isoformat()))
     return min(datetime.combine(cutoff + timedelta(days=1), time(0), tzinfo=UTC) - timedelta(microseconds=1), now)
 
 
@@ -346,7 +346,8 @@ def mark_paid(
         raise RunNotFound(f"{payout_id}/{agent_id}")
     to_pay = [line for line in chosen if line.status == LineStatus.OPEN]
     if not to_pay:
-        raise PayoutRefused(f"nothing to mark paid: the {'line is' if agent_id else 'run is'} {_state(run, chosen)}")
+        what = wording.LINE_WORD() if agent_id else wording.RUN_WORD()
+        raise PayoutRefused(wording.NOTHING_TO_MARK_PAID(what=what, state=_state(run, chosen)))
     for line in to_pay:
         _pay_line(run, line, by=by, now=now)
     return _close_if_done(run, lines_of(payout_id), by=by, now=now)
@@ -414,7 +415,7 @@ def cancel_run(program_id: str, payout_id: str, *, by: str, now: datetime | None
     now = now or times.utcnow()
     run = get_run(program_id, payout_id)
     if run.status != RunStatus.REVIEW:
-        raise PayoutRefused(f"only a run in review can be cancelled; this one is {run.status}")
+        raise PayoutRefused(wording.ONLY_REVIEW_CANCELLED(status=run.status))
     for line in lines_of(payout_id):
         if line.status != LineStatus.OPEN:
             continue

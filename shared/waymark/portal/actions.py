@@ -6,7 +6,7 @@ the form again with the message; the API lets it become a JSON 400.
 
 import os
 
-from waymark import catalog, web
+from waymark import catalog, web, wording
 from waymark.click.destinations import UnsafeDestination
 from waymark.models import Agent, Link, Program
 from waymark.partners import links, management
@@ -25,7 +25,7 @@ def program(program_id: str | None) -> Program:
     wanted = program_id or default_program_id()
     found = catalog.program(wanted) if wanted and len(wanted) <= 64 else None
     if found is None:
-        raise web.NotFound(f"there is no partner program {wanted!r}" if wanted else "no partner program was chosen")
+        raise web.NotFound(wording.NO_SUCH_PROGRAM(program_id=wanted) if wanted else wording.NO_PROGRAM_CHOSEN())
     return found
 
 
@@ -42,7 +42,7 @@ def set_link_status(code: str, status: str, *, owner: str | None) -> Link:
     try:
         return links.set_link_status(code, status, owner=owner)
     except links.LinkNotFound as error:
-        raise web.NotFound("there is no such link") from error
+        raise web.NotFound(wording.NO_SUCH_LINK()) from error
     except links.LinkRejected as error:
         raise web.BadRequest(str(error)) from error
 
@@ -51,7 +51,7 @@ def link(code: str, *, owner: str | None) -> Link:
     try:
         return links.owned_link(code, owner)
     except links.LinkNotFound as error:
-        raise web.NotFound("there is no such link") from error
+        raise web.NotFound(wording.NO_SUCH_LINK()) from error
 
 
 def links_page(agent_id: str, cursor: str | None) -> tuple[list[Link], str | None]:
@@ -64,14 +64,14 @@ def partner(agent_id: str) -> Agent:
     try:
         return management.get_partner(agent_id)
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
 
 
 def update_partner(agent_id: str, changes: dict, *, allowed: tuple[str, ...]) -> Agent:
     try:
         return management.update_partner(agent_id, changes, allowed=allowed)
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
 
 
 def set_email_choices(agent: Agent, program: Program, *, lang: str | None, turned_off: set[str]) -> Agent:
@@ -87,7 +87,7 @@ def set_email_choices(agent: Agent, program: Program, *, lang: str | None, turne
 
 def partners_page(program: Program, status: str | None, cursor: str | None) -> tuple[list[Agent], str | None]:
     if status is not None and status not in PartnerStatus:
-        raise web.BadRequest(f"status must be one of {', '.join(PartnerStatus)}")
+        raise web.BadRequest(wording.ONE_OF(name="status", choices=", ".join(PartnerStatus)))
     scope = f"partners:{program.program_id}:{status or ''}"
     page = management.partners_of(
         program.program_id, status=status, after=web.decode_cursor(cursor, scope), limit=PAGE_SIZE

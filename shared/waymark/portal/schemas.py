@@ -12,10 +12,13 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
+from waymark import wording
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import Channel
+from waymark.core import times
 from waymark.partners.links import MAX_NAME_LENGTH
 from waymark.partners.vocabulary import LinkStatus, PartnerStatus, PartnerType
+from waymark.programs import time_zones
 
 # Money leaves as a string: exact, and never a float on the way.
 Money = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")]
@@ -27,27 +30,27 @@ MAX_COMMISSION_RULES = 20
 def _text(value: str | None, *, field: str, maximum: int, required: bool) -> str | None:
     if value is None:
         if required:
-            raise ValueError(f"{field} is required")
+            raise ValueError(wording.FIELD_REQUIRED(field=field))
         return None
     value = value.strip()
     if not value:
         if required:
-            raise ValueError(f"{field} is required")
+            raise ValueError(wording.FIELD_REQUIRED(field=field))
         return None
     if len(value) > maximum:
-        raise ValueError(f"{field} is longer than {maximum} characters")
+        raise ValueError(wording.FIELD_TOO_LONG(field=field, maximum=maximum))
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0x202A <= ord(ch) <= 0x202E for ch in value):
-        raise ValueError(f"{field} contains control characters")
+        raise ValueError(wording.FIELD_CONTROL_CHARACTERS(field=field))
     return value
 
 
 def normalize_email(value: str) -> str:
     if len(value) > 254:
-        raise ValueError("the email address is too long")
+        raise ValueError(wording.EMAIL_TOO_LONG())
     try:
         checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(str(error)) from error
+        raise ValueError(wording.EMAIL_INVALID(detail=str(error))) from error
     return checked.normalized.lower()
 
 
@@ -63,15 +66,15 @@ def normalize_website(value: str | None) -> str | None:
     if "://" not in value:
         value = "https://" + value
     if any(ch.isspace() or ch in "\\<>\"'`" for ch in value):
-        raise ValueError("the website address contains spaces, quotes, angle brackets or backslashes")
+        raise ValueError(wording.WEBSITE_CHARACTERS())
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError as error:
-        raise ValueError("the website address is not valid") from error
+        raise ValueError(wording.WEBSITE_INVALID()) from error
     host = parts.hostname or ""
     if parts.scheme.lower() not in ("http", "https") or "." not in host or "@" in parts.netloc:
-        raise ValueError("the website must be an http(s) address such as https://example.com")
+        raise ValueError(wording.WEBSITE_SCHEME())
     return value
 
 
@@ -107,7 +110,7 @@ class SignupRequest(BaseModel):
     @classmethod
     def _terms(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("accept_terms must be true: please accept the partner program terms")
+            raise ValueError(wording.ACCEPT_TERMS())
         return value
 
 
@@ -188,9 +191,9 @@ class CommissionRuleIn(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "CommissionRuleIn":
         if self.kind == "percent" and self.value > 100:
-            raise ValueError("a percentage cannot be more than 100")
+            raise ValueError(wording.PERCENT_OVER_100())
         if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
-            raise ValueError("valid_from is after valid_until")
+            raise ValueError(wording.RULE_DATES_REVERSED())
         return self
 
     def stored(self) -> dict[str, Any]:
@@ -214,7 +217,7 @@ class PartnerUpdate(ProfileUpdate):
     @model_validator(mode="after")
     def _required_stay(self) -> "PartnerUpdate":
         if "partner_type" in self.model_fields_set and self.partner_type is None:
-            raise ValueError("partner_type cannot be cleared")
+            raise ValueError(wording.PARTNER_TYPE_KEPT())
         return self
 
     def changes(self) -> dict[str, Any]:
@@ -282,6 +285,27 @@ class EmailChoices(BaseModel):
     turned_off: list[Literal["digest", "conversions"]] = Field(
         default_factory=list, description="Optional emails you do not want: the daily digest, conversion emails"
     )
+
+
+class TimeZoneChoice(BaseModel):
+    """The zone your pages show times in (docs/partners.md "Times")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str | None = Field(
+        None,
+        max_length=times.MAX_ZONE_LENGTH,
+        description="An IANA time zone name such as Europe/Berlin; null: your browser's",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return time_zones.checked(value.strip() if value else None)
+
+
+class TimeZoneOut(BaseModel):
+    time_zone: str | None = Field(description="Your choice; null: your browser's zone, else UTC")
 
 
 class EmailChoicesOut(BaseModel):
@@ -413,7 +437,7 @@ _CODE = Field(max_length=16, description="The 6-digit code the authenticator app
 def _six_digits(value: str) -> str:
     value = value.strip().replace(" ", "")
     if not (len(value) == 6 and value.isascii() and value.isdigit()):
-        raise ValueError("the code is the 6 digits your authenticator app shows")
+        raise ValueError(wording.TOTP_CODE())
     return value
 
 
@@ -465,7 +489,7 @@ class ResetPasswordRequest(BaseModel):
     def _code(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("enter the code from the email")
+            raise ValueError(wording.EMAIL_CODE())
         return value
 
 

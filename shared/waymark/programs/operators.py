@@ -4,6 +4,7 @@ Operators are the deployment's, not one program's; their changes are recorded in
 of the program the console is showing.
 """
 
+from waymark import wording
 from waymark.models import ChangeRecord
 from waymark.partners import accounts, mfa
 from waymark.programs import changes
@@ -41,7 +42,7 @@ def remove_operator(username: str, *, by: str, program_id: str) -> accounts.Logi
     if login is None:
         raise OperatorNotFound(username)
     if len(current) <= 1:
-        raise LastOperator("this is the only operator: invite another one before removing this login")
+        raise LastOperator(wording.LAST_OPERATOR())
     accounts.delete_login(username)
     _save(changes.record(program_id, by=by, subject=f"operator:{login.email}", action="remove", before={
         "email": login.email, "group": accounts.ADMINS_GROUP
@@ -58,7 +59,7 @@ def reset_authenticator(username: str, *, by: str, by_username: str, program_id:
     if login is None:
         raise OperatorNotFound(username)
     if username == by_username:
-        raise OwnAuthenticator("you cannot reset your own authenticator app; ask another operator")
+        raise OwnAuthenticator(wording.OWN_AUTHENTICATOR())
     mfa.turn_off(username)
     _save(changes.record(program_id, by=by, subject=f"operator:{login.email}", action="reset_authenticator",
         before={"authenticator_app": "set up or pending"}, after={"authenticator_app": "none: set up at next login"}

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
+from waymark import wording
 from waymark.click.destinations import UnsafeDestination, allowed_domains, check_destination
 from waymark.conversions.vocabulary import Channel
 from waymark.core import ids
@@ -137,7 +138,7 @@ def save_profile(program: Program, data: ProfileInput, *, by: str | None = None)
     config = store.load(program.program_id, consistent=True)
     errors = _profile_errors(program, data, config)
     if errors:
-        raise ConfigRejected("The profile was not saved.", errors)
+        raise ConfigRejected(wording.RM_PROFILE_NOT_SAVED(), errors)
     profile_id = data.profile_id or ids.new_code(8)
     existing = config.profile(profile_id)
     now = iso(utcnow())
@@ -181,32 +182,34 @@ def _profile_errors(program: Program, data: ProfileInput, config: store.Remarket
     for lang in data.rules.languages:
         if lang not in languages:
             errors.append(
-                _error("rules.languages", f"{lang} is not a language of the program ({', '.join(languages)})")
+                _error("rules.languages", wording.RM_NOT_PROGRAM_LANGUAGE(lang=lang, languages=", ".join(languages)))
             )
     codes = [offer.code for offer in data.offers]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
-        errors.append(_error("offers", f"product {code} is offered twice"))
+        errors.append(_error("offers", wording.RM_OFFERED_TWICE(code=code)))
     for index, offer in enumerate(data.offers):
         missing = [lang for lang in languages if lang not in offer.names]
         if missing:
-            errors.append(_error(f"offers[{index}].names", f"a name is missing for: {', '.join(missing)}"))
+            errors.append(_error(f"offers[{index}].names", wording.RM_NAME_MISSING(languages=", ".join(missing))))
         extra = [lang for lang in offer.names if lang not in languages]
         if extra:
-            errors.append(_error(f"offers[{index}].names", f"not a language of the program: {', '.join(extra)}"))
+            errors.append(_error(f"offers[{index}].names", wording.RM_NOT_LANGUAGES(languages=", ".join(extra))))
         if offer.link:
             try:
                 _check_page(program, offer.link)
             except UnsafeDestination as error:
                 errors.append(_error(f"offers[{index}].link", str(error)))
         if offer.image_url and not _is_web_url(offer.image_url, program.allow_http):
-            errors.append(_error(f"offers[{index}].image_url", "must be an absolute https URL"))
+            errors.append(_error(f"offers[{index}].image_url", wording.RM_IMAGE_HTTPS()))
     if data.kind in rules.EMAIL_KINDS and not data.schedule:
-        errors.append(_error("schedule", "an email profile needs at least one send day"))
+        errors.append(_error("schedule", wording.RM_SEND_DAY()))
     for index, step in enumerate(data.schedule):
         if step.template_id not in config.templates:
-            errors.append(_error(f"schedule[{index}].template_id", f"no email template {step.template_id}"))
+            errors.append(
+                _error(f"schedule[{index}].template_id", wording.RM_NO_TEMPLATE(template_id=step.template_id))
+            )
         if step.anchor == "booking" and step.days < 0:
-            errors.append(_error(f"schedule[{index}].days", "days after the booking cannot be negative"))
+            errors.append(_error(f"schedule[{index}].days", wording.RM_DAYS_NEGATIVE()))
     return errors
 
 
@@ -240,10 +243,12 @@ def check_template(program: Program, data: TemplateInput) -> None:
     missing = [lang for lang in languages if lang not in data.bodies or not data.bodies[lang].html.strip()]
     errors = []
     if missing:
-        errors.append(_error("bodies", f"content is missing for: {', '.join(missing)}"))
+        errors.append(_error("bodies", wording.RM_CONTENT_MISSING(languages=", ".join(missing))))
     for lang in data.bodies:
         if lang not in languages:
-            errors.append(_error(f"bodies.{lang}", f"{lang} is not a language of the program ({', '.join(languages)})"))
+            errors.append(
+                _error(f"bodies.{lang}", wording.RM_NOT_PROGRAM_LANGUAGE(lang=lang, languages=", ".join(languages)))
+            )
     for lang in languages:
         body = data.bodies.get(lang)
         if body is None or lang in missing:
@@ -291,7 +296,9 @@ def delete_template(program: Program, template_id: str) -> None:
         if any(step.template_id == template_id for step in p.schedule)
     ]
     if users:
-        raise ConfigRejected(f"The template is used by: {', '.join(sorted(users))}.", [_error("template_id", "in use")])
+        raise ConfigRejected(
+            wording.RM_TEMPLATE_IN_USE(users=", ".join(sorted(users))), [_error("template_id", "in use")]
+        )
     try:
         EmailTemplate(*EmailTemplate.key(program.program_id, template_id)).delete(condition=EmailTemplate.pk.exists())
     except DeleteError as error:
@@ -324,10 +331,10 @@ def save_channel_settings(
     errors = []
     missing = [lang for lang in languages if not (data.subjects.get(lang) or "").strip()]
     if missing:
-        errors.append(_error("subjects", f"a subject is missing for: {', '.join(missing)}"))
+        errors.append(_error("subjects", wording.RM_SUBJECT_MISSING(languages=", ".join(missing))))
     for lang, subject in data.subjects.items():
         if lang not in languages:
-            errors.append(_error(f"subjects.{lang}", f"{lang} is not a language of the program"))
+            errors.append(_error(f"subjects.{lang}", wording.RM_LANGUAGE_UNKNOWN(lang=lang)))
             continue
         context = render.sample_context(lang=lang, program_name=program.name, currency=program.currency).variables()
         try:
@@ -340,7 +347,7 @@ def save_channel_settings(
         except UnsafeDestination as error:
             errors.append(_error("booking_url", str(error)))
     if errors:
-        raise ConfigRejected("The channel's email settings were not saved.", errors)
+        raise ConfigRejected(wording.RM_CHANNEL_NOT_SAVED(), errors)
     settings = ChannelEmailSettings(
         *ChannelEmailSettings.key(program.program_id, data.channel),
         program_id=program.program_id,
@@ -390,7 +397,7 @@ def preview(
     """The email as a customer in `lang` would get it, with sample booking data (nothing stored)."""
     config = store.load(program.program_id, consistent=True)
     if lang not in program.languages:
-        raise ConfigRejected(f"{lang} is not a language of the program", [_error("lang", "unknown language")])
+        raise ConfigRejected(wording.RM_LANGUAGE_UNKNOWN(lang=lang), [_error("lang", "unknown language")])
     if isinstance(template, str):
         stored = config.templates.get(template)
         if stored is None:

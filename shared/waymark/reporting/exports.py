@@ -28,7 +28,7 @@ from decimal import Decimal
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.vocabulary import ConversionStatus
 from waymark.core import aws
@@ -161,7 +161,7 @@ def export_key(program_id: str, month: str, agent_id: str | None = None) -> str:
 def check_ids(program_id: str, agent_id: str | None) -> None:
     for name, value in (("program", program_id), ("partner", agent_id)):
         if value is not None and not (isinstance(value, str) and _SAFE_ID.fullmatch(value)):
-            raise ExportRejected(f"not a valid {name} id")
+            raise ExportRejected(wording.EXPORT_BAD_ID(name=name))
 
 
 def authorize(requester: Requester, program_id: str, agent_id: str | None) -> None:
@@ -169,9 +169,9 @@ def authorize(requester: Requester, program_id: str, agent_id: str | None) -> No
     if requester.is_admin:
         return
     if not requester.agent_id or agent_id is None:
-        raise ExportForbidden("partners can export their own statement only")
+        raise ExportForbidden(wording.EXPORT_OWN_ONLY())
     if agent_id != requester.agent_id or program_id != requester.program_id:
-        raise ExportForbidden("partners can export their own statement only")
+        raise ExportForbidden(wording.EXPORT_OWN_ONLY())
 
 
 def previous_month(moment: datetime) -> str:
@@ -185,7 +185,7 @@ def _check_month(month: str, now: datetime) -> None:
     except reads.BadPeriod as error:
         raise ExportRejected(str(error)) from error
     if month > now.astimezone(UTC).strftime("%Y-%m"):
-        raise ExportRejected("that month has not started yet")
+        raise ExportRejected(wording.MONTH_NOT_STARTED())
 
 
 # ------------------------------------------------------------------------------------------ requests
@@ -209,17 +209,17 @@ def request_export(
     _check_month(month, now or datetime.now(UTC))
     check_ids(program_id, agent_id)
     if not isinstance(expires_in, int) or not 60 <= expires_in <= MAX_URL_SECONDS:
-        raise ExportRejected(f"the link may last between 60 and {MAX_URL_SECONDS} seconds")
+        raise ExportRejected(wording.EXPORT_LINK_SECONDS(maximum=MAX_URL_SECONDS))
     authorize(requester, program_id, agent_id)
     program = catalog.program(program_id)
     if program is None:
-        raise ExportNotFound("no such program")
+        raise ExportNotFound(wording.EXPORT_NO_PROGRAM())
     if agent_id is None:
         exported = export_all_partners(program, month)
     else:
         agent = catalog.agent(agent_id)
         if agent is None or agent.program_id != program_id:
-            raise ExportNotFound("no such partner in this program")
+            raise ExportNotFound(wording.EXPORT_NO_PARTNER())
         exported = export_statement(program, agent, month)
     url, expires_at = presigned_url(exported.key, expires_in, now=now)
     return Export(exported.bucket, exported.key, exported.rows, url, expires_at)

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from waymark import wording
 from waymark.core import aws, times
 from waymark.reporting import counters
 from waymark.reporting.counters import MONEY_FIELDS
@@ -184,7 +185,7 @@ class ProgramMonth:
 
 def check_month(month: str) -> str:
     if not isinstance(month, str) or not times.MONTH.fullmatch(month):
-        raise BadPeriod("a month is written YYYY-MM")
+        raise BadPeriod(wording.PERIOD_MONTH())
     return month
 
 
@@ -202,15 +203,15 @@ def add_months(month: str, count: int) -> str:
 def months_until(until: str, count: int) -> list[str]:
     """The `count` months ending with `until`, oldest first."""
     if not 1 <= count <= MAX_MONTHS:
-        raise BadPeriod(f"between 1 and {MAX_MONTHS} months")
+        raise BadPeriod(wording.PERIOD_MONTHS(maximum=MAX_MONTHS))
     return [add_months(until, offset) for offset in range(1 - count, 1)]
 
 
 def _days(start: date, end: date) -> list[date]:
     if end < start:
-        raise BadPeriod("the range ends before it starts")
+        raise BadPeriod(wording.PERIOD_REVERSED())
     if (end - start).days >= MAX_DAYS:
-        raise BadPeriod(f"at most {MAX_DAYS} days at a time")
+        raise BadPeriod(wording.PERIOD_DAYS(maximum=MAX_DAYS))
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 

@@ -22,11 +22,12 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from waymark import catalog
-from waymark.core import httpapi
+from waymark import catalog, wording
+from waymark.core import httpapi, phrases, times
 from waymark.models import Agent, Program
 from waymark.partners import mfa
 from waymark.partners.vocabulary import PartnerStatus
+from waymark.programs import time_zones
 from waymark.web import auth, csrf, messages
 from waymark.web.access import Access, required_access
 from waymark.web.auth import Principal
@@ -51,6 +52,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
+# The browser's own zone, as static/portal.js reads it; only ever a display choice, checked against the
+# zone database's names before use (docs/security.md "Public surfaces").
+BROWSER_ZONE_COOKIE = "__Host-wm_tz"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -121,6 +125,7 @@ class RequestState:
     set_cookies: list[str] = field(default_factory=list)
     form: dict[str, str] | None = None
     app: "WebResolver | None" = None
+    language: str | None = None  # of this answer's messages, once asked (language())
 
     @property
     def content_type(self) -> str:
@@ -144,7 +149,7 @@ class WebResolver(APIGatewayHttpResolver):
         self.kind = kind
         self.exception_handler(HttpError)(error_response)
         self.exception_handler(RequestValidationError)(_invalid_request)
-        self.exception_handler(NotFoundError)(lambda _: error_response(NotFound("there is nothing at this address")))
+        self.exception_handler(NotFoundError)(lambda _: error_response(NotFound(wording.NOTHING_HERE())))
         self.exception_handler([ClientError, BotoCoreError, PynamoDBException])(_aws_failure)
 
     def resolve(self, event, context) -> dict[str, Any]:
@@ -174,7 +179,7 @@ def serve(app: WebResolver, event: dict, context: Any) -> dict[str, Any]:
     try:
         try:
             if not httpapi.body_is_text(event):  # forms and JSON only: Powertools would fail to decode it
-                raise BadRequest("the request body is not UTF-8 text")
+                raise BadRequest(wording.NOT_UTF8())
             _gate(state)
         except HttpError as refusal:
             result = _proxy_result(error_response(refusal))
@@ -223,7 +228,7 @@ def _gate(state: RequestState) -> None:
     if state.access is not Access.PUBLIC:
         viewer = state.viewer
         if viewer is None:
-            raise LoginRequired("please log in")
+            raise LoginRequired(wording.LOG_IN())
         if state.access is Access.ADMIN:
             _require_admin(viewer)
         else:
@@ -254,25 +259,23 @@ def _belongs_to(agent: Agent, principal: Principal) -> bool:
 
 def _require_admin(viewer: Viewer) -> Viewer:
     if not viewer.is_admin:
-        raise Forbidden("This part of Waymark is for the program's operators.")
+        raise Forbidden(wording.OPERATORS_ONLY())
     # Cognito challenges a login for its code only once TOTP is on: until then the password alone
     # gives an ID token (from Waymark's login or Cognito's API directly), which must grant nothing here.
     if not mfa.has_totp(viewer.principal.username):
-        raise Forbidden(
-            "Operators log in with a code from an authenticator app. Log out, then log in again to set one up."
-        )
+        raise Forbidden(wording.OPERATOR_NEEDS_TOTP())
     return viewer
 
 
 def _require_active_partner(viewer: Viewer) -> Viewer:
     if viewer.agent is None:
         if viewer.is_admin:
-            raise Forbidden("The partner portal is for partners; operators use the admin console.")
-        raise Forbidden("This login has no partner account.")
+            raise Forbidden(wording.PORTAL_FOR_PARTNERS())
+        raise Forbidden(wording.NO_PARTNER_ACCOUNT())
     if viewer.agent.status != PartnerStatus.ACTIVE:
         raise AccountNotActive(viewer.agent.status)
     if viewer.program is None:
-        raise Forbidden("This partner's program no longer exists.")
+        raise Forbidden(wording.PROGRAM_GONE())
     return viewer
 
 
@@ -287,17 +290,17 @@ def _check_csrf(state: RequestState) -> None:
     if state.kind == API:
         viewer = state.viewer
         if state.via_cookie and viewer and not csrf.verify(state.headers.get(CSRF_HEADER), viewer.principal.session_id):
-            raise Forbidden("with the session cookie, send the X-CSRF-Token header (or use a Bearer token)")
+            raise Forbidden(wording.CSRF_HEADER_NEEDED())
         return
     if state.content_type == JSON_TYPE and not state.via_cookie:
         return
     if state.content_type != FORM_TYPE:
-        raise UnsupportedMediaType(f"send the form as {FORM_TYPE}")
+        raise UnsupportedMediaType(wording.FORM_MEDIA_TYPE(media_type=FORM_TYPE))
     state.form = parse_form(state.event.decoded_body or "")
     if state.path == "/logout" and state.viewer is None:
         return  # nothing to protect: logging out a browser that is not logged in
     if not csrf.verify(state.form.get(CSRF_FIELD), _csrf_binding(state)):
-        raise Forbidden("This form has expired or came from another site. Go back, reload the page and send it again.")
+        raise Forbidden(wording.FORM_EXPIRED())
 
 
 def _csrf_binding(state: RequestState) -> str | None:
@@ -322,7 +325,7 @@ def partner() -> ActivePartner:
     """The calling partner (active, with its agent and program), or Forbidden."""
     found = viewer()
     if found is None:
-        raise LoginRequired("please log in")
+        raise LoginRequired(wording.LOG_IN())
     _require_active_partner(found)
     assert found.agent is not None and found.program is not None
     return ActivePartner(found.principal, found.agent, found.program)
@@ -332,7 +335,7 @@ def admin() -> Viewer:
     """The calling operator, or Forbidden."""
     found = viewer()
     if found is None:
-        raise LoginRequired("please log in")
+        raise LoginRequired(wording.LOG_IN())
     return _require_admin(found)
 
 
@@ -340,7 +343,7 @@ def form() -> dict[str, str]:
     """The posted form (its CSRF token already checked)."""
     found = current().form
     if found is None:
-        raise UnsupportedMediaType(f"send the form as {FORM_TYPE}")
+        raise UnsupportedMediaType(wording.FORM_MEDIA_TYPE(media_type=FORM_TYPE))
     return found
 
 
@@ -381,10 +384,42 @@ def request_path() -> str:
 
 
 def render(template: str, status: int = 200, /, **context: Any) -> Response:
-    """A page from waymark/templates, with the viewer, CSRF tokens and the path in its context."""
+    """A page from waymark/templates, with the viewer, CSRF tokens, the path and the reader's time zone
+    (the `when` and `day` filters' zone) in its context."""
     state = current()
-    base = {"viewer": state.viewer, "csrf_token": csrf_token, "path": state.path}
+    base = {
+        "viewer": state.viewer,
+        "csrf_token": csrf_token,
+        "path": state.path,
+        "time_zone": reader_zone(),
+        "language": language(),
+    }
     return html_response(render_html(template, {**base, **context}), status)
+
+
+def chosen_zone() -> str | None:
+    """The zone the caller chose on its account page (a partner's; an operator's on console pages), or None."""
+    found = viewer()
+    if found is None:
+        return None
+    if found.agent is not None:
+        return times.zone_named(found.agent.time_zone)
+    if found.is_admin and current().access is Access.ADMIN:  # the console's pages (its function may read it)
+        try:
+            return time_zones.of_operator(found.principal.sub)
+        except (ClientError, BotoCoreError, PynamoDBException):
+            logger.warning("the operator's time zone could not be read; its browser's is used")
+    return None
+
+
+def browser_zone() -> str | None:
+    """The zone the browser said it is in (static/portal.js), if it is a zone's name."""
+    return times.zone_named(current().cookies.get(BROWSER_ZONE_COOKIE))
+
+
+def reader_zone() -> str:
+    """The zone this page shows times in: the caller's choice, else its browser's, else UTC."""
+    return chosen_zone() or browser_zone() or "UTC"
 
 
 # ----------------------------------------------------------------------------- errors and headers
@@ -395,18 +430,20 @@ def error_response(error: HttpError) -> Response:
     headers = {"Retry-After": "2"} if error.status == 503 else {}
     if error.status == 429 and "retry_after" in error.extra:
         headers["Retry-After"] = str(error.extra["retry_after"])
+    lang = language()
     if state is None or state.wants_json:
         if error.status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="waymark"'
-        return json_response({"message": error.message, **error.extra}, error.status, headers=headers)
+        body = phrases.in_language({"message": error.message, **error.extra}, lang)
+        return json_response(body, error.status, headers=headers)
     if isinstance(error, LoginRequired) and state is not None:
         target = "/login" if state.method != "GET" else f"/login?next={quote(request_path(), safe='/')}"
         return redirect(target)
     page = render(
         "message.html",
         error.status,
-        title=error.title,
-        message=error.message,
+        title=phrases.in_language(error.title, lang),
+        message=phrases.in_language(error.message, lang),
         partner_status=error.extra.get("status") if isinstance(error, AccountNotActive) else None,
     )
     page.headers.update(headers)
@@ -419,6 +456,13 @@ def language() -> str:
     state = _current.get(None)
     if state is None:
         return messages.DEFAULT_LANGUAGE
+    if state.language is not None:
+        return state.language
+    state.language = _language_of(state)
+    return state.language
+
+
+def _language_of(state: RequestState) -> str:
     program = state.viewer.program if state.viewer is not None and state.viewer.program is not None else None
     if program is None:
         default = os.environ.get("DEFAULT_PROGRAM", "")
@@ -438,12 +482,14 @@ def _invalid_request(error: RequestValidationError) -> Response:
     state = _current.get(None)
     if state is not None and not state.wants_json:
         return error_response(BadRequest(" ".join(p["message"] for p in problems)))
-    return json_response({"message": "the request is not valid", "errors": problems}, 422)
+    return json_response(
+        {"message": phrases.in_language(wording.REQUEST_INVALID(), language()), "errors": problems}, 422
+    )
 
 
 def _aws_failure(error: Exception) -> Response:
     logger.exception("an AWS call failed while answering a request")
-    return error_response(Unavailable("Waymark could not reach its storage just now; please try again."))
+    return error_response(Unavailable(wording.STORAGE_UNAVAILABLE()))
 
 
 def _proxy_result(response: Response) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import jwt
 from botocore.exceptions import ClientError
 
+from waymark import wording
 from waymark.core import aws
 from waymark.partners import mfa
 from waymark.partners.accounts import ADMINS_GROUP, PARTNERS_GROUP, user_pool_id
@@ -93,7 +94,7 @@ class _KeySet:
             self.keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(document).keys if k.key_id}
             self.url, self.fetched_at = url, time.monotonic()
         if kid not in self.keys:
-            raise NotAuthenticated("your session is not valid; please log in again")
+            raise NotAuthenticated(wording.SESSION_INVALID())
         return self.keys[kid]
 
 
@@ -113,9 +114,9 @@ def verify(token: str) -> Principal:
             options={"require": ["exp", "iat", "iss", "sub", "aud", "token_use"]},
         )
     except (jwt.PyJWTError, ValueError) as error:
-        raise NotAuthenticated("your session is not valid; please log in again") from error
+        raise NotAuthenticated(wording.SESSION_INVALID()) from error
     if claims.get("token_use") != "id":
-        raise NotAuthenticated("an ID token is required")
+        raise NotAuthenticated(wording.TOKEN_REQUIRED())
     return Principal(
         sub=claims["sub"],
         email=claims.get("email", ""),
@@ -151,14 +152,14 @@ def login(email: str, password: str) -> tuple[str, int]:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code")
         if code in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException"):
-            raise NotAuthenticated("wrong email or password") from error
+            raise NotAuthenticated(wording.WRONG_LOGIN()) from error
         if code in ("TooManyRequestsException", "LimitExceededException"):
-            raise NotAuthenticated("too many attempts; wait a moment and try again") from error
+            raise NotAuthenticated(wording.LOGIN_THROTTLED()) from error
         raise
     if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
         raise NewPasswordRequired(result["Session"])
     if "AuthenticationResult" not in result and result.get("ChallengeName") != mfa.SOFTWARE_TOKEN_MFA:
-        raise NotAuthenticated("this account needs its password set by an operator first")
+        raise NotAuthenticated(wording.PASSWORD_BY_OPERATOR())
     return mfa.after_password(result)
 
 

@@ -5,6 +5,7 @@ stored); each action has its own bucket (waymark.core.rate_limits). Over the lim
 request is refused with 429 and Retry-After before it does anything else.
 """
 
+from waymark import wording
 from waymark.core import rate_limits, signing_keys
 from waymark.core.rate_limits import Bucket
 from waymark.web.app import current
@@ -27,13 +28,10 @@ def limit_attempts(action: str) -> None:
     try:
         rate_limits.take(key, CLIENT_LIMITS[action])
     except rate_limits.RateLimited as refused:
-        raise TooManyRequests(
-            f"Too many attempts from your network. Please try again in {_wait(refused.retry_after)}.",
-            retry_after=refused.retry_after,
-        ) from refused
+        raise TooManyRequests(_wait(refused.retry_after), retry_after=refused.retry_after) from refused
 
 
 def _wait(seconds: int) -> str:
     if seconds < 90:
-        return f"{seconds} seconds"
-    return f"{round(seconds / 60)} minutes"
+        return wording.TOO_MANY_FROM_NETWORK_SECONDS(seconds=seconds)
+    return wording.TOO_MANY_FROM_NETWORK_MINUTES(minutes=round(seconds / 60))

@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from waymark import wording
 from waymark.partners.vocabulary import PartnerStatus
 
 
 class HttpError(Exception):
     status = 500
-    title = "Something went wrong"
+    title: str = wording.TITLE_ERROR()
 
     def __init__(self, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -17,17 +18,17 @@ class HttpError(Exception):
 
 class BadRequest(HttpError):
     status = 400
-    title = "This request cannot be handled"
+    title = wording.TITLE_BAD_REQUEST()
 
 
 class LoginRequired(HttpError):
     status = 401
-    title = "Please log in"
+    title = wording.TITLE_LOGIN()
 
 
 class Forbidden(HttpError):
     status = 403
-    title = "Not allowed"
+    title = wording.TITLE_FORBIDDEN()
 
 
 class AccountNotActive(Forbidden):
@@ -35,48 +36,43 @@ class AccountNotActive(Forbidden):
 
     def __init__(self, status: str) -> None:
         if status == PartnerStatus.PENDING:
-            message = "Your partner account is awaiting approval. We will let you know when it is approved."
-            self.title = "Awaiting approval"
+            message, self.title = wording.ACCOUNT_PENDING(), wording.TITLE_AWAITING()
         elif status == PartnerStatus.DECLINED:
-            message = "Your application to the partner program was declined."
-            self.title = "Application declined"
+            message, self.title = wording.ACCOUNT_DECLINED(), wording.TITLE_DECLINED()
         elif status == PartnerStatus.UNVERIFIED:
-            message = "Please confirm your email address first: enter the code we emailed you at /signup/verify."
-            self.title = "Confirm your email address"
+            message, self.title = wording.ACCOUNT_UNVERIFIED(), wording.TITLE_UNVERIFIED()
         elif status == PartnerStatus.SUSPENDED:
-            message = "Your partner account is suspended. Please contact the partner program."
-            self.title = "Account suspended"
+            message, self.title = wording.ACCOUNT_SUSPENDED(), wording.TITLE_SUSPENDED()
         else:
-            message = "Your partner account is not active."
-            self.title = "Account not active"
+            message, self.title = wording.ACCOUNT_INACTIVE(), wording.TITLE_INACTIVE()
         super().__init__(message, status=status)
 
 
 class NotFound(HttpError):
     status = 404
-    title = "Not found"
+    title = wording.TITLE_NOT_FOUND()
 
 
 class Conflict(HttpError):
     status = 409
-    title = "Conflict"
+    title = wording.TITLE_CONFLICT()
 
 
 class PayloadTooLarge(HttpError):
     status = 413
-    title = "Too large"
+    title = wording.TITLE_TOO_LARGE()
 
 
 class TooManyRequests(HttpError):
     status = 429
-    title = "Too many attempts"
+    title = wording.TITLE_TOO_MANY()
 
 
 class Unavailable(HttpError):
     status = 503
-    title = "Please try again"
+    title = wording.TITLE_UNAVAILABLE()
 
 
 class UnsupportedMediaType(HttpError):
     status = 415
-    title = "Unsupported content type"
+    title = wording.TITLE_MEDIA_TYPE()

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
+from waymark import wording
 from waymark.core.httpapi import BadQuery, first_values
 from waymark.web import messages
 from waymark.web.errors import BadRequest, PayloadTooLarge
@@ -15,11 +16,11 @@ MAX_FORM_FIELDS = 300
 def parse_form(body: str) -> dict[str, str]:
     """First value of each field of an application/x-www-form-urlencoded body."""
     if len(body.encode()) > MAX_FORM_BYTES:
-        raise PayloadTooLarge("the form is too large")
+        raise PayloadTooLarge(wording.FORM_TOO_LARGE())
     try:
         return first_values(body, MAX_FORM_FIELDS)
     except BadQuery as error:
-        raise BadRequest("the form could not be read") from error
+        raise BadRequest(wording.FORM_UNREADABLE()) from error
 
 
 def field_errors(

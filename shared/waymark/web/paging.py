@@ -11,13 +11,14 @@ import hmac
 import json
 from typing import Any
 
+from waymark import wording
 from waymark.core import signing_keys as keys
 from waymark.web.errors import BadRequest
 
 MAX_CURSOR_LENGTH = 2000
 
 
-INVALID = "this page link is not valid; start again from the first page"
+INVALID = wording.PAGE_LINK_INVALID()
 
 
 def _mac(key: bytes, scope: str, payload: str) -> str:

@@ -1,4 +1,9 @@
-"""HTML and JSON responses: the Jinja2 environment (autoescaped), static files and redirects."""
+"""HTML and JSON responses: the Jinja2 environment (autoescaped), static files and redirects.
+
+Times on pages go through two filters only: `when` ("2 Dec 2026, 09:14 CET") and `day` ("2 Dec 2026"),
+in the reader's zone (`time_zone` in the page's context, set by `web.render`; UTC without one).
+A catalogue phrase (waymark.core.phrases.Said) printed on a page is said in the page's `language`.
+"""
 
 import hashlib
 import json
@@ -8,9 +13,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.json_encoder import Encoder
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
-from waymark.core import times
+from waymark.core import phrases, times
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
@@ -28,10 +34,29 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=_in_language,
     )
     env.globals["static"] = static_url
-    env.filters["when"] = times.shown
+    env.filters["when"] = _when
+    env.filters["day"] = _day
     return env
+
+
+@pass_context
+def _in_language(context: Context, value: Any) -> Any:
+    if isinstance(value, phrases.Sayable):
+        return value.in_language(context.get("language") or phrases.DEFAULT_LANGUAGE)
+    return value
+
+
+@pass_context
+def _when(context: Context, stored: str | None) -> str:
+    return times.shown(stored, context.get("time_zone"))
+
+
+@pass_context
+def _day(context: Context, stored: str | None) -> str:
+    return times.shown_day(stored, context.get("time_zone"))
 
 
 @cache

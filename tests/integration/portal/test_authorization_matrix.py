@@ -212,6 +212,8 @@ SETUP_CASES: dict[str, Case] = {
     "POST /api/admin/advertisers/<advertiser_id>/test-conversion": Case(
         lambda w: "/api/admin/advertisers/matrix-shop/test-conversion", json={}
     ),
+    "GET /admin/account": Case(lambda w: "/admin/account"),
+    "POST /admin/account/time-zone": Case(lambda w: "/admin/account/time-zone", form={"time_zone": "UTC"}, ok=303),
     "GET /admin/operators": Case(lambda w: "/admin/operators"),
     "POST /admin/operators": Case(lambda w: "/admin/operators", form={"email": "page-invite@example.com"}, ok=303),
     "POST /admin/operators/<username>/remove": Case(lambda w: f"/admin/operators/{w.operators['page']}/remove", ok=303),
@@ -236,6 +238,8 @@ SETUP_CASES: dict[str, Case] = {
     "POST /api/admin/advertisers/<advertiser_id>/rotate": Case(
         lambda w: "/api/admin/advertisers/matrix-shop/rotate", json={"grace_hours": 0}
     ),
+    "GET /api/admin/account/time-zone": Case(lambda w: "/api/admin/account/time-zone"),
+    "PUT /api/admin/account/time-zone": Case(lambda w: "/api/admin/account/time-zone", json={"time_zone": "UTC"}),
     "GET /api/admin/operators": Case(lambda w: "/api/admin/operators"),
     "POST /api/admin/operators": Case(
         lambda w: "/api/admin/operators", json={"email": "api-invite@example.com"}, ok=201
@@ -317,6 +321,7 @@ CASES: dict[str, Case] = {
     "GET /portal/profile": Case(lambda w: "/portal/profile"),
     "POST /portal/profile": Case(lambda w: "/portal/profile", form={"name": "Renamed", "website": ""}, ok=303),
     "POST /portal/profile/emails": Case(lambda w: "/portal/profile/emails", form={"lang": "de"}, ok=303),
+    "POST /portal/profile/time-zone": Case(lambda w: "/portal/profile/time-zone", form={"time_zone": "UTC"}, ok=303),
     # the matrix's logins have no Cognito user: the current password is wrong, and nothing changes
     "GET /portal/password": Case(lambda w: "/portal/password"),
     "POST /portal/password": Case(
@@ -412,6 +417,8 @@ CASES: dict[str, Case] = {
     "PATCH /api/profile": Case(lambda w: "/api/profile", json={"website": "https://renamed.example"}),
     "GET /api/profile/emails": Case(lambda w: "/api/profile/emails"),
     "PUT /api/profile/emails": Case(lambda w: "/api/profile/emails", json={"lang": "de", "turned_off": ["digest"]}),
+    "GET /api/profile/time-zone": Case(lambda w: "/api/profile/time-zone"),
+    "PUT /api/profile/time-zone": Case(lambda w: "/api/profile/time-zone", json={"time_zone": "Europe/Berlin"}),
     "GET /api/links": Case(lambda w: "/api/links"),
     "POST /api/links": Case(lambda w: "/api/links", json={"destination": "https://www.example.com/new"}, ok=201),
     "GET /api/links/<code>": Case(lambda w: f"/api/links/{_b_link(w)}", owner="b"),

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.partners import mfa, own_addresses, passwords
 from waymark.portal.schemas import AuthenticatorRequest, CodeRequest
 from waymark.web import auth
@@ -174,7 +174,7 @@ def confirm_authenticator() -> Response[str]:
 
 
 EXPIRED = "This step has expired. Log in again with your password."
-CODE_ERRORS = {"code": "Enter the 6 digits your authenticator app shows."}
+CODE_ERRORS = {"code": wording.ENTER_APP_DIGITS()}
 MAX_EMAIL = 254
 MAX_KEY = 128  # Cognito's keys are 32 base32 characters (moto's 12)
 
@@ -193,7 +193,7 @@ def logout() -> Response[str]:
 def static(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
     found = web.static_file(name)
     if found is None:
-        raise web.NotFound("there is no such file")
+        raise web.NotFound(wording.NO_SUCH_FILE())
     body, content_type = found
     # Addressed by content hash (web.static_url), so browsers may keep it.
     return Response(200, content_type, body.decode(), headers={"Cache-Control": "public, max-age=604800, immutable"})

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ValidationError
 
 from waymark import web
+from waymark.core import phrases
 from waymark.partners import mfa, passwords
 from waymark.portal.account.pages import authenticator_page, code_page, first_password_page, logged_in, safe_next
 from waymark.portal.schemas import (
@@ -44,7 +45,7 @@ def _validated(model: type[BaseModel], form: dict[str, str]) -> tuple[BaseModel 
 
 
 def _sentence(error: Exception) -> str:
-    return f"{str(error).capitalize()}."
+    return phrases.as_sentence(str(error))
 
 
 @router.post("/login/new-password")

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.models import Program
 from waymark.partners import signup
 from waymark.partners.management import AgentCodeTaken
@@ -96,7 +96,7 @@ def sign_up(program: ProgramId = None) -> Response[str]:
     except signup.SignupRejected as error:
         return refuse(400, {"password": f"{str(error).capitalize()}."})
     except AgentCodeTaken as error:
-        raise web.Unavailable("please send the form again") from error
+        raise web.Unavailable(wording.SEND_AGAIN()) from error
     if agent is not None:
         metrics.add_metric(name="PartnerSignup", unit=MetricUnit.Count, value=1)
     message = CODE_SENT.format(email=request.email)
@@ -178,7 +178,7 @@ def _json_body() -> dict[str, Any]:
     try:
         data = json.loads(web.current().event.decoded_body or "")
     except ValueError as error:
-        raise web.BadRequest("the body is not valid JSON") from error
+        raise web.BadRequest(wording.BODY_NOT_JSON()) from error
     if not isinstance(data, dict):
-        raise web.BadRequest("the body must be a JSON object")
+        raise web.BadRequest(wording.BODY_NOT_OBJECT())
     return data

@@ -18,4 +18,6 @@ coupon_schemas, coupon_actions  what the coupon routes accept and answer; the do
 rate_pages     the exchange rate table: the last days' rates, the operator's own for a day
 rate_api       the same as JSON
 rate_schemas, rate_actions  what the rate routes accept and answer; the domain calls with HTTP refusals
+account_pages  the operator's own account: its login and the time zone its pages show times in
+account_api    the same as JSON
 """

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions import coupons
 from waymark.conversions.attribution import CouponState
 from waymark.core.times import utcnow
@@ -52,7 +52,7 @@ def update(program: Program, code: str, changes: dict) -> Coupon:
     try:
         return coupons.update_coupon(program.program_id, code, changes, by=by())
     except coupons.CouponNotFound as error:
-        raise web.NotFound(f"this program has no coupon code {code!r}") from error
+        raise web.NotFound(wording.NO_SUCH_COUPON(code=code)) from error
     except coupons.CouponRefused as error:
         raise web.BadRequest(str(error)) from error
 
@@ -61,4 +61,4 @@ def delete(program: Program, code: str) -> None:
     try:
         coupons.delete_coupon(program.program_id, code, by=by())
     except coupons.CouponNotFound as error:
-        raise web.NotFound(f"this program has no coupon code {code!r}") from error
+        raise web.NotFound(wording.NO_SUCH_COUPON(code=code)) from error

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from waymark import wording
 from waymark.conversions.coupons import CODE_PATTERN
 from waymark.conversions.vocabulary import CouponPrecedence, CouponStatus
 from waymark.portal.params import ID_PATTERN
@@ -38,7 +39,7 @@ class CouponPatch(BaseModel):
         given = {name: getattr(self, name) for name in self.model_fields_set}
         for name in ("status", "agent_id"):
             if name in given and given[name] is None:
-                raise ValueError(f"{name} cannot be cleared")
+                raise ValueError(wording.CANNOT_BE_CLEARED(field=name))
         return given
 
 

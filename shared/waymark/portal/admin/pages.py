@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
-from waymark import catalog, web
+from waymark import catalog, web, wording
 from waymark.conversions.vocabulary import Channel
 from waymark.models import Agent, Program, as_dict
 from waymark.partners.applicants import DELETABLE
@@ -265,7 +265,7 @@ def change_status(agent_id: AgentId) -> Response[str]:
     form = web.form()
     action = form.get("action", "")
     if action not in TRANSITIONS:
-        raise web.BadRequest(f"the action must be one of {', '.join(TRANSITIONS)}")
+        raise web.BadRequest(wording.ONE_OF(name="the action", choices=", ".join(TRANSITIONS)))
     try:
         note = clean_note(form.get("note"))
     except ValueError as error:

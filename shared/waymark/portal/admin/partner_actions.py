@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from waymark import web
+from waymark import web, wording
 from waymark.models import Agent
 from waymark.partners import applicants, mailer, management, personal_data
 from waymark.portal import actions
@@ -34,7 +34,7 @@ def change_status(agent_id: str, action: str, note: str | None = None) -> Agent:
     try:
         agent = management.change_status(agent_id, action, by=by(), note=note)
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
     except management.StatusConflict as error:
         raise web.Conflict(str(error)) from error
     if action == "decline":
@@ -47,7 +47,7 @@ def delete(agent_id: str) -> Agent:
     try:
         return applicants.delete_applicant(agent_id, by=by())
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
     except applicants.NotDeletable as error:
         raise web.Conflict(str(error)) from error
 
@@ -56,14 +56,14 @@ def export(agent_id: str) -> dict[str, Any]:
     try:
         return personal_data.export(agent_id, by=by())
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
 
 
 def erase(agent_id: str) -> Agent:
     try:
         return personal_data.erase(agent_id, by=by())
     except management.PartnerNotFound as error:
-        raise web.NotFound("there is no such partner") from error
+        raise web.NotFound(wording.NO_SUCH_PARTNER()) from error
     except personal_data.AlreadyErased as error:
         raise web.Conflict(str(error)) from error
 

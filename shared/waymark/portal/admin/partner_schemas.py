@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from waymark import wording
 from waymark.partners.management import MAX_NOTE_LENGTH
 from waymark.partners.vocabulary import PartnerType
 from waymark.portal.schemas import MAX_PARTNER_NAME, EmailAddress, _text, normalize_email, normalize_website
@@ -42,7 +43,7 @@ class PartnerCreate(BaseModel):
     @model_validator(mode="after")
     def _login_needs_email(self) -> "PartnerCreate":
         if self.login and not self.email:
-            raise ValueError("a partner with a portal login needs an email address (or choose no login)")
+            raise ValueError(wording.LOGIN_NEEDS_EMAIL())
         return self
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions import exchange
 from waymark.models import ExchangeRates, Program, as_dict
 from waymark.portal.admin.rate_schemas import RatesIn, RatesOut, RateTable
@@ -25,7 +25,7 @@ def table() -> RateTable:
 
 def put(program: Program, body: RatesIn) -> RatesOut:
     if body.base in body.rates:
-        raise web.BadRequest(f"{body.base} is the base: its rate is 1")
+        raise web.BadRequest(wording.BASE_RATE(base=body.base))
     stored = exchange.set_operator_rates(
         body.day, body.base, body.rates, by=web.admin().email, program_id=program.program_id
     )

@@ -5,7 +5,7 @@ from datetime import date
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from waymark import web
+from waymark import web, wording
 from waymark.portal import actions
 from waymark.portal.admin import rate_actions
 from waymark.portal.admin.rate_schemas import RatesIn, RatesOut, RateTable
@@ -43,6 +43,6 @@ def delete_rates(day: RateDay, program: ProgramId = None) -> Response[None]:
     try:
         chosen = date.fromisoformat(day)
     except ValueError:
-        raise web.BadRequest(f"{day} is no date: write YYYY-MM-DD") from None
+        raise web.BadRequest(wording.NO_DATE(day=day)) from None
     rate_actions.remove(actions.program(program), chosen)
     return Response(status_code=204, body="")

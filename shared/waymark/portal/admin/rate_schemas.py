@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from waymark import wording
 from waymark.conversions.exchange import MAX_RATE_AGE_DAYS, RATE_DIGITS, parse_rate
 from waymark.core.currencies import minor_units
 
@@ -16,7 +17,7 @@ Rate = Annotated[Decimal, BeforeValidator(parse_rate)]
 def _currency(code: str) -> str:
     upper = code.strip().upper()
     if minor_units(upper) is None:
-        raise ValueError(f"{code!r} is no ISO 4217 currency code (such as EUR, USD or GBP)")
+        raise ValueError(wording.NOT_A_CURRENCY(code=code))
     return upper
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions import advertisers
 from waymark.models import Advertiser, ChangeRecord, Program
 from waymark.partners import accounts
@@ -62,7 +62,7 @@ def stored_program(program_id: str) -> Program:
     try:
         return settings.get_program(program_id)
     except settings.ProgramNotFound as error:
-        raise web.NotFound(f"there is no partner program {program_id!r}") from error
+        raise web.NotFound(wording.NO_SUCH_PROGRAM(program_id=program_id)) from error
 
 
 def fresh_program(program_id: str | None) -> Program:
@@ -70,7 +70,7 @@ def fresh_program(program_id: str | None) -> Program:
     the set-up pages show what was just changed, such as a leaked token's warning."""
     wanted = program_id or actions.default_program_id()
     if not wanted:
-        raise web.NotFound("no partner program was chosen")
+        raise web.NotFound(wording.NO_PROGRAM_CHOSEN())
     return stored_program(wanted)
 
 
@@ -78,7 +78,7 @@ def create_program(body: ProgramCreate) -> Program:
     try:
         return settings.create_program(body.program_id, body.stored(), by=by())
     except settings.ProgramExists as error:
-        raise web.Conflict(f"a program with the id {body.program_id!r} exists already") from error
+        raise web.Conflict(wording.PROGRAM_EXISTS(program_id=body.program_id)) from error
 
 
 def update_program(program_id: str, body: ProgramPatch) -> Program:
@@ -143,18 +143,14 @@ def create_advertiser(body: AdvertiserCreate) -> tuple[Advertiser, str, str]:
             )
         except advertisers.AdvertiserExists:
             continue
-    raise web.Conflict(
-        f"an advertiser with the id {wanted!r} exists already"
-        if wanted
-        else "choose an advertiser_id: those made from this name are taken"
-    )
+    raise web.Conflict(wording.ADVERTISER_EXISTS(advertiser_id=wanted) if wanted else wording.ADVERTISER_IDS_TAKEN())
 
 
 def advertiser(advertiser_id: str) -> Advertiser:
     try:
         return advertisers.get_advertiser(advertiser_id)
     except advertisers.AdvertiserNotFound as error:
-        raise web.NotFound("there is no such advertiser") from error
+        raise web.NotFound(wording.NO_SUCH_ADVERTISER()) from error
 
 
 def update_advertiser(advertiser_id: str, values: dict[str, Any]) -> Advertiser:
@@ -167,7 +163,7 @@ def rotate(advertiser_id: str, grace_hours: int) -> tuple[Advertiser, str, str]:
     try:
         return advertisers.rotate_credentials(advertiser_id, grace_hours=grace_hours, by=by())
     except advertisers.RotationConflict as error:
-        raise web.Conflict("the credentials were rotated by someone else just now; reload the page") from error
+        raise web.Conflict(wording.ROTATED_MEANWHILE()) from error
 
 
 # ----------------------------------------------------------------------------- operators and changes
@@ -181,14 +177,14 @@ def invite_operator(email: str, program_id: str) -> accounts.Login:
     try:
         return operators.invite_operator(email, by=by(), program_id=program_id)
     except accounts.LoginExists as error:
-        raise web.Conflict(f"{email} already has a login (an operator's or a partner's)") from error
+        raise web.Conflict(wording.LOGIN_EXISTS(email=email)) from error
 
 
 def remove_operator(username: str, program_id: str) -> accounts.Login:
     try:
         return operators.remove_operator(username, by=by(), program_id=program_id)
     except operators.OperatorNotFound as error:
-        raise web.NotFound("there is no such operator") from error
+        raise web.NotFound(wording.NO_SUCH_OPERATOR()) from error
     except operators.LastOperator as error:
         raise web.Conflict(str(error)) from error
 
@@ -200,7 +196,7 @@ def reset_authenticator(username: str, program_id: str) -> accounts.Login:
             username, by=by(), by_username=viewer.principal.username, program_id=program_id
         )
     except operators.OperatorNotFound as error:
-        raise web.NotFound("there is no such operator") from error
+        raise web.NotFound(wording.NO_SUCH_OPERATOR()) from error
     except operators.OwnAuthenticator as error:
         raise web.Conflict(str(error)) from error
 

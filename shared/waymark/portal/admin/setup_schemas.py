@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from waymark import wording
 from waymark.click.destinations import AllowedDomains, UnsafeDestination, check_destination
 from waymark.conversions.advertisers import MAX_GRACE_HOURS
 from waymark.conversions.fraud import DEFAULT_BURST_MINUTES
@@ -39,15 +40,15 @@ def _web_url(value: str | None, *, field: str) -> str | None:
     if value is None:
         return None
     if any(ch.isspace() or ch in "\\<>\"'`" for ch in value):
-        raise ValueError(f"{field} contains spaces, quotes, angle brackets or backslashes")
+        raise ValueError(wording.URL_CHARACTERS(field=field))
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError as error:
-        raise ValueError(f"{field} is not a valid URL") from error
+        raise ValueError(wording.URL_INVALID(field=field)) from error
     local = parts.hostname in ("localhost", "127.0.0.1")
     if not parts.hostname or "@" in parts.netloc or parts.scheme not in (("http", "https") if local else ("https",)):
-        raise ValueError(f"{field} must be an https address such as https://www.example.com/terms")
+        raise ValueError(wording.URL_HTTPS(field=field))
     return value
 
 
@@ -157,7 +158,7 @@ class ProgramSettings(BaseModel):
     def _currency(cls, value: str) -> str:
         code = value.strip().upper()
         if minor_units(code) is None:
-            raise ValueError("currency must be an ISO 4217 code such as EUR, USD or GBP")
+            raise ValueError(wording.CURRENCY_CODE())
         return code
 
     @field_validator("allowed_domains")
@@ -169,9 +170,7 @@ class ProgramSettings(BaseModel):
             try:
                 AllowedDomains.parse([entry])
             except ValueError as error:
-                raise ValueError(
-                    f"{entry!r} is not a domain: write a host such as www.example.com, or *.example.com"
-                ) from error
+                raise ValueError(wording.NOT_A_DOMAIN(entry=entry)) from error
             if entry not in cleaned:
                 cleaned.append(entry)
         return cleaned
@@ -180,7 +179,7 @@ class ProgramSettings(BaseModel):
     @classmethod
     def _click_param(cls, value: str) -> str:
         if not _CLICK_PARAM.match(value):
-            raise ValueError("click_param is 1 to 40 letters, digits or _, starting with a letter or _")
+            raise ValueError(wording.CLICK_PARAM())
         return value
 
     @field_validator("languages")
@@ -188,9 +187,9 @@ class ProgramSettings(BaseModel):
     def _languages(cls, value: list[str]) -> list[str]:
         for code in value:
             if not _LANGUAGE.match(code):
-                raise ValueError(f"{code!r} is not a language code: use codes such as en, de or pt-BR")
+                raise ValueError(wording.NOT_A_LANGUAGE(code=code))
         if len(set(value)) != len(value):
-            raise ValueError("a language is listed twice")
+            raise ValueError(wording.LANGUAGE_TWICE())
         return value
 
     @field_validator("order_page_url", "terms_url")
@@ -201,7 +200,7 @@ class ProgramSettings(BaseModel):
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "ProgramSettings":
         if self.default_language not in self.languages:
-            raise ValueError(f"default_language must be one of the languages: {', '.join(self.languages)}")
+            raise ValueError(wording.DEFAULT_LANGUAGE_LISTED(languages=", ".join(self.languages)))
         domains = AllowedDomains.parse(self.allowed_domains)
         allow_http = bool((info.context or {}).get("allow_http"))  # local demo programs only
         for name in ("default_landing_url", "order_page_url"):
@@ -211,7 +210,7 @@ class ProgramSettings(BaseModel):
             try:
                 setattr(self, name, check_destination(value, domains, allow_http=allow_http))
             except UnsafeDestination as error:
-                raise ValueError(f"{name}: {error} (it must be an https page on one of the allowed domains)") from error
+                raise ValueError(wording.PAGE_ON_ALLOWED_DOMAINS(name=name, error=error.args[0])) from error
         return self
 
     def stored(self) -> dict[str, Any]:
@@ -232,7 +231,7 @@ class ProgramCreate(ProgramSettings):
     @classmethod
     def _not_reserved(cls, value: str) -> str:
         if value == "new":  # the console's /admin/programs/new
-            raise ValueError("'new' cannot be a program id")
+            raise ValueError(wording.PROGRAM_ID_RESERVED())
         return value
 
     def stored(self) -> dict[str, Any]:
@@ -273,7 +272,7 @@ class ProgramPatch(BaseModel):
     def _required_stay(self) -> "ProgramPatch":
         cleared = [name for name in _REQUIRED if name in self.model_fields_set and getattr(self, name) is None]
         if cleared:
-            raise ValueError(f"these fields cannot be cleared: {', '.join(cleared)}")
+            raise ValueError(wording.FIELDS_CANNOT_BE_CLEARED(fields=", ".join(cleared)))
         return self
 
     def merged(self, current: dict[str, Any], *, allow_http: bool = False) -> ProgramSettings:
@@ -323,9 +322,7 @@ def _cidrs(value: list[str]) -> list[str]:
         try:
             network = ipaddress.ip_network(entry.strip(), strict=False)
         except ValueError as error:
-            raise ValueError(
-                f"{entry!r} is not an address or network: write 203.0.113.7, 203.0.113.0/24 or 2001:db8::/32"
-            ) from error
+            raise ValueError(wording.NOT_A_NETWORK(entry=entry)) from error
         if str(network) not in cleaned:
             cleaned.append(str(network))
     return cleaned
@@ -377,9 +374,7 @@ class AdvertiserUpdate(BaseModel):
             n for n in ("name", "allowed_cidrs", "status") if n in self.model_fields_set and getattr(self, n) is None
         ]
         if cleared:
-            raise ValueError(
-                f"these fields cannot be cleared: {', '.join(cleared)} (an empty list clears the allow-list)"
-            )
+            raise ValueError(wording.ALLOW_LIST_CANNOT_BE_CLEARED(fields=", ".join(cleared)))
         return self
 
     def changes(self) -> dict[str, Any]:

@@ -20,7 +20,10 @@ from waymark.portal.schemas import (
     LinkStatusChange,
     PartnerOut,
     ProfileUpdate,
+    TimeZoneChoice,
+    TimeZoneOut,
 )
+from waymark.programs import time_zones
 from waymark.reporting.reads import ZERO
 
 router = Router()
@@ -54,6 +57,19 @@ def put_email_choices(body: EmailChoices) -> EmailChoicesOut:
     me = web.partner()
     agent = actions.set_email_choices(me.agent, me.program, lang=body.lang, turned_off=set(body.turned_off))
     return email_choices_out(agent, me.program)
+
+
+@router.get("/api/profile/time-zone", tags=["partner"], summary="The zone your pages show times in")
+def get_time_zone() -> TimeZoneOut:
+    return TimeZoneOut(time_zone=web.partner().agent.time_zone)
+
+
+@router.put(
+    "/api/profile/time-zone", tags=["partner"], summary="Choose the zone your pages show times in (null: the browser's)"
+)
+def put_time_zone(body: TimeZoneChoice) -> TimeZoneOut:
+    me = web.partner()
+    return TimeZoneOut(time_zone=time_zones.set_for_partner(me.agent, body.time_zone, by=me.principal.email))
 
 
 @router.get("/api/links", tags=["partner"], summary="The calling partner's links, newest first, with their figures")

@@ -7,7 +7,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
+from waymark.core import times
 from waymark.models import Agent, Link, Program, as_dict
 from waymark.partners import snippets
 from waymark.partners.emails import TOPIC_LABELS
@@ -20,7 +21,8 @@ from waymark.portal.partner import qr
 from waymark.portal.partner.views import email_choices_out, link_out, partner_out
 from waymark.portal.reports import figures
 from waymark.portal.reports.pages import render
-from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate
+from waymark.portal.schemas import CommissionRuleOut, LinkCreate, LinkStatusChange, ProfileUpdate, TimeZoneChoice
+from waymark.programs import time_zones
 from waymark.web.app import policy_with_images
 
 router = Router()
@@ -116,7 +118,7 @@ def status_change() -> LinkStatusChange:
     try:
         return LinkStatusChange(status=web.form().get("status", ""))  # type: ignore[arg-type]
     except ValidationError as error:
-        raise web.BadRequest(f"the link's status must be {' or '.join(LinkStatus)}") from error
+        raise web.BadRequest(wording.LINK_STATUS(choices=" or ".join(LinkStatus))) from error
 
 
 @router.post("/portal/links/<code>/status")
@@ -127,7 +129,13 @@ def link_status(code: LinkCode) -> Response[str]:
 
 
 def _profile_page(
-    *, values: dict, errors: dict, saved: str | None = None, status: int = 200, email_error: str | None = None
+    *,
+    values: dict,
+    errors: dict,
+    saved: str | None = None,
+    status: int = 200,
+    email_error: str | None = None,
+    zone_error: str | None = None,
 ) -> Response[str]:
     me = web.partner()
     return web.render(
@@ -140,11 +148,14 @@ def _profile_page(
         saved=saved,
         emails=email_choices_out(me.agent, me.program),
         email_error=email_error,
+        partner_zone=me.agent.time_zone,
+        zones=times.zone_choices(),
+        zone_error=zone_error,
     )
 
 
 @router.get("/portal/profile")
-def profile(done: Annotated[Literal["saved", "emails"] | None, Query()] = None) -> Response[str]:
+def profile(done: Annotated[Literal["saved", "emails", "time-zone"] | None, Query()] = None) -> Response[str]:
     me = web.partner()
     return _profile_page(values={"name": me.agent.name, "website": me.agent.website}, errors={}, saved=done)
 
@@ -161,6 +172,19 @@ def save_email_choices() -> Response[str]:
         values = {"name": me.agent.name, "website": me.agent.website}
         return _profile_page(values=values, errors={}, status=400, email_error=error.message)
     return web.redirect("/portal/profile?done=emails")
+
+
+@router.post("/portal/profile/time-zone")
+def save_time_zone() -> Response[str]:
+    """The zone the partner's pages show times in (empty: its browser's)."""
+    me = web.partner()
+    try:
+        choice = TimeZoneChoice(time_zone=web.form().get("time_zone") or None)
+    except ValidationError as error:
+        values = {"name": me.agent.name, "website": me.agent.website}
+        return _profile_page(values=values, errors={}, status=400, zone_error=web.field_errors(error)["time_zone"])
+    time_zones.set_for_partner(me.agent, choice.time_zone, by=me.principal.email)
+    return web.redirect("/portal/profile?done=time-zone")
 
 
 @router.post("/portal/profile")

@@ -1,6 +1,6 @@
 """The partner postback actions the page and the JSON API share, with domain refusals as 400s."""
 
-from waymark import web
+from waymark import web, wording
 from waymark.models import Agent
 from waymark.partner_postbacks import log, settings
 from waymark.portal.partner.postback_schemas import PartnerPostbackIn, PartnerPostbackOut
@@ -15,7 +15,7 @@ def save(agent: Agent, body: PartnerPostbackIn) -> PartnerPostbackOut:
     try:
         _, secret = settings.save(agent, body.url_template, list(body.events))
     except settings.InvalidSettings as error:
-        raise web.BadRequest(f"url_template: {error}") from error
+        raise web.BadRequest(wording.URL_TEMPLATE_PROBLEM(error=error.args[0] if error.args else "")) from error
     return current(agent, secret)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from waymark import catalog, web
+from waymark import catalog, web, wording
 from waymark.core import times
 from waymark.models import Program
 from waymark.payouts import accounts, files, store
@@ -37,7 +37,7 @@ def statement(program: Program, agent_id: str, partner_name: str, payout_id: str
     """The partner's own line of a run (agent-index: another partner's is never found), as a statement."""
     lines = [line for line in store.line_of_partner(agent_id, payout_id) if line.program_id == program.program_id]
     if not lines:
-        raise web.NotFound("there is no such payout of yours")
+        raise web.NotFound(wording.NO_SUCH_PAYOUT())
     terms = terms_of(program)
     return StatementOut(
         program_name=program.name,
@@ -83,7 +83,7 @@ def _run(program_id: str, payout_id: str):
     try:
         return store.get_run(program_id, payout_id)
     except store.RunNotFound as error:
-        raise web.NotFound("there is no such payout run in this program") from error
+        raise web.NotFound(wording.NO_SUCH_RUN()) from error
 
 
 def mark_paid(program_id: str | None, payout_id: str, body: MarkPaid, *, by: str) -> RunDetail:
@@ -92,7 +92,7 @@ def mark_paid(program_id: str | None, payout_id: str, body: MarkPaid, *, by: str
     try:
         run = store.mark_paid(program.program_id, payout_id, by=by, agent_id=body.agent_id, currency=body.currency)
     except store.RunNotFound as error:
-        raise web.NotFound("this run has no line for that partner") from error
+        raise web.NotFound(wording.NO_LINE_FOR_PARTNER()) from error
     except store.PayoutRefused as error:
         raise web.Conflict(str(error)) from error
     return views.run_detail(run, store.lines_of(payout_id))
@@ -113,7 +113,7 @@ def pay_file(program_id: str | None, payout_id: str, kind: str, currency: str | 
     program = common.program(program_id)
     run = _run(program.program_id, payout_id)
     if run.status != "review":
-        raise web.Conflict(f"the run is {run.status}: there is nothing left to pay")
+        raise web.Conflict(wording.RUN_NOTHING_LEFT(status=run.status))
     lines = store.lines_of(payout_id)
     currency = currency or program.currency
     try:

@@ -4,7 +4,7 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from waymark import web
+from waymark import web, wording
 from waymark.payouts import store
 from waymark.portal.params import CurrencyQuery, PayoutId, ProgramId
 from waymark.portal.payouts import actions, views
@@ -48,7 +48,7 @@ def my_payment_details() -> PaymentDetailsOut:
     me = web.partner()
     found = views.details_out(store.details_of(me.agent.agent_id))
     if found is None:
-        raise web.NotFound("you have not entered payment details yet")
+        raise web.NotFound(wording.NO_PAYMENT_DETAILS())
     return found
 
 

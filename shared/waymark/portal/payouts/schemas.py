@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from waymark import wording
 from waymark.payouts import accounts
 from waymark.payouts.vocabulary import PayoutMethod
 from waymark.portal.schemas import _text, normalize_email
@@ -55,14 +56,14 @@ class PaymentDetailsIn(BaseModel):
     def _checked(self) -> "PaymentDetailsIn":
         if self.method == PayoutMethod.BANK:
             if not self.account_holder:
-                raise ValueError("a bank transfer needs the account holder's name")
+                raise ValueError(wording.BANK_NEEDS_HOLDER())
             if not self.bic:
-                raise ValueError("a bank transfer needs the BIC of the account's bank")
+                raise ValueError(wording.BANK_NEEDS_BIC())
             self.account = accounts.normalize_iban(self.account)
             self.bic = accounts.normalize_bic(self.bic)
         else:
             if self.bic:
-                raise ValueError(f"a BIC belongs to a bank transfer, not to {self.method.value}")
+                raise ValueError(wording.BIC_ONLY_FOR_BANK(method=self.method.value))
             self.account = normalize_email(self.account)
         return self
 

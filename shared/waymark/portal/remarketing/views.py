@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from waymark import wording
 from waymark.conversions.vocabulary import Channel
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile, as_dict
 from waymark.portal.schemas import Money
@@ -118,7 +119,7 @@ class PreviewRequest(StrictInput):
     @model_validator(mode="after")
     def _one_template(self) -> "PreviewRequest":
         if (self.template_id is None) == (self.template is None):
-            raise ValueError("give either template_id or template")
+            raise ValueError(wording.TEMPLATE_ONE_OF())
         return self
 
 

@@ -2,7 +2,7 @@
 HTTP errors: record an offline sale, reassign a sale to another partner, decide a page at once,
 and open a concierge's order page from the inside-sales directory."""
 
-from waymark import catalog, web
+from waymark import catalog, web, wording
 from waymark.conversions import advertisers, offline_sales, reassignment, status_changes
 from waymark.conversions.offline_sales import OfflineSale
 from waymark.conversions.recording import Recorded
@@ -15,7 +15,7 @@ def record_offline_sale(body: OfflineSaleIn, *, by: str) -> Recorded:
     try:
         advertiser = advertisers.get_advertiser(body.advertiser_id)
     except advertisers.AdvertiserNotFound:
-        raise web.BadRequest("there is no such advertiser: choose one of the program's advertisers") from None
+        raise web.BadRequest(wording.CHOOSE_ADVERTISER()) from None
     sale = OfflineSale(
         order_id=body.order_id,
         amount=body.amount,
@@ -30,10 +30,7 @@ def record_offline_sale(body: OfflineSaleIn, *, by: str) -> Recorded:
     except offline_sales.SaleRefused as error:
         raise web.BadRequest(str(error)) from error
     if recorded.repeat and not recorded.same_sale:
-        raise web.Conflict(
-            f"order {body.order_id} was recorded before with another amount, currency or channel: "
-            "a correction is a new order id, or a decision on the recorded one"
-        )
+        raise web.Conflict(wording.OFFLINE_ORDER_RECORDED(order_id=body.order_id))
     return recorded
 
 
@@ -41,7 +38,7 @@ def reassign(conversion_id: str, body: ReassignIn, *, by: str) -> Conversion:
     try:
         return reassignment.reassign(conversion_id, body.agent_id, by=by, note=body.note)
     except reassignment.ConversionNotFound:
-        raise web.NotFound("there is no such conversion") from None
+        raise web.NotFound(wording.NO_SUCH_CONVERSION()) from None
     except reassignment.DecisionIncomplete as error:
         raise web.BadRequest(str(error)) from error
     except reassignment.TransitionRefused as error:
@@ -67,7 +64,7 @@ def inside_sales_visit(agent_id: str, *, by: str) -> inside_sales.Visit:
     agent = catalog.agent(agent_id)
     program = catalog.program(agent.program_id) if agent else None
     if agent is None or program is None:
-        raise web.NotFound("there is no such partner")
+        raise web.NotFound(wording.NO_SUCH_PARTNER())
     try:
         return inside_sales.open_order_page(agent, program, by=by)
     except inside_sales.NoOrderPage as error:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import unquote
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions import queries, status_changes
 from waymark.conversions.vocabulary import Channel
 from waymark.core import aws, times
@@ -66,7 +66,7 @@ def checked_month(month: str | None) -> str:
     except reads.BadPeriod as error:
         raise web.BadRequest(str(error)) from error
     if month > current_month():
-        raise web.BadRequest("that month has not started yet")
+        raise web.BadRequest(wording.MONTH_NOT_STARTED())
     return month
 
 
@@ -137,7 +137,7 @@ class LinkFigures:
 def link_figures(agent_id: str, link_code: str, days: int = CHART_DAYS) -> LinkFigures:
     """One link's totals and daily series. The caller has checked that the link is the partner's."""
     if not 1 <= days <= reads.MAX_DAYS:
-        raise web.BadRequest(f"days must be between 1 and {reads.MAX_DAYS}")
+        raise web.BadRequest(wording.DAYS_BETWEEN(maximum=reads.MAX_DAYS))
     end = today()
     series = reads.link_days(link_code, end - timedelta(days=days - 1), end)
     totals = link_totals(agent_id).get(link_code, reads.ZERO)
@@ -197,7 +197,7 @@ def sub_id_page(agent_id: str, month: str, cursor: str | None) -> SubIdPage:
     key = web.decode_cursor(cursor, _sub_scope(agent_id, month))
     after = key.get("sk") if key else None
     if key is not None and not isinstance(after, str):
-        raise web.BadRequest("this page link is not valid; start again from the first page")
+        raise web.BadRequest(wording.PAGE_LINK_INVALID())
     rows, next_key = reads.partner_sub_ids(agent_id, month, limit=SUB_ID_PAGE, after=after)
     return SubIdPage(rows, _sub_cursor(agent_id, month, next_key))
 
@@ -237,7 +237,7 @@ def _conversion_page(scope: str, cursor: str | None, query) -> tuple[list[Conver
     key = web.decode_cursor(cursor, scope)
     inner = key.get("c") if key else None
     if key is not None and not isinstance(inner, str):
-        raise web.BadRequest("this page link is not valid; start again from the first page")
+        raise web.BadRequest(wording.PAGE_LINK_INVALID())
     try:
         page = query(inner)
     except queries.BadQuery as error:
@@ -287,7 +287,7 @@ def program_conversions(filters: ConversionFilters, cursor: str | None) -> Conve
     By partner name: the newest CONVERSION_PAGE of the matching partners (agent-index), one page."""
     if filters.partner_name:
         if cursor or filters.agent_id:
-            raise web.BadRequest("filter by partner code or by partner name, and the name shows one page only")
+            raise web.BadRequest(wording.PARTNER_CODE_OR_NAME())
         try:
             named = queries.conversions_of_partners_named(
                 filters.program_id,

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from waymark import web
+from waymark import web, wording
+from waymark.core import times
 from waymark.models import Agent, Program
 from waymark.portal.params import Cursor, MonthPath, PickedMonth
 from waymark.portal.reports import figures
@@ -94,7 +95,7 @@ def export_statement() -> Response[str]:
 def required_month(form: dict[str, str]) -> str:
     month = form.get("month", "").strip()
     if not month:
-        raise web.BadRequest("choose a month to export")
+        raise web.BadRequest(wording.CHOOSE_MONTH())
     return month
 
 
@@ -104,6 +105,6 @@ def export_page(found: exports.Export, what: str, back_url: str) -> Response[str
         what=what,
         export=found,
         filename=found.key.replace("/", "-"),
-        expires=found.expires_at.strftime("%H:%M UTC on %d %b %Y"),
+        expires=times.iso(found.expires_at),
         back_url=back_url,
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from waymark import wording
 from waymark.conversions.attribution import DECISIONS, NEEDS_REASON, Reason
 from waymark.conversions.offline_sales import OFFLINE_CHANNELS
 from waymark.conversions.postbacks import Money
@@ -229,7 +230,7 @@ class ConversionStatusIn(BaseModel):
     @model_validator(mode="after")
     def _reason_given(self) -> "ConversionStatusIn":
         if self.status in NEEDS_REASON and self.reason is None:
-            raise ValueError(f"say why the conversion is {self.status}: choose a reason")
+            raise ValueError(wording.STATUS_NEEDS_REASON(status=self.status))
         return self
 
 
@@ -274,9 +275,9 @@ class OfflineSaleIn(BaseModel):
     def _partner_named(self) -> "OfflineSaleIn":
         if self.ref:
             if ids.normalize_ref_code(self.ref) is None:
-                raise ValueError("the reference code has six letters and digits, like 7KQ-4ZD")
+                raise ValueError(wording.REF_CODE_FORM())
         elif not self.agent:
-            raise ValueError("name the partner: a reference code or a partner code")
+            raise ValueError(wording.NAME_THE_PARTNER())
         return self
 
     @property

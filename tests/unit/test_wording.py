@@ -1,0 +1,90 @@
+"""The message catalogue (waymark.core.phrases): every sentence in every shipped language, said in the reader's."""
+
+import json
+import string
+import subprocess
+import sys
+
+import pytest
+from pydantic import BaseModel, ValidationError, field_validator
+
+from devstack.template import ROOT
+from waymark import wording
+from waymark.conversions import postback_wording
+from waymark.core import field_messages, phrases
+
+CATALOGUES = (wording, postback_wording)
+
+
+def _phrases() -> list[phrases.Phrase]:
+    found = [value for module in CATALOGUES for value in vars(module).values() if isinstance(value, phrases.Phrase)]
+    assert len(found) > 100  # both catalogues were read
+    return found
+
+
+def test_every_phrase_has_every_shipped_language_with_the_same_placeholders():
+    for phrase in _phrases():
+        assert phrases.PHRASES[phrase.id] is phrase, phrase  # ids are unique: the registry holds this one
+        english = phrase.placeholders("en")
+        for lang in phrases.SHIPPED:
+            assert phrase.texts.get(lang, "").strip(), (phrase.id, lang)
+            assert phrase.placeholders(lang) == english, (phrase.id, lang)
+            for _, name, _, _ in string.Formatter().parse(phrase.texts[lang]):
+                assert not name or name.isidentifier(), (phrase.id, lang, name)  # {0} or {a.b} would not format
+        assert set(phrase.texts) <= set(phrases.SHIPPED), phrase.id
+
+
+def test_a_said_phrase_is_english_text_that_says_itself_in_german_with_its_parameters():
+    said = wording.FIELD_TOO_LONG(field="Name", maximum=120)
+    assert said == "Name is longer than 120 characters" and isinstance(said, str)
+    assert said.in_language("de") == "Name ist länger als 120 Zeichen"
+    assert said.in_language("fr") == said  # a language without a text reads English
+    error = ValueError(said)
+    assert isinstance(str(error), phrases.Said) and str(error).in_language("de").startswith("Name ist")
+    nested = wording.PAGE_ON_ALLOWED_DOMAINS(name="order_page_url", error=wording.URL_INVALID(field="x"))
+    assert nested.in_language("de") == (
+        "order_page_url: x ist keine gültige URL (es muss eine https-Seite auf einer der erlaubten Domains sein)"
+    )
+    body = {"message": said, "errors": [{"field": "name", "message": said}], "status": 400}
+    assert phrases.in_language(body, "de") == {
+        "message": "Name ist länger als 120 Zeichen",
+        "errors": [{"field": "name", "message": "Name ist länger als 120 Zeichen"}],
+        "status": 400,
+    }
+
+
+def test_a_phrase_needs_english_and_a_unique_id():
+    with pytest.raises(ValueError, match="English"):
+        phrases.Phrase("test.no_english", de="nur Deutsch")
+    with pytest.raises(ValueError, match="two phrases"):
+        phrases.Phrase(wording.FIELD_REQUIRED.id, en="again")
+
+
+class _Zone(BaseModel):
+    code: str
+
+    @field_validator("code")
+    @classmethod
+    def _checked(cls, value: str) -> str:
+        raise ValueError(wording.TIME_ZONE_UNKNOWN())
+
+
+def test_our_validators_sentences_are_said_in_the_callers_language_not_matched_as_english():
+    with pytest.raises(ValidationError) as caught:
+        _Zone(code="Mars")
+    [problem] = caught.value.errors(include_url=False)
+    assert field_messages.explain(problem, "en").startswith("choose a time zone from the list")
+    assert field_messages.explain(problem, "de").startswith("wählen Sie eine Zeitzone aus der Liste")
+    [api] = field_messages.problems(caught.value, "de")
+    assert api["type"] == "value_error" and api["message"].startswith("wählen Sie")
+
+
+def test_the_postback_function_loads_no_page_code_for_its_messages():
+    probe = (
+        "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
+        "print(json.dumps(sorted(m for m in ('jinja2', 'waymark.web', 'waymark.portal') "
+        "if m in sys.modules) + [('postback_wording' in dir(__import__('waymark.conversions').conversions))]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "postback"), str(ROOT / "shared")],
+                            capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    assert json.loads(result.stdout) == [True]  # its catalogue, and nothing of the pages'
