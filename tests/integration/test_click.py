@@ -33,7 +33,7 @@ def test_a_click_redirects_with_click_id_and_stores_the_session(runtime, shop, a
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["headers"]["Referrer-Policy"] == "strict-origin-when-cross-origin"
     # A first click: the browser now holds this link, from this second, for an hour.
-    clicked_at = int(datetime.fromisoformat(Session.get(click_id).created_at).timestamp())
+    clicked_at = int(datetime.fromisoformat(Session.get(*Session.key(click_id)).created_at).timestamp())
     seen_now = seen.updated({}, shop.link.code, clicked_at)
     assert response["cookies"] == [
         f"__Host-wm_click={click_id}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax",

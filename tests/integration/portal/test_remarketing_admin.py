@@ -431,12 +431,12 @@ OPERATORS_OWN = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OPERATOR#
 
 def config_table_grants() -> dict[str, dict]:
     """action -> its condition, for PortalDataPolicy's statements on ConfigTable (template.yaml)."""
-    from tests.helpers.policies import listed
+    from tests.helpers.policies import decided, listed
     from tests.helpers.stack import STACK
 
     document = STACK.resources["PortalDataPolicy"]["Properties"]["PolicyDocument"]
     grants = {}
-    for statement in document["Statement"]:
+    for statement in decided(document["Statement"]):
         if {"Fn::GetAtt": ["ConfigTable", "Arn"]} not in listed(statement["Resource"]):
             continue
         if statement.get("Condition") == OPERATORS_OWN:
