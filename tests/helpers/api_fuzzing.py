@@ -23,6 +23,9 @@ from tests.helpers.portal import build_world, stored_state
 
 BASE = "http://waymark.test"
 EXAMPLES = 6  # per operation, caller and mode: 60-odd operations, so the suite keeps its minutes
+# A caller the operation must refuse is turned away before its input matters (the role check comes
+# first), so a couple of requests per mode show it; each must be a 4xx, never data.
+REFUSED_EXAMPLES = 2
 
 
 class LambdaAdapter(BaseAdapter):
@@ -82,8 +85,11 @@ def open_api(aws, runtime):
     return world, session, schemathesis.openapi.from_dict(document)
 
 
-def fuzz(api, token: str, include: Callable[[str], bool]) -> int:
-    """Send each included operation (by path) its examples in both modes as `token`'s caller; returns how many."""
+def fuzz(api, token: str, include: Callable[[str], bool], *, refused: bool = False) -> int:
+    """Send each included operation (by path) its examples in both modes as `token`'s caller; returns how many.
+
+    `refused`: the caller has no right to these operations, so every answer must be a 4xx.
+    """
     from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
 
@@ -96,7 +102,7 @@ def fuzz(api, token: str, include: Callable[[str], bool]) -> int:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @settings(
-                max_examples=EXAMPLES,
+                max_examples=REFUSED_EXAMPLES if refused else EXAMPLES,
                 deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),
@@ -108,6 +114,8 @@ def fuzz(api, token: str, include: Callable[[str], bool]) -> int:
                 response = case.call(base_url=BASE, session=session, headers=headers)
                 sent += 1
                 case.validate_response(response, checks=[not_a_server_error])
+                if refused:
+                    assert 400 <= response.status_code < 500, (case.method, case.path, response.status_code)
                 if before is not None and response.status_code >= 400:  # refused: partners, links, config unchanged
                     assert stored_state() == before, (case.method, case.path, response.status_code)
 

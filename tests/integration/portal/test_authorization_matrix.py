@@ -556,7 +556,7 @@ def matrix():
         }
         operator()  # the calling operator, with its authenticator app, made before any write is watched
         world.payout_id = payout_run_for(world.program, world.b, also_details_of=world.a)
-        yield world, stored_state()
+        yield world, stored_state(keep=True)
 
 
 @pytest.fixture
@@ -631,3 +631,18 @@ def test_route_answers_each_caller_as_the_access_rule_says(world, key):
                 assert not _leaks(answer.body, world.a), (key, role)
         if refused or key.startswith("GET "):
             assert not writes, f"{key} wrote {writes} for {role}"
+
+
+def test_the_stored_state_sees_any_write_and_its_restore_undoes_it(world, matrix):
+    """The matrix's proof that a refused request "changed nothing" is only as good as this comparison."""
+    from waymark.models import Agent
+
+    _, saved = matrix
+    agent = Agent.get(world.a.agent_id)
+    agent.update(actions=[Agent.name.set("Renamed by the test")])
+    changed = stored_state()
+    assert changed != saved
+    assert any("Renamed by the test" in line for line in changed[Agent.Meta.table_name])
+    restore_state(saved)
+    assert stored_state() == saved
+    assert Agent.get(world.a.agent_id).name == world.a.name
