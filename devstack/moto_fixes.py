@@ -27,6 +27,13 @@
    and the second checks it, marks the email verified and uses the code up, as Cognito does.
    Tests read the code from the user (`email_code`); the local stack lists it at /_local/codes.
 
+6. Keys made on first use. moto gives every KMS key an RSA private key (a 2,048-bit key pair
+   generated at CreateKey, ~60 ms) that only asymmetric Sign, Verify and GetPublicKey read, and
+   every Cognito user pool parses the same fixed signing key anew (~150 ms: joserfc recovers
+   its prime factors). Each embedded AWS provisions two keys and a pool, and the integration
+   suite starts hundreds of embedded AWSs. Here a key's RSA pair is generated when first read,
+   and the pools share one parsed copy of moto's one signing key.
+
 Development and test tooling only: the local stack and tests/conftest.py apply it before any
 request, and tests/integration/test_moto_fixes.py holds it to DynamoDB's documented behaviour.
 """
@@ -59,7 +66,52 @@ def apply() -> None:
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _add_email_verification()
+    _make_keys_on_first_use()
     _applied = True
+
+
+class _KeyPairOnFirstUse:
+    """moto's private key for a KMS key, generated the first time anything reads it."""
+
+    def __init__(self, generate, key_spec: str) -> None:
+        self._generate, self._key_spec, self._key = generate, key_spec, None
+
+    def __getattr__(self, name: str):
+        if self._key is None:
+            self._key = self._generate(self._key_spec)
+        return getattr(self._key, name)
+
+
+def _make_keys_on_first_use() -> None:
+    from moto.cognitoidp import models as cognito
+    from moto.kms import models as kms
+
+    generate = kms.generate_private_key
+    kms.generate_private_key = lambda key_spec: _KeyPairOnFirstUse(generate, key_spec)
+
+    parse = cognito.jwk.RSAKey.import_key
+    parsed: dict[str, Any] = {}
+
+    def import_key(value, *args, **kwargs):
+        # moto passes the same resource file every time; anything else is parsed as asked.
+        if args or kwargs or not isinstance(value, dict) or value.get("kid") != "dummy":
+            return parse(value, *args, **kwargs)
+        if "dummy" not in parsed:
+            parsed["dummy"] = parse(value)
+        return parsed["dummy"]
+
+    cognito.jwk = _JwkWith(cognito.jwk, import_key)
+
+
+class _JwkWith:
+    """joserfc's jwk module as moto's Cognito sees it, with RSAKey.import_key replaced."""
+
+    def __init__(self, module, import_key) -> None:
+        self._module = module
+        self.RSAKey = type("RSAKey", (), {"import_key": staticmethod(import_key)})
+
+    def __getattr__(self, name: str):
+        return getattr(self._module, name)
 
 
 def _add_email_verification() -> None:

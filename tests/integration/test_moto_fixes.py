@@ -132,3 +132,30 @@ def test_email_codes_are_checked_used_up_and_verify_the_address(aws):
         cognito.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
     assert again.value.response["Error"]["Code"] == "CodeMismatchException"
     assert "new@example.com" not in email_codes(aws)
+
+
+def test_kms_keys_sign_and_encrypt_with_their_key_pair_made_on_first_use(aws):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.kms.models import kms_backends
+
+    kms = boto3.client("kms", region_name="eu-west-1")
+    symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=symmetric, Plaintext=b"secret", EncryptionContext={"purpose": "test"})["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"purpose": "test"})["Plaintext"] == b"secret"
+    assert kms_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].keys[symmetric].private_key._key is None  # never made
+
+    signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]["KeyId"]
+    signed = kms.sign(KeyId=signing, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")["Signature"]
+    verify = {"KeyId": signing, "Message": b"m", "SigningAlgorithm": "RSASSA_PSS_SHA_256"}
+    assert kms.verify(**verify, Signature=signed)["SignatureValid"]
+    assert not kms.verify(**verify, Signature=signed[:-1] + bytes([signed[-1] ^ 1]))["SignatureValid"]
+
+
+def test_user_pools_share_moto_s_one_signing_key_and_their_tokens_verify(aws):
+    from moto.cognitoidp.models import cognitoidp_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    cognito = boto3.client("cognito-idp", region_name="eu-west-1")
+    first, second = (cognito.create_user_pool(PoolName=name)["UserPool"]["Id"] for name in ("one", "two"))
+    pools = cognitoidp_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].user_pools
+    assert pools[first].json_web_key is pools[second].json_web_key
