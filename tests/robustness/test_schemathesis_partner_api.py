@@ -1,4 +1,5 @@
-"""schemathesis as a partner on every operation: its own, and the console's, each of which must refuse it (a 4xx, never a 5xx or data).
+"""schemathesis as a partner on every operation: its own, and the console's, each of which must refuse
+it (a 4xx, never a 5xx or data).
 
 How the requests are made and checked: tests/helpers/api_fuzzing.py. Two tests, so the suite's
 workers share the operations (each stays well inside the per-test timeout).
