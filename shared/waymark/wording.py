@@ -1151,3 +1151,43 @@ UNSUB_PARTNER_DONE = Phrase(
     "Sie sie wieder.",
 )
 UNSUB_BACK = Phrase("unsubscribe.back", en="Back to {program}", de="Zurück zu {program}")
+
+# ---------------------------------------------------------------------------- conversion decisions, exchange rates
+
+TRANSITION_NOT_ALLOWED = Phrase(
+    "decision.transition_not_allowed",
+    en="a {from_status} conversion can become {allowed}, not {to_status}",
+    de="eine Conversion im Status {from_status} kann {allowed} werden, nicht {to_status}",
+)
+TRANSITION_NOTHING = Phrase("decision.transition_nothing", en="nothing", de="nichts")
+UNDO_NEEDS_NOTE = Phrase(
+    "decision.undo_needs_note",
+    en="say why the {from_status} decision is undone: write a note",
+    de="sagen Sie, warum die Entscheidung {from_status} zurückgenommen wird: schreiben Sie eine Notiz",
+)
+STATUS_NEEDS_REASON_CODE = Phrase(
+    "decision.status_needs_reason_code",
+    en="say why the conversion is {to_status} (a reason code)",
+    de="sagen Sie, warum die Conversion {to_status} ist (ein Grundcode)",
+)
+CONVERSIONS_MISSING = Phrase(
+    "decision.conversions_missing",
+    en="the page's conversions are missing: reload the list and try again",
+    de="die Conversions der Seite fehlen: laden Sie die Liste neu und versuchen Sie es erneut",
+)
+CHOOSE_PROGRAMS_ADVERTISER = Phrase(
+    "decision.choose_programs_advertiser",
+    en="choose one of this program's advertisers",
+    de="wählen Sie einen der Advertiser dieses Programms",
+)
+RATE_NOT_DECIMAL = Phrase("rates.not_decimal", en="{value} is not a decimal number", de="{value} ist keine Dezimalzahl")
+RATE_RANGE = Phrase(
+    "rates.range",
+    en="a rate is a positive number from {minimum} to below {maximum}",
+    de="ein Kurs ist eine positive Zahl von {minimum} bis unter {maximum}",
+)
+RATE_DIGITS = Phrase(
+    "rates.digits",
+    en="a rate has at most {digits} significant digits",
+    de="ein Kurs hat höchstens {digits} signifikante Stellen",
+)

@@ -166,3 +166,16 @@ def test_the_public_pages_sentences_say_themselves_in_german():
     with pytest.raises(BadToken) as caught:
         OfferLink.parse("garbage", 0)
     assert str(caught.value).in_language("de") == "Dieser Link ist ungültig."
+
+
+def test_decision_and_exchange_rate_refusals_say_themselves_in_german():
+    from waymark.conversions import attribution, exchange
+
+    assert _german(lambda: attribution.check_transition("approved", "pending", None)).startswith(
+        "eine Conversion im Status approved kann "
+    )
+    assert _german(lambda: attribution.check_transition("pending", "rejected", None)) == (
+        "sagen Sie, warum die Conversion rejected ist (ein Grundcode)"
+    )
+    assert _german(lambda: exchange.parse_rate("abc")) == "'abc' ist keine Dezimalzahl"
+    assert _german(lambda: exchange.parse_rate("-1")).startswith("ein Kurs ist eine positive Zahl von")
