@@ -1191,3 +1191,19 @@ RATE_DIGITS = Phrase(
     en="a rate has at most {digits} significant digits",
     de="ein Kurs hat höchstens {digits} signifikante Stellen",
 )
+
+# ---------------------------------------------------------------------------- the mail and remarketing console forms
+
+MAIL_SUPPRESS_OR_LIFT = Phrase(
+    "mail.suppress_or_lift", en="choose Suppress or Lift", de="wählen Sie Suppress oder Lift"
+)
+MAIL_ONE_ADDRESS = Phrase(
+    "mail.one_address",
+    en="enter one email address, like ann@example.org",
+    de="geben Sie eine E-Mail-Adresse ein, etwa ann@example.org",
+)
+RM_PREVIEW_CHOOSE = Phrase(
+    "remarketing.preview_choose",
+    en="choose a language and a channel",
+    de="wählen Sie eine Sprache und einen Kanal",
+)
