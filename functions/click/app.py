@@ -7,10 +7,11 @@ Metrics and the log context come from waymark.core.hot_path, Powertools' output 
 
 from aws_lambda_powertools import Logger
 
-from waymark.click import seen
+from waymark.click import click_wording, seen
+from waymark.click.projections import ProgramView
 from waymark.click.rules import ClickOutcome, ClickRequest, click_cookie
 from waymark.click.tracking import track_click
-from waymark.core import hot_path, httpapi
+from waymark.core import hot_path, httpapi, phrases
 
 logger = Logger()
 metrics = hot_path.CountMetrics()
@@ -28,27 +29,38 @@ def click(event: dict) -> dict:
             source_ip=httpapi.source_ip(event),
             seen=httpapi.cookies(event).get(seen.SEEN_COOKIE),
         )
-    except httpapi.BadQuery as error:
+    except httpapi.BadQuery:
         metrics.count("ClickRejected")
-        return httpapi.page(400, "Bad tracking link", str(error))
+        return _page(event, None, 400, "Bad tracking link", click_wording.QUERY_MALFORMED())
     try:
         outcome = track_click(request)
     except Exception:
         logger.exception("link lookup failed and nothing was cached")
         metrics.count("ClickUnavailable")
-        response = httpapi.page(503, "Please try again", "This link is briefly unavailable. Please retry in a moment.")
+        response = _page(event, None, 503, "Please try again", click_wording.BRIEFLY_UNAVAILABLE())
         response["headers"]["Retry-After"] = "2"
         return response
-    return shape(outcome)
+    return shape(outcome, event)
 
 
-def shape(outcome: ClickOutcome) -> dict:
+def _page(event: dict, program: ProgramView | None, status: int, title: str, message: str) -> dict:
+    """A refusal's page, its message in the visitor's Accept-Language among the program's languages (any shipped
+    one when the link names no program), else the program's default; the heading stays English."""
+    accept = httpapi.header(event, "accept-language") or ""
+    if program is None:
+        lang = phrases.choose_language(accept, phrases.SHIPPED, None)
+    else:
+        lang = phrases.choose_language(accept, program.languages, program.default_language)
+    return httpapi.page(status, title, phrases.in_language(message, lang), lang=lang)
+
+
+def shape(outcome: ClickOutcome, event: dict) -> dict:
     if outcome.status == 404:
         metrics.count("ClickUnknownLink")
-        return httpapi.page(404, "Link not found", outcome.message or "")
+        return _page(event, outcome.program, 404, "Link not found", outcome.message or "")
     if outcome.status != 302:
         metrics.count("ClickRejected")
-        return httpapi.page(outcome.status, "This link cannot be followed", outcome.message or "")
+        return _page(event, outcome.program, outcome.status, "This link cannot be followed", outcome.message or "")
     metrics.count("ClickCredited" if outcome.credited else "ClickNotCredited")
     if outcome.kept_for_replay:
         metrics.count("ClickKeptForReplay")

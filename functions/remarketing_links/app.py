@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
+from waymark import wording
 from waymark.core import httpapi
 from waymark.core.times import utcnow
 from waymark.remarketing import email_links
@@ -26,10 +27,13 @@ def _page(page: email_links.Page) -> Response[str]:
     return Response(status_code=page.status, content_type=content_type, body=page.html(), headers=headers)
 
 
+def _accept_language() -> str:
+    return app.current_event.headers.get("accept-language") or ""
+
+
 def _unavailable() -> Response[str]:
-    page = email_links.Page(
-        503, "en", "Please try again", "This page is briefly unavailable. Please retry in a moment."
-    )
+    lang = email_links.visitor_language(_accept_language(), None)
+    page = email_links.Page(503, lang, "Please try again", wording.PAGE_BRIEFLY_UNAVAILABLE())
     response = _page(page)
     response.headers["Retry-After"] = "2"
     return response
@@ -52,7 +56,8 @@ def offer(token: str) -> Response[str]:
         return _unavailable()
     if outcome.status != 302:
         metrics.add_metric(name="RemarketingLinkRejected", unit=MetricUnit.Count, value=1)
-        return _page(email_links.Page(outcome.status, "en", outcome.title, outcome.message))
+        lang = email_links.visitor_language(_accept_language(), outcome.program)
+        return _page(email_links.Page(outcome.status, lang, outcome.title, outcome.message))
     metrics.add_metric(name="RemarketingClick", unit=MetricUnit.Count, value=1)
     if outcome.kept_for_replay:
         metrics.add_metric(name="RemarketingClickKeptForReplay", unit=MetricUnit.Count, value=1)
@@ -67,7 +72,7 @@ def offer(token: str) -> Response[str]:
 @app.get("/unsubscribe/<token>")
 def confirm_unsubscribe(token: str) -> Response[str]:
     try:
-        page = email_links.unsubscribe_page(token)
+        page = email_links.unsubscribe_page(token, _accept_language())
     except Exception:
         logger.exception("unsubscribe page failed")  # the link key could not be read
         return _unavailable()
@@ -79,7 +84,9 @@ def confirm_unsubscribe(token: str) -> Response[str]:
 def unsubscribe(token: str) -> Response[str]:
     body = app.current_event.decoded_body or ""
     try:
-        page = email_links.unsubscribe(token, one_click="List-Unsubscribe=One-Click" in body)
+        page = email_links.unsubscribe(
+            token, one_click="List-Unsubscribe=One-Click" in body, accept_language=_accept_language()
+        )
     except Exception:
         logger.exception("unsubscribe failed")
         return _unavailable()
@@ -94,7 +101,8 @@ def unsubscribe(token: str) -> Response[str]:
 @app.exception_handler(UnicodeDecodeError)
 def not_text(error: UnicodeDecodeError) -> Response[str]:
     # A body that is not UTF-8 arrives base64-encoded, and Powertools cannot decode it.
-    return _page(email_links.Page(400, "en", "This request is not valid", "Please use the link in your email."))
+    lang = email_links.visitor_language(_accept_language(), None)
+    return _page(email_links.Page(400, lang, "This request is not valid", wording.USE_LINK_IN_EMAIL()))
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -928,3 +928,282 @@ RM_CHANNEL_NOT_SAVED = Phrase(
 RM_TEMPLATE_IN_USE = Phrase(
     "remarketing.template_in_use", en="The template is used by: {users}.", de="Die Vorlage wird verwendet von: {users}."
 )
+
+# ---------------------------------------------------------------------------- advertisers, partners, programs, payouts
+
+FIELDS_NOT_CHANGEABLE = Phrase(
+    "refusal.fields_not_changeable",
+    en="these fields cannot be changed here: {fields} (allowed: {allowed})",
+    de="diese Felder können hier nicht geändert werden: {fields} (erlaubt: {allowed})",
+)
+GRACE_HOURS = Phrase(
+    "advertiser.grace_hours",
+    en="the grace period is 0 to {maximum} hours",
+    de="die Übergangszeit beträgt 0 bis {maximum} Stunden",
+)
+UNKNOWN_ACTION = Phrase(
+    "partner.unknown_action",
+    en="{action} is not an action on a partner: choose {choices}",
+    de="{action} ist keine Aktion für einen Partner: wählen Sie {choices}",
+)
+PAYPAL_ROWS = Phrase(
+    "payouts.paypal_rows",
+    en="a PayPal Payouts file holds at most {maximum} payments; this run has {count}",
+    de="eine PayPal-Payouts-Datei fasst höchstens {maximum} Zahlungen; dieser Lauf hat {count}",
+)
+WISE_ROWS = Phrase(
+    "payouts.wise_rows",
+    en="a Wise batch holds at most {maximum} payments; this run has {count}",
+    de="ein Wise-Stapel fasst höchstens {maximum} Zahlungen; dieser Lauf hat {count}",
+)
+QR_URL_TOO_LONG = Phrase(
+    "links.qr_url_too_long",
+    en="the link with its sub-IDs must be at most {maximum} characters for a QR code",
+    de="der Link mit seinen Sub-IDs darf für einen QR-Code höchstens {maximum} Zeichen lang sein",
+)
+
+# ---------------------------------------------------------------------------- partner emails' wording (mail console)
+
+MAIL_NOT_SAVED = Phrase("mail.not_saved", en="The wording was not saved.", de="Der Wortlaut wurde nicht gespeichert.")
+MAIL_SUBJECT_MISSING = Phrase(
+    "mail.subject_missing", en="a subject is missing for {lang}", de="für {lang} fehlt ein Betreff"
+)
+MAIL_CONTENT_MISSING = Phrase(
+    "mail.content_missing", en="content is missing for {lang}", de="für {lang} fehlt der Inhalt"
+)
+MAIL_TOO_LONG = Phrase(
+    "mail.too_long",
+    en="all languages together may have at most {maximum} characters",
+    de="alle Sprachen zusammen dürfen höchstens {maximum} Zeichen haben",
+)
+MAIL_CHOOSE_LANGUAGE = Phrase(
+    "mail.choose_language",
+    en="Choose a language of the program ({languages}).",
+    de="Wählen Sie eine Sprache des Programms ({languages}).",
+)
+MAIL_NOT_PROGRAM_LANGUAGE = Phrase(
+    "mail.not_program_language",
+    en="not a language of the program ({languages})",
+    de="keine Sprache des Programms ({languages})",
+)
+MAIL_WRITE_TO_PREVIEW = Phrase(
+    "mail.write_to_preview",
+    en="Write a subject and content in {lang} to preview it.",
+    de="Schreiben Sie einen Betreff und Inhalt auf {lang}, um die Vorschau zu sehen.",
+)
+MAIL_EMPTY = Phrase("mail.empty", en="empty", de="leer")
+MAIL_PREVIEW_FAILED = Phrase(
+    "mail.preview_failed", en="The preview did not render.", de="Die Vorschau konnte nicht erstellt werden."
+)
+MAIL_PROBLEM_AT_LINE = Phrase("mail.problem_at_line", en="{problem} (line {line})", de="{problem} (Zeile {line})")
+
+# ---------------------------------------------------------------------------- email templates (remarketing rendering)
+
+RENDER_RANGE = Phrase(
+    "render.range",
+    en="range() may give at most {maximum} numbers",
+    de="range() darf höchstens {maximum} Zahlen liefern",
+)
+RENDER_POWER = Phrase(
+    "render.power", en="powers above {maximum} are not allowed", de="Potenzen über {maximum} sind nicht erlaubt"
+)
+RENDER_REPEAT = Phrase(
+    "render.repeat",
+    en="repeating text or a list that often makes it too long",
+    de="Text oder eine Liste so oft zu wiederholen macht sie zu lang",
+)
+RENDER_CALLS = Phrase(
+    "render.calls",
+    en="a template may make at most {maximum} calls (macros, range, …)",
+    de="eine Vorlage darf höchstens {maximum} Aufrufe machen (Makros, range, …)",
+)
+RENDER_LOOP_DEPTH = Phrase(
+    "render.loop_depth",
+    en="loops may nest at most {maximum} deep",
+    de="Schleifen dürfen höchstens {maximum} tief verschachtelt sein",
+)
+RENDER_LOOP_OVER = Phrase(
+    "render.loop_over",
+    en="loop over the booking's data or range(), not over text written here",
+    de="Schleifen laufen über die Daten der Buchung oder range(), nicht über hier geschriebenen Text",
+)
+RENDER_BODY_LONG = Phrase("render.body_long", en="longer than {maximum} characters", de="länger als {maximum} Zeichen")
+RENDER_OUTPUT_LONG = Phrase(
+    "render.output_long",
+    en="the email would be longer than {maximum} characters",
+    de="die E-Mail wäre länger als {maximum} Zeichen",
+)
+RM_TEMPLATE_NOT_SAVED = Phrase(
+    "remarketing.template_not_saved", en="The template was not saved.", de="Die Vorlage wurde nicht gespeichert."
+)
+RM_TEMPLATE_NOT_SAVED_MISSING = Phrase(
+    "remarketing.template_not_saved_missing",
+    en="The template was not saved: content is missing for {languages}.",
+    de="Die Vorlage wurde nicht gespeichert: für {languages} fehlt der Inhalt.",
+)
+RM_PREVIEW_FAILED = Phrase(
+    "remarketing.preview_failed", en="The preview failed: {error}", de="Die Vorschau ist fehlgeschlagen: {error}"
+)
+RM_UNKNOWN_PLACEHOLDER = Phrase(
+    "remarketing.unknown_placeholder",
+    en="unknown placeholder {placeholder} (known: {known})",
+    de="unbekannter Platzhalter {placeholder} (bekannt: {known})",
+)
+
+# ---------------------------------------------------------------------------- the remarketing console
+
+RM_ALREADY_EXISTS = Phrase(
+    "remarketing.already_exists",
+    en="there is already a {what} {wanted}; change it instead",
+    de="{what} {wanted} gibt es schon; ändern Sie stattdessen das bestehende",
+)
+RM_RESERVED_ID = Phrase(
+    "remarketing.reserved_id",
+    en="{wanted} cannot be the id of a {what}: choose another id",
+    de="{wanted} kann nicht die ID von {what} sein: wählen Sie eine andere ID",
+)
+RM_RESERVED = Phrase("remarketing.reserved", en="reserved", de="reserviert")
+RM_ID_NOT_PATHS = Phrase(
+    "remarketing.id_not_paths",
+    en="the {field} in the body is not the one in the path",
+    de="{field} im Inhalt ist nicht die aus dem Pfad",
+)
+RM_NO_TEMPLATE_NAMED = Phrase(
+    "remarketing.no_template_named",
+    en="there is no email template {template_id}",
+    de="eine E-Mail-Vorlage {template_id} gibt es nicht",
+)
+RM_NO_PROFILE_NAMED = Phrase(
+    "remarketing.no_profile_named",
+    en="there is no cross-sell profile {profile_id}",
+    de="ein Cross-Selling-Profil {profile_id} gibt es nicht",
+)
+RM_TEMPLATE_NO_CONTENT = Phrase(
+    "remarketing.template_no_content",
+    en="The template has no content for {lang}.",
+    de="Die Vorlage hat keinen Inhalt für {lang}.",
+)
+RM_NO_SUCH = Phrase("remarketing.no_such", en="there is no such {what}", de="{what} gibt es nicht")
+RM_PROFILE_WORD = Phrase("remarketing.profile_word", en="cross-sell profile", de="Cross-Selling-Profil")
+RM_TEMPLATE_WORD = Phrase("remarketing.template_word", en="email template", de="E-Mail-Vorlage")
+RM_NO_EMAIL_SETTINGS = Phrase(
+    "remarketing.no_email_settings",
+    en="the {channel} channel has no email settings yet",
+    de="der Kanal {channel} hat noch keine E-Mail-Einstellungen",
+)
+
+# ---------------------------------------------------------------------------- the offer and unsubscribe pages
+
+LINK_NOT_VALID = Phrase("email_link.not_valid", en="This link is not valid.", de="Dieser Link ist ungültig.")
+OFFER_EXPIRED = Phrase("email_link.offer_expired", en="This offer has expired.", de="Dieses Angebot ist abgelaufen.")
+OFFER_GONE = Phrase(
+    "email_link.offer_gone", en="This offer is no longer available.", de="Dieses Angebot ist nicht mehr verfügbar."
+)
+USE_EMAIL_LINK = Phrase(
+    "email_link.use_email_link",
+    en="{problem} Please use the link in your email.",
+    de="{problem} Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+)
+OFFER_PAGE_UNAVAILABLE = Phrase(
+    "email_link.offer_page_unavailable",
+    en="The booking page for this offer is not available.",
+    de="Die Buchungsseite für dieses Angebot ist nicht verfügbar.",
+)
+PAGE_BRIEFLY_UNAVAILABLE = Phrase(
+    "email_link.briefly_unavailable",
+    en="This page is briefly unavailable. Please retry in a moment.",
+    de="Diese Seite ist kurz nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
+)
+USE_LINK_IN_EMAIL = Phrase(
+    "email_link.use_link_in_email",
+    en="Please use the link in your email.",
+    de="Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+)
+UNSUB_CONFIRM_TITLE = Phrase("unsubscribe.confirm_title", en="Unsubscribe", de="Abmelden")
+UNSUB_CONFIRM = Phrase(
+    "unsubscribe.confirm",
+    en="Stop receiving offers from {program} by email?",
+    de="Keine Angebote von {program} mehr per E-Mail erhalten?",
+)
+UNSUB_BUTTON = Phrase("unsubscribe.button", en="Unsubscribe", de="Abmelden")
+UNSUB_DONE_TITLE = Phrase("unsubscribe.done_title", en="You are unsubscribed", de="Sie sind abgemeldet")
+UNSUB_DONE = Phrase(
+    "unsubscribe.done",
+    en="You will not receive offers from {program} by email any more.",
+    de="Sie erhalten keine Angebote von {program} mehr per E-Mail.",
+)
+UNSUB_BAD_TITLE = Phrase("unsubscribe.bad_title", en="This link is not valid", de="Dieser Link ist ungültig")
+UNSUB_BAD = Phrase(
+    "unsubscribe.bad",
+    en="Please use the unsubscribe link in your email.",
+    de="Bitte verwenden Sie den Abmeldelink aus Ihrer E-Mail.",
+)
+UNSUB_PARTNER_CONFIRM = Phrase(
+    "unsubscribe.partner_confirm",
+    en="Stop these emails from {program}: {topic}?",
+    de="Diese E-Mails von {program} abbestellen: {topic}?",
+)
+UNSUB_PARTNER_DONE = Phrase(
+    "unsubscribe.partner_done",
+    en="You will not get these emails from {program} any more. Your account settings in the partner portal turn "
+    "them back on.",
+    de="Sie erhalten diese E-Mails von {program} nicht mehr. In den Kontoeinstellungen des Partnerportals bestellen "
+    "Sie sie wieder.",
+)
+UNSUB_BACK = Phrase("unsubscribe.back", en="Back to {program}", de="Zurück zu {program}")
+
+# ---------------------------------------------------------------------------- conversion decisions, exchange rates
+
+TRANSITION_NOT_ALLOWED = Phrase(
+    "decision.transition_not_allowed",
+    en="a {from_status} conversion can become {allowed}, not {to_status}",
+    de="eine Conversion im Status {from_status} kann {allowed} werden, nicht {to_status}",
+)
+TRANSITION_NOTHING = Phrase("decision.transition_nothing", en="nothing", de="nichts")
+UNDO_NEEDS_NOTE = Phrase(
+    "decision.undo_needs_note",
+    en="say why the {from_status} decision is undone: write a note",
+    de="sagen Sie, warum die Entscheidung {from_status} zurückgenommen wird: schreiben Sie eine Notiz",
+)
+STATUS_NEEDS_REASON_CODE = Phrase(
+    "decision.status_needs_reason_code",
+    en="say why the conversion is {to_status} (a reason code)",
+    de="sagen Sie, warum die Conversion {to_status} ist (ein Grundcode)",
+)
+CONVERSIONS_MISSING = Phrase(
+    "decision.conversions_missing",
+    en="the page's conversions are missing: reload the list and try again",
+    de="die Conversions der Seite fehlen: laden Sie die Liste neu und versuchen Sie es erneut",
+)
+CHOOSE_PROGRAMS_ADVERTISER = Phrase(
+    "decision.choose_programs_advertiser",
+    en="choose one of this program's advertisers",
+    de="wählen Sie einen der Advertiser dieses Programms",
+)
+RATE_NOT_DECIMAL = Phrase("rates.not_decimal", en="{value} is not a decimal number", de="{value} ist keine Dezimalzahl")
+RATE_RANGE = Phrase(
+    "rates.range",
+    en="a rate is a positive number from {minimum} to below {maximum}",
+    de="ein Kurs ist eine positive Zahl von {minimum} bis unter {maximum}",
+)
+RATE_DIGITS = Phrase(
+    "rates.digits",
+    en="a rate has at most {digits} significant digits",
+    de="ein Kurs hat höchstens {digits} signifikante Stellen",
+)
+
+# ---------------------------------------------------------------------------- the mail and remarketing console forms
+
+MAIL_SUPPRESS_OR_LIFT = Phrase(
+    "mail.suppress_or_lift", en="choose Suppress or Lift", de="wählen Sie Suppress oder Lift"
+)
+MAIL_ONE_ADDRESS = Phrase(
+    "mail.one_address",
+    en="enter one email address, like ann@example.org",
+    de="geben Sie eine E-Mail-Adresse ein, etwa ann@example.org",
+)
+RM_PREVIEW_CHOOSE = Phrase(
+    "remarketing.preview_choose",
+    en="choose a language and a channel",
+    de="wählen Sie eine Sprache und einen Kanal",
+)

@@ -121,6 +121,21 @@ def test_unknown_codes_are_a_404_page(runtime, shop, aws_requests):
     assert aws_requests.calls == ["GetItem"]  # the malformed code is not even looked up
 
 
+def test_a_refusal_page_speaks_the_visitors_language_among_the_programs(runtime, shop):
+    hostile = "url=https%3A%2F%2Fevil.example%2F"
+    _, german = http_event(runtime.stack, "GET", f"/c/{shop.link.code}", query=hostile,
+                           headers={"accept-language": "de-CH,de;q=0.9,en;q=0.5"})  # fmt: skip
+    page = runtime.invoke("ClickFunction", german)
+    assert page["statusCode"] == 400 and '<html lang="de">' in page["body"]
+    assert "Diesem Link kann nicht gefolgt werden: der Host des Ziels ist nicht erlaubt." in page["body"]
+    _, french = http_event(runtime.stack, "GET", f"/c/{shop.link.code}", query=hostile,
+                           headers={"accept-language": "fr"})  # fmt: skip
+    page = runtime.invoke("ClickFunction", french)  # not a language of the program: its default, English
+    assert '<html lang="en">' in page["body"] and "This link cannot be followed: destination host" in page["body"]
+    _, unknown = http_event(runtime.stack, "GET", "/c/nosuchcode", headers={"accept-language": "de"})
+    assert "Diesen Tracking-Link gibt es nicht." in runtime.invoke("ClickFunction", unknown)["body"]
+
+
 @pytest.mark.parametrize("change", ["pause_link", "suspend_partner"])
 def test_paused_links_and_suspended_partners_redirect_without_credit(runtime, shop, change):
     if change == "pause_link":

@@ -115,6 +115,17 @@ def test_an_altered_link_gets_a_page_and_no_redirect(aws, runtime, emailed):
         assert "This link is not valid" in response["body"]
 
 
+def test_a_bad_link_is_refused_in_the_visitors_language(aws, runtime):
+    german = {"accept-language": "de-AT,de;q=0.8"}
+    offer = request(aws, runtime, "GET", "https://track.example.com/x/garbage", headers=german)
+    assert offer["statusCode"] == 400 and '<html lang="de">' in offer["body"]
+    assert "Dieser Link ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail." in offer["body"]
+    page = request(aws, runtime, "GET", "https://track.example.com/unsubscribe/garbage", headers=german)
+    assert page["statusCode"] == 400 and "Bitte verwenden Sie den Abmeldelink aus Ihrer E-Mail." in page["body"]
+    english = request(aws, runtime, "GET", "https://track.example.com/x/garbage", headers={"accept-language": "fr"})
+    assert '<html lang="en">' in english["body"] and "This link is not valid." in english["body"]
+
+
 def test_an_expired_link_gets_a_page_and_no_redirect(aws, runtime, emailed):
     from waymark.remarketing.tokens import OfferLink
 

@@ -63,12 +63,13 @@ def test_views_read_what_the_models_write():
     )
     program = Program(*Program.key("shop"), program_id="shop", name="Shop", default_landing_url="https://www.example.com/",
                       allowed_domains=["www.example.com", "*.example.com"], allow_http=True, click_param="wm",
-                      passthrough=False, attribution_window_days=30,
+                      passthrough=False, attribution_window_days=30, languages=["de", "en"], default_language="de",
                       settings={"remarketing": {"email": True}})  # fmt: skip
     read = ProgramView.from_item(program.serialize())
     assert (read.program_id, read.default_landing_url, read.allowed_domains, read.allow_http, read.click_param,
-            read.passthrough, read.attribution_window_days) == (
+            read.passthrough, read.attribution_window_days, read.languages, read.default_language) == (
         "shop", "https://www.example.com/", ("www.example.com", "*.example.com"), True, "wm", False, 30,
+        ("de", "en"), "de",
     )  # fmt: skip
     assert program_key("shop") == Program.key("shop")
 
@@ -78,8 +79,10 @@ def test_views_take_the_models_defaults_for_missing_attributes():
     assert (link.destination, link.sub_defaults, link.status) == (None, {}, Link().status)
     program = ProgramView.from_item({"program_id": {"S": "p"}, "default_landing_url": {"S": "https://x.example/"}})
     defaults = Program()
-    assert (program.click_param, program.passthrough, program.allow_http, program.attribution_window_days) == (
+    assert (program.click_param, program.passthrough, program.allow_http, program.attribution_window_days,
+            list(program.languages), program.default_language) == (
         defaults.click_param, defaults.passthrough, defaults.allow_http, defaults.attribution_window_days,
+        defaults.languages, defaults.default_language,
     )  # fmt: skip
     assert AgentView.from_item({"agent_id": {"S": "a"}}).status == Agent().status
 
@@ -89,7 +92,7 @@ def test_the_click_function_loads_no_pynamodb_pydantic_jinja_or_bot_lists():
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
         "print(json.dumps(sorted(m for m in ('pynamodb', 'pydantic', 'jinja2', 'waymark.models', "
         "'aws_xray_sdk', 'boto3', 'waymark.reporting.reads', 'waymark.catalog', 'waymark.click.useragents', "
-        "'crawlerdetect', 'is_bot', 'regex', 'ua_parser') if m in sys.modules)))"
+        "'crawlerdetect', 'is_bot', 'regex', 'ua_parser', 'waymark.wording', 'waymark.web') if m in sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "click"), str(ROOT / "shared")],
                             capture_output=True, text=True, timeout=60, check=True)  # fmt: skip

@@ -4,16 +4,18 @@ import json
 import string
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import BaseModel, ValidationError, field_validator
 
 from devstack.template import ROOT
 from waymark import wording
+from waymark.click import click_wording
 from waymark.conversions import postback_wording
 from waymark.core import field_messages, phrases
 
-CATALOGUES = (wording, postback_wording)
+CATALOGUES = (wording, postback_wording, click_wording)
 
 
 def _phrases() -> list[phrases.Phrase]:
@@ -88,3 +90,92 @@ def test_the_postback_function_loads_no_page_code_for_its_messages():
     result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "functions" / "postback"), str(ROOT / "shared")],
                             capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
     assert json.loads(result.stdout) == [True]  # its catalogue, and nothing of the pages'
+
+
+def _german(call) -> str:
+    """What a German reader is told when `call` refuses: its error's sentence said in German."""
+    with pytest.raises(ValueError, match=r".") as caught:  # every refusal says something
+        call()
+    said = str(caught.value)
+    assert isinstance(said, phrases.Sayable), said  # a catalogue phrase, not a literal English string
+    return said.in_language("de")
+
+
+def test_advertiser_partner_and_program_refusals_say_themselves_in_german():
+    from waymark.conversions import advertisers
+    from waymark.partners import management, qr_codes
+    from waymark.programs import settings
+
+    assert _german(lambda: advertisers.update_advertiser("adv", {"secret": "x"}, by="ops")) == (
+        "diese Felder können hier nicht geändert werden: secret (erlaubt: name, allowed_cidrs, status)"
+    )
+    assert _german(lambda: advertisers.rotate_credentials("adv", grace_hours=-1, by="ops")).startswith(
+        "die Übergangszeit beträgt 0 bis"
+    )
+    assert _german(lambda: management.partners_of("shop", status="gone")).startswith("status muss eines davon sein:")
+    assert _german(lambda: management.change_status("ag1", "promote")).startswith(
+        "'promote' ist keine Aktion für einen Partner: wählen Sie approve"
+    )
+    assert _german(lambda: settings.update_program("shop", {"program_id": "x"}, by="ops")).startswith(
+        "diese Felder können hier nicht geändert werden: program_id (erlaubt: "
+    )
+    long_url = "https://t.example/c/abc?sub1=" + "x" * 3000
+    assert _german(lambda: qr_codes.link_url(long_url, {})).startswith("der Link mit seinen Sub-IDs darf")
+
+
+def test_mail_wording_and_email_template_refusals_say_themselves_in_german():
+    from waymark.models import Program
+    from waymark.partners import email_settings
+    from waymark.remarketing import render, rules
+
+    program = Program(program_id="shop", name="Shop", languages=["en", "de"], currency="EUR")
+    empty = email_settings.WordingInput(subjects={"en": "Hi"}, bodies={"en": {"html": "<p>{{ range(5000) }}</p>"}})
+    with pytest.raises(email_settings.ConfigRejected) as caught:
+        email_settings.check(program, "approved", empty)
+    assert str(caught.value).in_language("de") == "Der Wortlaut wurde nicht gespeichert."
+    said = [e["message"].in_language("de") for e in caught.value.errors]
+    assert said[:2] == ["für de fehlt ein Betreff", "für de fehlt der Inhalt"]
+    assert said[2].startswith("range() darf höchstens 1000 Zahlen liefern") and len(said) == 3
+    nested = "{% for a in b %}{% for c in d %}{% for e in f %}{% endfor %}{% endfor %}{% endfor %}"
+    assert _german(lambda: render.render(nested, {}, html=True)).startswith("Schleifen dürfen höchstens 2")
+    assert _german(lambda: rules.fill_booking_url("https://shop.example/{oops}", {})).startswith(
+        "unbekannter Platzhalter {oops} (bekannt: "
+    )
+
+
+def test_the_public_pages_sentences_say_themselves_in_german():
+    from waymark.click import destinations, rules
+    from waymark.click.projections import LinkView, ProgramView
+    from waymark.remarketing.tokens import BadToken, OfferLink
+
+    allowed = destinations.allowed_domains(("www.example.com",))
+    assert _german(lambda: destinations.check_destination("https://evil.example/", allowed)) == (
+        "der Host des Ziels ist nicht erlaubt"
+    )
+    rules_said = destinations.allowed_domains(("www.example.com", "*.example.com")).described()
+    assert rules_said == "www.example.com or any subdomain of example.com"
+    assert rules_said.in_language("de") == "www.example.com oder jede Subdomain von example.com"
+    program = ProgramView("shop", "https://www.example.com/", ("www.example.com",))
+    link = LinkView("lnk", "ag1", "shop", "https://evil.example/")
+    refused = rules.decide(rules.ClickRequest("lnk"), link, None, program, datetime.now(UTC))
+    assert refused.status == 400 and refused.program is program
+    assert (
+        refused.message.in_language("de")
+        == "Diesem Link kann nicht gefolgt werden: der Host des Ziels ist nicht erlaubt."
+    )
+    with pytest.raises(BadToken) as caught:
+        OfferLink.parse("garbage", 0)
+    assert str(caught.value).in_language("de") == "Dieser Link ist ungültig."
+
+
+def test_decision_and_exchange_rate_refusals_say_themselves_in_german():
+    from waymark.conversions import attribution, exchange
+
+    assert _german(lambda: attribution.check_transition("approved", "pending", None)).startswith(
+        "eine Conversion im Status approved kann "
+    )
+    assert _german(lambda: attribution.check_transition("pending", "rejected", None)) == (
+        "sagen Sie, warum die Conversion rejected ist (ein Grundcode)"
+    )
+    assert _german(lambda: exchange.parse_rate("abc")) == "'abc' ist keine Dezimalzahl"
+    assert _german(lambda: exchange.parse_rate("-1")).startswith("ein Kurs ist eine positive Zahl von")

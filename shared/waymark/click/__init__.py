@@ -10,4 +10,5 @@ Only botocore is loaded here (no PynamoDB, pydantic or Jinja2), so the click fun
   seen          the cookie of links this browser clicked in the last hour: repeats versus unique clicks
   destinations  which URLs a link may send a visitor to, and how the click id rides along
   useragents    bots and link-preview fetchers versus people; device, OS and browser
+  click_wording the sentences of its refusal pages and destination checks, in each shipped language
 """

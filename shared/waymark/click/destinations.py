@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urlsplit
 
+from waymark.click import click_wording
+
 MAX_URL_LENGTH = 2048
 MACRO_NAMES = ("click_id", "agent_id", "link", "sub1", "sub2", "sub3", "sub4", "sub5", "source")
 _MACRO = re.compile(r"\{(" + "|".join(MACRO_NAMES) + r")\}")
@@ -43,21 +45,27 @@ class AllowedDomains:
             entry = raw.strip().lower()
             if entry.startswith("*."):
                 if not _valid_host(entry[2:]):
-                    raise ValueError(f"not a domain rule: {raw!r}")
+                    raise ValueError(click_wording.NOT_A_DOMAIN_RULE(raw=repr(raw)))
                 suffixes.append(entry[1:])
             elif _valid_host(entry):
                 exact.add(entry)
             else:
-                raise ValueError(f"not a domain rule: {raw!r}")
+                raise ValueError(click_wording.NOT_A_DOMAIN_RULE(raw=repr(raw)))
         return cls(frozenset(exact), tuple(suffixes))
 
     def allows(self, host: str) -> bool:
         return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
 
     def described(self) -> str:
-        """The rules in words: "www.example.com or any subdomain of example.com"."""
-        rules = sorted(self.exact) + [f"any subdomain of {suffix[1:]}" for suffix in self.suffixes]
-        return " or ".join([", ".join(rules[:-1]), rules[-1]] if len(rules) > 1 else rules) or "no domain yet"
+        """The rules in words, said in the reader's language: "www.example.com or any subdomain of example.com"."""
+        hosts = sorted(self.exact)
+        if self.suffixes:
+            hosts.append(click_wording.ANY_SUBDOMAIN(domains=", ".join(suffix[1:] for suffix in self.suffixes)))
+        if not hosts:
+            return click_wording.NO_DOMAIN_YET()
+        if len(hosts) == 1:
+            return hosts[0]
+        return click_wording.ONE_OF_HOSTS(hosts=", ".join(hosts[:-1]), last=hosts[-1])
 
 
 @lru_cache(maxsize=256)
@@ -75,32 +83,32 @@ def _valid_host(host: str) -> bool:
 def check_destination(raw: str, allowed: AllowedDomains, *, allow_http: bool = False) -> str:
     """Return `raw` rebuilt from its checked parts, or raise UnsafeDestination."""
     if not raw:
-        raise UnsafeDestination("destination is empty")
+        raise UnsafeDestination(click_wording.DESTINATION_EMPTY())
     if len(raw) > MAX_URL_LENGTH:
-        raise UnsafeDestination("destination is too long")
+        raise UnsafeDestination(click_wording.DESTINATION_TOO_LONG(maximum=MAX_URL_LENGTH))
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in raw):
-        raise UnsafeDestination("destination contains whitespace, control characters or backslashes")
+        raise UnsafeDestination(click_wording.DESTINATION_CHARACTERS())
     if _ENCODED_CONTROL.search(raw):
-        raise UnsafeDestination("destination contains encoded control characters")
+        raise UnsafeDestination(click_wording.DESTINATION_ENCODED_CONTROL())
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as error:
-        raise UnsafeDestination("destination is not a valid URL") from error
+        raise UnsafeDestination(click_wording.DESTINATION_INVALID()) from error
     scheme = parts.scheme.lower()
     if scheme not in (("http", "https") if allow_http else ("https",)):
         raise UnsafeDestination(
-            "destination must be an https URL" if not allow_http else "destination must be a web URL"
+            click_wording.DESTINATION_HTTPS() if not allow_http else click_wording.DESTINATION_WEB()
         )
     if not raw[len(scheme) :].startswith("://") or not parts.netloc:
-        raise UnsafeDestination("destination must be an absolute URL")
+        raise UnsafeDestination(click_wording.DESTINATION_ABSOLUTE())
     if any(ch in parts.netloc for ch in "@%[]{}"):
-        raise HostNotAllowed("destination host is not allowed")
+        raise HostNotAllowed(click_wording.DESTINATION_HOST())
     host = parts.hostname or ""
     if parts.netloc.endswith(":"):
-        raise UnsafeDestination("destination is not a valid URL")
+        raise UnsafeDestination(click_wording.DESTINATION_INVALID())
     if not _valid_host(host) or not allowed.allows(host):
-        raise HostNotAllowed("destination host is not allowed")
+        raise HostNotAllowed(click_wording.DESTINATION_HOST())
     netloc = host if port is None else f"{host}:{port}"
     rebuilt = f"{scheme}://{netloc}{_quote_keeping_macros(parts.path, _PATH_SAFE)}"
     if parts.query:

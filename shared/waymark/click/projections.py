@@ -66,6 +66,8 @@ class ProgramView:
         "attribution_window_days",
         "click_param",
         "default_landing_url",
+        "default_language",
+        "languages",
         "passthrough",
         "program_id",
     )  # fmt: skip
@@ -79,11 +81,14 @@ class ProgramView:
         click_param="click_id",
         passthrough=True,
         attribution_window_days=365,
+        languages=("en",),
+        default_language="en",
     ) -> None:
         self.program_id, self.default_landing_url = program_id, default_landing_url
         self.allowed_domains, self.allow_http = tuple(allowed_domains), allow_http
         self.click_param, self.passthrough = click_param, passthrough
         self.attribution_window_days = attribution_window_days
+        self.languages, self.default_language = tuple(languages), default_language  # of its pages' messages
 
     @classmethod
     def from_item(cls, item: dict) -> "ProgramView":
@@ -96,4 +101,6 @@ class ProgramView:
             _s(item, "click_param", "click_id"),
             _bool(item, "passthrough", True),
             _n(item, "attribution_window_days") or 365,
+            tuple(lang["S"] for lang in item.get("languages", {}).get("L", []) if "S" in lang) or ("en",),
+            _s(item, "default_language", "en"),
         )

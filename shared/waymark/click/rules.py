@@ -7,7 +7,7 @@ visitor goes and which session (if any) is credited. tracking.py does the I/O ar
 from datetime import datetime
 from functools import lru_cache
 
-from waymark.click import seen
+from waymark.click import click_wording, seen
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.projections import AgentView, LinkView, ProgramView
 from waymark.click.sessions import SUB_ID_FIELDS, SessionRecord, new_session, window_days
@@ -38,7 +38,7 @@ class ClickRequest:
 
 
 class ClickOutcome:
-    __slots__ = ("cookie_max_age", "kept_for_replay", "location", "message", "seen", "session", "status")
+    __slots__ = ("cookie_max_age", "kept_for_replay", "location", "message", "program", "seen", "session", "status")
 
     def __init__(self, status: int, location: str | None = None, message: str | None = None,
                  session: SessionRecord | None = None, cookie_max_age: int | None = None) -> None:  # fmt: skip
@@ -47,6 +47,7 @@ class ClickOutcome:
         self.cookie_max_age = cookie_max_age
         self.seen: str | None = None  # the __Secure-wm_seen value to set: a unique click's only
         self.kept_for_replay = False  # the session write failed and waits in the replay queue
+        self.program: ProgramView | None = None  # whose languages a refusal's page is in
 
     @property
     def credited(self) -> bool:
@@ -66,26 +67,34 @@ def _checked(raw: str, domains: tuple[str, ...], allow_http: bool) -> str:
 def decide(
     request: ClickRequest, link: LinkView | None, agent: AgentView | None, program: ProgramView | None, now: datetime
 ) -> ClickOutcome:
+    outcome = _decide(request, link, agent, program, now)
+    outcome.program = program
+    return outcome
+
+
+def _decide(
+    request: ClickRequest, link: LinkView | None, agent: AgentView | None, program: ProgramView | None, now: datetime
+) -> ClickOutcome:
     if link is None or program is None:
-        return ClickOutcome(404, message="This tracking link does not exist.")
+        return ClickOutcome(404, message=click_wording.LINK_UNKNOWN())
 
     reserved = {"url", program.click_param, *SUB_ID_FIELDS}
     sub_ids = {name: request.query.get(name) or link.sub_defaults.get(name) for name in SUB_ID_FIELDS}
     for name, value in sub_ids.items():
         if value is not None and len(value) > MAX_SUB_ID_LENGTH:
-            return ClickOutcome(400, message=f"{name} is longer than {MAX_SUB_ID_LENGTH} characters.")
+            return ClickOutcome(400, message=click_wording.SUB_ID_TOO_LONG(name=name, maximum=MAX_SUB_ID_LENGTH))
 
     raw_destination = request.query.get("url") or link.destination or program.default_landing_url
     try:
         destination = _checked(raw_destination, program.allowed_domains, program.allow_http)
     except UnsafeDestination as error:
-        return ClickOutcome(400, message=f"This link cannot be followed: {error}.")
+        return ClickOutcome(400, message=click_wording.CANNOT_FOLLOW(error=str(error)))
 
     passthrough = {}
     if program.passthrough:
         passthrough = {k: v for k, v in request.query.items() if k not in reserved}
         if len(passthrough) > MAX_PASSTHROUGH_PARAMS:
-            return ClickOutcome(400, message="Too many query parameters.")
+            return ClickOutcome(400, message=click_wording.TOO_MANY_PARAMETERS(maximum=MAX_PASSTHROUGH_PARAMS))
 
     not_credited = _not_credited_reason(request, link, agent)
     if not_credited:

@@ -21,7 +21,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions import advertiser_secrets
 from waymark.conversions.vocabulary import AdvertiserStatus
 from waymark.core.times import iso, utcnow
@@ -230,9 +230,11 @@ def update_advertiser(advertiser_id: str, values: dict[str, Any], *, by: str) ->
     """Change name, allowed_cidrs or status (validated already); recorded, nothing written when nothing changes."""
     unknown = set(values) - {"name", "allowed_cidrs", "status"}
     if unknown:
-        raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise ValueError(
+            wording.FIELDS_NOT_CHANGEABLE(fields=", ".join(sorted(unknown)), allowed="name, allowed_cidrs, status")
+        )
     if "status" in values and values["status"] not in set(AdvertiserStatus):
-        raise ValueError(f"status must be one of {', '.join(AdvertiserStatus)}")
+        raise ValueError(wording.ONE_OF(name="status", choices=", ".join(AdvertiserStatus)))
     advertiser = get_advertiser(advertiser_id)
     before, after = changes.diff(public_fields(advertiser), {**public_fields(advertiser), **values})
     if not after:
@@ -259,7 +261,7 @@ def rotate_credentials(
     The advertiser's id leaves the program's token_exposed_by, since the leaked token is replaced.
     """
     if not 0 <= grace_hours <= MAX_GRACE_HOURS:
-        raise ValueError(f"the grace period is 0 to {MAX_GRACE_HOURS} hours")
+        raise ValueError(wording.GRACE_HOURS(maximum=MAX_GRACE_HOURS))
     moment = now or utcnow()
     advertiser = get_advertiser(advertiser_id)
     token, hmac_secret = _new_credentials(advertiser_id)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from waymark import wording
 from waymark.click.sessions import SUB_ID_FIELDS
 from waymark.conversions.commissions import Price
 from waymark.conversions.exchange import Exchange
@@ -307,11 +308,11 @@ class UndoNeedsNote(ValueError):
 def check_transition(from_status: str, to_status: str, reason: str | None, note: str | None = None) -> None:
     """Raise ValueError unless an operator may move a conversion from `from_status` to `to_status`."""
     if to_status not in TRANSITIONS.get(from_status, ()):
-        allowed = ", ".join(TRANSITIONS.get(from_status, ())) or "nothing"
-        raise ValueError(f"a {from_status} conversion can become {allowed}, not {to_status}")
+        allowed = ", ".join(TRANSITIONS.get(from_status, ())) or wording.TRANSITION_NOTHING()
+        raise ValueError(wording.TRANSITION_NOT_ALLOWED(from_status=from_status, allowed=allowed, to_status=to_status))
     if from_status in UNDONE and not (note or "").strip():
-        raise UndoNeedsNote(f"say why the {from_status} decision is undone: write a note")
+        raise UndoNeedsNote(wording.UNDO_NEEDS_NOTE(from_status=from_status))
     if to_status in NEEDS_REASON:
         if reason is None:
-            raise ValueError(f"say why the conversion is {to_status} (a reason code)")
+            raise ValueError(wording.STATUS_NEEDS_REASON_CODE(to_status=to_status))
         Reason(reason)  # ValueError for codes outside the taxonomy

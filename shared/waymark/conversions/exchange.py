@@ -21,6 +21,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from waymark import wording
 from waymark.conversions import postback_wording
 from waymark.core import aws, currencies
 from waymark.core.cache import TTLCache
@@ -97,12 +98,12 @@ def parse_rate(value: Any) -> Decimal:
     try:
         rate = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
+        raise ValueError(wording.RATE_NOT_DECIMAL(value=repr(value))) from None
     if not rate.is_finite() or not MIN_RATE <= rate < MAX_RATE:
-        raise ValueError(f"a rate is a positive number from {MIN_RATE:f} to below {MAX_RATE:f}")
+        raise ValueError(wording.RATE_RANGE(minimum=f"{MIN_RATE:f}", maximum=f"{MAX_RATE:f}"))
     rate = rate.normalize()  # "1.10" and "1.1000" are one rate, kept short whatever the input's zeros
     if len(rate.as_tuple().digits) > RATE_DIGITS:
-        raise ValueError(f"a rate has at most {RATE_DIGITS} significant digits")
+        raise ValueError(wording.RATE_DIGITS(digits=RATE_DIGITS))
     return rate
 
 

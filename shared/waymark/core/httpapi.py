@@ -135,6 +135,6 @@ def page_html(
     )
 
 
-def page(status: int, title: str, message: str) -> dict:
-    """A small self-contained HTML page for visitors (errors on public links)."""
-    return {"statusCode": status, "headers": dict(PUBLIC_PAGE_HEADERS), "body": page_html(title, message)}
+def page(status: int, title: str, message: str, *, lang: str = "en") -> dict:
+    """A small self-contained HTML page for visitors (errors on public links); `lang` is its message's language."""
+    return {"statusCode": status, "headers": dict(PUBLIC_PAGE_HEADERS), "body": page_html(title, message, lang=lang)}

@@ -52,9 +52,9 @@ def create_by_hand(
     the same moment could both succeed; a login is unique in Cognito itself.
     """
     if partner_type not in PartnerType:
-        raise ValueError(f"partner type must be one of {', '.join(PartnerType)}")
+        raise ValueError(wording.ONE_OF(name="partner_type", choices=", ".join(PartnerType)))
     if login and not email:
-        raise ValueError("a partner with a portal login needs an email address")
+        raise ValueError(wording.LOGIN_NEEDS_EMAIL())
     email = email.lower() if email else None
     if email and email_in_program(program.program_id, email):
         raise EmailTaken(wording.ALREADY_PARTNER(email=email))

@@ -59,23 +59,29 @@ def _error(where: str, message: str) -> dict[str, str]:
     return {"field": where, "message": message}
 
 
+def _at_line(error: render.RenderError) -> str:
+    return wording.MAIL_PROBLEM_AT_LINE(problem=str(error), line=error.line) if error.line else str(error)
+
+
 def check(program: Program, kind: PartnerEmail, data: WordingInput) -> None:
     """Raise ConfigRejected unless every program language has a subject and content that render."""
     languages = list(program.languages)
     problems = []
     for lang in languages:
         if not (data.subjects.get(lang) or "").strip():
-            problems.append(_error(f"subjects.{lang}", f"a subject is missing for {lang}"))
+            problems.append(_error(f"subjects.{lang}", wording.MAIL_SUBJECT_MISSING(lang=lang)))
         if lang not in data.bodies or not data.bodies[lang].html.strip():
-            problems.append(_error(f"bodies.{lang}", f"content is missing for {lang}"))
+            problems.append(_error(f"bodies.{lang}", wording.MAIL_CONTENT_MISSING(lang=lang)))
     for lang in {*data.subjects, *data.bodies} - set(languages):
-        problems.append(_error(f"bodies.{lang}", f"{lang} is not a language of the program ({', '.join(languages)})"))
+        problems.append(
+            _error(f"bodies.{lang}", wording.RM_NOT_PROGRAM_LANGUAGE(lang=lang, languages=", ".join(languages)))
+        )
     size = sum(len(text) for text in data.subjects.values()) + sum(
         len(body.html) + len(body.text or "") for body in data.bodies.values()
     )
     if size > MAX_WORDING_CHARS:
-        problems.append(_error("bodies", f"all languages together may have at most {MAX_WORDING_CHARS} characters"))
-        raise ConfigRejected("The wording was not saved.", problems)
+        problems.append(_error("bodies", wording.MAIL_TOO_LONG(maximum=MAX_WORDING_CHARS)))
+        raise ConfigRejected(wording.MAIL_NOT_SAVED(), problems)
     sample = emails.sample(kind, program_name=program.name, currency=program.currency)
     for lang in languages:
         body = data.bodies.get(lang)
@@ -89,10 +95,9 @@ def check(program: Program, kind: PartnerEmail, data: WordingInput) -> None:
             try:
                 render.render(source, sample.variables(lang), html=html)
             except render.RenderError as error:
-                line = f" (line {error.line})" if error.line else ""
-                problems.append(_error(where, f"{error}{line}"))
+                problems.append(_error(where, _at_line(error)))
     if problems:
-        raise ConfigRejected("The wording was not saved.", problems)
+        raise ConfigRejected(wording.MAIL_NOT_SAVED(), problems)
 
 
 def save(program: Program, kind: PartnerEmail, data: WordingInput, *, by: str) -> PartnerEmailTemplate:
@@ -154,17 +159,20 @@ def _recorded(item: PartnerEmailTemplate | None) -> dict | None:
 def preview(program: Program, kind: PartnerEmail, data: WordingInput, lang: str) -> render.RenderedEmail:
     """Unsaved (or saved) wording rendered with sample data; raises ConfigRejected naming the problem."""
     if lang not in program.languages:
-        raise ConfigRejected("Choose a language of the program.", [_error("lang", "not a language of the program")])
+        languages = ", ".join(program.languages)
+        raise ConfigRejected(
+            wording.MAIL_CHOOSE_LANGUAGE(languages=languages),
+            [_error("lang", wording.MAIL_NOT_PROGRAM_LANGUAGE(languages=languages))],
+        )
     subject = data.subjects.get(lang) or ""
     body = data.bodies.get(lang)
     if not subject.strip() or body is None or not body.html.strip():
-        raise ConfigRejected(f"Write a subject and content in {lang} to preview it.", [_error("lang", "empty")])
+        raise ConfigRejected(wording.MAIL_WRITE_TO_PREVIEW(lang=lang), [_error("lang", wording.MAIL_EMPTY())])
     sample = emails.sample(kind, program_name=program.name, currency=program.currency)
     try:
         return emails.render_email(subject, body.html, body.text, sample, lang)
     except render.RenderError as error:
-        line = f" (line {error.line})" if error.line else ""
-        raise ConfigRejected("The preview did not render.", [_error(f"bodies.{lang}", f"{error}{line}")]) from error
+        raise ConfigRejected(wording.MAIL_PREVIEW_FAILED(), [_error(f"bodies.{lang}", _at_line(error))]) from error
 
 
 # ---------------------------------------------------------------------------- a partner's own choices

@@ -68,7 +68,7 @@ def create_agent(
     is one attempt, and AgentCodeTaken if the code exists; otherwise a free code is found.
     """
     if partner_type not in PartnerType:
-        raise ValueError(f"partner type must be one of {', '.join(PartnerType)}")
+        raise ValueError(wording.ONE_OF(name="partner_type", choices=", ".join(PartnerType)))
     now = iso(utcnow())
     initial = status or (PartnerStatus.ACTIVE if program.auto_approve else PartnerStatus.PENDING)
     for _ in range(1 if agent_id else _CODE_ATTEMPTS):
@@ -110,7 +110,7 @@ def change_status(agent_id: str, action: str, *, by: str | None = None, note: st
     With `by` (an operator) the change and its record are written in one transaction.
     """
     if action not in TRANSITIONS:
-        raise ValueError(f"unknown action {action!r}")
+        raise ValueError(wording.UNKNOWN_ACTION(action=repr(action), choices=", ".join(TRANSITIONS)))
     starts_from, target = TRANSITIONS[action]
     agent = get_partner(agent_id)
     if agent.status not in starts_from:
@@ -156,9 +156,9 @@ def update_partner(agent_id: str, changes: dict[str, Any], *, allowed: tuple[str
     """Set the given fields (None removes an optional one). `changes` must already be validated."""
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise ValueError(wording.FIELDS_NOT_CHANGEABLE(fields=", ".join(sorted(unknown)), allowed=", ".join(allowed)))
     if "partner_type" in changes and changes["partner_type"] not in PartnerType:
-        raise ValueError(f"partner type must be one of {', '.join(PartnerType)}")
+        raise ValueError(wording.ONE_OF(name="partner_type", choices=", ".join(PartnerType)))
     actions: list[Action] = [Agent.updated_at.set(iso(utcnow()))]
     for name, value in changes.items():
         attribute = getattr(Agent, name)
@@ -191,7 +191,7 @@ def partners_of(
 ) -> PartnerPage:
     """One page of a program's partners, by status then age (oldest first): a Query on program-status-index."""
     if status is not None and status not in PartnerStatus:
-        raise ValueError(f"status must be one of {', '.join(PartnerStatus)}")
+        raise ValueError(wording.ONE_OF(name="status", choices=", ".join(PartnerStatus)))
     condition = Agent.status_created.startswith(f"{status}#") if status else None
     results = Agent.by_program_status.query(
         program_id, condition, limit=limit, page_size=limit, last_evaluated_key=after

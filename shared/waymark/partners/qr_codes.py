@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import segno
 
+from waymark import wording
 from waymark.click.sessions import SUB_ID_FIELDS
 
 # A QR code holds at most ~2300 characters at level M; far shorter keeps it readable on paper.
@@ -23,7 +24,7 @@ def link_url(tracking_url: str, sub_ids: dict[str, str | None]) -> str:
     query = urlencode([(name, sub_ids[name]) for name in SUB_ID_FIELDS if sub_ids.get(name)])
     url = f"{tracking_url}?{query}" if query else tracking_url
     if len(url) > MAX_QR_URL:
-        raise UrlTooLong(f"the link with its sub-IDs must be at most {MAX_QR_URL} characters for a QR code")
+        raise UrlTooLong(wording.QR_URL_TOO_LONG(maximum=MAX_QR_URL))
     return url
 
 

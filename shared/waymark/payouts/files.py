@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from waymark import wording
 from waymark.core.currencies import round_money
 from waymark.models import PayoutLine
 from waymark.payouts.vocabulary import LineStatus, PayoutMethod
@@ -51,7 +52,7 @@ def paypal_csv(lines: Iterable[PayoutLine], currency: str, *, note: str) -> str:
         if line.currency == currency
     ]
     if len(rows) > PAYPAL_MAX_ROWS:
-        raise TooManyRows(f"a PayPal Payouts file holds at most {PAYPAL_MAX_ROWS} payments; this run has {len(rows)}")
+        raise TooManyRows(wording.PAYPAL_ROWS(maximum=PAYPAL_MAX_ROWS, count=len(rows)))
     return _csv(rows)
 
 
@@ -75,7 +76,7 @@ def wise_csv(lines: Iterable[PayoutLine], source_currency: str, *, reference_pre
             ]
         )
     if len(rows) - 1 > WISE_MAX_ROWS:
-        raise TooManyRows(f"a Wise batch holds at most {WISE_MAX_ROWS} payments; this run has {len(rows) - 1}")
+        raise TooManyRows(wording.WISE_ROWS(maximum=WISE_MAX_ROWS, count=len(rows) - 1))
     return _csv(rows)
 
 

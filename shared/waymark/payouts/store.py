@@ -514,10 +514,10 @@ def checked_details(method: str, account: str, bic: str | None) -> tuple[str, st
     """(account, bic) as stored, or accounts.InvalidAccount saying what the method takes."""
     if method == PayoutMethod.BANK:
         if not bic:
-            raise accounts.InvalidAccount("a bank transfer needs the BIC of the account's bank")
+            raise accounts.InvalidAccount(wording.BANK_NEEDS_BIC())
         return accounts.normalize_iban(account), accounts.normalize_bic(bic)
     if bic:
-        raise accounts.InvalidAccount(f"a BIC belongs to a bank transfer, not to {method}")
+        raise accounts.InvalidAccount(wording.BIC_ONLY_FOR_BANK(method=method))
     return account, None
 
 

@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.conversions.vocabulary import CouponPrecedence
 from waymark.models import PROGRAMS_LISTING, CommissionRule, Program, as_dict, connection
 from waymark.programs import changes
@@ -103,7 +103,7 @@ def update_program(program_id: str, values: dict[str, Any], *, by: str) -> Progr
     """Set the given fields (None removes an optional one); nothing is written when nothing changes."""
     unknown = set(values) - set(FIELDS)
     if unknown:
-        raise ValueError(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise ValueError(wording.FIELDS_NOT_CHANGEABLE(fields=", ".join(sorted(unknown)), allowed=", ".join(FIELDS)))
     program = get_program(program_id)
     before, after = changes.diff(fields_of(program), {**fields_of(program), **values})
     if not after:

@@ -170,7 +170,7 @@ def delete_profile(program: Program, profile_id: str) -> None:
         )
     except DeleteError as error:
         if _condition_failed(error):
-            raise NotFound(f"no profile {profile_id}") from error
+            raise NotFound(wording.RM_NO_PROFILE_NAMED(profile_id=profile_id)) from error
         raise
     store.forget(program.program_id)
     sync_program_flag(program.program_id)
@@ -260,11 +260,16 @@ def check_template(program: Program, data: TemplateInput) -> None:
             try:
                 render.render(source, context, html=part == "html")
             except render.RenderError as error:
-                where = f" (line {error.line})" if error.line else ""
-                errors.append(_error(f"bodies.{lang}.{part}", f"{error}{where}"))
+                problem = (
+                    wording.MAIL_PROBLEM_AT_LINE(problem=str(error), line=error.line) if error.line else str(error)
+                )
+                errors.append(_error(f"bodies.{lang}.{part}", problem))
     if errors:
-        message = "The template was not saved"
-        message += f": content is missing for {', '.join(missing)}." if missing else "."
+        message = (
+            wording.RM_TEMPLATE_NOT_SAVED_MISSING(languages=", ".join(missing))
+            if missing
+            else wording.RM_TEMPLATE_NOT_SAVED()
+        )
         raise TemplateRejected(message, errors, missing)
 
 
@@ -303,7 +308,7 @@ def delete_template(program: Program, template_id: str) -> None:
         EmailTemplate(*EmailTemplate.key(program.program_id, template_id)).delete(condition=EmailTemplate.pk.exists())
     except DeleteError as error:
         if _condition_failed(error):
-            raise NotFound(f"no template {template_id}") from error
+            raise NotFound(wording.RM_NO_TEMPLATE_NAMED(template_id=template_id)) from error
         raise
     store.forget(program.program_id)
 
@@ -397,21 +402,23 @@ def preview(
     """The email as a customer in `lang` would get it, with sample booking data (nothing stored)."""
     config = store.load(program.program_id, consistent=True)
     if lang not in program.languages:
-        raise ConfigRejected(wording.RM_LANGUAGE_UNKNOWN(lang=lang), [_error("lang", "unknown language")])
+        raise ConfigRejected(
+            wording.RM_LANGUAGE_UNKNOWN(lang=lang), [_error("lang", wording.RM_LANGUAGE_UNKNOWN(lang=lang))]
+        )
     if isinstance(template, str):
         stored = config.templates.get(template)
         if stored is None:
-            raise NotFound(f"no template {template}")
+            raise NotFound(wording.RM_NO_TEMPLATE_NAMED(template_id=template))
         bodies = {k: as_dict(v) for k, v in as_dict(stored.bodies).items()}
     else:
         bodies = {k: v.model_dump() for k, v in template.bodies.items()}
     body = bodies.get(lang)
     if not body or not body.get("html"):
-        raise TemplateRejected(f"The template has no content for {lang}.", [_error("bodies", lang)], [lang])
+        raise TemplateRejected(wording.RM_TEMPLATE_NO_CONTENT(lang=lang), [_error("bodies", lang)], [lang])
     offers = []
     profile = config.profile(profile_id) if profile_id else None
     if profile_id and profile is None:
-        raise NotFound(f"no profile {profile_id}")
+        raise NotFound(wording.RM_NO_PROFILE_NAMED(profile_id=profile_id))
     if profile is not None:
         for n, offer in enumerate(profile.offers, start=1):
             name = rules.product_name(offer, lang, program.default_language)
@@ -424,7 +431,9 @@ def preview(
     try:
         return render.render_email(subject, body["html"], body.get("text"), context)
     except render.RenderError as error:
-        raise ConfigRejected(f"The preview failed: {error}", [_error(f"bodies.{lang}", str(error))]) from error
+        raise ConfigRejected(
+            wording.RM_PREVIEW_FAILED(error=str(error)), [_error(f"bodies.{lang}", str(error))]
+        ) from error
 
 
 # ---------------------------------------------------------------------------- program flag

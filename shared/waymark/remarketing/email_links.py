@@ -12,19 +12,19 @@ no redirect.
 """
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from waymark import catalog
+from waymark import catalog, wording
 from waymark.click.destinations import UnsafeDestination, add_tracking, allowed_domains, check_destination
 from waymark.click.rules import click_cookie
 from waymark.click.sessions import SessionRecord, new_session, window_days
-from waymark.core import durable, httpapi, ids
+from waymark.core import durable, httpapi, ids, phrases
 from waymark.mail import log as mail_log
 from waymark.mail.log import MailEvent
-from waymark.models import Agent, Customer, RemarketingClick, RemarketingOfferRef, Session, Suppression
+from waymark.models import Agent, Customer, Program, RemarketingClick, RemarketingOfferRef, Session, Suppression
 from waymark.partners.vocabulary import PartnerStatus
 from waymark.remarketing import rules, store
 from waymark.remarketing.suppression import suppress_hash
@@ -50,9 +50,18 @@ class LinkOutcome:
     session: SessionRecord | None = None
     cookie_max_age: int | None = None
     kept_for_replay: bool = False
+    program: Program | None = None  # whose languages a refusal's page is in (None: not known)
 
 
-_EXPIRED = LinkOutcome(410, title="This offer has expired", message="This offer is no longer available.")
+_EXPIRED = LinkOutcome(410, title="This offer has expired", message=wording.OFFER_GONE())
+
+
+def visitor_language(accept_language: str, program: Program | None) -> str:
+    """A refusal page's language: the visitor's Accept-Language among the program's languages, else its default;
+    any shipped language when the link names no program we could find."""
+    if program is None:
+        return phrases.choose_language(accept_language, phrases.SHIPPED, None)
+    return phrases.choose_language(accept_language, list(program.languages or []), program.default_language)
 
 
 def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
@@ -62,7 +71,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     except ExpiredToken:
         return _EXPIRED
     except BadToken as error:
-        return LinkOutcome(400, title="This link is not valid", message=f"{error} Please use the link in your email.")
+        return LinkOutcome(400, title="This link is not valid", message=wording.USE_EMAIL_LINK(problem=str(error)))
     try:
         reference = RemarketingOfferRef.get(*RemarketingOfferRef.key(link.offer_id))
         customer = Customer.get(*Customer.key(reference.conversion_id))
@@ -72,7 +81,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
     profile = store.config(customer.program_id).profile(link.profile_id) if program else None
     offer = next((o for o in profile.offers if o.code == link.product), None) if profile else None
     if program is None or offer is None:
-        return _EXPIRED
+        return replace(_EXPIRED, program=program)
     settings = store.config(program.program_id).channel_settings(customer.channel)
     order_id = customer.conversion_id.partition(":")[2] or customer.conversion_id
     values = {
@@ -91,7 +100,7 @@ def follow(token: str, visitor: Visitor, now: datetime) -> LinkOutcome:
         )
     except UnsafeDestination:
         return LinkOutcome(
-            400, title="This offer cannot be opened", message="The booking page for this offer is not available."
+            400, title="This offer cannot be opened", message=wording.OFFER_PAGE_UNAVAILABLE(), program=program
         )
     agent = catalog.agent(customer.agent_id) if customer.agent_id else None
     credited = agent is not None and agent.status == PartnerStatus.ACTIVE and agent.program_id == program.program_id
@@ -157,35 +166,6 @@ def cookies(outcome: LinkOutcome) -> list[str]:
 
 # ---------------------------------------------------------------------------- unsubscribe
 
-_TEXTS = {
-    "en": {
-        "confirm_title": "Unsubscribe",
-        "confirm": "Stop receiving offers from {program} by email?",
-        "button": "Unsubscribe",
-        "done_title": "You are unsubscribed",
-        "done": "You will not receive offers from {program} by email any more.",
-        "bad_title": "This link is not valid",
-        "bad": "Please use the unsubscribe link in your email.",
-        "partner_confirm": "Stop these emails from {program}: {topic}?",
-        "partner_done": "You will not get these emails from {program} any more. Your account settings in the "
-        "partner portal turn them back on.",
-        "back": "Back to {program}",
-    },
-    "de": {
-        "confirm_title": "Abmelden",
-        "confirm": "Keine Angebote von {program} mehr per E-Mail erhalten?",
-        "button": "Abmelden",
-        "done_title": "Sie sind abgemeldet",
-        "done": "Sie erhalten keine Angebote von {program} mehr per E-Mail.",
-        "bad_title": "Dieser Link ist ungültig",
-        "bad": "Bitte verwenden Sie den Abmeldelink aus Ihrer E-Mail.",
-        "partner_confirm": "Diese E-Mails von {program} abbestellen: {topic}?",
-        "partner_done": "Sie erhalten diese E-Mails von {program} nicht mehr. In den Kontoeinstellungen des "
-        "Partnerportals bestellen Sie sie wieder.",
-        "back": "Zurück zu {program}",
-    },
-}
-
 
 @dataclass(frozen=True)
 class Page:
@@ -198,16 +178,19 @@ class Page:
     back: tuple[str, str] | None = None  # (the shop's address, the link's text)
 
     def html(self) -> str:
+        """The page with its sentences (catalogue phrases) said in its language."""
+        lang = self.lang.split("-")[0]
+        lang = lang if lang in phrases.SHIPPED else phrases.DEFAULT_LANGUAGE  # what its sentences are said in
+        title, message, button, back = phrases.in_language(
+            [self.title, self.message, self.form or "", self.back[1] if self.back else ""], lang
+        )
         form = (
-            f'<form method="post"><button type="submit" id="unsubscribe">{html.escape(self.form)}</button></form>'
+            f'<form method="post"><button type="submit" id="unsubscribe">{html.escape(button)}</button></form>'
             if self.form
             else ""
         )
-        return httpapi.page_html(self.title, self.message, lang=self.lang, extra=form, brand=self.brand, back=self.back)
-
-
-def _texts(lang: str) -> dict[str, str]:
-    return _TEXTS.get(lang.split("-")[0], _TEXTS["en"])
+        link = (self.back[0], back) if self.back else None
+        return httpapi.page_html(title, message, lang=lang, extra=form, brand=self.brand, back=link)
 
 
 def _program(program_id: str):
@@ -217,14 +200,14 @@ def _program(program_id: str):
         return None
 
 
-def _unsubscribe_page(link: UnsubscribeLink, title: str, message: str, form: str | None = None) -> Page:
-    """Under the program's name, with a link back to its shop (its landing page), when it is known."""
-    texts = _texts(link.lang)
+def _unsubscribe_page(link: UnsubscribeLink, title: str, message: phrases.Phrase, form: str | None = None) -> Page:
+    """Under the program's name, with a link back to its shop (its landing page), when it is known; in the
+    language of the email the link came in (the customer's, among the program's)."""
     program = _program(link.program_id)
     name = program.name if program else link.program_id
     home = getattr(program, "default_landing_url", None) if program else None
-    back = (home, texts["back"].format(program=name)) if home else None
-    return Page(200, link.lang, title, message.format(program=name), form=form, brand=name, back=back)
+    back = (home, wording.UNSUB_BACK(program=name)) if home else None
+    return Page(200, link.lang, title, message(program=name), form=form, brand=name, back=back)
 
 
 def _already_unsubscribed(link: UnsubscribeLink) -> bool:
@@ -237,31 +220,29 @@ def _already_unsubscribed(link: UnsubscribeLink) -> bool:
     return True
 
 
-def _not_valid() -> Page:
-    texts = _texts("en")
-    return Page(400, "en", texts["bad_title"], texts["bad"])
+def _not_valid(lang: str) -> Page:
+    return Page(400, lang, wording.UNSUB_BAD_TITLE(), wording.UNSUB_BAD())
 
 
-def unsubscribe_page(token: str) -> Page:
+def unsubscribe_page(token: str, accept_language: str = "") -> Page:
     """GET: a confirmation page (a link preview or scanner must not unsubscribe anyone)."""
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        return _partner_unsubscribe(token, confirm=True)
-    texts = _texts(link.lang)
+        return _partner_unsubscribe(token, confirm=True, accept_language=accept_language)
     # A second visit (or the back button after unsubscribing) says so, and offers no button again.
     if _already_unsubscribed(link):
-        return _unsubscribe_page(link, texts["done_title"], texts["done"])
-    return _unsubscribe_page(link, texts["confirm_title"], texts["confirm"], form=texts["button"])
+        return _unsubscribe_page(link, wording.UNSUB_DONE_TITLE(), wording.UNSUB_DONE)
+    return _unsubscribe_page(link, wording.UNSUB_CONFIRM_TITLE(), wording.UNSUB_CONFIRM, form=wording.UNSUB_BUTTON())
 
 
-def unsubscribe(token: str, *, one_click: bool) -> Page:
+def unsubscribe(token: str, *, one_click: bool, accept_language: str = "") -> Page:
     """POST: suppress the address for good. RFC 8058 one-click: no cookie or CSRF token, the signed
     token is the authority. A suppression DynamoDB could not take waits in the replay queue."""
     try:
         link = UnsubscribeLink.parse(token)
     except BadToken:
-        return _partner_unsubscribe(token, confirm=False)
+        return _partner_unsubscribe(token, confirm=False, accept_language=accept_language)
     suppress_hash(link.email_hash, "one-click" if one_click else "link")
     mail_log.record(
         MailEvent.UNSUBSCRIBED,
@@ -270,27 +251,25 @@ def unsubscribe(token: str, *, one_click: bool) -> Page:
         program_id=link.program_id,
         detail="one-click" if one_click else "link",
     )
-    texts = _texts(link.lang)
-    return _unsubscribe_page(link, texts["done_title"], texts["done"])
+    return _unsubscribe_page(link, wording.UNSUB_DONE_TITLE(), wording.UNSUB_DONE)
 
 
-def _partner_unsubscribe(token: str, *, confirm: bool) -> Page:
+def _partner_unsubscribe(token: str, *, confirm: bool, accept_language: str) -> Page:
     """A partner's optional emails of one topic (waymark.partners.emails.TOPICS): the same two steps."""
     from waymark.partners.emails import TOPIC_LABELS
 
     try:
         link = PartnerUnsubscribeLink.parse(token)
     except BadToken:
-        return _not_valid()
+        return _not_valid(visitor_language(accept_language, None))
     if link.topic not in TOPIC_LABELS:
-        return _not_valid()
-    texts = _texts(link.lang)
+        return _not_valid(visitor_language(accept_language, None))
     agent = catalog.agent(link.agent_id)
     found = _program(agent.program_id) if agent else None
     program = found.name if found else ""
     if confirm:
-        message = texts["partner_confirm"].format(program=program, topic=TOPIC_LABELS[link.topic])
-        return Page(200, link.lang, texts["confirm_title"], message, form=texts["button"])
+        message = wording.UNSUB_PARTNER_CONFIRM(program=program, topic=TOPIC_LABELS[link.topic])
+        return Page(200, link.lang, wording.UNSUB_CONFIRM_TITLE(), message, form=wording.UNSUB_BUTTON())
     if agent is not None:
         try:
             Agent(link.agent_id).update(
@@ -302,4 +281,4 @@ def _partner_unsubscribe(token: str, *, confirm: bool) -> Page:
         mail_log.record(
             MailEvent.UNSUBSCRIBED, stream="partner", program_id=agent.program_id, kind=link.topic, detail="link"
         )
-    return Page(200, link.lang, texts["done_title"], texts["partner_done"].format(program=program))
+    return Page(200, link.lang, wording.UNSUB_DONE_TITLE(), wording.UNSUB_PARTNER_DONE(program=program))

@@ -29,6 +29,8 @@ from jinja2 import StrictUndefined, TemplateError, nodes, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from waymark import wording
+
 MAX_BODY_CHARS = 100_000
 MAX_OUTPUT_CHARS = 200_000  # what one rendered part may grow to
 MAX_RANGE = 1_000
@@ -68,7 +70,7 @@ _calls_left: ContextVar[int] = ContextVar("calls_left", default=MAX_CALLS)
 def _bounded_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise SecurityError(f"range() may give at most {MAX_RANGE} numbers")
+        raise SecurityError(wording.RENDER_RANGE(maximum=MAX_RANGE))
     return numbers
 
 
@@ -78,18 +80,18 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
             if isinstance(right, int | float | Decimal) and abs(right) > MAX_EXPONENT:
-                raise SecurityError(f"powers above {MAX_EXPONENT} are not allowed")
+                raise SecurityError(wording.RENDER_POWER(maximum=MAX_EXPONENT))
             return operator.pow(left, right)
         for sequence, times in ((left, right), (right, left)):
             too_long = isinstance(sequence, str | list | tuple) and isinstance(times, int)
             if too_long and len(sequence) * times > MAX_OUTPUT_CHARS:
-                raise SecurityError("repeating text or a list that often makes it too long")
+                raise SecurityError(wording.RENDER_REPEAT())
         return operator.mul(left, right)
 
     def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
         left = _calls_left.get() - 1
         if left < 0:
-            raise SecurityError(f"a template may make at most {MAX_CALLS} calls (macros, range, …)")
+            raise SecurityError(wording.RENDER_CALLS(maximum=MAX_CALLS))
         _calls_left.set(left)
         return super().call(context, obj, *args, **kwargs)
 
@@ -108,9 +110,9 @@ def _check_loops(tree: nodes.Node, depth: int = 0) -> None:
         if isinstance(loop, nodes.For):
             inner = depth + 1
             if inner > MAX_LOOP_DEPTH:
-                raise RenderError(f"loops may nest at most {MAX_LOOP_DEPTH} deep", loop.lineno)
+                raise RenderError(wording.RENDER_LOOP_DEPTH(maximum=MAX_LOOP_DEPTH), loop.lineno)
             if isinstance(loop.iter, nodes.Const | nodes.List | nodes.Tuple | nodes.Dict):
-                raise RenderError("loop over the booking's data or range(), not over text written here", loop.lineno)
+                raise RenderError(wording.RENDER_LOOP_OVER(), loop.lineno)
         _check_loops(loop, inner)
 
 
@@ -136,14 +138,14 @@ def _compile(source: str, html: bool):
 
 def render(source: str, context: Mapping[str, Any], *, html: bool) -> str:
     if len(source) > MAX_BODY_CHARS:
-        raise RenderError(f"longer than {MAX_BODY_CHARS} characters")
+        raise RenderError(wording.RENDER_BODY_LONG(maximum=MAX_BODY_CHARS))
     budget = _calls_left.set(MAX_CALLS)
     try:
         parts, size = [], 0
         for part in _compile(source, html).generate(context):
             size += len(part)
             if size > MAX_OUTPUT_CHARS:
-                raise RenderError(f"the email would be longer than {MAX_OUTPUT_CHARS} characters")
+                raise RenderError(wording.RENDER_OUTPUT_LONG(maximum=MAX_OUTPUT_CHARS))
             parts.append(part)
         return "".join(parts)
     except RenderError:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
+from waymark import wording
 from waymark.click.destinations import UnsafeDestination
 from waymark.models import CartLine, OfferedProduct, Program, RemarketingProfile, as_dict
 
@@ -191,13 +192,15 @@ def fill_booking_url(template: str, values: dict[str, str]) -> str:
         name = _TEMPLATE_NAMES.get(match.group(1))
         if name is None:
             known = ", ".join(f"{{{{ {known} }}}}" for known in _TEMPLATE_NAMES if known != "booking_ref")
-            raise UnsafeDestination(f"unknown placeholder {match.group(0)} (known: {known})")
+            raise UnsafeDestination(wording.RM_UNKNOWN_PLACEHOLDER(placeholder=match.group(0), known=known))
         return f"{{{name}}}"
 
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name not in BOOKING_URL_MACROS:
-            raise UnsafeDestination(f"unknown placeholder {{{name}}} (known: {', '.join(BOOKING_URL_MACROS)})")
+            raise UnsafeDestination(
+                wording.RM_UNKNOWN_PLACEHOLDER(placeholder=f"{{{name}}}", known=", ".join(BOOKING_URL_MACROS))
+            )
         return match.group(0) if name == "click_id" else quote(values.get(name) or "", safe="")
 
     return _MACRO.sub(replace, _TEMPLATE_MACRO.sub(named, template))

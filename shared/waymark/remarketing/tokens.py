@@ -18,6 +18,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from waymark import wording
 from waymark.core import signing_keys as keys
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -68,11 +69,11 @@ def _open(purpose: str, token: str, count: int) -> tuple[str, ...]:
     if len(pieces) == count + 1:
         pieces.insert(0, keys.LEGACY_KEY_ID)  # signed before tokens named their key
     if len(pieces) != count + 2 or not all(_PART.match(p) for p in pieces) or not keys.KEY_ID.match(pieces[0]):
-        raise BadToken("This link is not valid.")
+        raise BadToken(wording.LINK_NOT_VALID())
     key_id, *parts, signature = pieces
     key = keys.verifying_key(keys.EMAIL_LINK_KEYS, purpose, key_id)
     if key is None or not hmac.compare_digest(signature, _sign(key, tuple(parts))):
-        raise BadToken("This link is not valid.")
+        raise BadToken(wording.LINK_NOT_VALID())
     return tuple(parts)
 
 
@@ -90,10 +91,10 @@ class OfferLink:
     def parse(cls, token: str, now: float) -> "OfferLink":
         offer, profile, product, expires = _open("remarketing-link", token, 4)
         if not expires.isdigit():
-            raise BadToken("This link is not valid.")
+            raise BadToken(wording.LINK_NOT_VALID())
         link = cls(offer, profile, product, int(expires))
         if now >= link.expires:
-            raise ExpiredToken("This offer has expired.")
+            raise ExpiredToken(wording.OFFER_EXPIRED())
         return link
 
 

@@ -32,6 +32,14 @@ def test_an_operators_wording_is_checked_recorded_and_sent(world, api_admin):
         json={"subjects": {"en": "Welcome"}, "bodies": {"en": {"html": BODY}}},
     )
     assert missing.status == 422 and "missing for de" in missing.body
+    german = api_admin.request(
+        "PUT",
+        "/api/admin/mail/partner-emails/approved",
+        json={"subjects": {"en": "Welcome"}, "bodies": {"en": {"html": BODY}}},
+        headers={"accept-language": "de"},
+    )
+    assert german.status == 422 and german.json["message"] == "Der Wortlaut wurde nicht gespeichert."
+    assert {"field": "subjects.de", "message": "für de fehlt ein Betreff"} in german.json["errors"]
     broken = api_admin.request(
         "PUT",
         "/api/admin/mail/partner-emails/approved",

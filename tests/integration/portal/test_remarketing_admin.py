@@ -213,6 +213,21 @@ def test_template_syntax_errors_name_the_language_part_and_line(setup, world, as
     assert config().get_template(world.program.program_id, "follow-up") is None
 
 
+def test_a_german_operator_reads_the_consoles_refusals_in_german(setup, world, as_admin, api_admin):
+    german = {"accept-language": "de-DE,de;q=0.9"}
+    token = as_admin.get("/admin/remarketing/templates/new").csrf()
+    form = template_form(en="<p>Hi</p>\n{% for n in [1, 2] %}{{ n }}{% endfor %}", de="<p>Hallo</p>")
+    answer = as_admin.post("/admin/remarketing/templates", form={"csrf_token": token, **form}, headers=german)
+    assert answer.status == 400 and '<html lang="de">' in answer.body
+    assert problems(answer.body) == [
+        "Content (en, html): Schleifen laufen über die Daten der Buchung oder range(), nicht über hier geschriebenen "
+        "Text (Zeile 2)"
+    ]  # the field's label stays English, as every label does
+    missing = api_admin.get("/api/admin/remarketing/templates/nope", headers=german)
+    assert missing.status == 404 and missing.json["message"] == "E-Mail-Vorlage gibt es nicht"
+    assert '<html lang="en">' in as_admin.get("/admin/remarketing").body  # no Accept-Language: the default
+
+
 def test_preview_renders_unsaved_content_in_a_sandboxed_frame_and_saves_nothing(setup, world, as_admin):
     page = as_admin.get("/admin/remarketing/templates/addons-email")
     assert page.status == 200 and "Sent by: Tour add-ons." in page.body

@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.core import phrases
 from waymark.partners import mfa, passwords
 from waymark.portal.account.pages import authenticator_page, code_page, first_password_page, logged_in, safe_next
@@ -160,7 +160,7 @@ def _logged_in() -> str:
     """The caller's login email; the gate already let only this area's audience in."""
     viewer = web.viewer()
     if viewer is None or not viewer.email:
-        raise web.LoginRequired("please log in")
+        raise web.LoginRequired(wording.LOG_IN())
     if web.current().path.startswith("/admin"):
         web.admin()
     else:

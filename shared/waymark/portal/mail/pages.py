@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.mail.log import MailEvent
 from waymark.models import Program
 from waymark.partners import emails
@@ -88,12 +88,12 @@ def suppressions(program: ProgramId = None) -> Response[str]:
     typed = form.get("email", "")
     action = form.get("action")
     if action not in ("add", "lift"):
-        problems = forms.describe([{"field": "action", "message": "choose Suppress or Lift"}])
+        problems = forms.describe([{"field": "action", "message": wording.MAIL_SUPPRESS_OR_LIFT()}])
         return _overview(chosen, query, status=400, problems=problems, email=typed)
     try:
         body = SuppressionBody(email=typed)
     except ValidationError:
-        problems = forms.describe([{"field": "email", "message": "enter one email address, like ann@example.org"}])
+        problems = forms.describe([{"field": "email", "message": wording.MAIL_ONE_ADDRESS()}])
         return _overview(chosen, query, status=400, problems=problems, email=typed)
     if action == "add":
         done = "suppressed" if mail_actions.suppress(chosen, body.email) else "already"

@@ -4,14 +4,14 @@ domain's refusals turned into HTTP ones (pages catch `Unprocessable` to show the
 from collections.abc import Callable
 from typing import Any
 
-from waymark import web
+from waymark import web, wording
 from waymark.models import ChannelEmailSettings, EmailTemplate, Program, RemarketingProfile
 from waymark.remarketing import config, render
 from waymark.remarketing.config import ChannelSettingsInput, ConfigRejected, ProfileInput, TemplateInput
 
 # Page paths use these words next to ids (/admin/remarketing/profiles/new), so ids cannot be them.
 RESERVED_IDS = frozenset({"new"})
-_WHAT = {"profile": "cross-sell profile", "template": "email template"}
+_WHAT = {"profile": wording.RM_PROFILE_WORD(), "template": wording.RM_TEMPLATE_WORD()}
 
 
 class Unprocessable(web.HttpError):
@@ -43,15 +43,16 @@ def _save(program: Program, data: Any, *, replace: str | None, what: str, get: C
     if replace is None:
         if wanted in RESERVED_IDS:
             raise Unprocessable(
-                f"{wanted!r} cannot be a {what} id", errors=[{"field": id_field, "message": "reserved"}]
+                wording.RM_RESERVED_ID(wanted=repr(wanted), what=_WHAT[what]),
+                errors=[{"field": id_field, "message": wording.RM_RESERVED()}],
             )
         if wanted and get(program.program_id, wanted) is not None:
-            raise web.Conflict(f"there is already a {what} {wanted!r}; change it instead")
+            raise web.Conflict(wording.RM_ALREADY_EXISTS(what=_WHAT[what], wanted=repr(wanted)))
     else:
         if wanted not in (None, replace):
-            raise web.BadRequest(f"the {id_field} in the body is not the one in the path")
+            raise web.BadRequest(wording.RM_ID_NOT_PATHS(field=id_field))
         if get(program.program_id, replace) is None:
-            raise web.NotFound(f"there is no such {_WHAT[what]}")
+            raise web.NotFound(wording.RM_NO_SUCH(what=_WHAT[what]))
         data = data.model_copy(update={id_field: replace})
     try:
         return save(program, data, by=_by())
@@ -65,7 +66,7 @@ def _save(program: Program, data: Any, *, replace: str | None, what: str, get: C
 def profile(program: Program, profile_id: str) -> RemarketingProfile:
     found = config.get_profile(program.program_id, profile_id)
     if found is None:
-        raise web.NotFound(f"there is no such {_WHAT['profile']}")
+        raise web.NotFound(wording.RM_NO_SUCH(what=_WHAT["profile"]))
     return found
 
 
@@ -77,7 +78,7 @@ def delete_profile(program: Program, profile_id: str) -> None:
     try:
         config.delete_profile(program, profile_id)
     except config.NotFound as error:
-        raise web.NotFound(f"there is no such {_WHAT['profile']}") from error
+        raise web.NotFound(wording.RM_NO_SUCH(what=_WHAT["profile"])) from error
 
 
 # ----------------------------------------------------------------------------- templates
@@ -86,7 +87,7 @@ def delete_profile(program: Program, profile_id: str) -> None:
 def template(program: Program, template_id: str) -> EmailTemplate:
     found = config.get_template(program.program_id, template_id)
     if found is None:
-        raise web.NotFound(f"there is no such {_WHAT['template']}")
+        raise web.NotFound(wording.RM_NO_SUCH(what=_WHAT["template"]))
     return found
 
 
@@ -98,7 +99,7 @@ def delete_template(program: Program, template_id: str) -> None:
     try:
         config.delete_template(program, template_id)
     except config.NotFound as error:
-        raise web.NotFound(f"there is no such {_WHAT['template']}") from error
+        raise web.NotFound(wording.RM_NO_SUCH(what=_WHAT["template"])) from error
     except ConfigRejected as error:
         raise web.Conflict(str(error), errors=error.errors) from error
 
@@ -109,7 +110,7 @@ def preview(
     try:
         return config.preview(program, template=template, lang=lang, channel=channel, profile_id=profile_id)
     except config.NotFound as error:
-        raise web.NotFound(str(error).replace("no ", "there is no ", 1)) from error
+        raise web.NotFound(str(error)) from error
     except ConfigRejected as error:
         raise _refused(error) from error
 
@@ -120,7 +121,7 @@ def preview(
 def channel_settings(program: Program, channel: str) -> ChannelEmailSettings:
     found = config.get_channel_settings(program.program_id, channel)
     if found is None:
-        raise web.NotFound(f"the {channel} channel has no email settings yet")
+        raise web.NotFound(wording.RM_NO_EMAIL_SETTINGS(channel=channel))
     return found
 
 

@@ -8,7 +8,7 @@ Bodies are the domain's own input models; refusals are 422 with {"message", "err
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions.vocabulary import Channel
 from waymark.portal import actions
 from waymark.portal.params import ChannelName, ProgramId, RemarketingId
@@ -177,6 +177,6 @@ def get_channel(channel: ChannelName, program: ProgramId = None) -> ChannelSetti
 )
 def put_channel(channel: ChannelName, body: ChannelSettingsBody, program: ProgramId = None) -> ChannelSettingsOut:
     if body.channel not in (None, channel):
-        raise web.BadRequest("the channel in the body is not the one in the path")
+        raise web.BadRequest(wording.RM_ID_NOT_PATHS(field="channel"))
     data = ChannelSettingsInput(**body.model_dump(exclude={"channel"}), channel=channel)
     return channel_out(remarketing_actions.save_channel_settings(_program(program), data))

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions.vocabulary import Channel
 from waymark.models import Program
 from waymark.portal import actions
@@ -186,7 +186,7 @@ def _preview(program: Program, values: dict[str, Any], form: dict[str, str]) -> 
     profile = form.get("preview-profile", "")
     shown: dict[str, Any] = {"lang": lang, "channel": channel, "profile": profile}
     if lang not in program.languages or channel not in Channel:
-        return shown, forms.describe([{"field": "preview", "message": "choose a language and a channel"}])
+        return shown, forms.describe([{"field": "preview", "message": wording.RM_PREVIEW_CHOOSE()}])
     data, problems = forms.template_input(values, for_preview=True)
     if data is None:
         return shown, problems

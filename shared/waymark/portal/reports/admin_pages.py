@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ValidationError
 
-from waymark import web
+from waymark import web, wording
 from waymark.conversions import advertisers
 from waymark.conversions.attribution import TRANSITIONS, UNDONE, Reason
 from waymark.conversions.offline_sales import OFFLINE_CHANNELS
@@ -69,7 +69,7 @@ def _choice(value: str | None, allowed: type[StrEnum], name: str) -> str | None:
     if not value:
         return None
     if value not in allowed:
-        raise web.BadRequest(f"{name} must be one of {', '.join(allowed)}")
+        raise web.BadRequest(wording.ONE_OF(name=name, choices=", ".join(allowed)))
     return value
 
 
@@ -128,7 +128,7 @@ def decide_page(program: ProgramId = None) -> Response[str]:
     try:
         ids = json.loads(form.get("conversion_ids") or "[]")
     except ValueError:
-        raise web.BadRequest("the page's conversions are missing: reload the list and try again") from None
+        raise web.BadRequest(wording.CONVERSIONS_MISSING()) from None
     back = safe_next(form.get("back")) or "/admin/conversions"
     try:
         decision = PageDecisionIn(
@@ -172,7 +172,7 @@ def record_sale(program: ProgramId = None) -> Response[str]:
     try:
         body = OfflineSaleIn(**{k: v for k, v in values.items() if v})  # type: ignore[arg-type]
         if body.advertiser_id not in {a.advertiser_id for a in advertisers.advertisers_of(chosen.program_id)}:
-            raise web.BadRequest("choose one of this program's advertisers")
+            raise web.BadRequest(wording.CHOOSE_PROGRAMS_ADVERTISER())
         recorded = conversion_actions.record_offline_sale(body, by=operator.email)
     except ValidationError as error:
         return _sale_page(chosen, status=400, values=values, errors=web.field_errors(error))

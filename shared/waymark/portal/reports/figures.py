@@ -329,7 +329,7 @@ def conversion_id_from_path(raw: str) -> str:
     """A conversion id from a path segment (percent-encoded: order ids may hold '/', '#', '?' or spaces)."""
     value = unquote(raw)
     if not value or len(value) > MAX_CONVERSION_ID or ":" not in value or not value.isprintable():
-        raise web.NotFound("there is no such conversion")
+        raise web.NotFound(wording.NO_SUCH_CONVERSION())
     return value
 
 
@@ -337,7 +337,7 @@ def conversion(conversion_id: str) -> Conversion:
     try:
         return Conversion.get(conversion_id, consistent_read=True)
     except Conversion.DoesNotExist:
-        raise web.NotFound("there is no such conversion") from None
+        raise web.NotFound(wording.NO_SUCH_CONVERSION()) from None
 
 
 def change_conversion_status(
@@ -346,7 +346,7 @@ def change_conversion_status(
     try:
         return status_changes.change_status(conversion_id, to_status, by=by, reason=reason, note=note)
     except status_changes.ConversionNotFound:
-        raise web.NotFound("there is no such conversion") from None
+        raise web.NotFound(wording.NO_SUCH_CONVERSION()) from None
     except status_changes.DecisionIncomplete as error:
         raise web.BadRequest(str(error)) from error
     except status_changes.TransitionRefused as error:
