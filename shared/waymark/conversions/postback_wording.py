@@ -74,11 +74,7 @@ CHANNEL_COUPON = Phrase(
     en="channel coupon is Waymark's, for sales a coupon code credits: send the code as coupon",
     de="der Kanal coupon gehört Waymark, für Verkäufe, die ein Gutscheincode zuordnet: senden Sie den Code als coupon",
 )
-CHANNELS = Phrase(
-    "postback.channels",
-    en="web, chat, phone, concierge, inside_sales or remarketing",
-    de="web, chat, phone, concierge, inside_sales oder remarketing",
-)
+CHANNELS = Phrase("postback.channels", en="{channels} or {last}", de="{channels} oder {last}")
 NOT_A_COUPON = Phrase("postback.not_a_coupon", en="coupon is not a coupon code", de="coupon ist kein Gutscheincode")
 COUPON_RULE = Phrase("postback.coupon_rule", en="a coupon code is {rule}", de="ein Gutscheincode: {rule}")
 NOT_A_REF = Phrase("postback.not_a_ref", en="ref is not a reference code", de="ref ist kein Referenzcode")

@@ -51,6 +51,8 @@ MAX_ITEMS = 100
 MAX_AMOUNT = Decimal(10) ** 12  # any order in any currency (10^12 VND is about 40 million USD)
 ALIASES = {"transaction_id": "click_id", "adv_sub": "order_id"}
 FORM = "application/x-www-form-urlencoded"
+# The channels an advertiser may send: coupon is attribution's own (a coupon code credited the sale).
+SENT_CHANNELS = tuple(channel for channel in Channel if channel is not Channel.COUPON)
 _MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,6})?")  # ASCII digits: \d also matches other scripts
 
 
@@ -427,7 +429,9 @@ def validate(params: dict[str, Any]) -> Report:
     ]:
         _check_decimals(name, amount, currency)
     if checked.channel == Channel.COUPON:
-        raise BadRequest(postback_wording.CHANNEL_COUPON(), fields=[_field("channel", postback_wording.CHANNELS())])
+        *sent, last = SENT_CHANNELS
+        allowed = postback_wording.CHANNELS(channels=", ".join(sent), last=last)
+        raise BadRequest(postback_wording.CHANNEL_COUPON(), fields=[_field("channel", allowed)])
     coupon = None
     if checked.coupon:
         coupon = coupons.normalize(checked.coupon)
