@@ -77,12 +77,12 @@ def test_a_paused_or_unknown_code_credits_nobody_and_the_sale_is_still_recorded(
     assert stored("A-3") is None
 
 
-
 def test_an_advertiser_cannot_send_the_coupon_channel_and_is_told_which_it_may(runtime, merchant):
     answer = postback(runtime, sale(merchant, order_id="A-4", channel="coupon"))
     assert (answer.status, answer.json["fields"][0]["field"]) == (400, "channel")
     assert answer.json["fields"][0]["message"] == "web, chat, phone, concierge, inside_sales or remarketing"
     assert stored("A-4") is None
+
 
 def test_the_pixel_ignores_a_coupon(runtime, merchant):
     coupon_partner(merchant)
