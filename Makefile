@@ -5,8 +5,6 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 # This machine's pip configuration names local indexes that may be absent; their warnings are noise.
 QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
-# Installs skip byte-compiling (--no-compile): the SAM CLI and checkov ship thousands of modules
-# that are never imported here, and Python compiles the ones that are on their first import.
 .DEFAULT_GOAL := help
 
 # Python 3.12, the Lambda runtime's version: from PATH, else from pyenv's install folder.
@@ -37,20 +35,20 @@ help:
 $(VENV)/.installed: requirements-dev.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
 	@test -x $(PY) || $(PY312) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt $(QUIET_PIP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(QUIET_PIP)
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
 	@test -x $(SAM_VENV)/bin/python || $(PY312) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --no-compile --disable-pip-version-check -r requirements-sam.txt $(QUIET_PIP)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt $(QUIET_PIP)
 	@touch $@
 
 # bandit and checkov pin versions (boto3, pydantic...) Waymark's environment does not match.
 $(CHECKS_VENV)/.installed: requirements-checks.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
 	@test -x $(CHECKS_VENV)/bin/python || $(PY312) -m venv $(CHECKS_VENV)
-	$(CHECKS_VENV)/bin/pip install --quiet --no-compile --disable-pip-version-check -r requirements-checks.txt $(QUIET_PIP)
+	$(CHECKS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checks.txt $(QUIET_PIP)
 	@touch $@
 
 dev: $(VENV)/.installed
