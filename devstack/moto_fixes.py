@@ -81,6 +81,12 @@ class _KeyPairOnFirstUse:
             self._key = self._generate(self._key_spec)
         return getattr(self._key, name)
 
+    def __deepcopy__(self, memo):
+        # Key material never changes once made: a copied backend (tests' snapshots) may share it.
+        twin = _KeyPairOnFirstUse(self._generate, self._key_spec)
+        twin._key = self._key
+        return twin
+
 
 def _make_keys_on_first_use() -> None:
     from moto.cognitoidp import models as cognito
