@@ -32,23 +32,34 @@ help:
 	@echo "make invoke FN=remarketing_sender   fire a scheduled function on the running local stack (DATE=YYYY-MM-DD: for that day)"
 	@echo "make build      sam build (ARCH=x86_64 to build for this machine)"
 
-$(VENV)/.installed: requirements-dev.txt
+# uv installs the pinned files into the three environments in seconds where pip takes minutes (it
+# resolves, unpacks and links in parallel; Python compiles modules as they are first imported).
+# It lives in its own small environment, pinned here; it does not read pip's configuration.
+UV_VERSION := 0.13.9
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+UV_INSTALL = $(UV) pip install --quiet --python $(1)/bin/python -r $(2)
+
+$(UV):
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
-	@test -x $(PY) || $(PY312) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(QUIET_PIP)
+	@test -x $(UV_VENV)/bin/python || $(PY312) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) $(QUIET_PIP)
+
+# An environment is made once (`uv venv`, from Python 3.12) and brought to its pinned file when that changes.
+$(VENV)/.installed: requirements-dev.txt | $(UV)
+	@test -x $(PY) || $(UV) venv --quiet --python $(PY312) $(VENV)
+	$(call UV_INSTALL,$(VENV),requirements-dev.txt)
 	@touch $@
 
-$(SAM_VENV)/.installed: requirements-sam.txt
-	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
-	@test -x $(SAM_VENV)/bin/python || $(PY312) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt $(QUIET_PIP)
+$(SAM_VENV)/.installed: requirements-sam.txt | $(UV)
+	@test -x $(SAM_VENV)/bin/python || $(UV) venv --quiet --python $(PY312) $(SAM_VENV)
+	$(call UV_INSTALL,$(SAM_VENV),requirements-sam.txt)
 	@touch $@
 
 # bandit and checkov pin versions (boto3, pydantic...) Waymark's environment does not match.
-$(CHECKS_VENV)/.installed: requirements-checks.txt
-	@test -n "$(PY312)" || { echo "Python 3.12 is required (e.g. 'pyenv install 3.12')." >&2; exit 1; }
-	@test -x $(CHECKS_VENV)/bin/python || $(PY312) -m venv $(CHECKS_VENV)
-	$(CHECKS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checks.txt $(QUIET_PIP)
+$(CHECKS_VENV)/.installed: requirements-checks.txt | $(UV)
+	@test -x $(CHECKS_VENV)/bin/python || $(UV) venv --quiet --python $(PY312) $(CHECKS_VENV)
+	$(call UV_INSTALL,$(CHECKS_VENV),requirements-checks.txt)
 	@touch $@
 
 dev: $(VENV)/.installed
