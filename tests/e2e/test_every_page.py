@@ -1,6 +1,6 @@
 """Every page, once at a desktop's width (1280 px) and once at a phone's (390 px), on the demo stack
 (`make dev`) in one browser: axe-core finds no violation of any impact, no page is wider than the
-phone's screen, and a screenshot of each is kept in test-artifacts/pages-<role>-<page>-<width>.png.
+phone's screen, and a screenshot of each is kept in test-artifacts/pages-<role>-<page>-<width>.jpg.
 Lighthouse then scores the login, dashboard and conversions pages (accessibility, best practices).
 
 A new page is one line in PUBLIC, PARTNER or OPERATOR below (docs/development.md "Adding a page to
@@ -24,6 +24,7 @@ from tests.helpers.local_stack import (
     fetch,
     log_in_operator,
     new_browser_context,
+    screenshot,
 )
 
 pytestmark = pytest.mark.e2e
@@ -193,8 +194,7 @@ def audit(page, name: str) -> list[str]:
         found.append(f"the page is {width} px wide in a {viewport} px window")
     # At either width no table hides columns behind a side-scroll (on a phone each row is a card).
     found += [f"the table {label!r} scrolls sideways" for label in page.evaluate(WIDE_TABLES)]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
     return found
 
 

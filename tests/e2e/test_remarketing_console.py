@@ -58,7 +58,7 @@ def edit_the_german_email_in_the_console(browser, gateway: str, admin: dict, mar
     shot(console, "1-console-preview")
     section = console.locator("#preview")
     section.scroll_into_view_if_needed()
-    section.screenshot(path=str(ARTIFACTS / "remarketing-1-console-preview-frame.png"))
+    section.screenshot(path=str(ARTIFACTS / "remarketing-1-console-preview-frame.jpg"), type="jpeg", quality=80)
     console.get_by_role("button", name="Save template").click()
     assert console.get_by_role("status").inner_text() == "Saved."
     assert marker in console.get_by_label("HTML (de)").input_value()
