@@ -1,5 +1,5 @@
 """The postback's budgets: warm handler time and AWS calls for a sale with a click id (the session's
-GetItem, the conversion's PutItem, and the PutItem of its line in the advertiser's postback log)."""
+GetItem and the conversion's PutItem: a new sale writes no line in the advertiser's postback log)."""
 
 import copy
 import json

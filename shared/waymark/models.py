@@ -483,7 +483,8 @@ class Conversion(Model):
 
 
 class PostbackLogEntry(Model):
-    """How Waymark answered one postback or pixel hit of an advertiser, for the integration page.
+    """How Waymark answered one postback or pixel hit of an advertiser, for the integration page (every
+    answer but a new sale's: waymark.conversions.postback_log.logged).
 
     No personal data: no email, address, cart or customer; the order id and the answer's reason
     only. Expires by TTL (waymark.conversions.postback_log.RETENTION_DAYS).

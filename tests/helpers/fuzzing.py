@@ -60,8 +60,8 @@ _WRITE_PREFIXES = ("Put", "Update", "Delete", "Transact", "BatchWrite", "Send", 
 
 
 def writes(calls: list[str]) -> list[str]:
-    """The write calls, but the line every postback and pixel answer adds to its advertiser's log
-    (tests/integration/portal/test_integration_page.py holds those)."""
+    """The write calls, but the line a postback or pixel answer (other than a new sale's) adds to its
+    advertiser's log (tests/integration/portal/test_integration_page.py holds those)."""
     from waymark.models import PostbackLogEntry
 
     log = PostbackLogEntry.Meta.table_name

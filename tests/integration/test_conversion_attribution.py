@@ -12,7 +12,7 @@ from waymark.conversions.vocabulary import Channel
 from waymark.core import cache, ids
 from waymark.models import CommissionRule, Conversion, Customer, PostbackLogEntry, Session
 
-LOG = PostbackLogEntry.Meta.table_name  # every answer adds its line there
+LOG = PostbackLogEntry.Meta.table_name  # every answer but a new sale's adds its line there
 
 
 def sale(merchant, **fields) -> dict:

@@ -3,7 +3,7 @@
 vocabulary      ConversionStatus and Channel, the values stored and answered (standard library only)
 postbacks       GET|POST /postback and the pixel: read the parameters, authenticate, validate, record
 postback_auth   proving a postback is the advertiser's: token or HMAC signature, IP allow-list
-postback_log    each advertiser's last postbacks and pixel hits with their answers (no personal data, TTL)
+postback_log    the answers to an advertiser's postbacks but new sales (no personal data, TTL); the page adds the sales
 integration     the postback's parameter list and examples for an advertiser, and the test conversion
 advertisers     advertisers and their credentials: create, rotate (with a grace period), allow-list, disable
 advertiser_secrets  HMAC secrets as stored: KMS-encrypted per advertiser, decrypted once per warm container

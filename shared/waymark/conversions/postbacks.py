@@ -11,8 +11,9 @@ advertiser, carries no secret, and records a sale only for a live click of that 
 (partner, coupon code, channel, status, email, cart) is ignored. A postback token sent to it is refused
 and the program is flagged, so the console tells operators the token has leaked.
 
-Every answer goes in the advertiser's postback log (waymark.conversions.postback_log), one
-write after the answer is decided, which never changes it.
+Every answer but a new sale's goes in the advertiser's postback log (waymark.conversions.postback_log),
+one write after the answer is decided, which never changes it. A new sale is its own record: the
+integration page reads it from the conversion, so the sale's path writes nothing more.
 """
 
 import json
@@ -315,7 +316,10 @@ def _order_id_of(params: dict[str, Any]) -> str | None:
 
 
 def _log_line(request: PostbackRequest, outcome: PostbackOutcome, seen: _Seen) -> postback_log.Line | None:
-    """The log entry of this answer: under the advertiser the request named, if there is one."""
+    """The log entry of this answer: under the advertiser the request named, if there is one; none
+    for a new sale."""
+    if not postback_log.logged(outcome.outcome, test=seen.test):
+        return None
     advertiser_id = seen.advertiser_id
     if not advertiser_id or not _ID.fullmatch(advertiser_id):
         return None
@@ -375,7 +379,9 @@ def shape(recorded: recording.Recorded) -> PostbackOutcome:
             "conversion": answer,
         }
         return PostbackOutcome(409, body, "Conflict", replayed=True)
-    return PostbackOutcome(200, answer, "Repeated" if recorded.repeat else "Recorded", replayed=recorded.repeat)
+    return PostbackOutcome(
+        200, answer, "Repeated" if recorded.repeat else postback_log.RECORDED, replayed=recorded.repeat
+    )
 
 
 def parameters(request: PostbackRequest) -> dict[str, Any]:

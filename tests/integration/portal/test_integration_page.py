@@ -1,6 +1,7 @@
 """An advertiser's integration page and its JSON twin: the postback URL, parameters and snippets from
 the code, no secret; a test conversion through a real HTTP /postback (the local gateway on a free
-port), which earns nothing and counts nowhere; the postback log with each outcome and its reason."""
+port), which earns nothing and counts nowhere; the postback log with each outcome and its reason, and
+the new sales (which have no log line) read from the conversions beside it."""
 
 import json
 import threading
@@ -88,6 +89,7 @@ def test_the_api_lists_the_codes_parameters_and_no_secret(api_admin, shop):
     assert "token" not in found["examples"]["pixel"] and "$TOKEN" in found["examples"]["curl_token"]
     assert token not in answer.body and hmac_secret not in answer.body
     assert found["log"] == [] and found["log_retention_days"] == 30
+    assert found["log_complete"] is True and found["sales_read"] == 0
 
 
 def test_a_test_conversion_goes_through_the_public_postback_and_earns_nothing(api_admin, shop, served, streams):
@@ -107,8 +109,8 @@ def test_a_test_conversion_goes_through_the_public_postback_and_earns_nothing(ap
     streams.drain()  # the stats consumer sees the test click and its sale
     assert counter_items() == {}  # and counts neither: no report, statement or payout shows them
 
-    [entry] = api_admin.get(API).json["log"]
-    assert (entry["kind"], entry["status"], entry["outcome"]) == ("test", 200, "Recorded")
+    [entry] = api_admin.get(API).json["log"]  # its log line; the test sale itself is not listed again
+    assert (entry["source"], entry["kind"], entry["status"], entry["outcome"]) == ("log", "test", 200, "Recorded")
     assert entry["order_id"] == sent["order_id"] and entry["reason"] == "test"
     assert entry["signed"] is True and entry["authenticated"] is True
 
@@ -130,14 +132,17 @@ def test_a_disabled_advertiser_sends_no_test_conversion(api_admin, shop, served)
     assert list(Session.scan()) == [] and log_items() == []
 
 
-def test_each_outcome_is_logged_with_its_reason_and_no_personal_data(runtime, world, shop):
+def test_each_refusal_and_repeat_is_logged_and_a_new_sale_is_not(runtime, world, shop, aws_requests):
     _, token, _ = shop
     agent = make_agent(world.program, name="Gamma", email="gamma@example.com")
     link = make_link(agent, world.program)
     click_id = click(runtime, link.code)
     sale = {"token": token, "order_id": "A-1", "amount": "178.00", "currency": "EUR", "click_id": click_id}
     customer = {"email": "customer@example.org", "items": [{"product": "sunset-cruise", "price": "89.00"}]}
+    aws_requests.calls.clear()
     assert postback(runtime, {**sale, **customer}, source_ip="198.51.100.23").status == 200
+    assert [call.table for call in aws_requests.of("PutItem")] == [Conversion.Meta.table_name]
+    assert log_items() == []  # the new sale is its own record
     assert postback(runtime, sale).status == 200  # a repeat
     assert postback(runtime, {**sale, "amount": "1.00"}).status == 409
     assert postback(runtime, {**sale, "order_id": "A-2", "amount": "-3"}).status == 400
@@ -152,7 +157,6 @@ def test_each_outcome_is_logged_with_its_reason_and_no_personal_data(runtime, wo
     entries = postback_log.recent("demo-shop")
     seen = [(e.status, e.outcome, e.order_id, e.authenticated) for e in reversed(entries)]
     assert seen == [
-        (200, "Recorded", "A-1", True),
         (200, "Repeated", "A-1", True),
         (409, "Conflict", "A-1", True),
         (400, "Invalid", "A-2", True),
@@ -171,9 +175,61 @@ def test_each_outcome_is_logged_with_its_reason_and_no_personal_data(runtime, wo
         assert personal not in stored, personal
 
 
+def test_the_page_lists_new_sales_from_the_conversions_among_the_logged_answers(
+    runtime, world, shop, api_admin, as_admin, monkeypatch
+):
+    """Newest first, one list: new sales (no log line) between the logged answers before and after
+    them. Another advertiser's sale of the same program and a test sale are not this advertiser's
+    answers (the test sale has its log line)."""
+    from tests.helpers.tracking import pixel
+
+    _, token, _ = shop
+    _, other_token, _ = make_advertiser(world.program, "other-shop", name="Other shop")
+    link = make_link(make_agent(world.program, name="Gamma", email="gamma@example.com"), world.program)
+    sale = {"token": token, "amount": "20.00", "currency": "EUR"}
+    assert postback(runtime, {**sale, "order_id": "R-1", "amount": "-1"}).status == 400
+    assert postback(runtime, {**sale, "order_id": "S-1", "click_id": click(runtime, link.code)}).status == 200
+    assert postback(runtime, {**sale, "order_id": "S-2"}).status == 200  # no click: recorded, rejected
+    assert postback(runtime, {**sale, "order_id": "S-1", "amount": "21.00"}).status == 409
+    assert postback(runtime, {**sale, "token": other_token, "order_id": "O-1"}).status == 200
+    pixel_sale = {"advertiser": "demo-shop", "order_id": "P-1", "amount": "5.00", "currency": "EUR"}
+    assert pixel(runtime, pixel_sale, cookie=click(runtime, link.code))["statusCode"] == 200
+    assert [item["order_id"]["S"] for item in log_items()] == ["S-1", "R-1"]  # the duplicate and the refusal
+
+    found = api_admin.get(API).json
+    shown = [(e["source"], e["kind"], e["status"], e["outcome"], e["order_id"]) for e in found["log"]]
+    assert shown == [
+        ("sale", "pixel", 200, "Recorded", "P-1"),
+        ("log", "postback", 409, "Conflict", "S-1"),
+        ("sale", "postback", 200, "Recorded", "S-2"),
+        ("sale", "postback", 200, "Recorded", "S-1"),
+        ("log", "postback", 400, "Invalid", "R-1"),
+    ]
+    by_order = {(e["source"], e["order_id"]): e for e in found["log"]}
+    pixel_entry, s1, s2 = by_order["sale", "P-1"], by_order["sale", "S-1"], by_order["sale", "S-2"]
+    assert pixel_entry["authenticated"] is False and pixel_entry["conversion_status"] == "pending"
+    assert s1["authenticated"] is True and s1["method"] is None and s1["signed"] is None
+    assert (s1["conversion_status"], s1["reason"]) == ("pending", None)
+    assert s2["conversion_status"] == "rejected" and s2["reason"]
+    assert found["log_complete"] is True
+    assert found["sales_read"] == 4  # S-1, S-2, P-1 and the other advertiser's O-1: the program's conversions
+
+    page = as_admin.get(PAGE).body
+    assert "postback (sale)" in page and "pixel (sale)" in page and "<code>S-2</code>" in page
+    assert "<code>O-1</code>" not in page and "(4 read, other advertisers' left out)" in page
+
+    monkeypatch.setattr(postback_log, "SALES_READ", 2)  # the program's two newest: P-1 and O-1
+    found = api_admin.get(API).json
+    assert [(e["source"], e["order_id"]) for e in found["log"]] == [("sale", "P-1")]  # nothing older was read
+    assert found["log_complete"] is False and found["sales_read"] == 2
+    since = datetime.fromisoformat(found["log_since"])
+    assert since == datetime.fromisoformat(Conversion.get("other-shop:O-1").created_at)
+    assert "there were more, the older ones are not listed" in as_admin.get(PAGE).body
+
+
 def test_log_entries_expire_after_thirty_days(runtime, shop):
     before = datetime.now(UTC)
-    postback(runtime, {"token": shop[1], "order_id": "T-1", "amount": "10.00", "currency": "EUR"})
+    postback(runtime, {"token": shop[1], "order_id": "T-1", "amount": "10.005", "currency": "EUR"})  # refused
     [item] = log_items()
     expires = datetime.fromtimestamp(int(item["ttl"]["N"]), UTC)
     assert before + timedelta(days=30) - timedelta(seconds=5) <= expires <= datetime.now(UTC) + timedelta(days=30)
@@ -189,9 +245,11 @@ def test_pixel_hits_are_logged_and_a_failed_log_write_never_fails_a_postback(run
     [item] = log_items()
     assert item["kind"]["S"] == "pixel" and item["outcome"]["S"] == "NoClick" and item["authenticated"]["BOOL"] is False
 
+    sale = {"token": shop[1], "order_id": "F-1", "amount": "10.00", "currency": "EUR"}
+    assert postback(runtime, sale).status == 200 and len(log_items()) == 1  # a new sale: no line
     with FailCalls("dynamodb", "PutItem", calls=[2], code="InternalServerError", background=False) as failing:
-        answer = postback(runtime, {"token": shop[1], "order_id": "F-1", "amount": "10.00", "currency": "EUR"})
-    assert failing.failed == 1  # the second PutItem, the log line's; the conversion's went through
+        answer = postback(runtime, sale)  # a repeat: the conversion's conditional PutItem, then the line's
+    assert failing.failed == 1  # the second PutItem, the log line's
     assert answer.status == 200 and answer.json["order_id"] == "F-1"
     assert [c.order_id for c in Conversion.scan()] == ["F-1"] and len(log_items()) == 1
 

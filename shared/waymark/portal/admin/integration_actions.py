@@ -1,11 +1,14 @@
 """An advertiser's integration page as data (the page and GET /api/admin/.../integration show the same),
 and the test conversion, with the domain's refusals as HTTP errors. No secret is ever in them."""
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from waymark import web
 from waymark.conversions import advertisers, integration, postback_log
-from waymark.models import PostbackLogEntry
+from waymark.core.times import utcnow
+from waymark.models import Conversion, PostbackLogEntry
 from waymark.portal.admin import setup_actions
 
 
@@ -18,9 +21,13 @@ class ParameterOut(BaseModel):
 
 class LogEntryOut(BaseModel):
     at: str = Field(description="When Waymark answered (ISO 8601, UTC)")
+    source: Literal["log", "sale"] = Field(
+        description="log: the answer's line in the postback log; sale: a new sale, read from the sale "
+        "itself (Waymark logs no line for it): the request's method and signature are not kept"
+    )
     kind: str = Field(description="postback, pixel, or test (a test conversion from this page)")
-    method: str
-    signed: bool = Field(description="Signed with the HMAC secret rather than sent with the token")
+    method: str | None = None
+    signed: bool | None = Field(None, description="Signed with the HMAC secret rather than sent with the token")
     authenticated: bool = Field(description="False: the request only named this advertiser, its credentials failed")
     status: int = Field(description="The HTTP status answered (for the pixel: the status it stands for)")
     outcome: str
@@ -42,7 +49,16 @@ class IntegrationOut(BaseModel):
         description="curl_token, curl_signed, python, pixel and script; credentials are placeholders "
         "($TOKEN, $HMAC_SECRET)"
     )
-    log: list[LogEntryOut] = Field(description=f"The newest {postback_log.SHOWN} answers first")
+    log: list[LogEntryOut] = Field(
+        description=f"The newest {postback_log.SHOWN} answers first: the postback log's lines merged with the "
+        f"new sales found among the program's {postback_log.SALES_READ} newest conversions"
+    )
+    log_since: str = Field(description="No older answer is listed (ISO 8601, UTC)")
+    log_complete: bool = Field(
+        description=f"Every answer of the last {postback_log.RETENTION_DAYS} days is listed; false: more were "
+        "read than shown, so the list stops at log_since"
+    )
+    sales_read: int = Field(description="The program's conversions read to find this advertiser's new sales")
     log_retention_days: int = postback_log.RETENTION_DAYS
 
 
@@ -55,9 +71,12 @@ class SentTestConversionOut(BaseModel):
     error: str | None = None
 
 
-def _entry_out(entry: PostbackLogEntry) -> LogEntryOut:
+def _entry_out(entry: PostbackLogEntry | Conversion) -> LogEntryOut:
+    if isinstance(entry, Conversion):
+        return _sale_out(entry)
     return LogEntryOut(
         at=entry.logged_at.split("#", 1)[0],
+        source="log",
         kind=entry.kind,
         method=entry.method,
         signed=bool(entry.signed),
@@ -72,10 +91,27 @@ def _entry_out(entry: PostbackLogEntry) -> LogEntryOut:
     )
 
 
+def _sale_out(sale: Conversion) -> LogEntryOut:
+    """A new sale as its answer was: 200 Recorded, with the status and reason it was recorded with."""
+    recorded = sale.history[0] if sale.history else None
+    return LogEntryOut(
+        at=sale.created_at,
+        source="sale",
+        kind=sale.reported_by or "postback",
+        authenticated=sale.reported_by != "pixel",  # the pixel only names its advertiser, as its lines say
+        status=200,
+        outcome=postback_log.RECORDED,
+        order_id=sale.order_id,
+        conversion_status=recorded.to_status if recorded else sale.status,
+        reason=recorded.reason if recorded else sale.reason,
+    )
+
+
 def integration_out(advertiser_id: str) -> IntegrationOut:
     advertiser = setup_actions.advertiser(advertiser_id)
     program = setup_actions.stored_program(advertiser.program_id)
     base = web.base_url()
+    answers = postback_log.answers(advertiser.advertiser_id, advertiser.program_id, utcnow())
     return IntegrationOut(
         advertiser_id=advertiser.advertiser_id,
         program_id=advertiser.program_id,
@@ -84,7 +120,10 @@ def integration_out(advertiser_id: str) -> IntegrationOut:
         postback_url=f"{base}/postback",
         parameters=[ParameterOut(**vars(p) | {"aliases": list(p.aliases)}) for p in integration.parameters()],
         examples=integration.examples(base, advertiser, program),
-        log=[_entry_out(entry) for entry in postback_log.recent(advertiser.advertiser_id)],
+        log=[_entry_out(entry) for entry in answers.entries],
+        log_since=answers.since.isoformat(),
+        log_complete=answers.complete,
+        sales_read=answers.sales_read,
     )
 
 
