@@ -174,5 +174,10 @@ def merged(
     return Answers([entry for _, entry in timed], since, since == start, sales_read)
 
 
+def answered_at(entry: PostbackLogEntry) -> str:
+    """When the entry's answer was given (ISO 8601, UTC): its sort key without the tie-breaker."""
+    return entry.logged_at.split("#", 1)[0]
+
+
 def _logged_at(entry: PostbackLogEntry) -> datetime:
-    return datetime.fromisoformat(entry.logged_at.split("#", 1)[0])
+    return datetime.fromisoformat(answered_at(entry))

@@ -75,7 +75,7 @@ def _entry_out(entry: PostbackLogEntry | Conversion) -> LogEntryOut:
     if isinstance(entry, Conversion):
         return _sale_out(entry)
     return LogEntryOut(
-        at=entry.logged_at.split("#", 1)[0],
+        at=postback_log.answered_at(entry),
         source="log",
         kind=entry.kind,
         method=entry.method,
